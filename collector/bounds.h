@@ -1,0 +1,39 @@
+/*
+ * Every limit the program enforces on input lives here, so that what a
+ * hostile or broken message can cost is visible in one place.  Limits that
+ * an operator may want to change are defaults for [limits] keys.
+ */
+#ifndef AC_BOUNDS_H
+#define AC_BOUNDS_H
+
+/* One message, raw bytes (default of [limits] max_message_size). */
+#define MAX_MESSAGE_SIZE	(25u * 1024 * 1024)
+/* Nesting of multipart and message/rfc822 parts. */
+#define MAX_MIME_DEPTH		16
+/* Parts in one message, all levels together. */
+#define MAX_MIME_PARTS		512
+/* Header fields in one header block, and one unfolded field's length. */
+#define MAX_HEADERS		1000
+#define MAX_HEADER_LEN		(64u * 1024)
+/* Decoded bytes of all parts of one message together. */
+#define MAX_DECODED_SIZE	(64u * 1024 * 1024)
+
+/* One extracted report field (subject, address, ...), after decoding. */
+#define MAX_FIELD_LEN		998
+/* Recipients kept per report; more are counted, not kept. */
+#define MAX_RCPT		64
+
+/* Configuration: inih 55 cuts lines at 200 bytes, so longer lines are
+ * refused before it sees them. */
+#define MAX_CONFIG_LINE		199
+#define MAX_CONFIG_ERRORS	50
+#define MAX_SOURCES		64
+
+/* Customer tables (CSV). */
+#define MAX_TABLE_LINE		4096
+#define MAX_CUSTOMER_LEN	200
+
+/* Messages committed per transaction by the local sources. */
+#define LOCAL_BATCH		500
+
+#endif

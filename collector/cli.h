@@ -1,0 +1,70 @@
+/*
+ * The command line: global options and the command table.  Each command
+ * is a function in a cmd_*.c file; main.c parses the global options,
+ * loads the configuration and takes the lock for the commands that need
+ * them.
+ */
+#ifndef AC_CLI_H
+#define AC_CLI_H
+
+#include "config.h"
+#include "util.h"
+
+/* sysexits(3) */
+#define EXIT_OK		0
+#define EXIT_INTERNAL	1
+#define EXIT_USAGE	64
+#define EXIT_NOINPUT	66
+#define EXIT_TEMP	75
+#define EXIT_CONFIG	78
+
+struct store;
+
+struct cli {
+	const char	*config_file;	/* -c, or NULL */
+	int		 config_given;
+	int		 verbosity;
+	int		 dry_run;
+	struct config	*cfg;		/* loaded for commands that need it */
+};
+
+/* How a command needs its environment. */
+#define NEED_CONFIG	0x1	/* load the configuration */
+#define NEED_LOCK	0x2	/* one run at a time */
+#define OPT_CONFIG	0x4	/* load it only when -c is given */
+
+struct command {
+	const char	*name;
+	const char	*usage;		/* arguments, for --help */
+	const char	*help;		/* one line */
+	int		 needs;
+	int		(*run)(struct cli *, int argc, char **argv);
+};
+
+/* Commands (argv[0] is the command name; returns an exit status). */
+int cmd_run(struct cli *, int, char **);
+int cmd_collect(struct cli *, int, char **);
+int cmd_import(struct cli *, int, char **);
+int cmd_report(struct cli *, int, char **);
+int cmd_parse(struct cli *, int, char **);
+int cmd_reports(struct cli *, int, char **);
+int cmd_cases(struct cli *, int, char **);
+int cmd_status(struct cli *, int, char **);
+int cmd_check_config(struct cli *, int, char **);
+
+/* Helpers shared by the commands. */
+
+/* Map an rc to the exit status of the design. */
+int exit_for(enum rc rc);
+/* Open the configured store (read-only for queries). */
+enum rc cli_store(struct cli *cli, int readonly, struct store **s,
+    struct err *e);
+/* 1 when s is a date YYYY-MM-DD. */
+int valid_day(const char *s);
+/* Today minus n days in the cases time zone. */
+void day_ago(int n, char out[11]);
+/* Parse "--name VALUE" / "--name=VALUE" at argv[*i]; 1 when matched. */
+int take_opt(int argc, char **argv, int *i, const char *name,
+    const char **value);
+
+#endif

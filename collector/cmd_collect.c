@@ -1,0 +1,288 @@
+/*
+ * The commands that take mail in (collect, import) and the one cron calls
+ * (run), plus report.
+ */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "log.h"
+#include "pipeline.h"
+#include "resolve.h"
+#include "source.h"
+#include "store.h"
+#include "summary.h"
+
+/* What one collecting command sets up and tears down. */
+struct session {
+	struct store	*store;
+	struct resolver	*resolver;
+	struct pipeline	*pipeline;
+	int64_t		 run_id;
+	struct run_counts counts;
+	int		 status;	/* the exit status so far */
+	char		 first_error[256];
+};
+
+static void
+note_error(struct session *s, int status, const char *msg)
+{
+	log_error("%s", msg);
+	s->counts.errors++;
+	if (s->first_error[0] == '\0')
+		snprintf(s->first_error, sizeof(s->first_error), "%s", msg);
+	/* The worst outcome decides the exit status. */
+	if (s->status == EXIT_OK || status == EXIT_INTERNAL ||
+	    (status == EXIT_CONFIG && s->status == EXIT_TEMP))
+		s->status = status;
+}
+
+static int
+session_open(struct session *s, struct cli *cli, const char *command)
+{
+	struct err e;
+	enum rc rc;
+
+	memset(s, 0, sizeof(*s));
+	if ((rc = cli_store(cli, 0, &s->store, &e)) != RC_OK) {
+		log_error("%s", e.msg);
+		return exit_for(rc);
+	}
+	if ((rc = resolver_open(&s->resolver, cli->cfg, s->store, &e)) !=
+	    RC_OK) {
+		log_error("%s", e.msg);
+		store_close(s->store);
+		return EXIT_CONFIG;
+	}
+	if (!cli->dry_run &&
+	    store_run_start(s->store, command, &s->run_id, &e) != RC_OK)
+		log_warn("%s", e.msg);
+	s->pipeline = pipeline_new(cli->cfg, s->store, s->resolver,
+	    cli->dry_run);
+	return EXIT_OK;
+}
+
+static int
+session_close(struct session *s, struct cli *cli)
+{
+	const struct pipeline_stats *st = pipeline_stats(s->pipeline);
+	struct err e;
+
+	s->counts.messages = st->messages;
+	s->counts.reports = st->reports;
+	s->counts.duplicates = st->duplicates;
+	s->counts.quarantined = st->quarantined;
+	s->counts.ignored = st->ignored;
+	log_info("%ld messages: %ld new reports, %ld duplicates, %ld "
+	    "quarantined, %ld ignored%s", st->messages, st->reports,
+	    st->duplicates, st->quarantined, st->ignored,
+	    cli->dry_run ? " (dry run: nothing kept)" : "");
+	pipeline_free(s->pipeline);
+	if (s->run_id != 0 && store_run_finish(s->store, s->run_id, s->status,
+	    &s->counts, s->first_error[0] ? s->first_error : NULL, &e) !=
+	    RC_OK)
+		log_warn("%s", e.msg);
+	resolver_close(s->resolver);
+	store_close(s->store);
+	return s->status;
+}
+
+static void
+collect_sources(struct session *s, struct cli *cli)
+{
+	struct err e;
+	size_t i;
+	enum rc rc;
+
+	for (i = 0; i < cli->cfg->nsources; i++) {
+		const struct source_conf *src = &cli->cfg->sources[i];
+
+		err_clear(&e);
+		rc = source_collect(src, s->pipeline, &e);
+		if (rc == RC_OK)
+			continue;
+		note_error(s, exit_for(rc), e.msg);
+		/* The store failing stops everything; a source failing
+		 * stops only that source. */
+		if (rc == RC_FATAL)
+			return;
+	}
+}
+
+int
+cmd_collect(struct cli *cli, int argc, char **argv)
+{
+	struct session s;
+	int st;
+
+	if (argc > 1) {
+		fprintf(stderr, "abuse-collector: collect takes no arguments\n");
+		return EXIT_USAGE;
+	}
+	if ((st = session_open(&s, cli, "collect")) != EXIT_OK)
+		return st;
+	collect_sources(&s, cli);
+	return session_close(&s, cli);
+}
+
+int
+cmd_import(struct cli *cli, int argc, char **argv)
+{
+	struct session s;
+	struct err e;
+	enum rc rc;
+	int i, st;
+
+	if (argc < 2) {
+		fprintf(stderr, "abuse-collector: import needs a PATH\n");
+		return EXIT_USAGE;
+	}
+	if ((st = session_open(&s, cli, "import")) != EXIT_OK)
+		return st;
+	for (i = 1; i < argc; i++) {
+		err_clear(&e);
+		if ((rc = import_path(argv[i], s.pipeline, &e)) == RC_OK)
+			continue;
+		/* A path that is not mail is the caller's mistake. */
+		note_error(&s, rc == RC_REJECT ? EXIT_USAGE : exit_for(rc),
+		    e.msg);
+		if (rc == RC_FATAL)
+			break;
+	}
+	return session_close(&s, cli);
+}
+
+/* Write the summaries of one day. */
+static int
+write_day(struct cli *cli, struct store *store, const char *day,
+    const char *dir)
+{
+	struct err e;
+	char *path;
+
+	if (summary_write(store, cli->cfg, day, dir, &path, &e) != RC_OK) {
+		log_error("%s", e.msg);
+		return exit_for(e.rc);
+	}
+	log_info("summary of %s: %s", day, path);
+	free(path);
+	return EXIT_OK;
+}
+
+int
+cmd_report(struct cli *cli, int argc, char **argv)
+{
+	const char *day = NULL, *dir = cli->cfg->report.output_dir;
+	char yesterday[11];
+	struct store *store;
+	struct err e;
+	enum rc rc;
+	int i, st;
+
+	for (i = 1; i < argc; i++) {
+		if (take_opt(argc, argv, &i, "--date", &day) ||
+		    take_opt(argc, argv, &i, "--out", &dir))
+			continue;
+		fprintf(stderr, "abuse-collector: report: unknown argument "
+		    "'%s'\n", argv[i]);
+		return EXIT_USAGE;
+	}
+	if (day == NULL) {
+		day_ago(1, yesterday);
+		day = yesterday;
+	} else if (!valid_day(day)) {
+		fprintf(stderr, "abuse-collector: report: '%s' is not a date "
+		    "(YYYY-MM-DD)\n", day);
+		return EXIT_USAGE;
+	}
+	if ((rc = cli_store(cli, 1, &store, &e)) != RC_OK) {
+		log_error("%s", e.msg);
+		return exit_for(rc);
+	}
+	st = write_day(cli, store, day, dir);
+	store_close(store);
+	return st;
+}
+
+/*
+ * The days `run` writes: every day before today that has a case and no
+ * summary yet, and yesterday even when it was quiet.
+ */
+struct days {
+	char	(*v)[11];
+	size_t	 n;
+};
+
+static int
+add_day(void *arg, int n, const char *const *names, const char *const *vals)
+{
+	struct days *d = arg;
+
+	if (n < 1 || vals[0] == NULL || !valid_day(vals[0]))
+		return 0;
+	d->v = xrealloc(d->v, (d->n + 1) * sizeof(*d->v));
+	snprintf(d->v[d->n++], 11, "%s", vals[0]);
+	return 0;
+}
+
+static int
+report_due(struct cli *cli, struct session *s)
+{
+	struct days d = { NULL, 0 };
+	char today[11], yesterday[11];
+	struct err e;
+	size_t i;
+	int st = EXIT_OK, done;
+
+	if (cli->dry_run)
+		return EXIT_OK;
+	day_ago(0, today);
+	day_ago(1, yesterday);
+	if (store_dump(s->store, DUMP_DAYS_DUE, DUMP_TEXT, today, NULL,
+	    add_day, &d, &e) != RC_OK) {
+		log_error("%s", e.msg);
+		return exit_for(e.rc);
+	}
+	if ((done = store_day_reported(s->store, yesterday, &e)) < 0) {
+		st = exit_for(e.rc);
+		log_error("%s", e.msg);
+		goto out;
+	}
+	if (!done && (d.n == 0 || strcmp(d.v[d.n - 1], yesterday) != 0))
+		add_day(&d, 1, NULL, (const char *const[]){ yesterday });
+	for (i = 0; i < d.n && st == EXIT_OK; i++) {
+		if ((st = write_day(cli, s->store, d.v[i],
+		    cli->cfg->report.output_dir)) != EXIT_OK)
+			break;
+		if (store_day_mark(s->store, d.v[i], &e) != RC_OK) {
+			log_error("%s", e.msg);
+			st = exit_for(e.rc);
+		}
+	}
+out:
+	free(d.v);
+	return st;
+}
+
+int
+cmd_run(struct cli *cli, int argc, char **argv)
+{
+	struct session s;
+	int st;
+
+	if (argc > 1) {
+		fprintf(stderr, "abuse-collector: run takes no arguments\n");
+		return EXIT_USAGE;
+	}
+	if ((st = session_open(&s, cli, "run")) != EXIT_OK)
+		return st;
+	collect_sources(&s, cli);
+	if (s.status != EXIT_INTERNAL && (st = report_due(cli, &s)) !=
+	    EXIT_OK)
+		note_error(&s, st, "writing the daily summaries failed");
+	return session_close(&s, cli);
+}

@@ -1,0 +1,415 @@
+/*
+ * The commands that read: parse, reports, cases, status, check-config;
+ * and the helpers every command shares.
+ */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../reporters/csv.h"
+#include "cli.h"
+#include "correlate.h"
+#include "formats/formats.h"
+#include "json.h"
+#include "log.h"
+#include "resolve.h"
+#include "store.h"
+
+int
+exit_for(enum rc rc)
+{
+	switch (rc) {
+	case RC_OK: return EXIT_OK;
+	case RC_TEMP: return EXIT_TEMP;
+	case RC_REJECT: return EXIT_INTERNAL;
+	default: return EXIT_INTERNAL;
+	}
+}
+
+enum rc
+cli_store(struct cli *cli, int readonly, struct store **s, struct err *e)
+{
+	const char *path = cli->cfg->store_path;
+
+	if (cli->dry_run && access(path, F_OK) != 0)
+		return store_open(s, path, STORE_SCRATCH, e);
+	if (readonly && access(path, F_OK) != 0)
+		return err_set(e, RC_FATAL, "no store at %s yet: run "
+		    "'abuse-collector collect' first", path);
+	return store_open(s, path, readonly ? STORE_READONLY : 0, e);
+}
+
+int
+valid_day(const char *s)
+{
+	struct tm tm;
+	const char *end;
+	char back[11];
+
+	if (strlen(s) != 10)
+		return 0;
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(s, "%Y-%m-%d", &tm)) == NULL || *end != '\0')
+		return 0;
+	/* strptime accepts 2026-02-31; a round trip does not. */
+	tm.tm_hour = 12;
+	if (timegm(&tm) == (time_t)-1 ||
+	    strftime(back, sizeof(back), "%Y-%m-%d", &tm) != 10)
+		return 0;
+	return strcmp(back, s) == 0;
+}
+
+void
+day_ago(int n, char out[11])
+{
+	day_of(time(NULL) - (time_t)n * 86400, out);
+}
+
+int
+take_opt(int argc, char **argv, int *i, const char *name, const char **value)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n) != 0)
+		return 0;
+	if (argv[*i][n] == '=') {
+		*value = argv[*i] + n + 1;
+		return 1;
+	}
+	if (argv[*i][n] != '\0')
+		return 0;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "abuse-collector: %s needs a value\n", name);
+		exit(EXIT_USAGE);
+	}
+	*value = argv[++*i];
+	return 1;
+}
+
+static char *
+jset(char *doc, const char *k, const char *v)
+{
+	char *n;
+
+	if (v == NULL)
+		return doc;
+	n = json_set_str(doc, k, v);
+	free(doc);
+	return n;
+}
+
+static void
+print_json(const struct report *r)
+{
+	char when[21], *doc = NULL, *arr = NULL, *t;
+	size_t i;
+
+	doc = jset(doc, "format", r->format);
+	if (r->status != MSG_PARSED) {
+		doc = jset(doc, "status", status_name(r->status));
+		doc = jset(doc, "reason", r->reason);
+	}
+	if (r->role != ROLE_AUTO)
+		doc = jset(doc, "role", role_name(r->role));
+	doc = jset(doc, "feedback_type", r->feedback_type);
+	doc = jset(doc, "category", r->category);
+	doc = jset(doc, "reporter", r->reporter);
+	if (r->occurred_at != 0) {
+		iso8601_utc(r->occurred_at, when);
+		doc = jset(doc, "occurred_at", when);
+	}
+	doc = jset(doc, "source_ip", r->source_ip);
+	doc = jset(doc, "origin_ip", r->origin_ip);
+	doc = jset(doc, "auth_user", r->auth_user);
+	doc = jset(doc, "identity_header", r->identity_header);
+	doc = jset(doc, "mail_from", r->mail_from);
+	if (r->nrcpt > 0) {
+		for (i = 0; i < r->nrcpt; i++) {
+			t = json_append_str(arr, r->rcpt_to[i]);
+			free(arr);
+			arr = t;
+		}
+		t = json_set_json(doc, "rcpt_to", arr);
+		free(doc);
+		doc = t;
+		free(arr);
+	}
+	doc = jset(doc, "subject", r->subject);
+	doc = jset(doc, "message_id", r->message_id);
+	doc = jset(doc, "envelope_id", r->envelope_id);
+	doc = jset(doc, "outgoing_class", r->outgoing_class);
+	if (r->review) {
+		t = json_set_json(doc, "review", "true");
+		free(doc);
+		doc = t;
+	}
+	doc = jset(doc, "customer", r->customer);
+	doc = jset(doc, "resolved_by", r->resolved_by);
+	puts(doc);
+	free(doc);
+}
+
+int
+cmd_parse(struct cli *cli, int argc, char **argv)
+{
+	struct resolver *res = NULL;
+	struct parse_opts o;
+	struct limits lim;
+	int i, json = 0, first = 1, status = EXIT_OK;
+
+	memset(&o, 0, sizeof(o));
+	limits_default(&lim);
+	o.lim = &lim;
+	if (cli->cfg != NULL) {
+		struct err e;
+
+		config_parse_opts(cli->cfg, &o);
+		if (resolver_open(&res, cli->cfg, NULL, &e) != RC_OK) {
+			log_error("%s", e.msg);
+			return EXIT_CONFIG;
+		}
+	}
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+	for (i = 1; i < argc; i++) {
+		struct report r;
+		struct err e;
+		char *data;
+		size_t len;
+		enum rc rc;
+
+		if (strcmp(argv[i], "--json") == 0)
+			continue;
+		if (strcmp(argv[i], "-") == 0)
+			rc = read_file("/dev/stdin", o.lim->message_size, &data,
+			    &len, &e);
+		else
+			rc = read_file(argv[i], o.lim->message_size, &data,
+			    &len, &e);
+		if (rc != RC_OK) {
+			log_error("parse: %s", e.msg);
+			status = EXIT_NOINPUT;
+			continue;
+		}
+		report_init(&r);
+		message_parse(data, len, &o, &r);
+		if (res != NULL && r.status == MSG_PARSED)
+			resolver_resolve(res, &r);
+		if (json) {
+			print_json(&r);
+		} else {
+			if (!first)
+				putchar('\n');
+			report_print(stdout, &r);
+		}
+		first = 0;
+		report_release(&r);
+		free(data);
+	}
+	if (first && status == EXIT_OK) {
+		fprintf(stderr, "abuse-collector: parse needs a FILE (or -)\n");
+		status = EXIT_USAGE;
+	}
+	resolver_close(res);
+	return status;
+}
+
+/* Output of the dump commands. */
+struct out {
+	int	json;
+	int	header_done;
+};
+
+static int
+dump_row(void *arg, int n, const char *const *names, const char *const *vals)
+{
+	struct out *o = arg;
+
+	if (o->json) {
+		puts(vals[0] ? vals[0] : "{}");
+		return 0;
+	}
+	if (!o->header_done) {
+		csv_row(stdout, n, names);
+		o->header_done = 1;
+	}
+	csv_row(stdout, n, vals);
+	return 0;
+}
+
+/* Shared by reports and cases. */
+static int
+dump(struct cli *cli, enum dump which, const char *a, const char *b,
+    const char *format)
+{
+	struct out o = { 0, 0 };
+	struct store *s;
+	struct err e;
+	enum rc rc;
+
+	if (strcmp(format, "json") == 0)
+		o.json = 1;
+	else if (strcmp(format, "csv") != 0) {
+		fprintf(stderr, "abuse-collector: --format is csv or json\n");
+		return EXIT_USAGE;
+	}
+	if ((rc = cli_store(cli, 1, &s, &e)) != RC_OK) {
+		log_error("%s", e.msg);
+		return exit_for(rc);
+	}
+	rc = store_dump(s, which, o.json ? DUMP_JSON : DUMP_TEXT, a, b,
+	    dump_row, &o, &e);
+	if (rc != RC_OK)
+		log_error("%s", e.msg);
+	store_close(s);
+	if (fflush(stdout) != 0)
+		return EXIT_INTERNAL;
+	return exit_for(rc);
+}
+
+static int
+bad_day(const char *what, const char *d)
+{
+	if (d == NULL || valid_day(d))
+		return 0;
+	fprintf(stderr, "abuse-collector: %s: '%s' is not a date "
+	    "(YYYY-MM-DD)\n", what, d);
+	return 1;
+}
+
+int
+cmd_reports(struct cli *cli, int argc, char **argv)
+{
+	const char *since = NULL, *until = NULL, *format = "csv";
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (take_opt(argc, argv, &i, "--since", &since) ||
+		    take_opt(argc, argv, &i, "--until", &until) ||
+		    take_opt(argc, argv, &i, "--format", &format))
+			continue;
+		fprintf(stderr, "abuse-collector: reports: unknown argument "
+		    "'%s'\n", argv[i]);
+		return EXIT_USAGE;
+	}
+	if (bad_day("--since", since) || bad_day("--until", until))
+		return EXIT_USAGE;
+	return dump(cli, DUMP_REPORTS, since, until, format);
+}
+
+int
+cmd_cases(struct cli *cli, int argc, char **argv)
+{
+	const char *date = NULL, *format = "csv";
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (take_opt(argc, argv, &i, "--date", &date) ||
+		    take_opt(argc, argv, &i, "--format", &format))
+			continue;
+		fprintf(stderr, "abuse-collector: cases: unknown argument "
+		    "'%s'\n", argv[i]);
+		return EXIT_USAGE;
+	}
+	if (bad_day("--date", date))
+		return EXIT_USAGE;
+	return dump(cli, DUMP_CASES, date, NULL, format);
+}
+
+struct status_ctx {
+	const struct config	*c;
+	int			*listed;
+};
+
+static int
+status_source(void *arg, int n, const char *const *names,
+    const char *const *v)
+{
+	struct status_ctx *sc = arg;
+	size_t i;
+
+	for (i = 0; i < sc->c->nsources; i++)
+		if (v[0] && strcmp(sc->c->sources[i].name, v[0]) == 0)
+			sc->listed[i] = 1;
+	printf("source %s, folder %s:\n", v[0] ? v[0] : "?",
+	    v[1] ? v[1] : "-");
+	if (v[2] != NULL)
+		printf("  uidvalidity %s, last uid %s\n", v[2], v[3]);
+	printf("  last message stored %s\n  %s messages: %s parsed, %s "
+	    "quarantined, %s ignored\n", v[4] ? v[4] : "never", v[5], v[6],
+	    v[7], v[8]);
+	return 0;
+}
+
+static int
+status_totals(void *arg, int n, const char *const *names,
+    const char *const *v)
+{
+	printf("messages: %s, reports: %s\nquarantine: %s messages, %s "
+	    "bytes\noutbox: %s waiting, %s dead letters\nlast run: %s "
+	    "(exit status %s)\n", v[0], v[1], v[2], v[3], v[4], v[5],
+	    v[6] ? v[6] : "never", v[7] ? v[7] : "-");
+	return 0;
+}
+
+int
+cmd_status(struct cli *cli, int argc, char **argv)
+{
+	struct status_ctx sc;
+	struct store *s;
+	struct err e;
+	size_t i;
+	enum rc rc;
+
+	if (argc > 1) {
+		fprintf(stderr, "abuse-collector: status takes no arguments\n");
+		return EXIT_USAGE;
+	}
+	if ((rc = cli_store(cli, 1, &s, &e)) != RC_OK) {
+		log_error("%s", e.msg);
+		return exit_for(rc);
+	}
+	sc.c = cli->cfg;
+	sc.listed = xcalloc(cli->cfg->nsources + 1, sizeof(int));
+	printf("store: %s\n", cli->cfg->store_path);
+	rc = store_dump(s, DUMP_STATUS_TOTALS, DUMP_TEXT, NULL, NULL,
+	    status_totals, NULL, &e);
+	if (rc == RC_OK)
+		rc = store_dump(s, DUMP_STATUS_SOURCES, DUMP_TEXT, NULL, NULL,
+		    status_source, &sc, &e);
+	for (i = 0; rc == RC_OK && i < cli->cfg->nsources; i++)
+		if (!sc.listed[i])
+			printf("source %s: nothing collected yet\n",
+			    cli->cfg->sources[i].name);
+	if (rc != RC_OK)
+		log_error("%s", e.msg);
+	free(sc.listed);
+	store_close(s);
+	return exit_for(rc);
+}
+
+int
+cmd_check_config(struct cli *cli, int argc, char **argv)
+{
+	struct resolver *r;
+	struct err e;
+
+	if (argc > 1) {
+		fprintf(stderr, "abuse-collector: check-config takes no "
+		    "arguments\n");
+		return EXIT_USAGE;
+	}
+	/* The tables are part of the configuration: load them too. */
+	if (resolver_open(&r, cli->cfg, NULL, &e) != RC_OK) {
+		log_error("%s", e.msg);
+		return EXIT_CONFIG;
+	}
+	resolver_close(r);
+	config_print(cli->cfg, stdout);
+	return EXIT_OK;
+}

@@ -1,0 +1,750 @@
+#include "autoconf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "bounds.h"
+#include "config.h"
+
+enum sect { S_TOP, S_STORE, S_SOURCE, S_RESOLVER, S_CASES, S_REPORT,
+	S_LIMITS, S_NONE };
+
+static const char *const sect_names[] = { "", "store", "source",
+	"resolver", "cases", "report", "limits" };
+
+struct loader;
+
+struct key {
+	enum sect	 sect;
+	const char	*name;
+	/* Store value at target; on a bad value return an error text. */
+	const char	*(*set)(struct loader *, void *target, const char *v);
+	size_t		 off;
+	int		 secret;	/* inline secret: file must be private */
+};
+
+struct loader {
+	struct config	*c;
+	const char	*file;
+	FILE		*fp;
+	int		 line;		/* of the line inih handles now */
+	char		 raw[MAX_TABLE_LINE];	/* that line, as read */
+	enum sect	 sect;
+	char		 sect_label[128];
+	int		 sect_line;
+	void		*base;		/* struct the section's keys fill */
+	int		 errors;
+	int		 secret_line;	/* first inline secret, or 0 */
+	/* Keys seen in the current section, for duplicates. */
+	struct { const char *name; int line; } seen[64];
+	size_t		 nseen;
+};
+
+static void
+report_err(struct loader *l, int line, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+report_err(struct loader *l, int line, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (++l->errors > MAX_CONFIG_ERRORS)
+		return;
+	fprintf(stderr, "%s:%d: ", l->file, line);
+	if (l->sect_label[0] != '\0' || key != NULL)
+		fprintf(stderr, "[%s]%s%s: ", l->sect_label,
+		    key ? " " : "", key ? key : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Value setters. */
+
+/* A path relative to the configuration file's directory. */
+static char *
+abs_path(const struct loader *l, const char *v)
+{
+	return v[0] == '/' ? xstrdup(v) : xasprintf("%s/%s", l->c->dir, v);
+}
+
+static const char *
+set_path(struct loader *l, void *t, const char *v)
+{
+	char **p = t;
+
+	if (*v == '\0')
+		return "empty path";
+	free(*p);
+	*p = abs_path(l, v);
+	return NULL;
+}
+
+/* A file that must exist and be readable now. */
+static const char *
+set_file(struct loader *l, void *t, const char *v)
+{
+	static char msg[PATH_MAX + 64];
+	char **p = t;
+	char *path;
+
+	if (*v == '\0')
+		return "empty path";
+	path = abs_path(l, v);
+	if (access(path, R_OK) != 0) {
+		snprintf(msg, sizeof(msg), "cannot read '%s': %s", path,
+		    strerror(errno));
+		free(path);
+		return msg;
+	}
+	free(*p);
+	*p = path;
+	return NULL;
+}
+
+static const char *
+set_role(struct loader *l, void *t, const char *v)
+{
+	enum role *r = t;
+
+	if (strcmp(v, "auto") == 0)
+		*r = ROLE_AUTO;
+	else if (strcmp(v, "internal") == 0)
+		*r = ROLE_INTERNAL;
+	else if (strcmp(v, "external") == 0)
+		*r = ROLE_EXTERNAL;
+	else
+		return "must be auto, internal or external";
+	return NULL;
+}
+
+static const char *
+set_source_type(struct loader *l, void *t, const char *v)
+{
+	enum source_type *s = t;
+
+	if (strcmp(v, "maildir") == 0)
+		*s = SOURCE_MAILDIR;
+	else if (strcmp(v, "mbox") == 0)
+		*s = SOURCE_MBOX;
+	else
+		return "must be maildir or mbox";
+	return NULL;
+}
+
+static const char *
+set_log(struct loader *l, void *t, const char *v)
+{
+	int *s = t;
+
+	if (strcmp(v, "stderr") == 0)
+		*s = 0;
+	else if (strcmp(v, "syslog") == 0)
+		*s = 1;
+	else
+		return "must be stderr or syslog";
+	return NULL;
+}
+
+/* Split a comma-separated list; each item trimmed, none empty. */
+static int
+split_list(const char *v, char ***items, size_t *n)
+{
+	const char *p = v, *comma;
+	size_t len;
+
+	*items = NULL;
+	*n = 0;
+	for (;;) {
+		const char *s = p;
+
+		comma = strchr(p, ',');
+		len = comma ? (size_t)(comma - p) : strlen(p);
+		trim(&s, &len);
+		if (len == 0)
+			return -1;
+		*items = xrealloc(*items, (*n + 1) * sizeof(**items));
+		(*items)[(*n)++] = xstrndup(s, len);
+		if (comma == NULL)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+static void
+free_list(char **items, size_t n)
+{
+	while (n > 0)
+		free(items[--n]);
+	free(items);
+}
+
+static const char *
+set_identity(struct loader *l, void *t, const char *v)
+{
+	struct resolver_conf *r = t;
+	char **items;
+	size_t n, i, j;
+
+	if (split_list(v, &items, &n) < 0)
+		return "empty item in list";
+	for (i = 0; i < n; i++)
+		for (j = 0; items[i][j]; j++)
+			if (!isalnum((unsigned char)items[i][j]) &&
+			    items[i][j] != '-' && items[i][j] != '_') {
+				free_list(items, n);
+				return "not a header field name";
+			}
+	free_list(r->identity_headers, r->nidentity_headers);
+	r->identity_headers = items;
+	r->nidentity_headers = n;
+	return NULL;
+}
+
+static const char *
+set_trusted(struct loader *l, void *t, const char *v)
+{
+	static char msg[300];
+	struct resolver_conf *r = t;
+	char **items;
+	size_t n, i;
+
+	if (split_list(v, &items, &n) < 0)
+		return "empty item in list";
+	hostlist_release(&r->trusted_hosts);
+	for (i = 0; i < n; i++)
+		if (hostlist_add(&r->trusted_hosts, items[i]) < 0) {
+			snprintf(msg, sizeof(msg), "'%.200s' is neither a host "
+			    "name nor an address or CIDR prefix", items[i]);
+			free_list(items, n);
+			return msg;
+		}
+	free_list(items, n);
+	return NULL;
+}
+
+static const char *
+set_order(struct loader *l, void *t, const char *v)
+{
+	static char msg[300];
+	struct resolver_conf *r = t;
+	char **items;
+	size_t n, i, k;
+	int used[STEP_COUNT] = { 0 };
+
+	if (split_list(v, &items, &n) < 0)
+		return "empty item in list";
+	r->norder = 0;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < STEP_COUNT; k++)
+			if (strcmp(items[i], resolve_step_name(k)) == 0)
+				break;
+		if (k == STEP_COUNT || used[k]) {
+			snprintf(msg, sizeof(msg), k == STEP_COUNT ?
+			    "unknown step '%.200s'" : "step '%.200s' twice",
+			    items[i]);
+			free_list(items, n);
+			return msg;
+		}
+		used[k] = 1;
+		r->order[r->norder++] = k;
+	}
+	free_list(items, n);
+	return NULL;
+}
+
+static const char *
+set_timezone(struct loader *l, void *t, const char *v)
+{
+	char **p = t;
+	char *zf;
+	int ok;
+
+	if (strcmp(v, "UTC") != 0) {
+		if (v[0] == '/' || strstr(v, "..") != NULL)
+			return "not a time zone name";
+		zf = xasprintf("/usr/share/zoneinfo/%s", v);
+		ok = access(zf, R_OK) == 0;
+		free(zf);
+		if (!ok)
+			return "unknown time zone (not in /usr/share/zoneinfo)";
+	}
+	free(*p);
+	*p = xstrdup(v);
+	return NULL;
+}
+
+static const char *
+set_size(struct loader *l, void *t, const char *v)
+{
+	size_t *p = t;
+	long long n;
+
+	if (parse_size(v, &n) < 0 || n < 1024 || n > (1LL << 32))
+		return "must be a size from 1k to 4G (like 25M)";
+	*p = (size_t)n;
+	return NULL;
+}
+
+static const char *
+set_count(struct loader *l, void *t, const char *v)
+{
+	size_t *p = t;
+	long long n;
+
+	if (parse_ll(v, 1, 1000000, &n) < 0)
+		return "must be a whole number from 1 to 1000000";
+	*p = (size_t)n;
+	return NULL;
+}
+
+static const char *
+set_depth(struct loader *l, void *t, const char *v)
+{
+	int *p = t;
+	long long n;
+
+	if (parse_ll(v, 1, 64, &n) < 0)
+		return "must be a whole number from 1 to 64";
+	*p = (int)n;
+	return NULL;
+}
+
+#define O(type, field)	offsetof(type, field)
+
+static const struct key keys[] = {
+	{ S_TOP, "log", set_log, O(struct config, log_syslog), 0 },
+	{ S_STORE, "path", set_path, O(struct config, store_path), 0 },
+	{ S_SOURCE, "type", set_source_type, O(struct source_conf, type), 0 },
+	{ S_SOURCE, "path", set_path, O(struct source_conf, path), 0 },
+	{ S_SOURCE, "role", set_role, O(struct source_conf, role), 0 },
+	{ S_RESOLVER, "order", set_order, 0, 0 },
+	{ S_RESOLVER, "identity_headers", set_identity, 0, 0 },
+	{ S_RESOLVER, "trusted_hosts", set_trusted, 0, 0 },
+	{ S_RESOLVER, "users_file", set_file,
+	    O(struct resolver_conf, users_file), 0 },
+	{ S_RESOLVER, "networks_file", set_file,
+	    O(struct resolver_conf, networks_file), 0 },
+	{ S_CASES, "timezone", set_timezone, O(struct cases_conf, timezone),
+	    0 },
+	{ S_REPORT, "output_dir", set_path, O(struct report_conf, output_dir),
+	    0 },
+	{ S_LIMITS, "max_message_size", set_size,
+	    O(struct limits, message_size), 0 },
+	{ S_LIMITS, "max_mime_depth", set_depth, O(struct limits, mime_depth),
+	    0 },
+	{ S_LIMITS, "max_mime_parts", set_count, O(struct limits, mime_parts),
+	    0 },
+	{ S_LIMITS, "max_headers", set_count, O(struct limits, headers), 0 },
+	{ S_LIMITS, "max_header_length", set_size,
+	    O(struct limits, header_len), 0 },
+	{ S_LIMITS, "max_decoded_size", set_size,
+	    O(struct limits, decoded_size), 0 },
+};
+
+/* Enter a section: "[store]", "[source NAME]". */
+static void
+enter_section(struct loader *l, const char *label)
+{
+	char kind[32];
+	const char *sp = strchr(label, ' ');
+	size_t kn = sp ? (size_t)(sp - label) : strlen(label), i;
+	const char *name = sp ? sp + 1 : NULL;
+
+	snprintf(l->sect_label, sizeof(l->sect_label), "%s", label);
+	l->sect_line = l->line;
+	l->sect = S_NONE;
+	l->base = NULL;
+	l->nseen = 0;
+	if (kn >= sizeof(kind)) {
+		report_err(l, l->line, NULL, "unknown section");
+		return;
+	}
+	memcpy(kind, label, kn);
+	kind[kn] = '\0';
+	for (i = 1; i < sizeof(sect_names) / sizeof(sect_names[0]); i++)
+		if (strcmp(kind, sect_names[i]) == 0)
+			break;
+	if (i == sizeof(sect_names) / sizeof(sect_names[0])) {
+		report_err(l, l->line, NULL, "unknown section");
+		return;
+	}
+	if ((i == S_SOURCE) != (name != NULL)) {
+		report_err(l, l->line, NULL, i == S_SOURCE ?
+		    "a source needs a name: [source NAME]" :
+		    "this section takes no name");
+		return;
+	}
+	l->sect = (enum sect)i;
+	switch (l->sect) {
+	case S_STORE: l->base = l->c; break;
+	case S_RESOLVER: l->base = &l->c->resolver; break;
+	case S_CASES: l->base = &l->c->cases; break;
+	case S_REPORT: l->base = &l->c->report; break;
+	case S_LIMITS: l->base = &l->c->limits; break;
+	case S_SOURCE: {
+		struct config *c = l->c;
+		struct source_conf *s;
+
+		for (i = 0; i < c->nsources; i++)
+			if (strcmp(c->sources[i].name, name) == 0) {
+				report_err(l, l->line, NULL, "source '%s' is "
+				    "already defined at line %d", name,
+				    c->sources[i].line);
+				l->sect = S_NONE;
+				return;
+			}
+		if (c->nsources >= MAX_SOURCES) {
+			report_err(l, l->line, NULL, "more than %d sources",
+			    MAX_SOURCES);
+			l->sect = S_NONE;
+			return;
+		}
+		c->sources = xrealloc(c->sources,
+		    (c->nsources + 1) * sizeof(*c->sources));
+		s = &c->sources[c->nsources++];
+		memset(s, 0, sizeof(*s));
+		s->name = xstrdup(name);
+		s->line = l->line;
+		s->type = (enum source_type)-1;
+		l->base = s;
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/*
+ * inih reads lines through this, so every line is seen here first: its
+ * number is known when the handler runs, over-long lines are refused
+ * instead of being cut in two, and continuation lines (which would append
+ * to a value behind the user's back) are refused too.
+ */
+static char *
+reader(char *out, int size, void *stream)
+{
+	struct loader *l = stream;
+	size_t n;
+	int c, too_long = 0;
+	const char *p;
+
+	n = 0;
+	while ((c = getc(l->fp)) != EOF && c != '\n') {
+		if (n + 1 < sizeof(l->raw))
+			l->raw[n++] = (char)c;
+		else
+			too_long = 1;
+	}
+	if (c == EOF && n == 0 && !too_long)
+		return NULL;
+	l->line++;
+	if (n > 0 && l->raw[n - 1] == '\r')
+		n--;
+	l->raw[n] = '\0';
+	if (too_long || n > MAX_CONFIG_LINE || n + 2 > (size_t)size) {
+		report_err(l, l->line, NULL, "line is longer than %d bytes; "
+		    "put long values (URLs, secrets) in a file and name it "
+		    "with a *_file key", MAX_CONFIG_LINE);
+		snprintf(out, (size_t)size, "\n");
+		return out;
+	}
+	for (p = l->raw; *p == ' ' || *p == '\t'; p++)
+		;
+	if (p != l->raw && *p != '\0' && *p != ';' && *p != '#') {
+		report_err(l, l->line, NULL, "indented line: continuation "
+		    "lines are not supported");
+		snprintf(out, (size_t)size, "\n");
+		return out;
+	}
+	if (*p != '[' && *p != '\0' && *p != ';' && *p != '#' &&
+	    strpbrk(p, "=:") == NULL) {
+		report_err(l, l->line, NULL, "expected 'key = value'");
+		snprintf(out, (size_t)size, "\n");
+		return out;
+	}
+	if (*p == '[') {
+		const char *end = strchr(p, ']');
+
+		if (end == NULL) {
+			report_err(l, l->line, NULL, "section header without "
+			    "']'");
+		} else {
+			char label[128];
+			size_t ln = (size_t)(end - p - 1);
+			const char *s = p + 1;
+
+			trim(&s, &ln);
+			if (ln >= sizeof(label))
+				ln = sizeof(label) - 1;
+			memcpy(label, s, ln);
+			label[ln] = '\0';
+			enter_section(l, label);
+		}
+	}
+	snprintf(out, (size_t)size, "%s\n", l->raw);
+	return out;
+}
+
+static int
+handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct loader *l = user;
+	const char *msg;
+	size_t i;
+
+	(void)section;
+	if (l->sect == S_NONE)
+		return 1;	/* the section was reported already */
+	for (i = 0; i < l->nseen; i++)
+		if (strcmp(l->seen[i].name, name) == 0) {
+			report_err(l, l->line, name, "given twice (first at "
+			    "line %d)", l->seen[i].line);
+			return 1;
+		}
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (keys[i].sect == l->sect && strcmp(keys[i].name, name) == 0)
+			break;
+	if (i == sizeof(keys) / sizeof(keys[0])) {
+		report_err(l, l->line, name, "unknown key");
+		return 1;
+	}
+	if (l->nseen < sizeof(l->seen) / sizeof(l->seen[0])) {
+		l->seen[l->nseen].name = keys[i].name;
+		l->seen[l->nseen].line = l->line;
+		l->nseen++;
+	}
+	if ((msg = keys[i].set(l, (char *)l->base + keys[i].off, value)) !=
+	    NULL) {
+		report_err(l, l->line, name, "%s", msg);
+		return 1;
+	}
+	if (keys[i].secret && l->secret_line == 0)
+		l->secret_line = l->line;
+	return 1;
+}
+
+static void
+defaults(struct config *c)
+{
+	static const enum resolve_step order[] = { STEP_HEADER,
+	    STEP_SMTP_AUTH, STEP_NETWORK };
+	static const char *const ident[] = { "X-AuthUser",
+	    "X-Authenticated-Sender", "X-Authenticated-User" };
+	size_t i;
+
+	c->store_path = xstrdup(LOCALSTATEDIR "/lib/abuse-collector/abuse.db");
+	c->report.output_dir = xstrdup(LOCALSTATEDIR
+	    "/lib/abuse-collector/reports");
+	c->cases.timezone = xstrdup("UTC");
+	memcpy(c->resolver.order, order, sizeof(order));
+	c->resolver.norder = sizeof(order) / sizeof(order[0]);
+	c->resolver.nidentity_headers = sizeof(ident) / sizeof(ident[0]);
+	c->resolver.identity_headers = xcalloc(sizeof(ident) / sizeof(ident[0]),
+	    sizeof(char *));
+	for (i = 0; i < sizeof(ident) / sizeof(ident[0]); i++)
+		c->resolver.identity_headers[i] = xstrdup(ident[i]);
+	limits_default(&c->limits);
+}
+
+/* Checks that need the whole file: required keys per source type. */
+static void
+validate(struct loader *l)
+{
+	struct config *c = l->c;
+	size_t i;
+
+	for (i = 0; i < c->nsources; i++) {
+		struct source_conf *s = &c->sources[i];
+
+		snprintf(l->sect_label, sizeof(l->sect_label), "source %s",
+		    s->name);
+		if (s->type == (enum source_type)-1) {
+			report_err(l, s->line, "type", "missing");
+			continue;
+		}
+		if ((s->type == SOURCE_MAILDIR || s->type == SOURCE_MBOX) &&
+		    s->path == NULL)
+			report_err(l, s->line, "path", "missing (a %s source "
+			    "reads a path)", source_type_name(s->type));
+	}
+}
+
+enum rc
+config_load(struct config *c, const char *path, struct err *e)
+{
+	struct loader l;
+	struct stat st;
+	char *tmp;
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	memset(&l, 0, sizeof(l));
+	c->file = xstrdup(path);
+	tmp = xstrdup(path);
+	c->dir = xstrdup(dirname(tmp));
+	free(tmp);
+	if (c->dir[0] != '/') {
+		char cwd[PATH_MAX];
+
+		if (getcwd(cwd, sizeof(cwd)) != NULL) {
+			tmp = strcmp(c->dir, ".") == 0 ? xstrdup(cwd) :
+			    xasprintf("%s/%s", cwd, c->dir);
+			free(c->dir);
+			c->dir = tmp;
+		}
+	}
+	defaults(c);
+	l.c = c;
+	l.file = path;
+	l.sect = S_TOP;
+	l.base = c;
+	if ((l.fp = fopen(path, "r")) == NULL) {
+		err_set(e, RC_FATAL, "cannot open configuration '%s': %s",
+		    path, strerror(errno));
+		config_release(c);
+		return RC_FATAL;
+	}
+	r = ini_parse_stream(reader, &l, handler, &l);
+	if (r > 0 && l.errors == 0)
+		report_err(&l, r, NULL, "cannot read this line");
+	else if (r < 0)
+		report_err(&l, 0, NULL, "cannot read the file");
+	l.sect_label[0] = '\0';
+	if (l.secret_line != 0 && fstat(fileno(l.fp), &st) == 0 &&
+	    (st.st_mode & S_IROTH))
+		report_err(&l, l.secret_line, NULL, "the file holds a secret "
+		    "and is readable by others: chmod o-r %s, or move the "
+		    "secret to a *_file key", path);
+	fclose(l.fp);
+	validate(&l);
+	c->resolver.nidentity = c->resolver.nidentity_headers;
+	c->resolver.identity = xcalloc(c->resolver.nidentity,
+	    sizeof(*c->resolver.identity));
+	for (size_t i = 0; i < c->resolver.nidentity; i++)
+		c->resolver.identity[i].header =
+		    c->resolver.identity_headers[i];
+	if (l.errors > MAX_CONFIG_ERRORS)
+		fprintf(stderr, "%s: %d more errors not shown\n", path,
+		    l.errors - MAX_CONFIG_ERRORS);
+	if (l.errors > 0) {
+		err_set(e, RC_FATAL, "%s: %d error%s in the configuration",
+		    path, l.errors, l.errors == 1 ? "" : "s");
+		config_release(c);
+		return RC_FATAL;
+	}
+	return RC_OK;
+}
+
+void
+config_release(struct config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsources; i++) {
+		free(c->sources[i].name);
+		free(c->sources[i].path);
+	}
+	free(c->sources);
+	free(c->resolver.identity);
+	free_list(c->resolver.identity_headers, c->resolver.nidentity_headers);
+	hostlist_release(&c->resolver.trusted_hosts);
+	free(c->resolver.users_file);
+	free(c->resolver.networks_file);
+	free(c->cases.timezone);
+	free(c->report.output_dir);
+	free(c->store_path);
+	free(c->file);
+	free(c->dir);
+	memset(c, 0, sizeof(*c));
+}
+
+void
+config_parse_opts(const struct config *c, struct parse_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->lim = &c->limits;
+	o->identity = c->resolver.identity;
+	o->nidentity = c->resolver.nidentity;
+	o->trusted = &c->resolver.trusted_hosts;
+}
+
+const char *
+source_type_name(enum source_type t)
+{
+	switch (t) {
+	case SOURCE_IMAP: return "imap";
+	case SOURCE_MAILDIR: return "maildir";
+	case SOURCE_MBOX: return "mbox";
+	}
+	return "?";
+}
+
+const char *
+resolve_step_name(enum resolve_step s)
+{
+	switch (s) {
+	case STEP_HEADER: return "header";
+	case STEP_SMTP_AUTH: return "smtp_auth";
+	case STEP_NETWORK: return "network";
+	default: return "?";
+	}
+}
+
+void
+config_print(const struct config *c, FILE *f)
+{
+	const struct resolver_conf *r = &c->resolver;
+	size_t i;
+	char pfx[64];
+
+	fprintf(f, "# %s\nlog = %s\n\n[store]\npath = %s\n", c->file,
+	    c->log_syslog ? "syslog" : "stderr", c->store_path);
+	for (i = 0; i < c->nsources; i++) {
+		const struct source_conf *s = &c->sources[i];
+
+		fprintf(f, "\n[source %s]\ntype = %s\nrole = %s\n", s->name,
+		    source_type_name(s->type), role_name(s->role));
+		if (s->path)
+			fprintf(f, "path = %s\n", s->path);
+	}
+	fprintf(f, "\n[resolver]\norder = ");
+	for (i = 0; i < r->norder; i++)
+		fprintf(f, "%s%s", i ? ", " : "",
+		    resolve_step_name(r->order[i]));
+	fprintf(f, "\nidentity_headers = ");
+	for (i = 0; i < r->nidentity_headers; i++)
+		fprintf(f, "%s%s", i ? ", " : "", r->identity_headers[i]);
+	fprintf(f, "\ntrusted_hosts = ");
+	for (i = 0; i < r->trusted_hosts.nnames; i++)
+		fprintf(f, "%s%s", i ? ", " : "", r->trusted_hosts.names[i]);
+	for (i = 0; i < r->trusted_hosts.nprefixes; i++) {
+		prefix_format(&r->trusted_hosts.prefixes[i], pfx, sizeof(pfx));
+		fprintf(f, "%s%s", i || r->trusted_hosts.nnames ? ", " : "",
+		    pfx);
+	}
+	fputc('\n', f);
+	if (r->users_file)
+		fprintf(f, "users_file = %s\n", r->users_file);
+	if (r->networks_file)
+		fprintf(f, "networks_file = %s\n", r->networks_file);
+	fprintf(f, "\n[cases]\ntimezone = %s\n", c->cases.timezone);
+	fprintf(f, "\n[report]\noutput_dir = %s\n", c->report.output_dir);
+	fprintf(f, "\n[limits]\nmax_message_size = %zu\nmax_mime_depth = %d\n"
+	    "max_mime_parts = %zu\nmax_headers = %zu\nmax_header_length = %zu\n"
+	    "max_decoded_size = %zu\n", c->limits.message_size,
+	    c->limits.mime_depth, c->limits.mime_parts, c->limits.headers,
+	    c->limits.header_len, c->limits.decoded_size);
+}

@@ -1,0 +1,846 @@
+#include "autoconf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "json.h"
+#include "store.h"
+
+/*
+ * Schema migrations, applied in order; PRAGMA user_version counts how
+ * many have run.  A migration is never edited once released: a change is
+ * a new entry.
+ */
+static const char *const migrations[] = {
+	/* 1: the data model of the design. */
+	"CREATE TABLE mailbox_state ("
+	"  source TEXT NOT NULL, folder TEXT NOT NULL,"
+	"  uidvalidity INTEGER NOT NULL, last_uid INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (source, folder)) WITHOUT ROWID;"
+	"CREATE TABLE local_seen ("
+	"  source TEXT NOT NULL, name TEXT NOT NULL,"
+	"  PRIMARY KEY (source, name)) WITHOUT ROWID;"
+	"CREATE TABLE messages ("
+	"  id INTEGER PRIMARY KEY,"
+	"  source TEXT NOT NULL, folder TEXT,"
+	"  uidvalidity INTEGER, uid INTEGER,"
+	"  sha256 TEXT NOT NULL UNIQUE,"
+	"  report_msgid TEXT,"
+	"  size INTEGER NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  format TEXT NOT NULL,"
+	"  status TEXT NOT NULL"
+	"    CHECK (status IN ('parsed', 'quarantined', 'ignored')),"
+	"  reason TEXT,"
+	"  raw BLOB);"
+	"CREATE INDEX messages_status ON messages (status, received_at);"
+	"CREATE TABLE reports ("
+	"  id INTEGER PRIMARY KEY,"
+	"  message INTEGER NOT NULL REFERENCES messages (id),"
+	"  report_key TEXT NOT NULL UNIQUE,"
+	"  format TEXT NOT NULL,"
+	"  role TEXT NOT NULL CHECK (role IN ('internal', 'external')),"
+	"  feedback_type TEXT, category TEXT, reporter TEXT,"
+	"  occurred_at INTEGER NOT NULL,"
+	"  occurred_known INTEGER NOT NULL,"
+	"  day TEXT NOT NULL,"
+	"  source_ip TEXT, origin_ip TEXT,"
+	"  auth_user TEXT, identity_header TEXT, smtp_auth TEXT,"
+	"  mail_from TEXT, rcpt_to TEXT,"
+	"  subject TEXT, message_id TEXT, envelope_id TEXT,"
+	"  outgoing_class TEXT,"
+	"  review INTEGER NOT NULL DEFAULT 0,"
+	"  customer TEXT NOT NULL, resolved_by TEXT, resolve_note TEXT);"
+	"CREATE INDEX reports_case ON reports (customer, day, occurred_at);"
+	"CREATE INDEX reports_day ON reports (day);"
+	"CREATE TABLE cases ("
+	"  customer TEXT NOT NULL, day TEXT NOT NULL,"
+	"  internal_reports INTEGER NOT NULL,"
+	"  external_reports INTEGER NOT NULL,"
+	"  distinct_source_ips INTEGER NOT NULL,"
+	"  distinct_reporters INTEGER NOT NULL,"
+	"  first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
+	"  confidence TEXT NOT NULL"
+	"    CHECK (confidence IN ('internal', 'external', 'confirmed')),"
+	"  score REAL NOT NULL,"
+	"  escalated_at INTEGER,"
+	"  updated_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (customer, day));"
+	"CREATE INDEX cases_day ON cases (day);"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL, customer TEXT, day TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  UNIQUE (kind, customer, day));"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  event INTEGER REFERENCES events (id),"
+	"  target TEXT NOT NULL,"
+	"  idempotency_key TEXT NOT NULL UNIQUE,"
+	"  payload TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt INTEGER NOT NULL,"
+	"  last_error TEXT,"
+	"  delivered_at INTEGER,"
+	"  dead INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX outbox_due ON outbox (delivered_at, dead, next_attempt);"
+	"CREATE TABLE resolver_cache ("
+	"  key TEXT PRIMARY KEY, customer TEXT,"
+	"  expires_at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE runs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  command TEXT NOT NULL,"
+	"  started_at INTEGER NOT NULL, finished_at INTEGER,"
+	"  status INTEGER,"
+	"  messages INTEGER NOT NULL DEFAULT 0,"
+	"  reports INTEGER NOT NULL DEFAULT 0,"
+	"  duplicates INTEGER NOT NULL DEFAULT 0,"
+	"  quarantined INTEGER NOT NULL DEFAULT 0,"
+	"  ignored INTEGER NOT NULL DEFAULT 0,"
+	"  errors INTEGER NOT NULL DEFAULT 0,"
+	"  error TEXT);"
+	"CREATE TABLE report_days ("
+	"  day TEXT PRIMARY KEY, written_at INTEGER NOT NULL) WITHOUT ROWID;",
+};
+
+#define NMIGRATIONS	(int)(sizeof(migrations) / sizeof(migrations[0]))
+
+/* Statements prepared once and reused. */
+enum stmt {
+	Q_MSG_KNOWN, Q_MSG_ADD, Q_REPORT_ADD, Q_LOCAL_SEEN, Q_LOCAL_MARK,
+	Q_CP_GET, Q_CP_SET, Q_CASE_STATS, Q_CASE_GET, Q_CASE_PUT,
+	Q_EVENT_ADD, Q_RUN_START, Q_RUN_FINISH, Q_DAY_GET, Q_DAY_SET,
+	Q_COUNT
+};
+
+static const char *const sql[Q_COUNT] = {
+	[Q_MSG_KNOWN] = "SELECT 1 FROM messages WHERE sha256 = ?1",
+	[Q_MSG_ADD] = "INSERT INTO messages (source, folder, uidvalidity, uid,"
+	    " sha256, report_msgid, size, received_at, format, status, reason,"
+	    " raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+	    " ON CONFLICT (sha256) DO NOTHING",
+	[Q_REPORT_ADD] = "INSERT INTO reports (message, report_key, format,"
+	    " role, feedback_type, category, reporter, occurred_at,"
+	    " occurred_known, day, source_ip, origin_ip, auth_user,"
+	    " identity_header, smtp_auth, mail_from, rcpt_to, subject,"
+	    " message_id, envelope_id, outgoing_class, review, customer,"
+	    " resolved_by, resolve_note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+	    " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
+	    " ?21, ?22, ?23, ?24, ?25) ON CONFLICT (report_key) DO NOTHING",
+	[Q_LOCAL_SEEN] = "SELECT 1 FROM local_seen WHERE source = ?1"
+	    " AND name = ?2",
+	[Q_LOCAL_MARK] = "INSERT OR IGNORE INTO local_seen (source, name)"
+	    " VALUES (?1, ?2)",
+	[Q_CP_GET] = "SELECT uidvalidity, last_uid FROM mailbox_state"
+	    " WHERE source = ?1 AND folder = ?2",
+	[Q_CP_SET] = "INSERT INTO mailbox_state (source, folder, uidvalidity,"
+	    " last_uid, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+	    " ON CONFLICT (source, folder) DO UPDATE SET"
+	    " uidvalidity = excluded.uidvalidity,"
+	    " last_uid = excluded.last_uid, updated_at = excluded.updated_at",
+	[Q_CASE_STATS] = "SELECT count(*) FILTER (WHERE role = 'internal'),"
+	    " count(*) FILTER (WHERE role = 'external'),"
+	    " count(DISTINCT coalesce(origin_ip, source_ip)),"
+	    " count(DISTINCT reporter) FILTER (WHERE role = 'external'),"
+	    " min(occurred_at), max(occurred_at)"
+	    " FROM reports WHERE customer = ?1 AND day = ?2",
+	[Q_CASE_GET] = "SELECT internal_reports, external_reports,"
+	    " distinct_source_ips, distinct_reporters, first_seen, last_seen,"
+	    " confidence, score, coalesce(escalated_at, 0)"
+	    " FROM cases WHERE customer = ?1 AND day = ?2",
+	[Q_CASE_PUT] = "INSERT INTO cases (customer, day, internal_reports,"
+	    " external_reports, distinct_source_ips, distinct_reporters,"
+	    " first_seen, last_seen, confidence, score, escalated_at,"
+	    " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+	    " nullif(?11, 0), ?12) ON CONFLICT (customer, day) DO UPDATE SET"
+	    " internal_reports = excluded.internal_reports,"
+	    " external_reports = excluded.external_reports,"
+	    " distinct_source_ips = excluded.distinct_source_ips,"
+	    " distinct_reporters = excluded.distinct_reporters,"
+	    " first_seen = excluded.first_seen, last_seen = excluded.last_seen,"
+	    " confidence = excluded.confidence, score = excluded.score,"
+	    " escalated_at = excluded.escalated_at,"
+	    " updated_at = excluded.updated_at",
+	[Q_EVENT_ADD] = "INSERT INTO events (kind, customer, day, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+	[Q_RUN_START] = "INSERT INTO runs (command, started_at) VALUES (?1, ?2)",
+	[Q_RUN_FINISH] = "UPDATE runs SET finished_at = ?2, status = ?3,"
+	    " messages = ?4, reports = ?5, duplicates = ?6, quarantined = ?7,"
+	    " ignored = ?8, errors = ?9, error = ?10 WHERE id = ?1",
+	[Q_DAY_GET] = "SELECT 1 FROM report_days WHERE day = ?1",
+	[Q_DAY_SET] = "INSERT OR REPLACE INTO report_days (day, written_at)"
+	    " VALUES (?1, ?2)",
+};
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	int		 flags;
+	sqlite3_stmt	*st[Q_COUNT];
+};
+
+static enum rc
+db_err(struct store *s, struct err *e, const char *what)
+{
+	int code = sqlite3_errcode(s->db);
+	enum rc rc = code == SQLITE_BUSY || code == SQLITE_LOCKED ? RC_TEMP :
+	    RC_FATAL;
+
+	return err_set(e, rc, "store %s: %s: %s", s->path, what,
+	    sqlite3_errmsg(s->db));
+}
+
+static sqlite3_stmt *
+prep(struct store *s, enum stmt q, struct err *e)
+{
+	if (s->st[q] == NULL &&
+	    sqlite3_prepare_v3(s->db, sql[q], -1, SQLITE_PREPARE_PERSISTENT,
+	    &s->st[q], NULL) != SQLITE_OK) {
+		db_err(s, e, "prepare");
+		return NULL;
+	}
+	sqlite3_reset(s->st[q]);
+	sqlite3_clear_bindings(s->st[q]);
+	return s->st[q];
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+static enum rc
+exec(struct store *s, const char *q, struct err *e)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, q, NULL, NULL, &msg) != SQLITE_OK) {
+		err_set(e, RC_FATAL, "store %s: %s", s->path,
+		    msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return e->rc;
+	}
+	return RC_OK;
+}
+
+/* Run one statement to completion; a row is not expected. */
+static enum rc
+step_done(struct store *s, sqlite3_stmt *st, struct err *e, const char *what)
+{
+	int r = sqlite3_step(st);
+
+	if (r != SQLITE_DONE && r != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return db_err(s, e, what);
+	}
+	sqlite3_reset(st);
+	return RC_OK;
+}
+
+static enum rc
+migrate(struct store *s, struct err *e)
+{
+	sqlite3_stmt *st;
+	int version = 0, i;
+	enum rc rc;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return db_err(s, e, "read schema version");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > NMIGRATIONS)
+		return err_set(e, RC_FATAL, "store %s has schema version %d, "
+		    "newer than this program's %d", s->path, version,
+		    NMIGRATIONS);
+	if (version == NMIGRATIONS)
+		return RC_OK;
+	if (s->flags & STORE_READONLY)
+		return err_set(e, RC_FATAL, "store %s has schema version %d; "
+		    "run 'abuse-collector collect' once to upgrade it",
+		    s->path, version);
+	if ((rc = exec(s, "BEGIN IMMEDIATE", e)) != RC_OK)
+		return rc;
+	for (i = version; i < NMIGRATIONS; i++) {
+		char pragma[64];
+
+		if ((rc = exec(s, migrations[i], e)) != RC_OK)
+			goto fail;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
+		    i + 1);
+		if ((rc = exec(s, pragma, e)) != RC_OK)
+			goto fail;
+	}
+	return exec(s, "COMMIT", e);
+fail:
+	(void)exec(s, "ROLLBACK", NULL);
+	return rc;
+}
+
+enum rc
+store_open(struct store **sp, const char *path, int flags, struct err *e)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+	int oflags;
+	enum rc rc;
+
+	*sp = NULL;
+	s->flags = flags;
+	s->path = xstrdup(flags & STORE_SCRATCH ? ":memory:" : path);
+	oflags = flags & STORE_READONLY ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(s->path, &s->db, oflags | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
+		rc = err_set(e, RC_FATAL, "cannot open store %s: %s", path,
+		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_extended_result_codes(s->db, 0);
+	if (!(flags & (STORE_READONLY | STORE_SCRATCH)) &&
+	    (rc = exec(s, "PRAGMA journal_mode = WAL", e)) != RC_OK)
+		goto fail;
+	if ((rc = exec(s, "PRAGMA foreign_keys = ON;"
+	    "PRAGMA synchronous = NORMAL", e)) != RC_OK)
+		goto fail;
+	if ((rc = migrate(s, e)) != RC_OK)
+		goto fail;
+	*sp = s;
+	return RC_OK;
+fail:
+	store_close(s);
+	return rc;
+}
+
+void
+store_close(struct store *s)
+{
+	int i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < Q_COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+const char *
+store_path(const struct store *s)
+{
+	return s->path;
+}
+
+enum rc
+store_begin(struct store *s, struct err *e)
+{
+	return exec(s, "BEGIN IMMEDIATE", e) == RC_OK ? RC_OK :
+	    db_err(s, e, "begin");
+}
+
+enum rc
+store_commit(struct store *s, struct err *e)
+{
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		return db_err(s, e, "commit");
+	return RC_OK;
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* 1 when the statement yields a row, 0 when not, -1 on error. */
+static int
+exists(struct store *s, sqlite3_stmt *st, struct err *e)
+{
+	int r = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (r == SQLITE_ROW)
+		return 1;
+	if (r == SQLITE_DONE)
+		return 0;
+	db_err(s, e, "query");
+	return -1;
+}
+
+int
+store_message_known(struct store *s, const char *sha256, struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_MSG_KNOWN, e);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, sha256);
+	return exists(s, st, e);
+}
+
+enum rc
+store_message_add(struct store *s, const struct stored_msg *m, int64_t *id,
+    int *dup, struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_MSG_ADD, e);
+	enum rc rc;
+
+	if (st == NULL)
+		return e->rc;
+	bind_text(st, 1, m->source);
+	bind_text(st, 2, m->folder);
+	if (m->uid != 0) {
+		sqlite3_bind_int64(st, 3, m->uidvalidity);
+		sqlite3_bind_int64(st, 4, m->uid);
+	}
+	bind_text(st, 5, m->sha256);
+	bind_text(st, 6, m->report_msgid);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)m->size);
+	sqlite3_bind_int64(st, 8, m->received_at);
+	bind_text(st, 9, m->format);
+	bind_text(st, 10, status_name(m->status));
+	bind_text(st, 11, m->reason);
+	if (m->raw != NULL)
+		sqlite3_bind_blob64(st, 12, m->raw, m->raw_len, SQLITE_STATIC);
+	if ((rc = step_done(s, st, e, "store message")) != RC_OK)
+		return rc;
+	*dup = sqlite3_changes(s->db) == 0;
+	*id = *dup ? 0 : sqlite3_last_insert_rowid(s->db);
+	return RC_OK;
+}
+
+enum rc
+store_report_add(struct store *s, int64_t message_row,
+    const struct report *r, const char *key, const char *day, time_t when,
+    int *dup, struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_REPORT_ADD, e);
+	char *rcpt = NULL, *next;
+	size_t i;
+	enum rc rc;
+
+	if (st == NULL)
+		return e->rc;
+	/* Recipients are kept as a JSON array. */
+	for (i = 0; i < r->nrcpt; i++) {
+		next = json_append_str(rcpt, r->rcpt_to[i]);
+		free(rcpt);
+		rcpt = next;
+	}
+	sqlite3_bind_int64(st, 1, message_row);
+	bind_text(st, 2, key);
+	bind_text(st, 3, r->format);
+	bind_text(st, 4, role_name(r->role));
+	bind_text(st, 5, r->feedback_type);
+	bind_text(st, 6, r->category);
+	bind_text(st, 7, r->reporter);
+	sqlite3_bind_int64(st, 8, when);
+	sqlite3_bind_int(st, 9, r->occurred_at != 0);
+	bind_text(st, 10, day);
+	bind_text(st, 11, r->source_ip);
+	bind_text(st, 12, r->origin_ip);
+	bind_text(st, 13, r->auth_user);
+	bind_text(st, 14, r->identity_header);
+	bind_text(st, 15, r->smtp_auth);
+	bind_text(st, 16, r->mail_from);
+	bind_text(st, 17, rcpt);
+	bind_text(st, 18, r->subject);
+	bind_text(st, 19, r->message_id);
+	bind_text(st, 20, r->envelope_id);
+	bind_text(st, 21, r->outgoing_class);
+	sqlite3_bind_int(st, 22, r->review);
+	bind_text(st, 23, r->customer ? r->customer : "(unresolved)");
+	bind_text(st, 24, r->resolved_by);
+	bind_text(st, 25, r->resolve_note);
+	rc = step_done(s, st, e, "store report");
+	if (rc == RC_OK)
+		*dup = sqlite3_changes(s->db) == 0;
+	free(rcpt);
+	return rc;
+}
+
+int
+store_local_seen(struct store *s, const char *source, const char *name,
+    struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_LOCAL_SEEN, e);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, source);
+	bind_text(st, 2, name);
+	return exists(s, st, e);
+}
+
+enum rc
+store_local_mark(struct store *s, const char *source, const char *name,
+    struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_LOCAL_MARK, e);
+
+	if (st == NULL)
+		return e->rc;
+	bind_text(st, 1, source);
+	bind_text(st, 2, name);
+	return step_done(s, st, e, "remember message");
+}
+
+enum rc
+store_checkpoint_get(struct store *s, const char *source, const char *folder,
+    uint32_t *uidvalidity, uint32_t *last_uid, struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_CP_GET, e);
+	int r;
+
+	*uidvalidity = *last_uid = 0;
+	if (st == NULL)
+		return e->rc;
+	bind_text(st, 1, source);
+	bind_text(st, 2, folder);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*uidvalidity = (uint32_t)sqlite3_column_int64(st, 0);
+		*last_uid = (uint32_t)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? RC_OK :
+	    db_err(s, e, "read checkpoint");
+}
+
+enum rc
+store_checkpoint_set(struct store *s, const char *source, const char *folder,
+    uint32_t uidvalidity, uint32_t last_uid, struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_CP_SET, e);
+
+	if (st == NULL)
+		return e->rc;
+	bind_text(st, 1, source);
+	bind_text(st, 2, folder);
+	sqlite3_bind_int64(st, 3, uidvalidity);
+	sqlite3_bind_int64(st, 4, last_uid);
+	sqlite3_bind_int64(st, 5, time(NULL));
+	return step_done(s, st, e, "save checkpoint");
+}
+
+static void
+copy_col(sqlite3_stmt *st, int i, char *out, size_t outsz)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	snprintf(out, outsz, "%s", v ? (const char *)v : "");
+}
+
+enum rc
+store_case_stats(struct store *s, const char *customer, const char *day,
+    struct case_row *c, struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_CASE_STATS, e);
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	if (st == NULL)
+		return e->rc;
+	snprintf(c->customer, sizeof(c->customer), "%s", customer);
+	snprintf(c->day, sizeof(c->day), "%s", day);
+	bind_text(st, 1, customer);
+	bind_text(st, 2, day);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		c->internal_reports = sqlite3_column_int64(st, 0);
+		c->external_reports = sqlite3_column_int64(st, 1);
+		c->distinct_source_ips = sqlite3_column_int64(st, 2);
+		c->distinct_reporters = sqlite3_column_int64(st, 3);
+		c->first_seen = sqlite3_column_int64(st, 4);
+		c->last_seen = sqlite3_column_int64(st, 5);
+	}
+	sqlite3_reset(st);
+	return r == SQLITE_ROW ? RC_OK : db_err(s, e, "count case");
+}
+
+enum rc
+store_case_get(struct store *s, const char *customer, const char *day,
+    struct case_row *c, int *found, struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_CASE_GET, e);
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	*found = 0;
+	if (st == NULL)
+		return e->rc;
+	bind_text(st, 1, customer);
+	bind_text(st, 2, day);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*found = 1;
+		snprintf(c->customer, sizeof(c->customer), "%s", customer);
+		snprintf(c->day, sizeof(c->day), "%s", day);
+		c->internal_reports = sqlite3_column_int64(st, 0);
+		c->external_reports = sqlite3_column_int64(st, 1);
+		c->distinct_source_ips = sqlite3_column_int64(st, 2);
+		c->distinct_reporters = sqlite3_column_int64(st, 3);
+		c->first_seen = sqlite3_column_int64(st, 4);
+		c->last_seen = sqlite3_column_int64(st, 5);
+		copy_col(st, 6, c->confidence, sizeof(c->confidence));
+		c->score = sqlite3_column_double(st, 7);
+		c->escalated_at = sqlite3_column_int64(st, 8);
+	}
+	sqlite3_reset(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? RC_OK :
+	    db_err(s, e, "read case");
+}
+
+enum rc
+store_case_put(struct store *s, const struct case_row *c, struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_CASE_PUT, e);
+
+	if (st == NULL)
+		return e->rc;
+	bind_text(st, 1, c->customer);
+	bind_text(st, 2, c->day);
+	sqlite3_bind_int64(st, 3, c->internal_reports);
+	sqlite3_bind_int64(st, 4, c->external_reports);
+	sqlite3_bind_int64(st, 5, c->distinct_source_ips);
+	sqlite3_bind_int64(st, 6, c->distinct_reporters);
+	sqlite3_bind_int64(st, 7, c->first_seen);
+	sqlite3_bind_int64(st, 8, c->last_seen);
+	bind_text(st, 9, c->confidence);
+	sqlite3_bind_double(st, 10, c->score);
+	sqlite3_bind_int64(st, 11, c->escalated_at);
+	sqlite3_bind_int64(st, 12, time(NULL));
+	return step_done(s, st, e, "save case");
+}
+
+enum rc
+store_event_add(struct store *s, const char *kind, const char *customer,
+    const char *day, time_t when, int *created, struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_EVENT_ADD, e);
+	enum rc rc;
+
+	if (st == NULL)
+		return e->rc;
+	bind_text(st, 1, kind);
+	bind_text(st, 2, customer);
+	bind_text(st, 3, day);
+	sqlite3_bind_int64(st, 4, when);
+	if ((rc = step_done(s, st, e, "record event")) == RC_OK)
+		*created = sqlite3_changes(s->db) > 0;
+	return rc;
+}
+
+enum rc
+store_run_start(struct store *s, const char *command, int64_t *id,
+    struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_RUN_START, e);
+	enum rc rc;
+
+	if (st == NULL)
+		return e->rc;
+	bind_text(st, 1, command);
+	sqlite3_bind_int64(st, 2, time(NULL));
+	if ((rc = step_done(s, st, e, "record run")) == RC_OK)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+enum rc
+store_run_finish(struct store *s, int64_t id, int status,
+    const struct run_counts *c, const char *error, struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_RUN_FINISH, e);
+
+	if (st == NULL)
+		return e->rc;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, time(NULL));
+	sqlite3_bind_int(st, 3, status);
+	sqlite3_bind_int64(st, 4, c->messages);
+	sqlite3_bind_int64(st, 5, c->reports);
+	sqlite3_bind_int64(st, 6, c->duplicates);
+	sqlite3_bind_int64(st, 7, c->quarantined);
+	sqlite3_bind_int64(st, 8, c->ignored);
+	sqlite3_bind_int64(st, 9, c->errors);
+	bind_text(st, 10, error);
+	return step_done(s, st, e, "record run");
+}
+
+int
+store_day_reported(struct store *s, const char *day, struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_DAY_GET, e);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, day);
+	return exists(s, st, e);
+}
+
+enum rc
+store_day_mark(struct store *s, const char *day, struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_DAY_SET, e);
+
+	if (st == NULL)
+		return e->rc;
+	bind_text(st, 1, day);
+	sqlite3_bind_int64(st, 2, time(NULL));
+	return step_done(s, st, e, "record summary");
+}
+
+/*
+ * Dumps.  The text form and the JSON form select the same columns; JSON
+ * objects are built by SQLite's json_object(), so escaping is SQLite's.
+ */
+#define ISO(col) "strftime('%Y-%m-%dT%H:%M:%SZ', " col ", 'unixepoch')"
+
+static const char *const dump_sql[][2] = {
+	[DUMP_REPORTS] = {
+	    "SELECT r.id, r.day, " ISO("r.occurred_at") " AS occurred_at,"
+	    " r.format, r.role,"
+	    " r.feedback_type, r.category, r.reporter, r.source_ip,"
+	    " r.origin_ip, r.auth_user, r.identity_header, r.mail_from,"
+	    " (SELECT group_concat(value, ' ') FROM json_each(r.rcpt_to))"
+	    " AS rcpt_to,"
+	    " r.subject, r.message_id,"
+	    " r.envelope_id, r.outgoing_class, r.customer, r.resolved_by,"
+	    " r.resolve_note, CASE r.review WHEN 0 THEN 'no' ELSE 'yes' END"
+	    " AS review, m.source, m.folder, m.uid"
+	    " FROM reports r JOIN messages m ON m.id = r.message"
+	    " WHERE (?1 IS NULL OR r.day >= ?1) AND (?2 IS NULL OR r.day <= ?2)"
+	    " ORDER BY r.occurred_at, r.id",
+	    "SELECT json_object('id', r.id, 'day', r.day,"
+	    " 'occurred_at', " ISO("r.occurred_at") ", 'format', r.format,"
+	    " 'role', r.role, 'feedback_type', r.feedback_type,"
+	    " 'category', r.category, 'reporter', r.reporter,"
+	    " 'source_ip', r.source_ip, 'origin_ip', r.origin_ip,"
+	    " 'auth_user', r.auth_user, 'identity_header', r.identity_header,"
+	    " 'mail_from', r.mail_from,"
+	    " 'rcpt_to', json(coalesce(r.rcpt_to, '[]')),"
+	    " 'subject', r.subject, 'message_id', r.message_id,"
+	    " 'envelope_id', r.envelope_id, 'outgoing_class', r.outgoing_class,"
+	    " 'customer', r.customer, 'resolved_by', r.resolved_by,"
+	    " 'resolve_note', r.resolve_note, 'review', json(CASE r.review"
+	    " WHEN 0 THEN 'false' ELSE 'true' END), 'source', m.source,"
+	    " 'folder', m.folder, 'uid', m.uid)"
+	    " FROM reports r JOIN messages m ON m.id = r.message"
+	    " WHERE (?1 IS NULL OR r.day >= ?1) AND (?2 IS NULL OR r.day <= ?2)"
+	    " ORDER BY r.occurred_at, r.id" },
+	[DUMP_CASES] = {
+	    "SELECT day, customer, confidence, round(score, 2) AS score,"
+	    " internal_reports, external_reports, distinct_source_ips,"
+	    " distinct_reporters, " ISO("first_seen") " AS first_seen,"
+	    " " ISO("last_seen") " AS last_seen,"
+	    " CASE WHEN escalated_at IS NULL THEN 'no' ELSE 'yes' END"
+	    " AS escalated, " ISO("escalated_at") " AS escalated_at"
+	    " FROM cases WHERE ?1 IS NULL OR day = ?1"
+	    " ORDER BY day, confidence = 'confirmed' DESC, score DESC, customer",
+	    "SELECT json_object('day', day, 'customer', customer,"
+	    " 'confidence', confidence, 'score', round(score, 2),"
+	    " 'internal_reports', internal_reports,"
+	    " 'external_reports', external_reports,"
+	    " 'distinct_source_ips', distinct_source_ips,"
+	    " 'distinct_reporters', distinct_reporters,"
+	    " 'first_seen', " ISO("first_seen") ","
+	    " 'last_seen', " ISO("last_seen") ","
+	    " 'escalated', json(CASE WHEN escalated_at IS NULL THEN 'false'"
+	    " ELSE 'true' END), 'escalated_at', " ISO("escalated_at") ")"
+	    " FROM cases WHERE ?1 IS NULL OR day = ?1"
+	    " ORDER BY day, confidence = 'confirmed' DESC, score DESC, customer" },
+	[DUMP_SUMMARY] = {
+	    "SELECT c.day, c.customer, c.confidence, round(c.score, 2),"
+	    " c.internal_reports, c.external_reports, c.distinct_source_ips,"
+	    " " ISO("c.first_seen") ", " ISO("c.last_seen") ","
+	    " (SELECT r.subject FROM reports r WHERE r.customer = c.customer"
+	    "  AND r.day = c.day AND r.subject IS NOT NULL GROUP BY r.subject"
+	    "  ORDER BY count(*) DESC, r.subject LIMIT 1),"
+	    " (SELECT group_concat(b, ' ') FROM (SELECT DISTINCT"
+	    "  coalesce(r.resolved_by, 'none') AS b FROM reports r"
+	    "  WHERE r.customer = c.customer AND r.day = c.day ORDER BY b)),"
+	    " CASE WHEN c.escalated_at IS NULL THEN 'no' ELSE 'yes' END"
+	    " FROM cases c WHERE c.day = ?1"
+	    " ORDER BY c.customer = '(unresolved)',"
+	    " c.confidence = 'confirmed' DESC, c.score DESC, c.customer",
+	    NULL },
+	[DUMP_STATUS_SOURCES] = {
+	    "SELECT m.source, m.folder, st.uidvalidity, st.last_uid,"
+	    " " ISO("max(m.received_at)") ", count(*),"
+	    " count(*) FILTER (WHERE m.status = 'parsed'),"
+	    " count(*) FILTER (WHERE m.status = 'quarantined'),"
+	    " count(*) FILTER (WHERE m.status = 'ignored')"
+	    " FROM messages m LEFT JOIN mailbox_state st"
+	    " ON st.source = m.source AND st.folder = m.folder"
+	    " GROUP BY m.source, m.folder ORDER BY m.source, m.folder",
+	    NULL },
+	[DUMP_STATUS_TOTALS] = {
+	    "SELECT (SELECT count(*) FROM messages),"
+	    " (SELECT count(*) FROM reports),"
+	    " (SELECT count(*) FROM messages WHERE status = 'quarantined'),"
+	    " (SELECT coalesce(sum(size), 0) FROM messages"
+	    "  WHERE status = 'quarantined'),"
+	    " (SELECT count(*) FROM outbox WHERE delivered_at IS NULL"
+	    "  AND dead = 0),"
+	    " (SELECT count(*) FROM outbox WHERE dead = 1),"
+	    " (SELECT " ISO("max(started_at)") " FROM runs),"
+	    " (SELECT status FROM runs ORDER BY id DESC LIMIT 1)",
+	    NULL },
+	[DUMP_DAYS_DUE] = {
+	    "SELECT DISTINCT day FROM cases WHERE day < ?1"
+	    " AND day NOT IN (SELECT day FROM report_days) ORDER BY day",
+	    NULL },
+};
+
+enum rc
+store_dump(struct store *s, enum dump which, enum dump_format fmt,
+    const char *a, const char *b, row_fn cb, void *arg, struct err *e)
+{
+	const char *q = dump_sql[which][fmt == DUMP_JSON];
+	const char *names[32], *vals[32];
+	sqlite3_stmt *st;
+	int r, n, i;
+
+	if (q == NULL)
+		return err_set(e, RC_FATAL, "no such dump");
+	if (sqlite3_prepare_v2(s->db, q, -1, &st, NULL) != SQLITE_OK)
+		return db_err(s, e, "prepare dump");
+	n = sqlite3_bind_parameter_count(st);
+	if (n >= 1)
+		bind_text(st, 1, a);
+	if (n >= 2)
+		bind_text(st, 2, b);
+	n = sqlite3_column_count(st);
+	if (n > 32)
+		n = 32;
+	for (i = 0; i < n; i++)
+		names[i] = sqlite3_column_name(st, i);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < n; i++)
+			vals[i] = (const char *)sqlite3_column_text(st, i);
+		if (cb(arg, n, names, vals) != 0)
+			break;
+	}
+	if (r != SQLITE_ROW && r != SQLITE_DONE) {
+		db_err(s, e, "dump");
+		sqlite3_finalize(st);
+		return e->rc;
+	}
+	sqlite3_finalize(st);
+	return RC_OK;
+}

@@ -1,0 +1,138 @@
+/*
+ * The SQLite store.  store.c is the only file that knows SQLite's storage
+ * API; every statement is prepared with bound parameters.  The schema is
+ * migrated forward through PRAGMA user_version when the store is opened.
+ *
+ * Writes happen inside store_begin/store_commit: a batch of messages, its
+ * reports, case updates, events and the source's checkpoint commit
+ * together or not at all.
+ */
+#ifndef AC_STORE_H
+#define AC_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "report.h"
+#include "util.h"
+
+struct store;
+
+#define STORE_READONLY	0x1	/* never write; fail if missing */
+#define STORE_SCRATCH	0x2	/* in memory (a dry run without a store) */
+
+/* RC_FATAL when the file cannot be opened or has a newer schema;
+ * RC_TEMP when another process holds it too long. */
+enum rc store_open(struct store **sp, const char *path, int flags,
+    struct err *e);
+void store_close(struct store *s);
+const char *store_path(const struct store *s);
+
+enum rc store_begin(struct store *s, struct err *e);
+enum rc store_commit(struct store *s, struct err *e);
+void store_rollback(struct store *s);
+
+/* A message as fetched, before or after parsing. */
+struct stored_msg {
+	const char	*source;
+	const char	*folder;
+	uint32_t	 uidvalidity;	/* IMAP only, else 0 */
+	uint32_t	 uid;
+	const char	*sha256;	/* hex of the raw bytes */
+	const char	*report_msgid;	/* the report's own Message-ID */
+	size_t		 size;
+	time_t		 received_at;
+	const char	*format;
+	enum msg_status	 status;
+	const char	*reason;
+	const char	*raw;		/* kept only when quarantined */
+	size_t		 raw_len;
+};
+
+/* 1 when a message with this hash is stored, 0 when not, -1 on error. */
+int store_message_known(struct store *s, const char *sha256, struct err *e);
+/* Insert; *id gets the row id.  A known hash is RC_OK with *dup = 1. */
+enum rc store_message_add(struct store *s, const struct stored_msg *m,
+    int64_t *id, int *dup, struct err *e);
+
+/* Insert a report; a known report key is RC_OK with *dup = 1. */
+enum rc store_report_add(struct store *s, int64_t message_row,
+    const struct report *r, const char *key, const char *day,
+    time_t when, int *dup, struct err *e);
+
+/* What a Maildir source has processed, by unique file name. */
+int store_local_seen(struct store *s, const char *source, const char *name,
+    struct err *e);
+enum rc store_local_mark(struct store *s, const char *source,
+    const char *name, struct err *e);
+
+/* Checkpoint of a source folder; both 0 when there is none. */
+enum rc store_checkpoint_get(struct store *s, const char *source,
+    const char *folder, uint32_t *uidvalidity, uint32_t *last_uid,
+    struct err *e);
+enum rc store_checkpoint_set(struct store *s, const char *source,
+    const char *folder, uint32_t uidvalidity, uint32_t last_uid,
+    struct err *e);
+
+/* One customer on one day. */
+struct case_row {
+	char		customer[MAX_CUSTOMER_LEN + 1];
+	char		day[11];
+	long		internal_reports;
+	long		external_reports;
+	long		distinct_source_ips;
+	long		distinct_reporters;
+	time_t		first_seen;
+	time_t		last_seen;
+	char		confidence[16];
+	double		score;
+	time_t		escalated_at;	/* 0: not escalated */
+};
+
+/* Counts of the stored reports of (customer, day) into c. */
+enum rc store_case_stats(struct store *s, const char *customer,
+    const char *day, struct case_row *c, struct err *e);
+/* The stored case; RC_OK with *found = 0 when none. */
+enum rc store_case_get(struct store *s, const char *customer,
+    const char *day, struct case_row *c, int *found, struct err *e);
+enum rc store_case_put(struct store *s, const struct case_row *c,
+    struct err *e);
+
+/* Record an event once: *created = 0 when (kind, customer, day) exists. */
+enum rc store_event_add(struct store *s, const char *kind,
+    const char *customer, const char *day, time_t when, int *created,
+    struct err *e);
+
+/* Runs, for status and run health. */
+enum rc store_run_start(struct store *s, const char *command, int64_t *id,
+    struct err *e);
+struct run_counts {
+	long	messages, reports, duplicates, quarantined, ignored, errors;
+};
+enum rc store_run_finish(struct store *s, int64_t id, int status,
+    const struct run_counts *c, const char *error, struct err *e);
+
+/* Which days `run` has written summaries for. */
+int store_day_reported(struct store *s, const char *day, struct err *e);
+enum rc store_day_mark(struct store *s, const char *day, struct err *e);
+
+/*
+ * Row dumps for the reports, cases and summary commands.  Each row comes
+ * to cb as text columns (NULL for SQL NULL); cb returns non-zero to stop.
+ */
+enum dump { DUMP_REPORTS, DUMP_CASES, DUMP_SUMMARY, DUMP_STATUS_SOURCES,
+	DUMP_STATUS_TOTALS, DUMP_DAYS_DUE };
+enum dump_format { DUMP_TEXT, DUMP_JSON };
+
+typedef int (*row_fn)(void *arg, int ncol, const char *const *names,
+    const char *const *values);
+
+/* DUMP_REPORTS: a, b = first and last day (inclusive; NULL open).
+ * DUMP_CASES, DUMP_SUMMARY: a = day (NULL: every day).
+ * DUMP_DAYS_DUE: days before a with cases and no summary written.  With DUMP_JSON
+ * each row has one column, a JSON object. */
+enum rc store_dump(struct store *s, enum dump which, enum dump_format fmt,
+    const char *a, const char *b, row_fn cb, void *arg, struct err *e);
+
+#endif

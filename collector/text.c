@@ -1,0 +1,518 @@
+#include "autoconf.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libetpan/libetpan.h>
+
+#include "text.h"
+#include "util.h"
+
+int
+utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k, need;
+	unsigned int cp;
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (p[i] >= 0xc2 && p[i] <= 0xdf)
+			need = 1, cp = p[i] & 0x1f;
+		else if (p[i] >= 0xe0 && p[i] <= 0xef)
+			need = 2, cp = p[i] & 0x0f;
+		else if (p[i] >= 0xf0 && p[i] <= 0xf4)
+			need = 3, cp = p[i] & 0x07;
+		else
+			return 0;
+		if (n - i <= need)
+			return 0;
+		for (k = 1; k <= need; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i + k] & 0x3f);
+		}
+		if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += need + 1;
+	}
+	return 1;
+}
+
+/* Control characters out, length capped at a character boundary. */
+static char *
+sanitise(char *s, size_t max)
+{
+	unsigned char *p = (unsigned char *)s;
+	size_t n = strlen(s), i, j = 0;
+	int space = 1;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = p[i];
+
+		if (c < 0x20 || c == 0x7f)
+			c = ' ';
+		if (c == ' ' && space)
+			continue;
+		space = c == ' ';
+		p[j++] = c;
+	}
+	while (j > 0 && p[j - 1] == ' ')
+		j--;
+	if (j > max) {
+		j = max;
+		while (j > 0 && (p[j] & 0xc0) == 0x80)
+			j--;
+	}
+	p[j] = '\0';
+	return s;
+}
+
+char *
+text_to_utf8(const char *charset, const char *p, size_t n, size_t *outlen)
+{
+	char *out = NULL;
+	size_t olen = 0;
+	char *r;
+
+	if (charset == NULL || ascii_casecmp(charset, "us-ascii") == 0 ||
+	    ascii_casecmp(charset, "utf-8") == 0 ||
+	    ascii_casecmp(charset, "utf8") == 0)
+		charset = utf8_valid(p, n) ? NULL : "windows-1252";
+	if (charset != NULL &&
+	    charconv_buffer("utf-8", charset, p, n, &out, &olen) ==
+	    MAIL_CHARCONV_NO_ERROR) {
+		r = xstrndup(out, olen);
+		charconv_buffer_free(out);
+	} else if (charset != NULL && !utf8_valid(p, n) &&
+	    charconv_buffer("utf-8", "windows-1252", p, n, &out, &olen) ==
+	    MAIL_CHARCONV_NO_ERROR) {
+		/* An unknown charset name: Windows-1252 reads any byte. */
+		r = xstrndup(out, olen);
+		charconv_buffer_free(out);
+	} else {
+		r = xstrndup(p, n);
+		olen = n;
+	}
+	if (outlen != NULL)
+		*outlen = olen;
+	return r;
+}
+
+char *
+decode_header(const char *p, size_t n, size_t max)
+{
+	const char *dflt = utf8_valid(p, n) ? "utf-8" : "windows-1252";
+	char *tmp = xstrndup(p, n), *out = NULL, *r;
+	size_t idx = 0;
+
+	if (mailmime_encoded_phrase_parse(dflt, tmp, n, &idx, "utf-8",
+	    &out) == MAILIMF_NO_ERROR && out != NULL) {
+		r = xstrdup(out);
+		free(out);
+		if (!utf8_valid(r, strlen(r))) {
+			/* An encoded word that lied about its charset. */
+			size_t l;
+			char *fixed = text_to_utf8("windows-1252", r,
+			    strlen(r), &l);
+
+			free(r);
+			r = fixed;
+		}
+	} else {
+		size_t l;
+
+		r = text_to_utf8(NULL, p, n, &l);
+	}
+	free(tmp);
+	return sanitise(r, max);
+}
+
+/* Offsets of the obsolete and common alphabetic zones, in minutes. */
+static const struct {
+	const char	*name;
+	int		 minutes;
+} zones[] = {
+	{ "UT", 0 }, { "UTC", 0 }, { "GMT", 0 }, { "Z", 0 },
+	{ "EST", -300 }, { "EDT", -240 }, { "CST", -360 }, { "CDT", -300 },
+	{ "MST", -420 }, { "MDT", -360 }, { "PST", -480 }, { "PDT", -420 },
+	{ "JST", 540 }, { "CET", 60 }, { "CEST", 120 }, { "BST", 60 },
+	{ "MET", 60 }, { "MEST", 120 }, { "EET", 120 }, { "EEST", 180 },
+	{ "WET", 0 }, { "WEST", 60 }, { "IST", 330 }, { "HKT", 480 },
+	{ "KST", 540 }, { "AEST", 600 }, { "AEDT", 660 },
+};
+
+static int
+zone_lookup(const char *s, size_t n, int *minutes)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
+		if (strlen(zones[i].name) == n &&
+		    ascii_ncasecmp(zones[i].name, s, n) == 0) {
+			*minutes = zones[i].minutes;
+			return 0;
+		}
+	return -1;
+}
+
+static int
+plausible(time_t t)
+{
+	return t >= 315532800 && t <= time(NULL) + 366 * 86400;
+}
+
+static int
+tm_valid(const struct tm *tm)
+{
+	return tm->tm_mon >= 0 && tm->tm_mon < 12 && tm->tm_mday >= 1 &&
+	    tm->tm_mday <= 31 && tm->tm_hour >= 0 && tm->tm_hour < 24 &&
+	    tm->tm_min >= 0 && tm->tm_min < 60 && tm->tm_sec >= 0 &&
+	    tm->tm_sec <= 60;
+}
+
+/* YYYY-MM-DD[T ]HH:MM[:SS][.frac][Z|+HH[:]MM] */
+static int
+parse_iso(const char *s, time_t *out)
+{
+	struct tm tm;
+	const char *p;
+	int off = 0, sign, hh, mm;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	if ((p = strptime(s, "%Y-%m-%d", &tm)) == NULL)
+		return -1;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		const char *q = strptime(p + 1, "%H:%M:%S", &tm);
+
+		if (q == NULL && (q = strptime(p + 1, "%H:%M", &tm)) == NULL)
+			return -1;
+		p = q;
+		if (*p == '.' || *p == ',')
+			for (p++; isdigit((unsigned char)*p); p++)
+				;
+	}
+	while (*p == ' ')
+		p++;
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p == '-' ? -1 : 1;
+		p++;
+		if (!isdigit((unsigned char)p[0]) ||
+		    !isdigit((unsigned char)p[1]))
+			return -1;
+		hh = (p[0] - '0') * 10 + (p[1] - '0');
+		p += 2;
+		if (*p == ':')
+			p++;
+		mm = 0;
+		if (isdigit((unsigned char)p[0]) &&
+		    isdigit((unsigned char)p[1])) {
+			mm = (p[0] - '0') * 10 + (p[1] - '0');
+			p += 2;
+		}
+		if (hh > 14 || mm > 59)
+			return -1;
+		off = sign * (hh * 60 + mm);
+	} else if (*p != '\0' && *p != '(') {
+		int z;
+		size_t k = 0;
+
+		while (isalpha((unsigned char)p[k]))
+			k++;
+		if (zone_lookup(p, k, &z) < 0)
+			return -1;
+		off = z;
+		p += k;
+	}
+	while (*p == ' ')
+		p++;
+	if (*p != '\0' && *p != '(')
+		return -1;
+	if (!tm_valid(&tm) || (t = timegm(&tm)) == (time_t)-1)
+		return -1;
+	*out = t - (time_t)off * 60;
+	return 0;
+}
+
+int
+parse_date(const char *p, size_t n, time_t *out)
+{
+	struct mailimf_date_time *dt = NULL;
+	char s[128];
+	struct tm tm;
+	size_t idx = 0, i;
+	int off, z;
+	time_t t;
+	const char *colon, *tok;
+
+	trim(&p, &n);
+	if (n == 0 || n >= sizeof(s))
+		return -1;
+	memcpy(s, p, n);
+	s[n] = '\0';
+	if (n >= 10 && isdigit((unsigned char)s[0]) && s[4] == '-') {
+		if (parse_iso(s, &t) < 0 || !plausible(t))
+			return -1;
+		*out = t;
+		return 0;
+	}
+	if (mailimf_date_time_parse(s, n, &idx, &dt) != MAILIMF_NO_ERROR)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = dt->dt_year;
+	if (tm.tm_year < 50)
+		tm.tm_year += 2000;
+	else if (tm.tm_year < 1000)
+		tm.tm_year += 1900;
+	tm.tm_year -= 1900;
+	tm.tm_mon = dt->dt_month - 1;
+	tm.tm_mday = dt->dt_day;
+	tm.tm_hour = dt->dt_hour;
+	tm.tm_min = dt->dt_min;
+	tm.tm_sec = dt->dt_sec;
+	z = dt->dt_zone;
+	mailimf_date_time_free(dt);
+	off = (z < 0 ? -1 : 1) * ((abs(z) / 100) * 60 + abs(z) % 100);
+	/*
+	 * libetpan reads numeric zones well but not every alphabetic one
+	 * ("UT" comes back as +0001): look at the token after the time and
+	 * decide alphabetic zones here.
+	 */
+	colon = strchr(s, ':');
+	tok = colon ? strchr(colon, ' ') : NULL;
+	if (tok != NULL) {
+		while (*tok == ' ')
+			tok++;
+		for (i = 0; isalpha((unsigned char)tok[i]); i++)
+			;
+		if (i > 0 && zone_lookup(tok, i, &z) == 0)
+			off = z;
+		else if (i > 0)
+			off = 0;	/* unknown zone: RFC 5322 says -0000 */
+	}
+	if (!tm_valid(&tm) || (t = timegm(&tm)) == (time_t)-1)
+		return -1;
+	t -= (time_t)off * 60;
+	if (!plausible(t))
+		return -1;
+	*out = t;
+	return 0;
+}
+
+int
+ip_normalise(const char *p, size_t n, char out[IP_STRLEN])
+{
+	unsigned char a[16];
+	char s[IP_STRLEN + 8];
+
+	trim(&p, &n);
+	if (n >= 2 && p[0] == '[' && p[n - 1] == ']')
+		p++, n -= 2;
+	if (has_prefix_ci(p, n, "IPv6:"))
+		p += 5, n -= 5;
+	if (n == 0 || n >= sizeof(s))
+		return 0;
+	memcpy(s, p, n);
+	s[n] = '\0';
+	if (inet_pton(AF_INET, s, a) == 1) {
+		inet_ntop(AF_INET, a, out, IP_STRLEN);
+		return 4;
+	}
+	if (inet_pton(AF_INET6, s, a) == 1) {
+		static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0,
+		    0, 0, 0, 0, 0xff, 0xff };
+
+		if (memcmp(a, mapped, 12) == 0) {
+			inet_ntop(AF_INET, a + 12, out, IP_STRLEN);
+			return 4;
+		}
+		inet_ntop(AF_INET6, a, out, IP_STRLEN);
+		return 6;
+	}
+	return 0;
+}
+
+static int
+ipchar(int c)
+{
+	return isxdigit(c) || c == ':' || c == '.';
+}
+
+int
+ip_find(const char *p, size_t n, char out[IP_STRLEN])
+{
+	size_t i = 0, j;
+
+	while (i < n) {
+		while (i < n && !ipchar((unsigned char)p[i]))
+			i++;
+		j = i;
+		while (j < n && ipchar((unsigned char)p[j]))
+			j++;
+		/* A token glued to letters is a word, not an address. */
+		if (j - i >= 3 && (i == 0 || !isalnum((unsigned char)p[i - 1]))) {
+			size_t k = j;
+
+			while (k > i && p[k - 1] == '.')
+				k--;
+			if (ip_normalise(p + i, k - i, out))
+				return 1;
+		}
+		i = j;
+	}
+	return 0;
+}
+
+char *
+addr_spec(const char *p, size_t n)
+{
+	struct mailimf_mailbox_list *mb = NULL;
+	const char *lt, *gt;
+	char *tmp, *r = NULL;
+	size_t idx = 0;
+
+	trim(&p, &n);
+	if (n == 0)
+		return NULL;
+	tmp = xstrndup(p, n);
+	if (mailimf_mailbox_list_parse(tmp, n, &idx, &mb) ==
+	    MAILIMF_NO_ERROR) {
+		if (clist_begin(mb->mb_list) != NULL) {
+			struct mailimf_mailbox *m =
+			    clist_content(clist_begin(mb->mb_list));
+
+			if (m->mb_addr_spec != NULL && *m->mb_addr_spec)
+				r = xstrdup(m->mb_addr_spec);
+		}
+		mailimf_mailbox_list_free(mb);
+	}
+	free(tmp);
+	if (r != NULL)
+		return r;
+	/* Not RFC 5322 (hashed, redacted, bare local part): take what is
+	 * between angle brackets, else the whole trimmed value. */
+	if ((lt = memchr(p, '<', n)) != NULL &&
+	    (gt = memchr(lt, '>', n - (size_t)(lt - p))) != NULL) {
+		p = lt + 1;
+		n = (size_t)(gt - lt) - 1;
+		trim(&p, &n);
+	}
+	return n ? xstrndup(p, n) : NULL;
+}
+
+char *
+msgid_strip(const char *p, size_t n)
+{
+	const char *lt, *gt;
+
+	trim(&p, &n);
+	if ((lt = memchr(p, '<', n)) != NULL &&
+	    (gt = memchr(lt, '>', n - (size_t)(lt - p))) != NULL) {
+		p = lt + 1;
+		n = (size_t)(gt - lt) - 1;
+		trim(&p, &n);
+	}
+	return n ? xstrndup(p, n) : NULL;
+}
+
+/* Copy the token starting at p (up to white space, '(' or ';'). */
+static size_t
+token(const char *p, size_t n, char *out, size_t outsz)
+{
+	size_t i = 0;
+
+	while (i < n && !isspace((unsigned char)p[i]) && p[i] != '(' &&
+	    p[i] != ';')
+		i++;
+	if (i >= outsz)
+		i = outsz - 1;
+	memcpy(out, p, i);
+	out[i] = '\0';
+	return i;
+}
+
+/* Position of the word w (surrounded by white space) in (p, n), or n. */
+static size_t
+word_at(const char *p, size_t n, const char *w, size_t from)
+{
+	size_t m = strlen(w), i;
+
+	for (i = from; i + m <= n; i++)
+		if ((i == 0 || isspace((unsigned char)p[i - 1])) &&
+		    ascii_ncasecmp(p + i, w, m) == 0 &&
+		    (i + m == n || isspace((unsigned char)p[i + m])))
+			return i;
+	return n;
+}
+
+/* The first bracketed address in (p, n), else the first bare one. */
+static void
+clause_ip(const char *p, size_t n, char out[IP_STRLEN])
+{
+	const char *lb = memchr(p, '[', n), *rb;
+
+	out[0] = '\0';
+	while (lb != NULL) {
+		size_t rest = n - (size_t)(lb - p);
+
+		if ((rb = memchr(lb, ']', rest)) == NULL)
+			break;
+		if (ip_normalise(lb + 1, (size_t)(rb - lb) - 1, out))
+			return;
+		lb = memchr(rb, '[', n - (size_t)(rb - p));
+	}
+	if (!ip_find(p, n, out))
+		out[0] = '\0';
+}
+
+int
+received_parse(const char *p, size_t n, struct received *r)
+{
+	const char *semi;
+	size_t from, by, end, stop;
+
+	memset(r, 0, sizeof(*r));
+	/* The date after the last ';' is not part of the route. */
+	if ((semi = memchr(p, ';', n)) != NULL)
+		n = (size_t)(semi - p);
+	trim(&p, &n);
+	from = word_at(p, n, "from", 0);
+	by = word_at(p, n, "by", from < n ? from : 0);
+	if (from == n && by == n)
+		return -1;
+	if (from < n) {
+		size_t s = from + 4, e = by < n && by > from ? by : n;
+
+		while (s < e && isspace((unsigned char)p[s]))
+			s++;
+		token(p + s, e - s, r->from_host, sizeof(r->from_host));
+		clause_ip(p + s, e - s, r->from_ip);
+	}
+	if (by < n) {
+		size_t s = by + 2;
+
+		while (s < n && isspace((unsigned char)p[s]))
+			s++;
+		token(p + s, n - s, r->by_host, sizeof(r->by_host));
+		end = word_at(p, n, "with", s);
+		stop = word_at(p, n, "id", s);
+		if (stop < end)
+			end = stop;
+		stop = word_at(p, n, "for", s);
+		if (stop < end)
+			end = stop;
+		clause_ip(p + s, end - s, r->by_ip);
+		if (r->by_ip[0] == '\0')
+			ip_normalise(r->by_host, strlen(r->by_host), r->by_ip);
+	}
+	return 0;
+}
