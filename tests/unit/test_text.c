@@ -1,0 +1,139 @@
+/* text.c: dates, addresses, Received fields, header decoding. */
+#include "autoconf.h"
+
+#include <stdlib.h>
+
+#include "tap.h"
+#include "text.h"
+#include "util.h"
+
+static void
+dates(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;	/* NULL: must be rejected */
+	} t[] = {
+		{ "Tue, 04 Aug 2015 05:01:12 -0600", "2015-08-04T11:01:12Z" },
+		{ "Tue, 04 Aug 2015 11:01:12 -0000", "2015-08-04T11:01:12Z" },
+		{ "Mon, 1 Jan 2001 10:00:00 UT", "2001-01-01T10:00:00Z" },
+		{ "Thu, 8 Mar 2005 1:02:03 EST", "2005-03-08T06:02:03Z" },
+		{ "8 Mar 05 10:02:03 PST", "2005-03-08T18:02:03Z" },
+		{ "Sat, 01 Mar 2003 04:11:46 -0500 (EST)",
+		    "2003-03-01T09:11:46Z" },
+		{ "Tue, 19 Jan 2016 14:32:34", "2016-01-19T14:32:34Z" },
+		{ "Tue, 19 Jan 2016 14:32:34 (ES", "2016-01-19T14:32:34Z" },
+		{ "Wed, 20 Jan 10 14:32:34 +0100", "2010-01-20T13:32:34Z" },
+		{ "2016-01-19T10:00:00Z", "2016-01-19T10:00:00Z" },
+		{ "2016-01-19 10:00:00 +02:00", "2016-01-19T08:00:00Z" },
+		{ "2016-01-19T10:00:00.123+0530", "2016-01-19T04:30:00Z" },
+		{ "", NULL },
+		{ "yesterday", NULL },
+		{ "Tue, 04 Aug 1915 05:01:12 -0600", NULL },
+		{ "Tue, 04 Aug 2999 05:01:12 -0600", NULL },
+		{ "Tue, 31 Feb 2015 25:01:12 -0600", NULL },
+		{ "2016-13-19T10:00:00Z", NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		time_t v;
+		char got[21];
+		int r = parse_date(t[i].in, strlen(t[i].in), &v);
+
+		if (r == 0)
+			iso8601_utc(v, got);
+		is(r == 0 ? got : NULL, t[i].want, "date '%s'", t[i].in);
+	}
+}
+
+static void
+ips(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;
+	} t[] = {
+		{ "10.0.2.35", "10.0.2.35" },
+		{ " [192.0.2.1] ", "192.0.2.1" },
+		{ "fdf1:cb9d:f59e:19b0:0:0:0:122", "fdf1:cb9d:f59e:19b0::122" },
+		{ "IPv6:2001:DB8::1", "2001:db8::1" },
+		{ "::ffff:192.0.2.7", "192.0.2.7" },
+		{ "192.0.2", NULL },
+		{ "example.com", NULL },
+		{ "", NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char out[IP_STRLEN];
+		int r = ip_normalise(t[i].in, strlen(t[i].in), out);
+
+		is(r ? out : NULL, t[i].want, "ip '%s'", t[i].in);
+	}
+}
+
+static void
+received(void)
+{
+	struct received r;
+	const char *a = "from server14.seinternal.com ([10.0.2.35])\n"
+	    " by server1.test17.example.com with esmtp (Exim 4.85)\n"
+	    " (envelope-from <admin@example.com>) id 1ZMZxK-000FIF-B7\n"
+	    " for ashley@example.com; Tue, 04 Aug 2015 05:00:26 -0600";
+	const char *b = "from mail.example.org (mail.example.org "
+	    "[2001:db8::25]) (Authenticated sender: alice@example.org) "
+	    "by mx1.example.net (Postfix) with ESMTPSA id 4F2";
+	const char *c = "by localhost with local; Mon, 1 Jan 2001";
+
+	ok(received_parse(a, strlen(a), &r) == 0, "exim hop parses");
+	is(r.from_host, "server14.seinternal.com", "exim from host");
+	is(r.from_ip, "10.0.2.35", "exim from ip");
+	is(r.by_host, "server1.test17.example.com", "exim by host");
+	ok(received_parse(b, strlen(b), &r) == 0, "postfix hop parses");
+	is(r.from_ip, "2001:db8::25", "postfix from ip (IPv6)");
+	is(r.by_host, "mx1.example.net", "postfix by host");
+	ok(received_parse(c, strlen(c), &r) == 0, "by-only hop parses");
+	is(r.from_ip, "", "by-only hop has no sender");
+	ok(received_parse("garbage", 7, &r) < 0, "garbage is rejected");
+}
+
+static void
+headers(void)
+{
+	char *s;
+
+	const char *enc = "=?utf-8?B?w6k=?= and =?iso-8859-1?Q?caf=E9?=";
+
+	s = decode_header(enc, strlen(enc), 998);
+	is(s, "é and café", "RFC 2047 B and Q words");
+	free(s);
+	s = decode_header("caf\xe9", 4, 998);
+	is(s, "café", "undeclared 8-bit read as Windows-1252");
+	free(s);
+	s = decode_header("a\tb\x01" "c", 5, 998);
+	is(s, "a b c", "control characters become spaces");
+	free(s);
+	s = decode_header("\xc3\xa9\xc3\xa9\xc3\xa9", 6, 3);
+	is(s, "é", "cut at a character boundary");
+	free(s);
+	s = addr_spec("\"Spam Er\" <spam@example.net>", 28);
+	is(s, "spam@example.net", "address from display form");
+	free(s);
+	s = addr_spec("<3da9a55bf56d9f@example.com>", 28);
+	is(s, "3da9a55bf56d9f@example.com", "address in brackets");
+	free(s);
+	s = msgid_strip(" <abc@def> ", 11);
+	is(s, "abc@def", "message-id without brackets");
+	free(s);
+}
+
+int
+main(void)
+{
+	dates();
+	ips();
+	received();
+	headers();
+	return tap_done();
+}
