@@ -15,7 +15,7 @@ csv_split(char *line, char **cells, size_t max)
 	size_t n = 0;
 
 	for (;;) {
-		char *start = w;
+		char *start = w, sep;
 		const char *s;
 		size_t len;
 
@@ -52,11 +52,13 @@ csv_split(char *line, char **cells, size_t max)
 		trim(&s, &len);
 		if (n == max)
 			return -1;
+		/* The cell's NUL may land on the comma r points at. */
+		sep = *r;
 		memmove(start, s, len);
 		start[len] = '\0';
 		cells[n++] = start;
 		w = start + len + 1;
-		if (*r == '\0')
+		if (sep == '\0')
 			return (int)n;
 		r++;	/* the comma */
 		if (w > r)
