@@ -54,6 +54,55 @@ struct report_conf {
 	char		*output_dir;	/* absolute */
 };
 
+/*
+ * [email]: the daily summary by SMTP.  line is 0 when the section is
+ * absent.  TLS is always required: smtps:// (implicit) or smtp://
+ * (STARTTLS, refused when the server does not offer it).
+ */
+struct email_conf {
+	int		 line;
+	char		*url;
+	char		*from;
+	char		**to;
+	size_t		 nto;
+	char		*user;		/* NULL: no SMTP AUTH */
+	char		*password;	/* secret, never printed or logged */
+	char		*password_from;	/* "file PATH" or "env NAME" */
+	char		*ca_file;	/* NULL: the system's CA store */
+	char		*subject;	/* {day} and {confirmed} are filled in */
+	long long	 timeout;	/* seconds, one whole send */
+	long long	 max_attempts;
+	long long	 retry_base;	/* seconds before the first retry */
+	long long	 retry_max;	/* longest wait between retries */
+};
+
+/* The events a webhook can subscribe to. */
+#define EV_CASE_OPENED		0x1
+#define EV_CASE_CONFIRMED	0x2
+#define EV_CASE_ESCALATED	0x4
+#define EV_SUMMARY_DAILY	0x8
+#define EV_ALL			0xf
+
+/* [webhook NAME]: events POSTed as signed JSON. */
+struct webhook_conf {
+	char		*name;
+	int		 line;		/* where the section starts */
+	char		*url;
+	char		*secret;	/* the HMAC key; never printed or logged */
+	size_t		 secret_len;
+	char		*secret_file;	/* where it came from; NULL: inline */
+	unsigned	 events;	/* EV_* */
+	char		*ca_file;
+	int		 allow_plaintext;	/* http:// allowed */
+	long long	 timeout;
+	long long	 max_attempts;
+	long long	 retry_base;
+	long long	 retry_max;
+};
+
+/* The EV_* flag of an event name, or 0. */
+unsigned event_flag(const char *name);
+
 struct config {
 	char			*file;	/* as given */
 	char			*dir;	/* its directory, for relative paths */
@@ -65,7 +114,14 @@ struct config {
 	struct cases_conf	 cases;
 	struct report_conf	 report;
 	struct limits		 limits;
+	struct email_conf	 email;
+	struct webhook_conf	*webhooks;
+	size_t			 nwebhooks;
 };
+
+/* The webhook called name, or NULL. */
+const struct webhook_conf *config_webhook(const struct config *c,
+    const char *name);
 
 /* The file used when -c is not given. */
 #define CONFIG_DEFAULT_FILE	SYSCONFDIR "/abuse-collector/abuse-collector.ini"

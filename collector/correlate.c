@@ -6,6 +6,7 @@
 
 #include "correlate.h"
 #include "log.h"
+#include "outbox.h"
 #include "store.h"
 
 struct touched {
@@ -97,8 +98,11 @@ event(struct correlator *k, const char *kind, const struct case_row *c,
 
 	rc = store_event_add(k->s, kind, c->customer, c->day, time(NULL),
 	    &created, e);
-	if (rc == RC_OK && created)
+	if (rc == RC_OK && created) {
 		log_info("%s: %s on %s", kind, c->customer, c->day);
+		/* Webhooks: queued in this same transaction. */
+		rc = outbox_event(k->c, k->s, kind, c, time(NULL), e);
+	}
 	return rc;
 }
 

@@ -13,13 +13,15 @@
 #include "log.h"
 
 static const struct command commands[] = {
-	{ "run", "", "collect, then write the summaries of finished days",
+	{ "run", "", "collect, deliver, then report the finished days",
 	    NEED_CONFIG | NEED_LOCK, cmd_run },
 	{ "collect", "", "fetch, parse, resolve and store new messages",
 	    NEED_CONFIG | NEED_LOCK, cmd_collect },
-	{ "report", "[--date D] [--out DIR]",
+	{ "report", "[--date D] [--out DIR] [--email [--force]]",
 	    "write the summary of day D (default: yesterday)", NEED_CONFIG,
 	    cmd_report },
+	{ "deliver", "[--retry-dead]", "send due webhooks and e-mails",
+	    NEED_CONFIG | NEED_LOCK, cmd_deliver },
 	{ "parse", "[--json] FILE... (- for stdin)",
 	    "print what the parsers extract from each message", OPT_CONFIG,
 	    cmd_parse },
@@ -64,7 +66,7 @@ usage(FILE *f)
  * The descriptor stays open (and locked) until the process exits, which
  * releases it however the process ends.
  */
-static int
+int
 take_lock(const struct config *c)
 {
 	char *path = xasprintf("%s.lock", c->store_path);

@@ -10,6 +10,7 @@
 
 #include "json.h"
 #include "store.h"
+#include "store_impl.h"
 
 /*
  * Schema migrations, applied in order; PRAGMA user_version counts how
@@ -89,7 +90,11 @@ static const char *const migrations[] = {
 	"  next_attempt INTEGER NOT NULL,"
 	"  last_error TEXT,"
 	"  delivered_at INTEGER,"
-	"  dead INTEGER NOT NULL DEFAULT 0);"
+	"  dead INTEGER NOT NULL DEFAULT 0,"
+	/* The event name (case.opened, ..., summary.daily, summary.email)
+	 * and when the last attempt started. */
+	"  kind TEXT NOT NULL DEFAULT '',"
+	"  last_attempt_at INTEGER);"
 	"CREATE INDEX outbox_due ON outbox (delivered_at, dead, next_attempt);"
 	"CREATE TABLE resolver_cache ("
 	"  key TEXT PRIMARY KEY, customer TEXT,"
@@ -107,7 +112,13 @@ static const char *const migrations[] = {
 	"  errors INTEGER NOT NULL DEFAULT 0,"
 	"  error TEXT);"
 	"CREATE TABLE report_days ("
-	"  day TEXT PRIMARY KEY, written_at INTEGER NOT NULL) WITHOUT ROWID;",
+	"  day TEXT PRIMARY KEY, written_at INTEGER NOT NULL) WITHOUT ROWID;"
+	/* Which source failed in which run, for the run health of the
+	 * summary ("sources not reached"). */
+	"CREATE TABLE run_errors ("
+	"  run INTEGER NOT NULL REFERENCES runs (id),"
+	"  source TEXT, at INTEGER NOT NULL, error TEXT NOT NULL);"
+	"CREATE INDEX run_errors_at ON run_errors (at);",
 };
 
 #define NMIGRATIONS	(int)(sizeof(migrations) / sizeof(migrations[0]))
@@ -711,6 +722,35 @@ store_day_mark(struct store *s, const char *day, struct err *e)
  */
 #define ISO(col) "strftime('%Y-%m-%dT%H:%M:%SZ', " col ", 'unixepoch')"
 
+/* A time column within day ?1 of the report time zone (the process's
+ * TZ, which SQLite's 'utc' modifier follows); a range, so indexes on
+ * the column serve it. */
+#define IN_DAY(col) "(" col " >= CAST(strftime('%s', ?1, 'utc') AS INTEGER)" \
+	" AND " col " < CAST(strftime('%s', ?1, '+1 day', 'utc') AS INTEGER))"
+#define CUSTOMER_KNOWN(t) t ".customer <> '(unresolved)'"
+/* The day at a glance, as columns and as JSON members. */
+#define T_CASES(conf) "(SELECT count(*) FROM cases c WHERE c.day = ?1" \
+	" AND c.confidence = '" conf "' AND " CUSTOMER_KNOWN("c") ")"
+#define T_UNRESOLVED "(SELECT count(*) FROM reports r WHERE r.day = ?1" \
+	" AND r.customer = '(unresolved)')"
+#define T_QUARANTINED "(SELECT count(*) FROM messages" \
+	" WHERE status = 'quarantined' AND " IN_DAY("received_at") ")"
+#define T_ROLE(role) "(SELECT count(*) FROM reports r WHERE r.day = ?1" \
+	" AND r.role = '" role "')"
+#define T_ESCALATED "(SELECT count(*) FROM cases c WHERE c.day = ?1" \
+	" AND c.escalated_at IS NOT NULL AND " CUSTOMER_KNOWN("c") ")"
+#define DAY_TOTALS_COLS T_CASES("confirmed") ", " T_CASES("internal") ", " \
+	T_CASES("external") ", " T_UNRESOLVED ", " T_QUARANTINED ", " \
+	T_ROLE("internal") ", " T_ROLE("external") ", " T_ESCALATED
+#define DAY_TOTALS_JSON "'confirmed', " T_CASES("confirmed") "," \
+	" 'internal_only', " T_CASES("internal") "," \
+	" 'external_only', " T_CASES("external") "," \
+	" 'unresolved_reports', " T_UNRESOLVED "," \
+	" 'quarantined', " T_QUARANTINED "," \
+	" 'internal_reports', " T_ROLE("internal") "," \
+	" 'external_reports', " T_ROLE("external") "," \
+	" 'escalated', " T_ESCALATED
+
 static const char *const dump_sql[][2] = {
 	[DUMP_REPORTS] = {
 	    "SELECT r.id, r.day, " ISO("r.occurred_at") " AS occurred_at,"
@@ -805,6 +845,119 @@ static const char *const dump_sql[][2] = {
 	    "SELECT DISTINCT day FROM cases WHERE day < ?1"
 	    " AND day NOT IN (SELECT day FROM report_days) ORDER BY day",
 	    NULL },
+
+	/* The reporters' queries (summary-D.html, reports-D.csv, the
+	 * summary.daily event).  Times come as seconds since the epoch;
+	 * the reporters format them in the report time zone. */
+	[DUMP_DAY_TOTALS] = {
+	    "SELECT " DAY_TOTALS_COLS, NULL },
+	[DUMP_TREND] = {
+	    "WITH RECURSIVE d(day) AS (SELECT ?1 UNION ALL"
+	    "  SELECT date(day, '+1 day') FROM d WHERE day < ?2 LIMIT 366)"
+	    " SELECT d.day,"
+	    " count(c.customer) FILTER (WHERE c.confidence = 'confirmed'"
+	    "  AND " CUSTOMER_KNOWN("c") "),"
+	    " count(c.customer) FILTER (WHERE c.confidence = 'internal'"
+	    "  AND " CUSTOMER_KNOWN("c") "),"
+	    " count(c.customer) FILTER (WHERE c.confidence = 'external'"
+	    "  AND " CUSTOMER_KNOWN("c") "),"
+	    " coalesce(sum(c.internal_reports), 0),"
+	    " coalesce(sum(c.external_reports), 0)"
+	    " FROM d LEFT JOIN cases c ON c.day = d.day"
+	    " GROUP BY d.day ORDER BY d.day",
+	    NULL },
+	[DUMP_DAY_TOP] = {
+	    "SELECT customer, internal_reports, external_reports, confidence"
+	    " FROM cases c WHERE day = ?1 AND " CUSTOMER_KNOWN("c")
+	    " ORDER BY confidence = 'confirmed' DESC, score DESC,"
+	    " internal_reports + external_reports DESC, customer LIMIT 10",
+	    NULL },
+	[DUMP_DAY_CASES] = {
+	    "SELECT c.customer, round(c.score, 1), c.internal_reports,"
+	    " c.external_reports, c.distinct_source_ips, c.distinct_reporters,"
+	    " c.first_seen, c.last_seen,"
+	    " (SELECT json_group_array(json_array(s, n)) FROM"
+	    "  (SELECT r.subject AS s, count(*) AS n FROM reports r"
+	    "  WHERE r.customer = c.customer AND r.day = c.day"
+	    "  AND r.subject IS NOT NULL GROUP BY r.subject"
+	    "  ORDER BY n DESC, s LIMIT 3)),"
+	    " (SELECT group_concat(b, ', ') FROM (SELECT DISTINCT"
+	    "  coalesce(r.resolved_by, 'none') AS b FROM reports r"
+	    "  WHERE r.customer = c.customer AND r.day = c.day ORDER BY b)),"
+	    " coalesce(c.escalated_at, 0)"
+	    " FROM cases c WHERE c.day = ?1 AND c.confidence = ?2"
+	    " AND " CUSTOMER_KNOWN("c")
+	    " ORDER BY c.score DESC, c.customer",
+	    NULL },
+	[DUMP_DAY_UNRESOLVED] = {
+	    "SELECT occurred_at, format, role, reporter, source_ip, origin_ip,"
+	    " auth_user, mail_from, subject, resolve_note FROM reports"
+	    " WHERE day = ?1 AND customer = '(unresolved)'"
+	    " ORDER BY occurred_at, id",
+	    NULL },
+	[DUMP_DAY_QUARANTINE] = {
+	    "SELECT received_at, source, folder, uid, size, format, reason"
+	    " FROM messages WHERE status = 'quarantined' AND " IN_DAY("received_at")
+	    " ORDER BY received_at, id",
+	    NULL },
+	[DUMP_DEAD_LETTERS] = {
+	    "SELECT created_at, target, kind, idempotency_key, attempts,"
+	    " last_attempt_at, last_error FROM outbox WHERE dead = 1"
+	    " ORDER BY id",
+	    NULL },
+	[DUMP_DAY_RUNS] = {
+	    "SELECT count(*), count(*) FILTER (WHERE status <> 0),"
+	    " count(*) FILTER (WHERE finished_at IS NULL),"
+	    " coalesce(sum(messages), 0), coalesce(sum(reports), 0),"
+	    " coalesce(sum(duplicates), 0), coalesce(sum(quarantined), 0),"
+	    " coalesce(sum(errors), 0), min(started_at), max(started_at)"
+	    " FROM runs WHERE " IN_DAY("started_at"),
+	    NULL },
+	[DUMP_DAY_RUN_ERRORS] = {
+	    "SELECT started_at, command, status, error FROM runs"
+	    " WHERE " IN_DAY("started_at") " AND (status <> 0 OR error IS NOT NULL"
+	    " OR finished_at IS NULL) ORDER BY started_at DESC, id DESC",
+	    NULL },
+	[DUMP_DAY_SOURCES] = {
+	    /* Messages stored per source on the day (the status list lets
+	     * the messages_status index serve the time range). */
+	    "SELECT source, count(*),"
+	    " count(*) FILTER (WHERE status = 'quarantined') FROM messages"
+	    " WHERE status IN ('parsed', 'quarantined', 'ignored')"
+	    " AND " IN_DAY("received_at") " GROUP BY source ORDER BY source",
+	    NULL },
+	[DUMP_DAY_SOURCE_ERRORS] = {
+	    /* SQLite takes the bare column error from the row of max(at). */
+	    "SELECT coalesce(source, ''), count(*), max(at), error"
+	    " FROM run_errors WHERE " IN_DAY("at")
+	    " GROUP BY source ORDER BY source",
+	    NULL },
+	[DUMP_DAY_OUTBOX] = {
+	    "SELECT target,"
+	    " count(*) FILTER (WHERE delivered_at IS NOT NULL AND "
+	    IN_DAY("delivered_at") "),"
+	    " count(*) FILTER (WHERE delivered_at IS NULL AND dead = 0),"
+	    " count(*) FILTER (WHERE dead = 1),"
+	    " min(created_at) FILTER (WHERE delivered_at IS NULL AND dead = 0)"
+	    " FROM outbox GROUP BY target ORDER BY target",
+	    NULL },
+	[DUMP_DAY_EVENT] = {
+	    NULL,
+	    "SELECT json_object('day', ?1,"
+	    " 'totals', json_object(" DAY_TOTALS_JSON "),"
+	    " 'customers', (SELECT json_group_array(json_object("
+	    "  'customer', customer, 'confidence', confidence,"
+	    "  'score', round(score, 2),"
+	    "  'internal_reports', internal_reports,"
+	    "  'external_reports', external_reports,"
+	    "  'distinct_source_ips', distinct_source_ips,"
+	    "  'distinct_reporters', distinct_reporters,"
+	    "  'escalated', json(CASE WHEN escalated_at IS NULL THEN 'false'"
+	    "  ELSE 'true' END))) FROM (SELECT * FROM cases c WHERE day = ?1"
+	    "  AND " CUSTOMER_KNOWN("c") " ORDER BY confidence = 'confirmed' DESC,"
+	    "  score DESC, customer LIMIT 100)),"
+	    " 'customers_total', (SELECT count(*) FROM cases c WHERE day = ?1"
+	    "  AND " CUSTOMER_KNOWN("c") "))" },
 };
 
 enum rc
@@ -843,4 +996,17 @@ store_dump(struct store *s, enum dump which, enum dump_format fmt,
 	}
 	sqlite3_finalize(st);
 	return RC_OK;
+}
+
+/* For the other store files (store_impl.h). */
+sqlite3 *
+store_handle(struct store *s)
+{
+	return s->db;
+}
+
+enum rc
+store_fail(struct store *s, struct err *e, const char *what)
+{
+	return db_err(s, e, what);
 }

@@ -113,6 +113,69 @@ struct run_counts {
 enum rc store_run_finish(struct store *s, int64_t id, int status,
     const struct run_counts *c, const char *error, struct err *e);
 
+/* A source that failed in run id (0: no run recorded; ignored). */
+enum rc store_run_error(struct store *s, int64_t run, const char *source,
+    const char *error, struct err *e);
+
+/*
+ * The outbox: webhooks and emails waiting to go out (store_out.c).  Rows
+ * are added inside the transaction that creates their event.  Each step
+ * of a delivery is its own small transaction, so a crash between sending
+ * and marking costs one more delivery under the same key, never a lost
+ * event.
+ */
+#define OUTBOX_TARGET_MAX	300
+
+struct outbox_row {
+	int64_t	 id;
+	char	 kind[32];	/* case.opened, ..., summary.daily,
+				 * summary.email */
+	char	 target[OUTBOX_TARGET_MAX + 1];	/* "webhook:NAME",
+				 * "email:ADDRESS" */
+	char	 key[65];	/* the idempotency key */
+	char	*payload;	/* JSON; the caller frees it */
+	long	 attempts;	/* counted so far, this one included once
+				 * store_outbox_attempt ran */
+	time_t	 created_at;
+};
+
+/* Add a row unless its key is known (then *created = 0).  customer and
+ * day, when given, link it to its event. */
+enum rc store_outbox_add(struct store *s, const char *kind,
+    const char *target, const char *key, const char *payload,
+    const char *customer, const char *day, time_t now, int *created,
+    struct err *e);
+/* Ids of up to max rows due at now (neither delivered nor dead,
+ * next_attempt reached), oldest first; kind NULL means any kind. */
+enum rc store_outbox_due(struct store *s, time_t now, const char *kind,
+    int64_t *ids, size_t max, size_t *n, struct err *e);
+/* One waiting row; *found = 0 when it is delivered, dead or gone. */
+enum rc store_outbox_get(struct store *s, int64_t id, struct outbox_row *r,
+    int *found, struct err *e);
+/* Count an attempt before it is made, so that a row whose delivery
+ * kills the process still reaches max_attempts. */
+enum rc store_outbox_attempt(struct store *s, int64_t id, time_t now,
+    struct err *e);
+enum rc store_outbox_delivered(struct store *s, int64_t id, time_t now,
+    struct err *e);
+/* Failed: try again at next. */
+enum rc store_outbox_retry(struct store *s, int64_t id, time_t next,
+    const char *error, struct err *e);
+/* Failed for good: keep it as a dead letter. */
+enum rc store_outbox_dead(struct store *s, int64_t id, const char *error,
+    struct err *e);
+/* Every dead letter back in the queue, due at now, attempts reset. */
+enum rc store_outbox_requeue_dead(struct store *s, time_t now, long *n,
+    struct err *e);
+/* The row with key back in the queue (delivered or not), due at now,
+ * attempts reset; *found = 0 when there is no such row. */
+enum rc store_outbox_requeue(struct store *s, const char *key, time_t now,
+    int *found, struct err *e);
+/* Forget rows delivered before `before`; their events stay recorded, so
+ * they are never queued again. */
+enum rc store_outbox_prune(struct store *s, time_t before, long *n,
+    struct err *e);
+
 /* Which days `run` has written summaries for. */
 int store_day_reported(struct store *s, const char *day, struct err *e);
 enum rc store_day_mark(struct store *s, const char *day, struct err *e);
@@ -122,7 +185,38 @@ enum rc store_day_mark(struct store *s, const char *day, struct err *e);
  * to cb as text columns (NULL for SQL NULL); cb returns non-zero to stop.
  */
 enum dump { DUMP_REPORTS, DUMP_CASES, DUMP_SUMMARY, DUMP_STATUS_SOURCES,
-	DUMP_STATUS_TOTALS, DUMP_DAYS_DUE };
+	DUMP_STATUS_TOTALS, DUMP_DAYS_DUE,
+	/* For the reporters; a = day unless said otherwise. */
+	DUMP_DAY_TOTALS,	/* confirmed, internal-only, external-only
+				 * customers, unresolved reports, quarantined
+				 * messages, internal and external reports,
+				 * escalated customers */
+	DUMP_TREND,		/* a..b: day, confirmed, internal-only,
+				 * external-only, internal reports, external
+				 * reports; one row per day, empty days too */
+	DUMP_DAY_TOP,		/* top 10: customer, internal, external,
+				 * confidence */
+	DUMP_DAY_CASES,		/* b = confidence: customer, score, internal,
+				 * external, source IPs, reporters, first and
+				 * last seen, top subjects (JSON [[s, n]...]),
+				 * resolved_by, escalated_at (0: no) */
+	DUMP_DAY_UNRESOLVED,	/* occurred_at, format, role, reporter,
+				 * source_ip, origin_ip, auth_user, mail_from,
+				 * subject, resolve_note */
+	DUMP_DAY_QUARANTINE,	/* received_at, source, folder, uid, size,
+				 * format, reason */
+	DUMP_DEAD_LETTERS,	/* created_at, target, kind, key, attempts,
+				 * last_attempt_at, last_error (any day) */
+	DUMP_DAY_RUNS,		/* runs, failed, unfinished, messages, reports,
+				 * duplicates, quarantined, errors, first and
+				 * last start */
+	DUMP_DAY_RUN_ERRORS,	/* started_at, command, status, error */
+	DUMP_DAY_SOURCES,	/* source, messages, quarantined */
+	DUMP_DAY_SOURCE_ERRORS,	/* source, failures, last at, last error */
+	DUMP_DAY_OUTBOX,	/* target, delivered that day, waiting, dead,
+				 * oldest waiting created_at */
+	DUMP_DAY_EVENT		/* DUMP_JSON only: the summary.daily body */
+};
 enum dump_format { DUMP_TEXT, DUMP_JSON };
 
 typedef int (*row_fn)(void *arg, int ncol, const char *const *names,
