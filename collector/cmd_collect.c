@@ -198,7 +198,9 @@ write_day(struct cli *cli, struct store *store, const char *day,
 static int
 email_day(struct cli *cli, struct store *store, const char *day, int force)
 {
+	const struct email_conf *m = &cli->cfg->email;
 	struct err e;
+	long queued;
 	enum rc rc;
 
 	if (cli->dry_run) {
@@ -206,13 +208,18 @@ email_day(struct cli *cli, struct store *store, const char *day, int force)
 		return EXIT_OK;
 	}
 	if ((rc = store_begin(store, &e)) != RC_OK ||
-	    (rc = outbox_email(cli->cfg, store, day, force, time(NULL),
-	    &e)) != RC_OK ||
+	    (rc = outbox_email(cli->cfg, store, day, force ? EMAIL_AGAIN :
+	    EMAIL_NOW, time(NULL), &queued, &e)) != RC_OK ||
 	    (rc = store_commit(store, &e)) != RC_OK) {
 		store_rollback(store);
 		log_error("%s", e.msg);
 		return exit_for(rc);
 	}
+	/* Asked for by hand, so say why nothing goes out. */
+	if ((size_t)queued < m->nto)
+		log_warn("the summary of %s was sent before to %zu of %zu "
+		    "recipients; --force sends it again", day,
+		    m->nto - (size_t)queued, m->nto);
 	return deliver_due(cli, store, KIND_EMAIL, NULL, 0);
 }
 
@@ -317,7 +324,7 @@ day_done(struct cli *cli, struct session *s, const char *day, int send)
 	    (send && (rc = outbox_daily(cli->cfg, s->store, day, now, &e)) !=
 	    RC_OK) ||
 	    (send && cli->cfg->email.line != 0 && (rc = outbox_email(cli->cfg,
-	    s->store, day, 0, now, &e)) != RC_OK) ||
+	    s->store, day, EMAIL_ONCE, now, NULL, &e)) != RC_OK) ||
 	    (rc = store_commit(s->store, &e)) != RC_OK) {
 		store_rollback(s->store);
 		log_error("%s", e.msg);

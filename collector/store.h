@@ -167,10 +167,11 @@ enum rc store_outbox_dead(struct store *s, int64_t id, const char *error,
 /* Every dead letter back in the queue, due at now, attempts reset. */
 enum rc store_outbox_requeue_dead(struct store *s, time_t now, long *n,
     struct err *e);
-/* The row with key back in the queue (delivered or not), due at now,
- * attempts reset; *found = 0 when there is no such row. */
+/* The row with key back in the queue, due at now, attempts reset; a
+ * delivered row too when delivered is set.  *found = 0 when no row was
+ * queued. */
 enum rc store_outbox_requeue(struct store *s, const char *key, time_t now,
-    int *found, struct err *e);
+    int delivered, int *found, struct err *e);
 /* Forget rows delivered before `before`; their events stay recorded, so
  * they are never queued again. */
 enum rc store_outbox_prune(struct store *s, time_t before, long *n,

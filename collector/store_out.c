@@ -229,7 +229,7 @@ store_outbox_requeue_dead(struct store *s, time_t now, long *n,
 
 enum rc
 store_outbox_requeue(struct store *s, const char *key, time_t now,
-    int *found, struct err *e)
+    int delivered, int *found, struct err *e)
 {
 	sqlite3_stmt *st;
 	long n = 0;
@@ -238,10 +238,12 @@ store_outbox_requeue(struct store *s, const char *key, time_t now,
 	*found = 0;
 	if ((st = prepare(s, "UPDATE outbox SET dead = 0, attempts = 0,"
 	    " delivered_at = NULL, next_attempt = ?2"
-	    " WHERE idempotency_key = ?1", e)) == NULL)
+	    " WHERE idempotency_key = ?1 AND (?3 OR delivered_at IS NULL)",
+	    e)) == NULL)
 		return e->rc;
 	bind_text(st, 1, key);
 	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int(st, 3, delivered != 0);
 	if ((rc = finish(s, st, "requeue", &n, e)) == RC_OK)
 		*found = n > 0;
 	return rc;

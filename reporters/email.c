@@ -15,9 +15,10 @@
 
 #define DEFAULT_SUBJECT	"Abuse summary {day}: {confirmed} confirmed"
 
-/* Bytes of UTF-8 per encoded word: 45 bytes are 60 base64 characters,
- * and "=?UTF-8?B?" + 60 + "?=" is 72, within RFC 2047's 75. */
-#define WORD_BYTES	45
+/* Bytes of UTF-8 per encoded word: 42 bytes are 56 base64 characters,
+ * "=?UTF-8?B?" + 56 + "?=" is 68, within RFC 2047's 75, and the first
+ * line, "Subject: " and a word, stays within 78. */
+#define WORD_BYTES	42
 
 static int
 plain_ascii(const char *s)
@@ -108,6 +109,27 @@ mem_close(struct mem *m)
 	int bad = ferror(m->f);
 
 	return fclose(m->f) != 0 || bad ? -1 : 0;
+}
+
+/*
+ * Mail text has CRLF line ends, and libcurl's quoted-printable encoder
+ * keeps lines only at CRLF (a bare LF it encodes as =0A): the renderers'
+ * LFs become CRLF here.
+ */
+static void
+mem_crlf(struct mem *m)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 2 * m->len + 1);
+	for (i = 0; i < m->len; i++) {
+		if (m->data[i] == '\n' && (i == 0 || m->data[i - 1] != '\r'))
+			buf_addch(&b, '\r');
+		buf_addch(&b, m->data[i]);
+	}
+	free(m->data);
+	m->data = buf_detach(&b, &m->len);
 }
 
 static struct curl_slist *
@@ -271,6 +293,8 @@ email_send(const struct config *c, struct store *s, const char *day,
 		    text.len + html.len + csv.len, MAX_EMAIL_SIZE);
 		goto out;
 	}
+	mem_crlf(&text);
+	mem_crlf(&html);
 	subject = email_subject(c->email.subject, day, t.confirmed);
 	perform(&c->email, to, subject, &text, &html, &csv, day, now, o);
 	if (o->kind == OUT_DELIVERED)

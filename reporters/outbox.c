@@ -213,13 +213,15 @@ outbox_daily(const struct config *cfg, struct store *s, const char *day,
 
 enum rc
 outbox_email(const struct config *cfg, struct store *s, const char *day,
-    int force, time_t now, struct err *e)
+    enum email_mode mode, time_t now, long *queued, struct err *e)
 {
 	char target[OUTBOX_TARGET_MAX + 1], key[33], *doc;
 	size_t i;
 	int created, found;
 	enum rc rc = RC_OK;
 
+	if (queued != NULL)
+		*queued = 0;
 	for (i = 0; i < cfg->email.nto && rc == RC_OK; i++) {
 		snprintf(target, sizeof(target), "email:%s",
 		    cfg->email.to[i]);
@@ -230,17 +232,23 @@ outbox_email(const struct config *cfg, struct store *s, const char *day,
 		rc = store_outbox_add(s, KIND_EMAIL, target, key, doc, NULL,
 		    NULL, now, &created, e);
 		free(doc);
-		if (rc == RC_OK && !created && force)
-			rc = store_outbox_requeue(s, key, now, &found, e);
+		found = created;
+		if (rc == RC_OK && !created && mode != EMAIL_ONCE)
+			rc = store_outbox_requeue(s, key, now,
+			    mode == EMAIL_AGAIN, &found, e);
+		if (found && queued != NULL)
+			(*queued)++;
 	}
 	return rc;
 }
 
 /*
- * Delivery.  Targets that failed in this pass get nothing more in it:
- * an endpoint that is down is not hammered, and what waits behind the
- * failed row is not sent ahead of it.  The group of an e-mail row is
- * the SMTP server, which all recipients share.
+ * Delivery.  A target whose delivery failed for a reason that may pass
+ * (down, slow, busy) gets nothing more in this pass: an endpoint that is
+ * down is not sent the whole queue, one timeout after another, on every
+ * run.  Its other rows wait for the next pass.  The group of an e-mail
+ * row is the SMTP server, which all recipients share.  Rows are not
+ * kept in order across retries: receivers order events by the case.
  */
 struct failed {
 	char	*v[MAX_WEBHOOKS + MAX_EMAIL_RCPT + 1];

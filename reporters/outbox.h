@@ -40,10 +40,18 @@ enum rc outbox_event(const struct config *cfg, struct store *s,
  * and webhook, however often it is called). */
 enum rc outbox_daily(const struct config *cfg, struct store *s,
     const char *day, time_t now, struct err *e);
-/* Queue the summary e-mail of day for each recipient: once per day and
- * recipient, or again (sent or not) when force is set. */
+/*
+ * Queue the summary e-mail of day for each recipient.  EMAIL_ONCE (the
+ * daily step): once per day and recipient, a row already there is left
+ * as it is.  EMAIL_NOW (report --email): what was not sent yet is due
+ * now, retries and dead letters too.  EMAIL_AGAIN (--force): sent or
+ * not, due now.  *queued (when not NULL) gets the rows now due.
+ */
+enum email_mode { EMAIL_ONCE, EMAIL_NOW, EMAIL_AGAIN };
+
 enum rc outbox_email(const struct config *cfg, struct store *s,
-    const char *day, int force, time_t now, struct err *e);
+    const char *day, enum email_mode mode, time_t now, long *queued,
+    struct err *e);
 
 struct deliver_opts {
 	int		 dry_run;	/* say what is due, send nothing */
