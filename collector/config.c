@@ -180,8 +180,14 @@ split_list(const char *v, char ***items, size_t *n)
 		comma = strchr(p, ',');
 		len = comma ? (size_t)(comma - p) : strlen(p);
 		trim(&s, &len);
-		if (len == 0)
+		if (len == 0) {
+			/* The items so far are not the caller's. */
+			while (*n > 0)
+				free((*items)[--*n]);
+			free(*items);
+			*items = NULL;
 			return -1;
+		}
 		*items = xrealloc(*items, (*n + 1) * sizeof(**items));
 		(*items)[(*n)++] = xstrndup(s, len);
 		if (comma == NULL)
@@ -791,8 +797,8 @@ enter_section(struct loader *l, const char *label)
 	case S_LIMITS: l->base = &l->c->limits; break;
 	case S_EMAIL:
 		if (l->c->email.line != 0) {
-			report_err(l, l->line, NULL, "[email] is already "
-			    "given at line %d", l->c->email.line);
+			report_err(l, l->line, NULL, "already given at line "
+			    "%d", l->c->email.line);
 			l->sect = S_NONE;
 			return;
 		}

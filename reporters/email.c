@@ -20,6 +20,16 @@
  * line, "Subject: " and a word, stays within 78. */
 #define WORD_BYTES	42
 
+/* The buffer's text, for the caller to free. */
+static char *
+take(struct buf *b)
+{
+	char *s = buf_detach(b, NULL);
+
+	buf_release(b);	/* buf_detach left a fresh, empty buffer */
+	return s;
+}
+
 static int
 plain_ascii(const char *s)
 {
@@ -61,7 +71,7 @@ email_encode_header(const char *s)
 		gnutls_free(out.data);
 		i += n;
 	}
-	return buf_detach(&b, &n);
+	return take(&b);
 }
 
 char *
@@ -69,7 +79,6 @@ email_subject(const char *tmpl, const char *day, long confirmed)
 {
 	struct buf b;
 	const char *p;
-	size_t n;
 
 	buf_init(&b, 4096);
 	for (p = tmpl ? tmpl : DEFAULT_SUBJECT; *p; p++) {
@@ -83,7 +92,7 @@ email_subject(const char *tmpl, const char *day, long confirmed)
 			buf_addch(&b, *p);
 		}
 	}
-	return buf_detach(&b, &n);
+	return take(&b);
 }
 
 /* A renderer's output in memory. */
@@ -130,6 +139,7 @@ mem_crlf(struct mem *m)
 	}
 	free(m->data);
 	m->data = buf_detach(&b, &m->len);
+	buf_release(&b);
 }
 
 static struct curl_slist *

@@ -87,21 +87,22 @@ is "dead: delta at once on 400, eps after max_attempts, down after 2" \
 
 # Backoff: retry_base 1s doubled per attempt, capped at 8s, the upper
 # half random: after attempt n the wait is within [2^(n-1)/2, 2^(n-1)],
-# at least 1s.
-is "eps waited 1s after attempt 1" \
-    "$(grep '^cust-eps|webhook:tickets|1|' "$T/waits" | cut -d'|' -f4 |
-    sort -u | tr '\n' ' ')" "1 "
-ok "eps waited 1-2s after attempt 2" sh -c "grep '^cust-eps|webhook:tickets|2|' \
+# at least 1s.  The wait is measured from the start of the attempt in
+# whole seconds, so it may read one more.
+ok "eps waited 1s after attempt 1" sh -c "grep '^cust-eps|webhook:tickets|1|' \
     '$T/waits' | cut -d'|' -f4 | sort -u | grep -qx '[12]'"
+ok "eps waited 1-2s after attempt 2" sh -c "grep '^cust-eps|webhook:tickets|2|' \
+    '$T/waits' | cut -d'|' -f4 | sort -u | grep -qx '[123]'"
 ok "eps waited 2-4s after attempt 3" sh -c "grep '^cust-eps|webhook:tickets|3|' \
-    '$T/waits' | cut -d'|' -f4 | sort -u | grep -qx '[234]'"
-is "beta's 429 Retry-After: 3 outweighed the 1s backoff" \
-    "$(grep '^cust-beta|' "$T/waits" | cut -d'|' -f3-5 | sort -u)" "1|3|HTTP 429"
-# The wait counts from the start of the attempt: 1s of timeout (not the
-# receiver's 4s stall) and 1s of backoff.
-is "gamma's stalled receiver timed out after the 1s timeout" \
-    "$(grep '^cust-gamma|webhook:tickets|1|' "$T/waits" | sort -u)" \
-    "cust-gamma|webhook:tickets|1|2|Operation timed out after 1000 milliseconds with 0 bytes received"
+    '$T/waits' | cut -d'|' -f4 | sort -u | grep -qx '[2345]'"
+ok "beta's 429 Retry-After: 3 outweighed the 1s backoff" sh -c \
+    "grep '^cust-beta|' '$T/waits' | cut -d'|' -f3-5 | sort -u |
+    grep -qx '1|[34]|HTTP 429'"
+# The wait counts from the start of the attempt (in whole seconds): 1s
+# of timeout, not the receiver's 4s stall, and 1s of backoff.
+ok "gamma's stalled receiver timed out after the 1s timeout" sh -c \
+    "grep '^cust-gamma|webhook:tickets|1|' '$T/waits' | sort -u |
+    grep -qx 'cust-gamma|webhook:tickets|1|[23]|Operation timed out after 10[0-9][0-9] milliseconds with 0 bytes received'"
 ok "gamma's dropped connection was retried" \
     grep -q '^cust-gamma|webhook:tickets|2|' "$T/waits"
 GAPS=$("$PY" "$LIBDIR/hookcheck.py" gaps "$A_LOG" "$(q "SELECT

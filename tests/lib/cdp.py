@@ -2,7 +2,7 @@
 """Open an HTML file in headless Chromium and report what happened.
 
     cdp.py [--width N] [--height N] [--screenshot OUT.png] [--pdf OUT.pdf]
-           [--full-page] [--wait-ms N] [--eval EXPR]... FILE
+           [--full-page] [--media print] [--wait-ms N] [--eval EXPR]... FILE
 
 Talks the DevTools protocol over --remote-debugging-pipe (file
 descriptors 3 and 4, NUL-separated JSON), so it needs nothing beyond
@@ -78,7 +78,12 @@ class Browser:
                 raise RuntimeError("chromium closed the pipe")
             self.buf += d
         msg, self.buf = self.buf.split(b"\0", 1)
-        return json.loads(msg)
+        m = json.loads(msg)
+        # A dialog blocks the page until answered: note it, dismiss it.
+        if m.get("method") == "Page.javascriptDialogOpening":
+            self.send("Page.handleJavaScriptDialog", {"accept": True},
+                      m.get("sessionId"))
+        return m
 
     def call(self, method, params=None, session=None):
         i = self.send(method, params, session)
@@ -161,6 +166,7 @@ def main():
     ap.add_argument("--full-page", action="store_true")
     ap.add_argument("--pdf")
     ap.add_argument("--wait-ms", type=int, default=300)
+    ap.add_argument("--media")
     ap.add_argument("--eval", action="append", default=[])
     a = ap.parse_args()
     url = "file://" + os.path.abspath(a.file)
@@ -179,6 +185,8 @@ def main():
         b.call("Emulation.setDeviceMetricsOverride", {
             "width": a.width, "height": a.height, "deviceScaleFactor": 1,
             "mobile": a.width < 600}, s)
+        if a.media:
+            b.call("Emulation.setEmulatedMedia", {"media": a.media}, s)
         b.call("Page.navigate", {"url": url}, s)
         b.wait_event("Page.loadEventFired")
         # Late console messages (a deferred error) get a moment to come.

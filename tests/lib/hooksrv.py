@@ -2,6 +2,7 @@
 """A webhook receiver for the tests, on 127.0.0.1, that the test steers.
 
     hooksrv.py --port-file F --log F --plan F [--cert C --key K]
+               [--host 127.0.0.1]
 
 Writes the port it listens on to --port-file.  Every request is logged
 to --log as one JSON line, written and flushed before the answer goes out:
@@ -127,8 +128,9 @@ def main():
     ap.add_argument("--plan", required=True)
     ap.add_argument("--cert")
     ap.add_argument("--key")
+    ap.add_argument("--host", default="127.0.0.1")
     a = ap.parse_args()
-    srv = Server(("127.0.0.1", 0), Handler)
+    srv = Server((a.host, 0), Handler)
     srv.log, srv.plan = a.log, a.plan
     open(a.log, "a").close()
     if a.cert:

@@ -9,9 +9,11 @@ LIBDIR="$top_srcdir/tests/lib"
 # A python3 that has the named modules (Debian's, for python3-aiosmtpd),
 # or skip the whole test.
 need_python() {
+	local mods
+	mods=$(echo "$*" | tr ' ' ',')
 	for py in /usr/bin/python3 python3; do
 		if command -v "$py" >/dev/null 2>&1 &&
-		    "$py" -c "import $*" >/dev/null 2>&1; then
+		    "$py" -c "import $mods" >/dev/null 2>&1; then
 			PY=$py
 			return 0
 		fi
