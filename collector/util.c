@@ -443,3 +443,23 @@ out:
 	close(fd);
 	return rc;
 }
+
+int
+mkdirs(const char *dir, int mode)
+{
+	char *p = xstrdup(dir), *s;
+	int r = 0;
+
+	for (s = p + 1; *s != '\0' && r == 0; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST)
+			r = -1;
+		*s = '/';
+	}
+	if (r == 0 && mkdir(p, (mode_t)mode) != 0 && errno != EEXIST)
+		r = -1;
+	free(p);
+	return r;
+}

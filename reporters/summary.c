@@ -26,27 +26,6 @@ row(void *arg, int n, const char *const *names, const char *const *vals)
 	return 0;
 }
 
-/* mkdir -p */
-static int
-make_dirs(const char *dir)
-{
-	char *p = xstrdup(dir), *s;
-	int r = 0;
-
-	for (s = p + 1; *s && r == 0; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0750) != 0 && errno != EEXIST)
-			r = -1;
-		*s = '/';
-	}
-	if (r == 0 && mkdir(p, 0750) != 0 && errno != EEXIST)
-		r = -1;
-	free(p);
-	return r;
-}
-
 enum rc
 summary_write(struct store *s, const struct config *c, const char *day,
     const char *dir, char **written, struct err *e)
@@ -56,7 +35,7 @@ summary_write(struct store *s, const struct config *c, const char *day,
 	enum rc rc;
 
 	*written = NULL;
-	if (make_dirs(dir) < 0)
+	if (mkdirs(dir, 0750) < 0)
 		return err_set(e, RC_FATAL, "cannot create report directory "
 		    "'%s': %s", dir, strerror(errno));
 	path = xasprintf("%s/summary-%s.csv", dir, day);
