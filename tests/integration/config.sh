@@ -16,6 +16,8 @@ path = box
 timezone = Europe/Amsterdam
 X
 mkmaildir "$T/box"
+ok "the example configuration is valid" "$AC" -c "$top_srcdir/config/abuse-collector.ini" check-config
+ok "the demo configuration is valid" "$AC" -c "$top_srcdir/config/demo/demo.ini" check-config
 ok "a good file passes check-config" "$AC" -c "$T/good.ini" check-config
 "$AC" -c "$T/good.ini" check-config >"$T/print" 2>&1
 ok "relative paths resolve against the file's directory" \
