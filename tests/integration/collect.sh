@@ -45,6 +45,14 @@ ok "imported known mail is recognised as known" grep -q "0 new reports, 35 dupli
 $GEN --one external --seed 77 >"$T/one.eml"
 "$AC" -c "$T/c.ini" -v import "$T/one.eml" >"$T/out" 2>&1
 ok "import of one file" grep -q "1 new reports" "$T/out"
+# The same incident in a re-sent report (other bytes, same report key)
+# is one report.
+sed -e 's/^Message-ID: <report-/Message-ID: <resent-/' "$T/one.eml" \
+    >"$T/one-resent.eml"
+"$AC" -c "$T/c.ini" -v import "$T/one-resent.eml" >"$T/out" 2>&1
+ok "a re-sent report of a known incident is a duplicate" grep -q "0 new reports, 1 duplicates" "$T/out"
+is "the re-sent report is stored as a message of its own" "$(sqlite3 "$T/db/abuse.db" \
+    "select count(*) from messages where report_msgid like '<resent-%'")" 1
 mkdir "$T/notmail"
 "$AC" -c "$T/c.ini" import "$T/notmail" >"$T/out" 2>&1
 is "import of a directory that is not a Maildir exits 64" "$?" 64
