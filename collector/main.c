@@ -100,7 +100,8 @@ take_lock(const struct config *c)
 	return EXIT_OK;
 }
 
-/* The store's directory must exist; a missing one is a config error. */
+/* The store's directory is made when missing; one that cannot be made
+ * or written is a configuration error. */
 static int
 store_dir_ok(const struct config *c)
 {
@@ -109,7 +110,7 @@ store_dir_ok(const struct config *c)
 
 	if (slash != NULL && slash != d) {
 		*slash = '\0';
-		if (access(d, W_OK) != 0) {
+		if (mkdirs(d, 0750) != 0 || access(d, W_OK) != 0) {
 			log_error("store directory %s: %s", d, strerror(errno));
 			ok = 0;
 		}

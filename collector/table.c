@@ -15,7 +15,7 @@ csv_split(char *line, char **cells, size_t max)
 	size_t n = 0;
 
 	for (;;) {
-		char *start = w, sep;
+		char *start = w, delim;
 		const char *s;
 		size_t len;
 
@@ -47,22 +47,19 @@ csv_split(char *line, char **cells, size_t max)
 				*w++ = *r++;
 			}
 		}
+		delim = *r;
 		s = start;
 		len = (size_t)(w - start);
 		trim(&s, &len);
 		if (n == max)
 			return -1;
-		/* The cell's NUL may land on the comma r points at. */
-		sep = *r;
 		memmove(start, s, len);
-		start[len] = '\0';
+		start[len] = '\0';	/* may overwrite the comma at r */
 		cells[n++] = start;
-		w = start + len + 1;
-		if (sep == '\0')
+		if (delim == '\0')
 			return (int)n;
-		r++;	/* the comma */
-		if (w > r)
-			return -1;	/* cannot happen: w never passes r */
+		r++;
+		w = r;
 	}
 }
 

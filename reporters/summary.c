@@ -187,27 +187,6 @@ text_summary(FILE *f, struct store *s, const struct config *c,
 	return RC_OK;
 }
 
-/* mkdir -p */
-static int
-make_dirs(const char *dir)
-{
-	char *p = xstrdup(dir), *s;
-	int r = 0;
-
-	for (s = p + 1; *s && r == 0; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0750) != 0 && errno != EEXIST)
-			r = -1;
-		*s = '/';
-	}
-	if (r == 0 && mkdir(p, 0750) != 0 && errno != EEXIST)
-		r = -1;
-	free(p);
-	return r;
-}
-
 enum which { W_SUMMARY_CSV, W_REPORTS_CSV, W_HTML };
 
 /* One file, written to a temporary name and renamed into place. */
@@ -265,7 +244,7 @@ summary_write(struct store *s, const struct config *c, const char *day,
 	enum rc rc;
 
 	*written = NULL;
-	if (make_dirs(dir) < 0)
+	if (mkdirs(dir, 0750) < 0)
 		return err_set(e, RC_FATAL, "cannot create report directory "
 		    "'%s': %s", dir, strerror(errno));
 	if ((rc = write_one(s, c, day, dir, now, W_SUMMARY_CSV, NULL, e)) !=

@@ -184,8 +184,11 @@ find_origin(struct report *r, const struct part *off,
 		if (ascii_casecmp(h->name, "Received") != 0 ||
 		    received_parse(h->value, strlen(h->value), &rv) < 0)
 			continue;
-		if (trusted != NULL &&
-		    hostlist_match(trusted, rv.from_host, rv.from_ip))
+		/* The sender's name in a Received field is whatever it said
+		 * in HELO; only its address, written by the receiving host,
+		 * can be trusted.  A name counts only where there is none. */
+		if (trusted != NULL && hostlist_match(trusted,
+		    rv.from_ip[0] ? NULL : rv.from_host, rv.from_ip))
 			continue;
 		if (rv.from_ip[0] != '\0')
 			report_setz(&r->origin_ip, rv.from_ip);
