@@ -5,8 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "email.h"
+#include "json.h"
 #include "outbox.h"
+#include "store.h"
 #include "summary.h"
 #include "html.h"
 #include "tap.h"
@@ -250,6 +253,85 @@ days(void)
 	is(out, "2025-12-28", "13 days back across a year");
 }
 
+/* What outbox_event queues, read back through the outbox functions. */
+static void
+events(void)
+{
+	static char esc_name[] = "esc", opened_name[] = "opened";
+	struct webhook_conf w[2];
+	struct config c;
+	struct case_row cr;
+	struct outbox_row r;
+	struct store *s;
+	struct err e;
+	int64_t ids[8];
+	size_t n;
+	int found;
+	char *v;
+
+	memset(&c, 0, sizeof(c));
+	memset(w, 0, sizeof(w));
+	w[0].name = esc_name;
+	w[0].events = EV_CASE_ESCALATED;
+	w[1].name = opened_name;
+	w[1].events = EV_CASE_OPENED;
+	c.webhooks = w;
+	c.nwebhooks = 2;
+	memset(&cr, 0, sizeof(cr));
+	snprintf(cr.customer, sizeof(cr.customer), "cust \"q\" <x>");
+	snprintf(cr.day, sizeof(cr.day), "2026-03-02");
+	snprintf(cr.confidence, sizeof(cr.confidence), "internal");
+	cr.internal_reports = 7;
+	cr.score = 21.5;
+	cr.first_seen = 1772445600;	/* 2026-03-02T10:00:00Z */
+	cr.last_seen = 1772449200;
+	cr.escalated_at = 1772449200;
+	if (store_open(&s, NULL, STORE_SCRATCH, &e) != RC_OK) {
+		ok(0, "scratch store: %s", e.msg);
+		return;
+	}
+	ok(store_begin(s, &e) == RC_OK &&
+	    outbox_event(&c, s, "case.escalated", &cr, 1772449300, &e) ==
+	    RC_OK &&
+	    outbox_event(&c, s, "case.escalated", &cr, 1772449400, &e) ==
+	    RC_OK &&
+	    outbox_event(&c, s, "case.unknown", &cr, 1772449300, &e) ==
+	    RC_OK && store_commit(s, &e) == RC_OK, "queue events");
+	snprintf(cr.customer, sizeof(cr.customer), "(unresolved)");
+	ok(outbox_event(&c, s, "case.opened", &cr, 1772449300, &e) == RC_OK,
+	    "queue an event of nobody");
+	ok(store_outbox_due(s, 1772449500, NULL, ids, 8, &n, &e) == RC_OK &&
+	    n == 1, "one row: only the subscriber, once, nothing for "
+	    "(unresolved) or an unknown event (%zu)", n);
+	if (n != 1 || store_outbox_get(s, ids[0], &r, &found, &e) != RC_OK ||
+	    !found) {
+		store_close(s);
+		return;
+	}
+	is(r.target, "webhook:esc", "for the subscribed webhook");
+	is(r.kind, "case.escalated", "of its kind");
+	v = json_get(r.payload, "$.id");
+	is(v, r.key, "the body's id is the delivery key");
+	free(v);
+	v = json_get(r.payload, "$.case.customer");
+	is(v, "cust \"q\" <x>", "the customer, quotes and all, as JSON");
+	free(v);
+	v = json_get(r.payload, "$.case.escalated_at");
+	is(v, "2026-03-02T11:00:00Z", "escalated_at");
+	free(v);
+	v = json_get(r.payload, "$.case.escalated");
+	is(v, "1", "escalated is true");
+	free(v);
+	v = json_get(r.payload, "$.created_at");
+	is(v, "2026-03-02T11:01:40Z", "created_at is the first event's time");
+	free(v);
+	ok(json_valid_text(r.payload), "the body is valid JSON");
+	free(r.payload);
+	ok(store_outbox_due(s, 1772449200, NULL, ids, 8, &n, &e) == RC_OK &&
+	    n == 0, "not due before it was created");
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -259,5 +341,6 @@ main(void)
 	keys();
 	subjects();
 	days();
+	events();
 	return tap_done();
 }
