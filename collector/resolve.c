@@ -438,6 +438,20 @@ step_domain(struct resolver *r, struct attempt *a)
 	return 0;
 }
 
+/* The API's URL for the log: without user:password@ and query string,
+ * either of which may hold a key. */
+static void
+url_for_log(const char *url, char *out, size_t outsz)
+{
+	const char *h = strstr(url, "://"), *at, *end;
+
+	h = h ? h + 3 : url;
+	end = h + strcspn(h, "/?");
+	at = memchr(h, '@', (size_t)(end - h));
+	snprintf(out, outsz, "%.*s%.*s", (int)(h - url), url,
+	    (int)strcspn(at ? at + 1 : h, "?"), at ? at + 1 : h);
+}
+
 /* The first failure of the API in a run is logged; the rest only
  * counted, so a broken API costs one line in cron's mail. */
 static void
@@ -599,9 +613,10 @@ step_http(struct resolver *r, struct attempt *a)
 		goto out;
 	}
 	if (api_answer(&res, &cust, why, sizeof(why)) != RC_OK) {
-		char msg[300];
+		char msg[500], where[256];
 
-		snprintf(msg, sizeof(msg), "%s: %s", rc->http_url, why);
+		url_for_log(rc->http_url, where, sizeof(where));
+		snprintf(msg, sizeof(msg), "GET %s: %s", where, why);
 		api_failed(r, a, msg);
 		goto out;
 	}

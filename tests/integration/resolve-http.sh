@@ -98,6 +98,13 @@ ok "slow: ... and that the API is not asked again" grep -q "not asked again in t
 is "slow: only the first report waited" "$(requests plain)" 1
 ok "slow: the error shows no query string" sh -c '! grep -q "203.0.113" err'
 
+conf secret.ini "http://user:pw-9x@127.0.0.1:$port/lookup?key=S3CR3T"
+answer "$(all3 '{"status": 503}')"
+"$AC" -c secret.ini parse a.eml >out 2>err
+ok "a bad answer is reported without the URL's password or query" sh -c \
+    'grep -q "GET http://127.0.0.1:[0-9]*/lookup: HTTP status 503" err &&
+    ! grep -q -e pw-9x -e S3CR3T err'
+
 closed=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 conf refused.ini "http://127.0.0.1:$closed/lookup"
 "$AC" -c refused.ini parse a.eml b.eml >out 2>err
