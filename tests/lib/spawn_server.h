@@ -41,13 +41,19 @@ spawn_server(char *const argv[], const char *port_file, int *port)
 		return -1;
 	for (i = 0; i < 500; i++) {
 		FILE *f = fopen(port_file, "r");
+		char line[32];
 
 		if (f != NULL) {
-			int ok = fscanf(f, "%d", port) == 1;
+			char *end;
+			long v = 0;
 
+			if (fgets(line, sizeof(line), f) != NULL)
+				v = strtol(line, &end, 10);
 			fclose(f);
-			if (ok)
+			if (v > 0 && v < 65536) {
+				*port = (int)v;
 				return pid;
+			}
 		}
 		if (waitpid(pid, NULL, WNOHANG) == pid)
 			return -1;
