@@ -6,6 +6,7 @@
 . "$top_srcdir/tests/lib/lib.sh"
 . "$top_srcdir/tests/integration/resolve-mail.subr"
 command -v python3 >/dev/null 2>&1 || skip_all "python3 is not installed"
+[ -r /usr/share/zoneinfo/Europe/Amsterdam ] || skip_all "tzdata is not installed"
 cd "$T" || exit 1
 
 cat >ac.ini <<X

@@ -104,6 +104,9 @@ answer "$(all3 '{"status": 503}')"
 ok "a bad answer is reported without the URL's password or query" sh -c \
     'grep -q "GET http://127.0.0.1:[0-9]*/lookup: HTTP status 503" err &&
     ! grep -q -e pw-9x -e S3CR3T err'
+"$AC" -c secret.ini check-config >out 2>&1
+ok "check-config masks the URL's password" sh -c \
+    'grep -q "^http_url = http://\*\*\*@127.0.0.1" out && ! grep -q pw-9x out'
 
 closed=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 conf refused.ini "http://127.0.0.1:$closed/lookup"
