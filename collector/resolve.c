@@ -28,6 +28,7 @@ struct keytab {
 	struct strmap	 keys;		/* case-insensitive */
 	uint32_t	*cust;		/* by key id, into resolver.cust */
 	int		*line;		/* by key id */
+	size_t		 alloc;		/* of cust and line */
 	size_t		 dups;		/* rows repeated exactly */
 	int		 dup_line;
 	struct resolver	*r;
@@ -66,10 +67,13 @@ keytab_row(void *arg, size_t ncols, char *const *cells, int line)
 	cust = strmap_add(&t->r->cust, cells[1], strlen(cells[1]), NULL);
 	id = strmap_add(&t->keys, cells[0], strlen(cells[0]), &added);
 	if (added) {
-		t->cust = xrealloc(t->cust, strmap_count(&t->keys) *
-		    sizeof(*t->cust));
-		t->line = xrealloc(t->line, strmap_count(&t->keys) *
-		    sizeof(*t->line));
+		if (id >= t->alloc) {
+			t->alloc = t->alloc ? t->alloc * 2 : 256;
+			t->cust = xrealloc(t->cust, t->alloc *
+			    sizeof(*t->cust));
+			t->line = xrealloc(t->line, t->alloc *
+			    sizeof(*t->line));
+		}
 		t->cust[id] = cust;
 		t->line[id] = line;
 		return NULL;
