@@ -55,7 +55,7 @@ struct nettable {
 	struct strmap	 cust;
 	struct row	*rows;		/* until built */
 	size_t		 nrows, arows;
-	struct span	*rwin;		/* windows of rows, until built */
+	struct span	*rwin;		/* rows' windows, until built */
 	size_t		 nrwin, arwin;
 	struct win	*wins;
 	size_t		 nwins;
@@ -241,7 +241,8 @@ row_sort(const struct nettable *t, struct row *v, size_t n, int depth)
 		size_t i, j;
 
 		if (depth-- == 0) {
-			qsort_r(v, n, sizeof(*v), row_cmp, (void *)(uintptr_t)t);
+			qsort_r(v, n, sizeof(*v), row_cmp,
+			    (void *)(uintptr_t)t);
 			return;
 		}
 		if (row_less(t, m, v))

@@ -26,7 +26,7 @@
 struct keytab {
 	const char	*path;
 	struct strmap	 keys;		/* case-insensitive */
-	uint32_t	*cust;		/* by key id, into resolver.cust */
+	uint32_t	*cust;		/* by key id: resolver.cust id */
 	int		*line;		/* by key id */
 	size_t		 alloc;		/* of cust and line */
 	size_t		 dups;		/* rows repeated exactly */
@@ -38,15 +38,15 @@ struct resolver {
 	const struct config	*c;
 	const struct resolver_conf *rc;
 	struct store		*store;
-	struct strmap		 cust;	/* customers of users and domains */
+	struct strmap		 cust;	/* of users and domains */
 	struct keytab		 users, domains;
 	int			 have_users, have_domains;
 	struct nettable		*nets;
 	/* The http step. */
 	struct http_client	*http;
-	char			*auth;	/* "Authorization: Bearer ..." */
-	int			 http_reported;	/* a failure was logged */
-	int			 http_down;	/* unreachable: not asked again */
+	char			*auth;	/* the Authorization header */
+	int			 http_reported;	/* failure logged */
+	int			 http_down;	/* unreachable */
 	int			 cache_purged;
 	struct resolver_stats	 stats;
 };
@@ -273,8 +273,8 @@ struct attempt {
 	struct report	*rep;
 	time_t		 when;
 	const char	*customer;	/* found */
-	char		*owned;		/* found, when it must be freed */
-	struct buf	 note;		/* evidence, or why nothing matched */
+	char		*owned;		/* found, to be freed */
+	struct buf	 note;		/* evidence, or misses */
 };
 
 static void
