@@ -72,6 +72,8 @@ session_open(struct session *s, struct cli *cli, const char *command)
 		log_warn("%s", e.msg);
 	s->pipeline = pipeline_new(cli->cfg, s->store, s->resolver,
 	    cli->dry_run);
+	/* Events become webhook deliveries in the batch's transaction. */
+	pipeline_on_event(s->pipeline, outbox_hook, cli->cfg);
 	return EXIT_OK;
 }
 

@@ -40,6 +40,13 @@ struct key {
 	int		 secret;	/* inline secret: file must be private */
 };
 
+/* Keys that may be given more than once in their section. */
+static int
+repeatable(enum sect sect, const char *name)
+{
+	return sect == S_RESOLVER && strcmp(name, "identity_regex") == 0;
+}
+
 struct loader {
 	struct config	*c;
 	const char	*file;
@@ -52,6 +59,7 @@ struct loader {
 	void		*base;		/* struct the section's keys fill */
 	int		 errors;
 	int		 secret_line;	/* first inline secret, or 0 */
+	int		 token_line;	/* [resolver] http_token_file */
 	/* Keys seen in the current section, for duplicates. */
 	struct { const char *name; int line; } seen[64];
 	size_t		 nseen;
@@ -275,6 +283,7 @@ set_order(struct loader *l, void *t, const char *v)
 		r->order[r->norder++] = k;
 	}
 	free_list(items, n);
+	r->order_line = l->line;
 	return NULL;
 }
 
@@ -644,6 +653,155 @@ set_events(struct loader *l, void *t, const char *v)
 	return NULL;
 }
 
+/* [resolver] and [cases] keys of the resolver and correlation. */
+
+/*
+ * identity_regex = HEADER REGEX (POSIX extended; the first capture group
+ * is the user).  Repeated, one line per header.
+ */
+static const char *
+set_identity_regex(struct loader *l, void *t, const char *v)
+{
+	static char msg[300];
+	struct resolver_conf *r = t;
+	struct identity_regex *x;
+	const char *sp, *eq;
+	size_t hn, i;
+	regex_t re;
+	int rc;
+
+	/* inih ends a value at " ;", which a bracket expression may hold. */
+	if ((eq = strchr(l->raw, '=')) != NULL &&
+	    (strstr(eq, " ;") != NULL || strstr(eq, "\t;") != NULL))
+		return "a space before ';' starts a comment in this file; "
+		    "write [;] in the expression, and no comment after it";
+	for (sp = v; *sp && !isspace((unsigned char)*sp); sp++)
+		if (!isalnum((unsigned char)*sp) && *sp != '-' && *sp != '_')
+			return "must be 'HEADER REGEX' (a header field name, "
+			    "then the expression)";
+	hn = (size_t)(sp - v);
+	while (isspace((unsigned char)*sp))
+		sp++;
+	if (hn == 0 || *sp == '\0')
+		return "must be 'HEADER REGEX' (a header field name, then the "
+		    "expression)";
+	for (i = 0; i < r->nregexes; i++)
+		if (ascii_ncasecmp(r->regexes[i].header, v, hn) == 0 &&
+		    r->regexes[i].header[hn] == '\0') {
+			snprintf(msg, sizeof(msg), "header '%.*s' already has "
+			    "an expression (line %d)", (int)hn, v,
+			    r->regexes[i].line);
+			return msg;
+		}
+	if ((rc = regcomp(&re, sp, REG_EXTENDED)) != 0) {
+		char why[160];
+
+		regerror(rc, &re, why, sizeof(why));
+		snprintf(msg, sizeof(msg), "bad regular expression: %s", why);
+		return msg;
+	}
+	if (re.re_nsub < 1) {
+		regfree(&re);
+		return "the expression needs a capture group, (...), around "
+		    "the user";
+	}
+	r->regexes = xrealloc(r->regexes, (r->nregexes + 1) *
+	    sizeof(*r->regexes));
+	x = &r->regexes[r->nregexes++];
+	x->header = xstrndup(v, hn);
+	x->pattern = xstrdup(sp);
+	x->re = re;
+	x->line = l->line;
+	return NULL;
+}
+
+/* An http:// or https:// URL with a host. */
+static const char *
+set_url(struct loader *l, void *t, const char *v)
+{
+	char **p = t;
+	const char *h;
+	size_t i;
+
+	if (ascii_ncasecmp(v, "https://", 8) == 0)
+		h = v + 8;
+	else if (ascii_ncasecmp(v, "http://", 7) == 0)
+		h = v + 7;
+	else
+		return "must be an http:// or https:// URL";
+	if (*h == '\0' || *h == '/' || *h == ':' || *h == '?')
+		return "the URL has no host";
+	for (i = 0; v[i]; i++)
+		if ((unsigned char)v[i] <= ' ' || v[i] == 0x7f)
+			return "the URL has white space or control characters";
+	if (strchr(h, '#') != NULL)
+		return "the URL has a fragment ('#')";
+	free(*p);
+	*p = xstrdup(v);
+	return NULL;
+}
+
+static const char *
+set_token_file(struct loader *l, void *t, const char *v)
+{
+	l->token_line = l->line;
+	return set_file(l, t, v);
+}
+
+static const char *
+set_cache_ttl(struct loader *l, void *t, const char *v)
+{
+	long long *p = t, n;
+
+	if (parse_duration(v, &n) < 0 || n > 30 * 86400)
+		return "must be a duration from 0 to 30d (like 3600, 1h)";
+	*p = n;
+	return NULL;
+}
+
+static const char *
+set_http_timeout(struct loader *l, void *t, const char *v)
+{
+	long long *p = t, n;
+
+	if (parse_duration(v, &n) < 0 || n < 1 || n > 300)
+		return "must be a duration from 1s to 5m (like 10s)";
+	*p = n;
+	return NULL;
+}
+
+/* "N in M": N reports within M (a duration up to a day, as cases are). */
+static const char *
+set_escalation(struct loader *l, void *t, const char *v)
+{
+	struct escalation *x = t;
+	const char *in = strstr(v, " in ");
+	char num[32], dur[32];
+	long long n, m;
+	size_t nn;
+
+	if (in == NULL)
+		return "must be 'N in M' (like 5 in 10m)";
+	nn = (size_t)(in - v);
+	while (nn > 0 && isspace((unsigned char)v[nn - 1]))
+		nn--;
+	in += 4;
+	while (isspace((unsigned char)*in))
+		in++;
+	if (nn == 0 || nn >= sizeof(num) || strlen(in) >= sizeof(dur))
+		return "must be 'N in M' (like 5 in 10m)";
+	memcpy(num, v, nn);
+	num[nn] = '\0';
+	snprintf(dur, sizeof(dur), "%s", in);
+	if (parse_ll(num, 1, 1000000, &n) < 0)
+		return "N must be a whole number from 1 to 1000000";
+	if (parse_duration(dur, &m) < 0 || m < 1 || m > 86400)
+		return "M must be a duration from 1s to 1d (like 10m)";
+	x->count = (long)n;
+	x->window = m;
+	return NULL;
+}
+
 #define O(type, field)	offsetof(type, field)
 
 static const struct key keys[] = {
@@ -659,6 +817,24 @@ static const struct key keys[] = {
 	    O(struct resolver_conf, users_file), 0 },
 	{ S_RESOLVER, "networks_file", set_file,
 	    O(struct resolver_conf, networks_file), 0 },
+	/* The resolver's further steps, and escalation. */
+	{ S_RESOLVER, "identity_regex", set_identity_regex, 0, 0 },
+	{ S_RESOLVER, "domains_file", set_file,
+	    O(struct resolver_conf, domains_file), 0 },
+	{ S_RESOLVER, "http_url", set_url, O(struct resolver_conf, http_url),
+	    0 },
+	{ S_RESOLVER, "http_token_file", set_token_file,
+	    O(struct resolver_conf, http_token_file), 0 },
+	{ S_RESOLVER, "ca_file", set_file, O(struct resolver_conf, ca_file),
+	    0 },
+	{ S_RESOLVER, "http_cache_ttl", set_cache_ttl,
+	    O(struct resolver_conf, http_cache_ttl), 0 },
+	{ S_RESOLVER, "http_timeout", set_http_timeout,
+	    O(struct resolver_conf, http_timeout), 0 },
+	{ S_CASES, "escalate_internal", set_escalation,
+	    O(struct cases_conf, escalate_internal), 0 },
+	{ S_CASES, "escalate_external", set_escalation,
+	    O(struct cases_conf, escalate_external), 0 },
 	{ S_CASES, "timezone", set_timezone, O(struct cases_conf, timezone),
 	    0 },
 	{ S_REPORT, "output_dir", set_path, O(struct report_conf, output_dir),
@@ -922,14 +1098,10 @@ handler(void *user, const char *section, const char *name, const char *value)
 	size_t i;
 
 	(void)section;
+	size_t k;
+
 	if (l->sect == S_NONE)
 		return 1;	/* the section was reported already */
-	for (i = 0; i < l->nseen; i++)
-		if (strcmp(l->seen[i].name, name) == 0) {
-			report_err(l, l->line, name, "given twice (first at "
-			    "line %d)", l->seen[i].line);
-			return 1;
-		}
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (keys[i].sect == l->sect && strcmp(keys[i].name, name) == 0)
 			break;
@@ -937,7 +1109,14 @@ handler(void *user, const char *section, const char *name, const char *value)
 		report_err(l, l->line, name, "unknown key");
 		return 1;
 	}
-	if (l->nseen < sizeof(l->seen) / sizeof(l->seen[0])) {
+	for (k = 0; k < l->nseen && !repeatable(l->sect, name); k++)
+		if (strcmp(l->seen[k].name, name) == 0) {
+			report_err(l, l->line, name, "given twice (first at "
+			    "line %d)", l->seen[k].line);
+			return 1;
+		}
+	if (!repeatable(l->sect, name) &&
+	    l->nseen < sizeof(l->seen) / sizeof(l->seen[0])) {
 		l->seen[l->nseen].name = keys[i].name;
 		l->seen[l->nseen].line = l->line;
 		l->nseen++;
@@ -956,7 +1135,7 @@ static void
 defaults(struct config *c)
 {
 	static const enum resolve_step order[] = { STEP_HEADER,
-	    STEP_SMTP_AUTH, STEP_NETWORK };
+	    STEP_SMTP_AUTH, STEP_NETWORK, STEP_DOMAIN, STEP_HTTP };
 	static const char *const ident[] = { "X-AuthUser",
 	    "X-Authenticated-Sender", "X-Authenticated-User" };
 	size_t i;
@@ -972,6 +1151,8 @@ defaults(struct config *c)
 	    sizeof(char *));
 	for (i = 0; i < sizeof(ident) / sizeof(ident[0]); i++)
 		c->resolver.identity_headers[i] = xstrdup(ident[i]);
+	c->resolver.http_cache_ttl = 3600;
+	c->resolver.http_timeout = 10;
 	limits_default(&c->limits);
 	c->email.timeout = 60;
 	c->email.max_attempts = 8;
@@ -1026,6 +1207,65 @@ validate_outputs(struct loader *l)
 	}
 }
 
+/*
+ * The resolver's keys depend on each other: a step named in order needs
+ * its table or URL (the default order skips steps not configured), an
+ * expression needs its header in identity_headers, and a bearer token
+ * goes only over https.  Then the identity rules the parsers use.
+ */
+static void
+validate_resolver(struct loader *l)
+{
+	struct resolver_conf *r = &l->c->resolver;
+	size_t i, k;
+
+	snprintf(l->sect_label, sizeof(l->sect_label), "resolver");
+	for (i = 0; r->order_line != 0 && i < r->norder; i++) {
+		const char *need = NULL;
+
+		switch (r->order[i]) {
+		case STEP_SMTP_AUTH:
+			need = r->users_file ? NULL : "users_file";
+			break;
+		case STEP_NETWORK:
+			need = r->networks_file ? NULL : "networks_file";
+			break;
+		case STEP_DOMAIN:
+			need = r->domains_file ? NULL : "domains_file";
+			break;
+		case STEP_HTTP:
+			need = r->http_url ? NULL : "http_url";
+			break;
+		default:
+			break;
+		}
+		if (need != NULL)
+			report_err(l, r->order_line, "order", "step '%s' needs "
+			    "%s", resolve_step_name(r->order[i]), need);
+	}
+	if (r->http_token_file != NULL && r->http_url != NULL &&
+	    ascii_ncasecmp(r->http_url, "https://", 8) != 0)
+		report_err(l, l->token_line, "http_token_file", "a bearer "
+		    "token is sent only over https; http_url is http://");
+	r->nidentity = r->nidentity_headers;
+	r->identity = xcalloc(r->nidentity ? r->nidentity : 1,
+	    sizeof(*r->identity));
+	for (i = 0; i < r->nidentity; i++)
+		r->identity[i].header = r->identity_headers[i];
+	for (k = 0; k < r->nregexes; k++) {
+		for (i = 0; i < r->nidentity; i++)
+			if (ascii_casecmp(r->identity_headers[i],
+			    r->regexes[k].header) == 0)
+				break;
+		if (i == r->nidentity)
+			report_err(l, r->regexes[k].line, "identity_regex",
+			    "header '%s' is not in identity_headers",
+			    r->regexes[k].header);
+		else
+			r->identity[i].regex = &r->regexes[k].re;
+	}
+}
+
 /* Checks that need the whole file: required keys per source type. */
 static void
 validate(struct loader *l)
@@ -1047,6 +1287,7 @@ validate(struct loader *l)
 			report_err(l, s->line, "path", "missing (a %s source "
 			    "reads a path)", source_type_name(s->type));
 	}
+	validate_resolver(l);
 	validate_outputs(l);
 }
 
@@ -1098,12 +1339,6 @@ config_load(struct config *c, const char *path, struct err *e)
 		    "secret to a *_file key", path);
 	fclose(l.fp);
 	validate(&l);
-	c->resolver.nidentity = c->resolver.nidentity_headers;
-	c->resolver.identity = xcalloc(c->resolver.nidentity,
-	    sizeof(*c->resolver.identity));
-	for (size_t i = 0; i < c->resolver.nidentity; i++)
-		c->resolver.identity[i].header =
-		    c->resolver.identity_headers[i];
 	if (l.errors > MAX_CONFIG_ERRORS)
 		fprintf(stderr, "%s: %d more errors not shown\n", path,
 		    l.errors - MAX_CONFIG_ERRORS);
@@ -1164,9 +1399,19 @@ config_release(struct config *c)
 	free(c->sources);
 	free(c->resolver.identity);
 	free_list(c->resolver.identity_headers, c->resolver.nidentity_headers);
+	for (i = 0; i < c->resolver.nregexes; i++) {
+		free(c->resolver.regexes[i].header);
+		free(c->resolver.regexes[i].pattern);
+		regfree(&c->resolver.regexes[i].re);
+	}
+	free(c->resolver.regexes);
 	hostlist_release(&c->resolver.trusted_hosts);
 	free(c->resolver.users_file);
 	free(c->resolver.networks_file);
+	free(c->resolver.domains_file);
+	free(c->resolver.http_url);
+	free(c->resolver.http_token_file);
+	free(c->resolver.ca_file);
 	free(c->cases.timezone);
 	free(c->report.output_dir);
 	release_outputs(c);
@@ -1204,8 +1449,25 @@ resolve_step_name(enum resolve_step s)
 	case STEP_HEADER: return "header";
 	case STEP_SMTP_AUTH: return "smtp_auth";
 	case STEP_NETWORK: return "network";
+	case STEP_DOMAIN: return "domain";
+	case STEP_HTTP: return "http";
 	default: return "?";
 	}
+}
+
+/* http_url with any user:password@ masked. */
+static void
+print_url(FILE *f, const char *url)
+{
+	const char *h = strstr(url, "://") + 3, *at, *end;
+
+	end = h + strcspn(h, "/?");
+	at = memchr(h, '@', (size_t)(end - h));
+	if (at == NULL)
+		fprintf(f, "http_url = %s\n", url);
+	else
+		fprintf(f, "http_url = %.*s***@%s\n", (int)(h - url), url,
+		    at + 1);
 }
 
 unsigned
@@ -1322,7 +1584,30 @@ config_print(const struct config *c, FILE *f)
 		fprintf(f, "users_file = %s\n", r->users_file);
 	if (r->networks_file)
 		fprintf(f, "networks_file = %s\n", r->networks_file);
+	for (i = 0; i < r->nregexes; i++)
+		fprintf(f, "identity_regex = %s %s\n", r->regexes[i].header,
+		    r->regexes[i].pattern);
+	if (r->domains_file)
+		fprintf(f, "domains_file = %s\n", r->domains_file);
+	if (r->http_url) {
+		print_url(f, r->http_url);
+		if (r->http_token_file)
+			fprintf(f, "http_token_file = %s\n",
+			    r->http_token_file);
+		if (r->ca_file)
+			fprintf(f, "ca_file = %s\n", r->ca_file);
+		fprintf(f, "http_cache_ttl = %lld\nhttp_timeout = %lld\n",
+		    r->http_cache_ttl, r->http_timeout);
+	}
 	fprintf(f, "\n[cases]\ntimezone = %s\n", c->cases.timezone);
+	if (c->cases.escalate_internal.count)
+		fprintf(f, "escalate_internal = %ld in %llds\n",
+		    c->cases.escalate_internal.count,
+		    c->cases.escalate_internal.window);
+	if (c->cases.escalate_external.count)
+		fprintf(f, "escalate_external = %ld in %llds\n",
+		    c->cases.escalate_external.count,
+		    c->cases.escalate_external.window);
 	fprintf(f, "\n[report]\noutput_dir = %s\n", c->report.output_dir);
 	print_outputs(c, f);
 	fprintf(f, "\n[limits]\nmax_message_size = %zu\nmax_mime_depth = %d\n"

@@ -8,6 +8,7 @@
 #ifndef AC_CONFIG_H
 #define AC_CONFIG_H
 
+#include <regex.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -29,25 +30,50 @@ struct source_conf {
 
 /* One step of the resolver chain. */
 enum resolve_step {
-	STEP_HEADER, STEP_SMTP_AUTH, STEP_NETWORK,
+	STEP_HEADER, STEP_SMTP_AUTH, STEP_NETWORK, STEP_DOMAIN, STEP_HTTP,
 	STEP_COUNT
+};
+
+/* identity_regex = HEADER REGEX: the user is the first capture group. */
+struct identity_regex {
+	char		*header;
+	char		*pattern;	/* as written, for check-config */
+	regex_t		 re;
+	int		 line;
 };
 
 struct resolver_conf {
 	enum resolve_step order[STEP_COUNT];
 	size_t		 norder;
+	int		 order_line;	/* 0: the default order */
 	char		**identity_headers;
 	size_t		 nidentity_headers;
-	/* identity_headers as the parsers take them. */
+	struct identity_regex *regexes;
+	size_t		 nregexes;
+	/* identity_headers (with their regexes) as the parsers take them. */
 	struct identity_rule *identity;
 	size_t		 nidentity;
 	struct hostlist	 trusted_hosts;
 	char		*users_file;	/* absolute, or NULL */
 	char		*networks_file;
+	char		*domains_file;
+	char		*http_url;	/* http:// or https://, or NULL */
+	char		*http_token_file;	/* bearer token, or NULL */
+	char		*ca_file;	/* for https; NULL: the system's */
+	long long	 http_cache_ttl;	/* seconds; 0: no caching */
+	long long	 http_timeout;		/* seconds, whole request */
+};
+
+/* escalate_internal / escalate_external = "N in M". */
+struct escalation {
+	long		 count;		/* N; 0: never escalate */
+	long long	 window;	/* M, seconds */
 };
 
 struct cases_conf {
 	char		*timezone;	/* "UTC", or a zoneinfo name */
+	struct escalation escalate_internal;
+	struct escalation escalate_external;
 };
 
 struct report_conf {

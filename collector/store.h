@@ -88,6 +88,7 @@ struct case_row {
 	char		confidence[16];
 	double		score;
 	time_t		escalated_at;	/* 0: not escalated */
+	char		escalated_role[16];	/* "internal", "external" or "" */
 };
 
 /* Counts of the stored reports of (customer, day) into c. */
@@ -103,6 +104,33 @@ enum rc store_case_put(struct store *s, const struct case_row *c,
 enum rc store_event_add(struct store *s, const char *kind,
     const char *customer, const char *day, time_t when, int *created,
     struct err *e);
+
+/* Resolver and correlation (the resolver block). */
+
+/*
+ * The first moment count reports of role in (customer, day) fall within
+ * window seconds (occurred_at of the count-th of them), considering only
+ * reports that occurred at or before `before`; *at = 0 when none.
+ */
+enum rc store_case_burst(struct store *s, const char *customer,
+    const char *day, const char *role, long count, long long window,
+    time_t before, time_t *at, struct err *e);
+
+/* The id of the event (kind, customer, day); 0 when there is none. */
+enum rc store_event_id(struct store *s, const char *kind,
+    const char *customer, const char *day, int64_t *id, struct err *e);
+
+/*
+ * The resolver's lookup cache.  store_cache_get: *found = 1 when key has
+ * an entry that has not expired at now; *customer (caller frees) is then
+ * its customer, NULL for "the lookup knew none".
+ */
+enum rc store_cache_get(struct store *s, const char *key, time_t now,
+    int *found, char **customer, struct err *e);
+enum rc store_cache_put(struct store *s, const char *key,
+    const char *customer, time_t expires_at, struct err *e);
+/* Forget entries expired at now. */
+enum rc store_cache_purge(struct store *s, time_t now, struct err *e);
 
 /* Runs, for status and run health. */
 enum rc store_run_start(struct store *s, const char *command, int64_t *id,
@@ -227,6 +255,10 @@ typedef int (*row_fn)(void *arg, int ncol, const char *const *names,
  * DUMP_CASES, DUMP_SUMMARY: a = day (NULL: every day).
  * DUMP_DAYS_DUE: days before a with cases and no summary written.  With DUMP_JSON
  * each row has one column, a JSON object. */
+/* The column names of a text dump, given to cb once as a row (for a CSV
+ * header even when there are no rows). */
+enum rc store_dump_header(struct store *s, enum dump which, row_fn cb,
+    void *arg, struct err *e);
 enum rc store_dump(struct store *s, enum dump which, enum dump_format fmt,
     const char *a, const char *b, row_fn cb, void *arg, struct err *e);
 

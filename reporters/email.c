@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
 #include <gnutls/gnutls.h>
 
 #include "bounds.h"
 #include "email.h"
+#include "http.h"
 #include "log.h"
 #include "store.h"
 #include "summary.h"
@@ -142,16 +142,6 @@ mem_crlf(struct mem *m)
 	buf_release(&b);
 }
 
-static struct curl_slist *
-add(struct curl_slist *l, const char *s)
-{
-	struct curl_slist *n = curl_slist_append(l, s);
-
-	if (n == NULL)
-		abort();
-	return n;
-}
-
 /* The domain of an address, for the Message-ID. */
 static const char *
 domain_of(const char *addr)
@@ -166,105 +156,57 @@ perform(const struct email_conf *m, const char *to, const char *subject,
     const struct mem *text, const struct mem *html, const struct mem *csv,
     const char *day, time_t now, struct outcome *o)
 {
-	char errbuf[CURL_ERROR_SIZE] = "", date[64], *h, fname[64];
-	struct curl_slist *hdr = NULL, *rcpt = NULL;
-	curl_mime *mime = NULL, *alt = NULL;
-	curl_mimepart *part;
-	struct tm tm;
-	long code = 0;
+	char date[64], fname[64], *h[7];
 	char *encoded = email_encode_header(subject);
-	CURL *c;
-	CURLcode cc;
+	struct smtp_part alt[2], att[1];
+	struct smtp_message sm;
+	struct err e;
+	struct tm tm;
+	long reply;
+	size_t i;
+	enum rc rc;
 
-	if ((c = curl_easy_init()) == NULL)
-		abort();
 	/* RFC 5322 date in the C locale (the program never sets one). */
 	if (localtime_r(&now, &tm) == NULL || strftime(date, sizeof(date),
 	    "%a, %d %b %Y %H:%M:%S %z", &tm) == 0)
 		snprintf(date, sizeof(date), "Thu, 01 Jan 1970 00:00:00 +0000");
-	h = xasprintf("Date: %s", date);
-	hdr = add(hdr, h);
-	free(h);
-	h = xasprintf("From: %s", m->from);
-	hdr = add(hdr, h);
-	free(h);
-	h = xasprintf("To: %s", to);
-	hdr = add(hdr, h);
-	free(h);
-	h = xasprintf("Subject: %s", encoded);
-	hdr = add(hdr, h);
-	free(h);
-	h = xasprintf("Message-ID: <summary-%s.%08x%08x@%s>", day,
+	h[0] = xasprintf("Date: %s", date);
+	h[1] = xasprintf("From: %s", m->from);
+	h[2] = xasprintf("To: %s", to);
+	h[3] = xasprintf("Subject: %s", encoded);
+	h[4] = xasprintf("Message-ID: <summary-%s.%08x%08x@%s>", day,
 	    arc4random(), arc4random(), domain_of(m->from));
-	hdr = add(hdr, h);
-	free(h);
-	hdr = add(hdr, "Auto-Submitted: auto-generated");
-	h = xasprintf("<%s>", to);
-	rcpt = add(rcpt, h);
-	free(h);
-
-	alt = curl_mime_init(c);
-	part = curl_mime_addpart(alt);
-	curl_mime_data(part, text->data, text->len);
-	curl_mime_type(part, "text/plain; charset=utf-8");
-	curl_mime_encoder(part, "quoted-printable");
-	part = curl_mime_addpart(alt);
-	curl_mime_data(part, html->data, html->len);
-	curl_mime_type(part, "text/html; charset=utf-8");
-	curl_mime_encoder(part, "quoted-printable");
-	mime = curl_mime_init(c);
-	part = curl_mime_addpart(mime);
-	curl_mime_subparts(part, alt);
-	curl_mime_type(part, "multipart/alternative");
-	part = curl_mime_addpart(mime);
-	curl_mime_data(part, csv->data, csv->len);
-	curl_mime_type(part, "text/csv; charset=utf-8");
-	curl_mime_encoder(part, "base64");
+	h[5] = xstrdup("Auto-Submitted: auto-generated");
+	h[6] = NULL;
+	alt[0] = (struct smtp_part){ "text/plain; charset=utf-8",
+	    "quoted-printable", NULL, text->data, text->len };
+	alt[1] = (struct smtp_part){ "text/html; charset=utf-8",
+	    "quoted-printable", NULL, html->data, html->len };
 	snprintf(fname, sizeof(fname), "summary-%s.csv", day);
-	curl_mime_filename(part, fname);
-
-	curl_easy_setopt(c, CURLOPT_URL, m->url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	/* STARTTLS on smtp://, and nothing sent before TLS is up. */
-	curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (m->ca_file != NULL)
-		curl_easy_setopt(c, CURLOPT_CAINFO, m->ca_file);
-	if (m->user != NULL) {
-		curl_easy_setopt(c, CURLOPT_USERNAME, m->user);
-		curl_easy_setopt(c, CURLOPT_PASSWORD, m->password);
-	}
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)m->timeout);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)m->timeout);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c, CURLOPT_MAIL_FROM, m->from);
-	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
-	cc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-	if (cc == CURLE_OK) {
+	att[0] = (struct smtp_part){ "text/csv; charset=utf-8", "base64",
+	    fname, csv->data, csv->len };
+	memset(&sm, 0, sizeof(sm));
+	sm.url = m->url;
+	sm.user = m->user;
+	sm.password = m->password;
+	sm.ca_file = m->ca_file;
+	sm.timeout_s = (long)m->timeout;
+	sm.from = m->from;
+	sm.rcpt = to;
+	sm.headers = (const char *const *)h;
+	sm.alternatives = alt;
+	sm.nalternatives = 2;
+	sm.attachments = att;
+	sm.nattachments = 1;
+	rc = smtp_send(&sm, &reply, &e);
+	if (rc == RC_OK) {
 		o->kind = OUT_DELIVERED;
 	} else {
-		/* A permanent SMTP reply (5xx: no such mailbox, relaying
-		 * denied, authentication refused) will not change by
-		 * itself; anything else (no connection, TLS, timeout, a 4xx
-		 * reply) may. */
-		const char *why = errbuf[0] ? errbuf : curl_easy_strerror(cc);
-
-		o->kind = code >= 500 && code < 600 ? OUT_DEAD : OUT_RETRY;
-		if (code > 0)
-			snprintf(o->error, sizeof(o->error), "%s (last SMTP "
-			    "reply %ld)", why, code);
-		else
-			snprintf(o->error, sizeof(o->error), "%s", why);
+		o->kind = rc == RC_REJECT ? OUT_DEAD : OUT_RETRY;
+		snprintf(o->error, sizeof(o->error), "%s", e.msg);
 	}
-	curl_easy_cleanup(c);
-	curl_mime_free(mime);
-	curl_slist_free_all(hdr);
-	curl_slist_free_all(rcpt);
+	for (i = 0; i < 6; i++)
+		free(h[i]);
 	free(encoded);
 }
 

@@ -157,6 +157,14 @@ outbox_event(const struct config *cfg, struct store *s, const char *kind,
 	return rc;
 }
 
+enum rc
+outbox_hook(void *arg, struct store *s, int64_t event_id, const char *kind,
+    const struct case_row *c, struct err *e)
+{
+	(void)event_id;
+	return outbox_event(arg, s, kind, c, time(NULL), e);
+}
+
 static int
 take_json(void *arg, int n, const char *const *names,
     const char *const *v)
@@ -281,9 +289,9 @@ failed_add(struct failed *f, const char *g)
 
 /* Send one row and say what became of it. */
 static void
-attempt(const struct config *cfg, struct store *s, const struct outbox_row *r,
-    time_t now, struct outcome *o, long long *base, long long *max,
-    long long *max_attempts)
+attempt(const struct config *cfg, struct store *s, struct http_client *hc,
+    const struct outbox_row *r, time_t now, struct outcome *o,
+    long long *base, long long *max, long long *max_attempts)
 {
 	const struct webhook_conf *w;
 	char *day = NULL;
@@ -300,7 +308,7 @@ attempt(const struct config *cfg, struct store *s, const struct outbox_row *r,
 		*base = w->retry_base;
 		*max = w->retry_max;
 		*max_attempts = w->max_attempts;
-		webhook_send(w, r, o);
+		webhook_send(hc, w, r, o);
 		return;
 	}
 	if (strncmp(r->target, "email:", 6) == 0 && cfg->email.line != 0 &&
@@ -375,6 +383,7 @@ outbox_deliver(const struct config *cfg, struct store *s,
     const struct deliver_opts *opt, struct deliver_stats *st, struct err *e)
 {
 	int64_t *ids = xcalloc(MAX_DELIVER_PER_PASS, sizeof(*ids));
+	struct http_client *hc = NULL;
 	struct failed failed = { { NULL }, 0 };
 	struct outbox_row r;
 	struct outcome o;
@@ -406,7 +415,9 @@ outbox_deliver(const struct config *cfg, struct store *s,
 			    r.target, r.kind, r.key);
 		} else if ((rc = store_outbox_attempt(s, r.id, time(NULL),
 		    e)) == RC_OK) {
-			attempt(cfg, s, &r, time(NULL), &o, &base, &max,
+			if (hc == NULL)
+				hc = http_client_new();
+			attempt(cfg, s, hc, &r, time(NULL), &o, &base, &max,
 			    &max_attempts);
 			rc = settle(s, &r, &o, base, max, max_attempts, st,
 			    &failed, &first, e);
@@ -422,6 +433,7 @@ outbox_deliver(const struct config *cfg, struct store *s,
 out:
 	for (i = 0; i < failed.n; i++)
 		free(failed.v[i]);
+	http_client_free(hc);
 	free(ids);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #ifndef AC_OUTBOX_H
 #define AC_OUTBOX_H
 
+#include <stdint.h>
 #include <time.h>
 
 #include "config.h"
@@ -36,6 +37,10 @@ struct outbox_row;
  */
 enum rc outbox_event(const struct config *cfg, struct store *s,
     const char *kind, const struct case_row *c, time_t now, struct err *e);
+/* outbox_event as the correlator's event hook (correlate.h); arg is
+ * the configuration. */
+enum rc outbox_hook(void *arg, struct store *s, int64_t event_id,
+    const char *kind, const struct case_row *c, struct err *e);
 /* Queue summary.daily of day for every subscribed webhook (once per day
  * and webhook, however often it is called). */
 enum rc outbox_daily(const struct config *cfg, struct store *s,

@@ -12,24 +12,6 @@
 #include "store.h"
 #include "summary.h"
 
-static const char *const summary_cols[] = { "date", "customer",
-	"confidence", "score", "internal_reports", "external_reports",
-	"distinct_source_ips", "first_seen", "last_seen", "top_subject",
-	"resolved_by", "escalated" };
-
-#define NCOLS	(int)(sizeof(summary_cols) / sizeof(summary_cols[0]))
-
-/* The columns of DUMP_REPORTS, which are those of the reports command;
- * written even when the day has no report. */
-static const char *const report_cols[] = { "id", "day", "occurred_at",
-	"format", "role", "feedback_type", "category", "reporter",
-	"source_ip", "origin_ip", "auth_user", "identity_header", "mail_from",
-	"rcpt_to", "subject", "message_id", "envelope_id", "outgoing_class",
-	"customer", "resolved_by", "resolve_note", "review", "source",
-	"folder", "uid" };
-
-#define NRCOLS	(int)(sizeof(report_cols) / sizeof(report_cols[0]))
-
 struct csv_out {
 	FILE	*f;
 	int	 ncols;
@@ -47,9 +29,11 @@ csv_cb(void *arg, int n, const char *const *names, const char *const *vals)
 enum rc
 csv_summary(FILE *f, struct store *s, const char *day, struct err *e)
 {
-	struct csv_out o = { f, NCOLS };
+	struct csv_out o = { f, 32 };
+	enum rc rc;
 
-	csv_row(f, NCOLS, summary_cols);
+	if ((rc = store_dump_header(s, DUMP_SUMMARY, csv_cb, &o, e)) != RC_OK)
+		return rc;
 	return store_dump(s, DUMP_SUMMARY, DUMP_TEXT, day, NULL, csv_cb, &o,
 	    e);
 }
@@ -57,9 +41,11 @@ csv_summary(FILE *f, struct store *s, const char *day, struct err *e)
 enum rc
 csv_reports(FILE *f, struct store *s, const char *day, struct err *e)
 {
-	struct csv_out o = { f, NRCOLS };
+	struct csv_out o = { f, 32 };
+	enum rc rc;
 
-	csv_row(f, NRCOLS, report_cols);
+	if ((rc = store_dump_header(s, DUMP_REPORTS, csv_cb, &o, e)) != RC_OK)
+		return rc;
 	return store_dump(s, DUMP_REPORTS, DUMP_TEXT, day, day, csv_cb, &o,
 	    e);
 }

@@ -10,26 +10,25 @@
 /* A little of what a refusing receiver said, for the dead letter: it
  * goes to logs and the summary, so printable ASCII only. */
 static void
-excerpt(char *out, size_t outsz, const struct buf *b)
+excerpt(char *out, size_t outsz, const char *p, size_t len)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < b->len && n + 1 < outsz && n < 120; i++)
-		out[n++] = b->data[i] >= 0x20 && b->data[i] < 0x7f ?
-		    b->data[i] : ' ';
+	for (i = 0; p != NULL && i < len && n + 1 < outsz && n < 120; i++)
+		out[n++] = p[i] >= 0x20 && p[i] < 0x7f ? p[i] : ' ';
 	while (n > 0 && out[n - 1] == ' ')
 		n--;
 	out[n] = '\0';
 }
 
 void
-webhook_send(const struct webhook_conf *w, const struct outbox_row *r,
-    struct outcome *o)
+webhook_send(struct http_client *hc, const struct webhook_conf *w,
+    const struct outbox_row *r, struct outcome *o)
 {
 	char sig[65], h_event[128], h_delivery[128], h_sig[128], body[128];
-	const char *headers[4];
-	struct http_req req;
-	struct http_resp resp;
+	const char *headers[5];
+	struct http_request req;
+	struct http_response resp;
 	struct err e;
 	size_t len = strlen(r->payload);
 	enum rc rc;
@@ -49,17 +48,18 @@ webhook_send(const struct webhook_conf *w, const struct outbox_row *r,
 	headers[1] = h_event;
 	headers[2] = h_delivery;
 	headers[3] = h_sig;
+	headers[4] = NULL;
 	memset(&req, 0, sizeof(req));
 	req.method = "POST";
 	req.url = w->url;
 	req.headers = headers;
-	req.nheaders = 4;
 	req.body = r->payload;
 	req.body_len = len;
 	req.timeout_ms = (long)w->timeout * 1000;
 	req.ca_file = w->ca_file;
 	req.max_response = MAX_HTTP_RESPONSE;
-	rc = http_request(&req, &resp, &e);
+	req.cut_long_answer = 1;
+	rc = http_do(hc, &req, &resp, &e);
 	if (rc != RC_OK) {
 		o->kind = rc == RC_TEMP ? OUT_RETRY : OUT_DEAD;
 		snprintf(o->error, sizeof(o->error), "%s", e.msg);
@@ -73,9 +73,9 @@ webhook_send(const struct webhook_conf *w, const struct outbox_row *r,
 		/* The receiver refuses this event as it is: sending it
 		 * again would not change its mind. */
 		o->kind = OUT_DEAD;
-		excerpt(body, sizeof(body), &resp.body);
+		excerpt(body, sizeof(body), resp.body, resp.body_len);
 		snprintf(o->error, sizeof(o->error), "HTTP %ld%s%s",
 		    resp.status, body[0] ? ": " : "", body);
 	}
-	http_resp_release(&resp);
+	http_response_release(&resp);
 }

@@ -10,10 +10,12 @@
 #define AC_WEBHOOK_H
 
 #include "config.h"
+#include "http.h"
 #include "outbox.h"
 #include "store.h"
 
-void webhook_send(const struct webhook_conf *w, const struct outbox_row *r,
-    struct outcome *o);
+/* Send row r to webhook w through the client hc. */
+void webhook_send(struct http_client *hc, const struct webhook_conf *w,
+    const struct outbox_row *r, struct outcome *o);
 
 #endif

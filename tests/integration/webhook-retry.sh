@@ -81,7 +81,7 @@ is "delivered: alpha after 3 attempts, beta 2, gamma 3" \
 is "dead: delta at once on 400, eps after max_attempts, down after 2" \
     "$(q "SELECT e.customer || ':' || o.target || ':' || o.attempts || ':' ||
     o.last_error FROM outbox o JOIN events e ON e.id = o.event
-    WHERE o.dead = 1 ORDER BY e.customer, o.target" | sed 's/:Failed to connect.*/:connect/' |
+    WHERE o.dead = 1 ORDER BY e.customer, o.target" | sed 's/:POST http:[^ ]*: Failed to connect.*/:connect/' |
     tr '\n' ';')" \
     "cust-alpha:webhook:down:2:connect;cust-delta:webhook:tickets:1:HTTP 400: refused: bad event;cust-eps:webhook:tickets:4:HTTP 503;"
 
@@ -102,7 +102,7 @@ ok "beta's 429 Retry-After: 3 outweighed the 1s backoff" sh -c \
 # of timeout, not the receiver's 4s stall, and 1s of backoff.
 ok "gamma's stalled receiver timed out after the 1s timeout" sh -c \
     "grep '^cust-gamma|webhook:tickets|1|' '$T/waits' | sort -u |
-    grep -qx 'cust-gamma|webhook:tickets|1|[23]|Operation timed out after 10[0-9][0-9] milliseconds with 0 bytes received'"
+    grep -qx 'cust-gamma|webhook:tickets|1|[23]|POST http://127.0.0.1:[0-9]*/[a-z]*: no answer within 1000 ms'"
 ok "gamma's dropped connection was retried" \
     grep -q '^cust-gamma|webhook:tickets|2|' "$T/waits"
 GAPS=$("$PY" "$LIBDIR/hookcheck.py" gaps "$A_LOG" "$(q "SELECT
