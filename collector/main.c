@@ -47,8 +47,13 @@ usage(FILE *f)
 	fprintf(f, "usage: abuse-collector [-c FILE] [-v|-q] [-n|--dry-run] "
 	    "COMMAND [ARGS]\n\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-13s %s\n  %-13s   %s\n", commands[i].name,
-		    commands[i].usage, "", commands[i].help);
+		if (commands[i].usage[0] == '\0')
+			fprintf(f, "  %-13s %s\n", commands[i].name,
+			    commands[i].help);
+		else
+			fprintf(f, "  %-13s %s\n  %-13s   %s\n",
+			    commands[i].name, commands[i].usage, "",
+			    commands[i].help);
 	fprintf(f, "\noptions:\n"
 	    "  -c FILE       configuration (default %s)\n"
 	    "  -v            say what is done (twice: more)\n"
