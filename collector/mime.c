@@ -89,7 +89,8 @@ msg_release(struct msg *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* Parsing state: the first limit hit stops everything and is reported. */
+/* Parsing state: the first limit hit stops everything and is reported
+ * (e is always &m->err, so it outlives the call that hit it). */
 struct ctx {
 	struct msg	*m;
 	struct err	*e;
@@ -108,8 +109,8 @@ new_part(struct ctx *c, struct part *parent)
 
 	if (c->m->nparts >= c->m->lim->mime_parts) {
 		if (!over(c))
-			err_set(c->e, RC_REJECT, "more than %zu MIME parts",
-			    c->m->lim->mime_parts);
+			err_set(c->e, RC_REJECT, "more than %zu MIME parts "
+			    "(max_mime_parts)", c->m->lim->mime_parts);
 		return NULL;
 	}
 	p = arena_alloc(c->m, sizeof(*p));
@@ -118,8 +119,8 @@ new_part(struct ctx *c, struct part *parent)
 	p->parent = parent;
 	p->depth = parent ? parent->depth + 1 : 0;
 	if (p->depth > c->m->lim->mime_depth) {
-		err_set(c->e, RC_REJECT, "MIME nesting deeper than %d",
-		    c->m->lim->mime_depth);
+		err_set(c->e, RC_REJECT, "MIME nesting deeper than %d "
+		    "(max_mime_depth)", c->m->lim->mime_depth);
 		return NULL;
 	}
 	if (parent != NULL) {
@@ -153,13 +154,14 @@ add_field(struct ctx *c, struct hdrs *h, size_t *alloc, const char *name,
 	char *v;
 
 	if (h->n >= c->m->lim->headers) {
-		err_set(c->e, RC_REJECT, "more than %zu header fields",
-		    c->m->lim->headers);
+		err_set(c->e, RC_REJECT, "more than %zu header fields in one "
+		    "block (max_headers)", c->m->lim->headers);
 		return -1;
 	}
 	if (vn > c->m->lim->header_len) {
 		err_set(c->e, RC_REJECT, "header field '%.60s' is longer "
-		    "than %zu bytes", name, c->m->lim->header_len);
+		    "than %zu bytes (max_header_length)", name,
+		    c->m->lim->header_len);
 		return -1;
 	}
 	v = arena_alloc(c->m, vn + 1);
@@ -195,7 +197,7 @@ continue_field(struct ctx *c, struct hdrs *h, const char *p, size_t n)
 	trim(&p, &n);
 	if (on + 1 + n > c->m->lim->header_len) {
 		err_set(c->e, RC_REJECT, "header field '%.60s' is longer "
-		    "than %zu bytes", h->v[h->n - 1].name,
+		    "than %zu bytes (max_header_length)", h->v[h->n - 1].name,
 		    c->m->lim->header_len);
 		return -1;
 	}
@@ -294,9 +296,12 @@ scan_headers(struct ctx *c, const char *p, size_t n, struct hdrs *out)
 size_t
 mime_split_headers(struct msg *m, const char *p, size_t n, struct hdrs *out)
 {
-	struct err e = { RC_OK, "" };
-	struct ctx c = { m, &e };
+	struct ctx c = { m, &m->err };
 
+	if (over(&c)) {
+		memset(out, 0, sizeof(*out));
+		return 0;
+	}
 	return split_headers(&c, p, n, out);
 }
 
@@ -378,6 +383,9 @@ set_type(struct ctx *c, struct part *p, struct mailmime *mm)
 		return;
 	if ((v = mailmime_content_charset_get(ct)) != NULL)
 		p->charset = lower_dup(c->m, v);
+	if ((v = mailmime_content_param_get(ct,
+	    (char *)(uintptr_t)"report-type")) != NULL)
+		p->report_type = lower_dup(c->m, v);
 	if ((v = mailmime_content_param_get(ct, (char *)(uintptr_t)"name")) != NULL)
 		p->filename = msg_strndup(c->m, v, strlen(v));
 	if (mm->mm_mime_fields != NULL) {
@@ -429,8 +437,8 @@ set_body(struct ctx *c, struct part *p, struct mailmime_data *d)
 		}
 	}
 	if (n > c->m->lim->decoded_size - c->m->decoded) {
-		err_set(c->e, RC_REJECT, "decoded parts exceed %zu bytes",
-		    c->m->lim->decoded_size);
+		err_set(c->e, RC_REJECT, "decoded parts exceed %zu bytes "
+		    "(max_decoded_size)", c->m->lim->decoded_size);
 	} else {
 		c->m->decoded += n;
 		p->body = out ? msg_strndup(c->m, src, n) : src;
@@ -440,11 +448,41 @@ set_body(struct ctx *c, struct part *p, struct mailmime_data *d)
 		mailmime_decoded_part_free(out);
 }
 
+char *
+mime_base64(struct msg *m, const char *p, size_t n, size_t *outlen)
+{
+	struct ctx c = { m, &m->err };
+	char *out = NULL, *r = NULL;
+	size_t idx = 0, len = 0;
+
+	if (over(&c) || mailmime_part_parse(p, n, &idx,
+	    MAILMIME_MECHANISM_BASE64, &out, &len) != MAILIMF_NO_ERROR)
+		return NULL;
+	if (len > m->lim->decoded_size - m->decoded) {
+		err_set(c.e, RC_REJECT, "decoded parts exceed %zu bytes "
+		    "(max_decoded_size)", m->lim->decoded_size);
+	} else {
+		m->decoded += len;
+		r = msg_strndup(m, out, len);
+		*outlen = len;
+	}
+	mailmime_decoded_part_free(out);
+	return r;
+}
+
 static const char *
 data_start(struct mailmime_data *d, const char *dflt)
 {
 	return d && d->dt_type == MAILMIME_DATA_TEXT ?
 	    d->dt_data.dt_text.dt_data : dflt;
+}
+
+/* An mbox separator line, as such or escaped by a delivery agent. */
+static int
+starts_mbox(const char *p, size_t n)
+{
+	return (n >= 5 && memcmp(p, "From ", 5) == 0) ||
+	    (n >= 6 && memcmp(p, ">From ", 6) == 0);
 }
 
 static void fill_content(struct ctx *, struct part *, struct mailmime *);
@@ -481,13 +519,21 @@ convert_part(struct ctx *c, struct part *parent, struct mailmime *mm)
 				parse_message(c, p, p->body, p->body_len);
 			return;
 		}
-		struct part *inner = new_part(c, p);
+		struct part *inner;
 		const char *hs, *he;
 
-		if (inner == NULL)
+		hs = data_start(mm->mm_body, NULL);
+		if (hs != NULL && starts_mbox(hs,
+		    mm->mm_body->dt_data.dt_text.dt_length)) {
+			/* libetpan read the separator as the header block;
+			 * read the text again without it. */
+			parse_message(c, p, hs,
+			    mm->mm_body->dt_data.dt_text.dt_length);
+			return;
+		}
+		if ((inner = new_part(c, p)) == NULL)
 			return;
 		inner->is_message = 1;
-		hs = data_start(mm->mm_body, NULL);
 		if (hs == NULL)
 			return;
 		he = mm->mm_data.mm_message.mm_msg_mime ?
@@ -530,27 +576,211 @@ fill_content(struct ctx *c, struct part *p, struct mailmime *mm)
 	}
 }
 
-/* Count what would make libetpan recurse, before it does: each nested
- * level needs its own Content-Type naming a composite type. */
+/*
+ * What libetpan would do with the text, estimated before it does it.
+ * libetpan builds the whole tree recursively (one level per nested
+ * multipart or message part, one per nested comment in a structured
+ * field) and scans each multipart body once per level, so a nesting bomb
+ * costs stack and size times depth in time before our own depth check
+ * could run.  The estimate follows libetpan's rules: a multipart level
+ * opens with a Content-Type field naming a boundary, and a line starting
+ * with "--" and an open boundary closes every level opened after it.
+ */
+#define GUARD_STACK	(64 + MIME_DEPTH_SLACK + 2)
+
+struct guard {
+	const char	*bound[GUARD_STACK];	/* NULL: a message level */
+	size_t		 blen[GUARD_STACK];
+	size_t		 n;
+	int		 depth;			/* tree levels the stack makes */
+};
+
 static int
-composite_count(const char *p, size_t n, size_t max)
+level_weight(const struct guard *g, size_t i)
 {
-	static const char *const pats[] = { "multipart/", "message/rfc822",
-	    "message/global" };
-	size_t k, count = 0, i;
+	/* A message/rfc822 part adds itself and the message node. */
+	return g->bound[i] == NULL ? 2 : 1;
+}
 
-	for (k = 0; k < sizeof(pats) / sizeof(pats[0]); k++) {
-		const char *s = p, *hit;
+static void
+guard_pop(struct guard *g, size_t keep)
+{
+	while (g->n > keep) {
+		g->n--;
+		g->depth -= level_weight(g, g->n);
+	}
+}
 
-		i = n;
-		while ((hit = memcasemem(s, i, pats[k])) != NULL) {
-			if (++count > max)
-				return -1;
-			i -= (size_t)(hit - s) + 1;
-			s = hit + 1;
+static void
+guard_push(struct guard *g, const char *b, size_t bl)
+{
+	if (g->n == GUARD_STACK) {
+		/* Deeper than any allowed limit anyway: count, keep nothing. */
+		g->depth += b == NULL ? 2 : 1;
+		return;
+	}
+	g->bound[g->n] = b;
+	g->blen[g->n] = bl;
+	g->depth += level_weight(g, g->n);
+	g->n++;
+}
+
+/* The boundary parameter of a Content-Type field (p, n), or NULL. */
+static const char *
+field_boundary(const char *p, size_t n, size_t *bl)
+{
+	const char *b = memcasemem(p, n, "boundary"), *e, *end = p + n;
+
+	if (b == NULL)
+		return NULL;
+	b += strlen("boundary");
+	while (b < end && (*b == ' ' || *b == '\t' || *b == '\r' ||
+	    *b == '\n'))
+		b++;
+	if (b == end || *b != '=')
+		return NULL;
+	b++;
+	while (b < end && (*b == ' ' || *b == '\t'))
+		b++;
+	if (b < end && *b == '"') {
+		b++;
+		e = memchr(b, '"', (size_t)(end - b));
+		if (e == NULL)
+			return NULL;
+	} else {
+		for (e = b; e < end && *e != ';' &&
+		    !isspace((unsigned char)*e); e++)
+			;
+	}
+	*bl = (size_t)(e - b);
+	return *bl ? b : NULL;
+}
+
+/* A Content-Type field spanning (p, n): push what it opens. */
+static void
+guard_field(struct guard *g, const char *p, size_t n, size_t *composite)
+{
+	const char *b;
+	size_t bl;
+
+	if (memcasemem(p, n, "multipart") != NULL) {
+		(*composite)++;
+		if ((b = field_boundary(p, n, &bl)) != NULL)
+			guard_push(g, b, bl);
+	} else if (memcasemem(p, n, "rfc822") != NULL ||
+	    memcasemem(p, n, "message/global") != NULL) {
+		(*composite)++;
+		guard_push(g, NULL, 0);
+	}
+}
+
+/* A line starting with "--": the outermost open boundary it starts
+ * ends the levels opened after it (and itself, with a trailing "--"). */
+static void
+guard_delimiter(struct guard *g, const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++) {
+		if (g->bound[i] == NULL || n < 2 + g->blen[i] ||
+		    memcmp(p + 2, g->bound[i], g->blen[i]) != 0)
+			continue;
+		if (n >= 4 + g->blen[i] && p[2 + g->blen[i]] == '-' &&
+		    p[3 + g->blen[i]] == '-')
+			guard_pop(g, i);
+		else
+			guard_pop(g, i + 1);
+		return;
+	}
+}
+
+/* The deepest comment nesting on a line, continuing a field's count. */
+static int
+comment_depth(const char *p, size_t n, int *depth)
+{
+	int max = *depth;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\\')
+			i++;
+		else if (p[i] == '(' && ++*depth > max)
+			max = *depth;
+		else if (p[i] == ')' && *depth > 0)
+			--*depth;
+	}
+	return max;
+}
+
+static int
+guard(struct ctx *c, const char *p, size_t n, int base)
+{
+	const struct limits *lim = c->m->lim;
+	struct guard g;
+	size_t i = 0, composite = 0;
+	int comments = 0;
+
+	memset(&g, 0, sizeof(g));
+	while (i < n) {
+		const char *nl = memchr(p + i, '\n', n - i);
+		size_t e = nl ? (size_t)(nl - p) + 1 : n;
+		int cont = p[i] == ' ' || p[i] == '\t';
+
+		if (!cont)
+			comments = 0;
+		if (memchr(p + i, '(', e - i) != NULL &&
+		    comment_depth(p + i, e - i, &comments) >
+		    MAX_COMMENT_DEPTH) {
+			err_set(c->e, RC_REJECT, "a header field nests "
+			    "comments deeper than %d", MAX_COMMENT_DEPTH);
+			return -1;
 		}
+		if (p[i] == '-' && e - i > 2 && p[i + 1] == '-') {
+			guard_delimiter(&g, p + i, e - i);
+		} else if (!cont && e - i > 12 &&
+		    ascii_ncasecmp(p + i, "content-type", 12) == 0) {
+			size_t fe = e;
+
+			/* The field with its continuation lines. */
+			while (fe < n && (p[fe] == ' ' || p[fe] == '\t')) {
+				nl = memchr(p + fe, '\n', n - fe);
+				fe = nl ? (size_t)(nl - p) + 1 : n;
+			}
+			guard_field(&g, p + i, fe - i, &composite);
+		}
+		if (composite > lim->mime_parts) {
+			err_set(c->e, RC_REJECT, "more than %zu MIME parts "
+			    "(max_mime_parts)", lim->mime_parts);
+			return -1;
+		}
+		if (base + g.depth > lim->mime_depth + MIME_DEPTH_SLACK) {
+			err_set(c->e, RC_REJECT, "MIME nesting deeper than %d "
+			    "(max_mime_depth)", lim->mime_depth);
+			return -1;
+		}
+		i = e;
 	}
 	return 0;
+}
+
+/* Bare CR line ends (old Mac mail) become LF; CRLF stays. */
+static const char *
+normalise_cr(struct msg *m, const char *raw, size_t len)
+{
+	const char *cr = memchr(raw, '\r', len);
+	char *copy;
+	size_t i;
+
+	while (cr != NULL && (size_t)(cr - raw) + 1 < len && cr[1] == '\n')
+		cr = memchr(cr + 1, '\r', len - (size_t)(cr + 1 - raw));
+	if (cr == NULL)
+		return raw;
+	copy = arena_alloc(m, len);
+	memcpy(copy, raw, len);
+	for (i = 0; i < len; i++)
+		if (copy[i] == '\r' && (i + 1 == len || copy[i + 1] != '\n'))
+			copy[i] = '\n';
+	return copy;
 }
 
 /* Parse (p, n) as a message and hang it under parent (NULL: the root). */
@@ -562,20 +792,20 @@ parse_message(struct ctx *c, struct part *parent, const char *p, size_t n)
 	size_t idx = 0, hlen;
 	struct hdrs h;
 
-	if (n >= 5 && memcmp(p, "From ", 5) == 0) {
+	if (over(c))
+		return NULL;
+	if (starts_mbox(p, n)) {
 		size_t e = line_end(p, n, 0);
 
 		p += e;
 		n -= e;
 	}
+	p = normalise_cr(c->m, p, n);
 	hlen = split_headers(c, p, n, &h);
 	if (over(c) || h.n == 0)
 		return NULL;
-	if (composite_count(p, n, c->m->lim->mime_parts) < 0) {
-		err_set(c->e, RC_REJECT, "more than %zu MIME parts",
-		    c->m->lim->mime_parts);
+	if (guard(c, p, n, parent ? parent->depth + 1 : 0) < 0)
 		return NULL;
-	}
 	if ((node = new_part(c, parent)) == NULL)
 		return NULL;
 	node->is_message = 1;
@@ -603,54 +833,35 @@ struct part *
 mime_parse_embedded(struct msg *m, struct part *parent, const char *p,
     size_t n)
 {
-	struct err e = { RC_OK, "" };
-	struct ctx c = { m, &e };
+	struct ctx c = { m, &m->err };
 
 	return parse_message(&c, parent, p, n);
-}
-
-/* Bare CR line ends (old Mac mail) become LF; CRLF stays. */
-static const char *
-normalise_cr(struct msg *m, const char *raw, size_t len)
-{
-	const char *cr = memchr(raw, '\r', len);
-	char *copy;
-	size_t i;
-
-	while (cr != NULL && (size_t)(cr - raw) + 1 < len && cr[1] == '\n')
-		cr = memchr(cr + 1, '\r', len - (size_t)(cr + 1 - raw));
-	if (cr == NULL)
-		return raw;
-	copy = arena_alloc(m, len);
-	memcpy(copy, raw, len);
-	for (i = 0; i < len; i++)
-		if (copy[i] == '\r' && (i + 1 == len || copy[i + 1] != '\n'))
-			copy[i] = '\n';
-	return copy;
 }
 
 enum rc
 mime_parse(struct msg *m, const char *raw, size_t len,
     const struct limits *lim, struct err *e)
 {
-	struct ctx c = { m, e };
-	const char *p;
+	struct ctx c = { m, &m->err };
 
 	memset(m, 0, sizeof(*m));
 	m->raw = raw;
 	m->len = len;
 	m->lim = lim;
 	m->arena = xcalloc(1, sizeof(*m->arena));
+	err_clear(&m->err);
 	err_clear(e);
 	if (len > lim->message_size) {
 		err_set(e, RC_REJECT, "message of %zu bytes is over the "
-		    "limit of %zu", len, lim->message_size);
+		    "limit of %zu (max_message_size)", len,
+		    lim->message_size);
 		goto fail;
 	}
-	p = normalise_cr(m, raw, len);
-	m->root = parse_message(&c, NULL, p, len);
+	m->root = parse_message(&c, NULL, raw, len);
 	if (m->root == NULL) {
-		if (!over(&c))
+		if (over(&c))
+			*e = m->err;
+		else
 			err_set(e, RC_REJECT, "no header block");
 		goto fail;
 	}

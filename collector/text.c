@@ -454,21 +454,56 @@ word_at(const char *p, size_t n, const char *w, size_t from)
 	return n;
 }
 
-/* The first bracketed address in (p, n), else the first bare one. */
+/* An address in [brackets], also "[192.0.2.1:4227]" with a port. */
+static int
+bracket_ip(const char *p, size_t n, char out[IP_STRLEN])
+{
+	const char *colon;
+
+	if (ip_normalise(p, n, out))
+		return 1;
+	/* IPv4 with a port: exactly one colon, after a dotted quad. */
+	if ((colon = memchr(p, ':', n)) != NULL && memchr(p, '.', n) != NULL &&
+	    memchr(colon + 1, ':', n - (size_t)(colon + 1 - p)) == NULL)
+		return ip_normalise(p, (size_t)(colon - p), out);
+	return 0;
+}
+
+/*
+ * The sending address of a "from" clause.  MTAs write the address they
+ * saw in brackets inside the TCP-info comment ("from helo (rdns [ip])",
+ * Postfix, Exim, Microsoft), or in brackets alone (Exim "from [ip]
+ * (helo=...)"), or in a comment holding only the address (qmail "from
+ * host (HELO name) (ip)"); the HELO name may itself look like an address,
+ * so these come first, in that order, and a bare address last.
+ */
 static void
 clause_ip(const char *p, size_t n, char out[IP_STRLEN])
 {
-	const char *lb = memchr(p, '[', n), *rb;
+	const char *lb, *rb, *lp, *rp;
+	int pass;
 
-	out[0] = '\0';
-	while (lb != NULL) {
-		size_t rest = n - (size_t)(lb - p);
+	for (pass = 0; pass < 2; pass++) {
+		size_t depth = 0, i;
 
-		if ((rb = memchr(lb, ']', rest)) == NULL)
-			break;
-		if (ip_normalise(lb + 1, (size_t)(rb - lb) - 1, out))
+		for (i = 0; i < n; i++) {
+			if (p[i] == '(')
+				depth++;
+			else if (p[i] == ')' && depth > 0)
+				depth--;
+			if (p[i] != '[' || (pass == 0 && depth == 0))
+				continue;
+			lb = p + i;
+			if ((rb = memchr(lb, ']', n - i)) != NULL &&
+			    bracket_ip(lb + 1, (size_t)(rb - lb) - 1, out))
+				return;
+		}
+	}
+	for (lp = memchr(p, '(', n); lp != NULL;
+	    lp = memchr(lp + 1, '(', n - (size_t)(lp + 1 - p))) {
+		if ((rp = memchr(lp, ')', n - (size_t)(lp - p))) != NULL &&
+		    ip_normalise(lp + 1, (size_t)(rp - lp) - 1, out))
 			return;
-		lb = memchr(rb, '[', n - (size_t)(rb - p));
 	}
 	if (!ip_find(p, n, out))
 		out[0] = '\0';
