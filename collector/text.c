@@ -105,20 +105,41 @@ text_to_utf8(const char *charset, const char *p, size_t n, size_t *outlen)
 	return r;
 }
 
-char *
-decode_header(const char *p, size_t n, size_t max)
+/* A charset worth trying for undeclared 8-bit text: not ASCII or UTF-8
+ * (which the bytes have already failed to be). */
+static const char *
+fallback_charset(const char *cs)
 {
-	const char *dflt = utf8_valid(p, n) ? "utf-8" : "windows-1252";
-	char *tmp = xstrndup(p, n), *out = NULL, *r;
-	size_t idx = 0;
+	if (cs == NULL || ascii_casecmp(cs, "us-ascii") == 0 ||
+	    ascii_casecmp(cs, "utf-8") == 0 || ascii_casecmp(cs, "utf8") == 0)
+		return "windows-1252";
+	return cs;
+}
 
+char *
+decode_header_cs(const char *p, size_t n, const char *charset, size_t max)
+{
+	const char *dflt = utf8_valid(p, n) ? "utf-8" :
+	    fallback_charset(charset);
+	char *tmp, *out = NULL, *r;
+	size_t idx = 0, l;
+
+	/* Plain ASCII without encoded words: nothing to convert. */
+	if (dflt[0] == 'u' && memchr(p, '=', n) == NULL) {
+		size_t i;
+
+		for (i = 0; i < n && (unsigned char)p[i] < 0x80; i++)
+			;
+		if (i == n)
+			return sanitise(xstrndup(p, n), max);
+	}
+	tmp = xstrndup(p, n);
 	if (mailmime_encoded_phrase_parse(dflt, tmp, n, &idx, "utf-8",
 	    &out) == MAILIMF_NO_ERROR && out != NULL) {
 		r = xstrdup(out);
 		free(out);
 		if (!utf8_valid(r, strlen(r))) {
 			/* An encoded word that lied about its charset. */
-			size_t l;
 			char *fixed = text_to_utf8("windows-1252", r,
 			    strlen(r), &l);
 
@@ -126,12 +147,16 @@ decode_header(const char *p, size_t n, size_t max)
 			r = fixed;
 		}
 	} else {
-		size_t l;
-
-		r = text_to_utf8(NULL, p, n, &l);
+		r = text_to_utf8(dflt[0] == 'u' ? NULL : dflt, p, n, &l);
 	}
 	free(tmp);
 	return sanitise(r, max);
+}
+
+char *
+decode_header(const char *p, size_t n, size_t max)
+{
+	return decode_header_cs(p, n, NULL, max);
 }
 
 /* Offsets of the obsolete and common alphabetic zones, in minutes. */

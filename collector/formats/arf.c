@@ -51,34 +51,47 @@ arf_fill(const struct hdrs *fb, struct report *r)
 	    i++) {
 		char *a = addr_spec(v, strlen(v));
 
-		if (a != NULL)
+		/* "redacted", "<Undisclosed Recipients>": no address. */
+		if (a != NULL && strchr(a, '@') != NULL)
 			report_add_rcpt(r, a, strlen(a));
 		free(a);
 	}
 	report_setz(&r->envelope_id, hdr_get(fb, "Original-Envelope-Id"));
 }
 
-/* "... received from IP 192.0.2.1 on <date>" in the human part. */
+/*
+ * "... received from IP 192.0.2.1 on <date>." in the human part.  The
+ * sentence may be wrapped (or cut by quoted-printable soft breaks), so
+ * it is read as one line up to the end of its paragraph.
+ */
 static void
 prose(const struct part *t, struct report *r, int want_id)
 {
 	const char *s, *e, *on;
 	char ip[IP_STRLEN];
-	char *text;
-	size_t n, len;
+	char *text, *para;
+	size_t n, len, i;
 
 	if (t == NULL || (text = part_text(t, &n)) == NULL)
 		return;
 	if ((s = memcasemem(text, n, "received from")) != NULL) {
-		/* Quoted-printable soft breaks can fold the sentence. */
-		e = memchr(s, '\n', n - (size_t)(s - text));
-		len = e ? (size_t)(e - s) : n - (size_t)(s - text);
-		if (r->source_ip == NULL && ip_find(s, len, ip))
+		len = n - (size_t)(s - text);
+		if ((e = memmem(s, len, "\n\n", 2)) != NULL ||
+		    (e = memmem(s, len, "\r\n\r\n", 4)) != NULL)
+			len = (size_t)(e - s);
+		if (len > 400)
+			len = 400;
+		para = xstrndup(s, len);
+		for (i = 0; i < len; i++)
+			if (para[i] == '\r' || para[i] == '\n')
+				para[i] = ' ';
+		if (r->source_ip == NULL && ip_find(para, len, ip))
 			report_setz(&r->source_ip, ip);
 		if (r->occurred_at == 0 &&
-		    (on = memcasemem(s, len, " on ")) != NULL)
+		    (on = memcasemem(para, len, " on ")) != NULL)
 			set_date_n(&r->occurred_at, on + 4,
-			    len - (size_t)(on + 4 - s));
+			    len - (size_t)(on + 4 - para));
+		free(para);
 	}
 	if (want_id && r->message_id == NULL) {
 		char *id = text_line_after(text, n, "message-id of ");

@@ -5,6 +5,7 @@
 #include "autoconf.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,6 +130,20 @@ set_decoded(char **field, const char *p)
 	if (p == NULL)
 		return;
 	report_take(field, decode_header(p, strlen(p), MAX_FIELD_LEN));
+}
+
+void
+set_decoded_in(char **field, const char *p, const struct part *msgnode)
+{
+	const struct part *t;
+
+	if (p == NULL)
+		return;
+	if (msgnode->charset == NULL &&
+	    (t = first_text((struct part *)(uintptr_t)msgnode)) != NULL)
+		msgnode = t;
+	report_take(field, decode_header_cs(p, strlen(p), msgnode->charset,
+	    MAX_FIELD_LEN));
 }
 
 int

@@ -82,27 +82,56 @@ find_origin(struct report *r, const struct part *off,
 }
 
 /*
- * An identity header counts only when the nearest Received field above
- * it was written by one of our hosts: below a hop we own, nobody outside
- * could have put it there without our MTA seeing it.
+ * Which Received fields of the offending message our own hosts wrote.
+ * A Received field is only as honest as its writer: the top one was
+ * written by whoever handed us the report, and each hop below was
+ * written by the host the hop above says it received the message from.
+ * So walking down, a hop is ours when every hop above it names one of our
+ * hosts as sender and its own "by" is one of ours; below the first hop
+ * whose sender is not ours (the origin), anything may be forged, however
+ * much it claims "by mx1.example.net".  Returns a flag per header field
+ * (1: a Received field we wrote); caller frees.  NULL when no trusted
+ * hosts are configured.
  */
-static int
-trusted_at(const struct part *off, size_t idx, const struct hostlist *t)
+static unsigned char *
+own_hops(const struct part *off, const struct hostlist *t)
 {
+	unsigned char *own;
 	struct received rv;
 	size_t i;
+	int honest = 1;
 
 	if (t == NULL || hostlist_empty(t))
-		return 0;
-	for (i = idx; i-- > 0;) {
+		return NULL;
+	own = xcalloc(off->hdrs.n ? off->hdrs.n : 1, 1);
+	for (i = 0; i < off->hdrs.n && honest; i++) {
 		const struct hdr *h = &off->hdrs.v[i];
 
 		if (ascii_casecmp(h->name, "Received") != 0)
 			continue;
 		if (received_parse(h->value, strlen(h->value), &rv) < 0)
-			return 0;
-		return hostlist_match(t, rv.by_host, rv.by_ip);
+			break;
+		own[i] = hostlist_match(t, rv.by_host, rv.by_ip);
+		honest = hostlist_match(t, rv.from_host, rv.from_ip);
 	}
+	return own;
+}
+
+/*
+ * An identity header counts only when the nearest Received field above
+ * it was written by one of our hosts: below a hop we own, nobody outside
+ * could have put it there without our MTA seeing it.
+ */
+static int
+trusted_at(const struct part *off, size_t idx, const unsigned char *own)
+{
+	size_t i;
+
+	if (own == NULL)
+		return 0;
+	for (i = idx; i-- > 0;)
+		if (ascii_casecmp(off->hdrs.v[i].name, "Received") == 0)
+			return own[i];
 	return 0;
 }
 
@@ -134,20 +163,15 @@ identity_value(const char *v, const regex_t *re, char **out)
  */
 static int
 received_identity(struct report *r, const struct part *off,
-    const struct hostlist *t)
+    const unsigned char *own)
 {
 	static const char tag[] = "(Authenticated sender:";
-	struct received rv;
 	const char *v, *s, *e;
 	size_t i;
 
-	if (t == NULL || hostlist_empty(t))
-		return 0;
-	for (i = 0; (v = hdr_get_nth(&off->hdrs, "Received", i)) != NULL;
-	    i++) {
-		if ((s = memcasemem(v, strlen(v), tag)) == NULL ||
-		    received_parse(v, strlen(v), &rv) < 0 ||
-		    !hostlist_match(t, rv.by_host, rv.by_ip))
+	for (i = 0; own != NULL && i < off->hdrs.n; i++) {
+		v = off->hdrs.v[i].value;
+		if (!own[i] || (s = memcasemem(v, strlen(v), tag)) == NULL)
 			continue;
 		s += sizeof(tag) - 1;
 		if ((e = strchr(s, ')')) == NULL)
@@ -167,18 +191,19 @@ find_identity(struct report *r, const struct part *off,
 {
 	const struct identity_rule *rules = o->identity;
 	size_t nrules = o->nidentity, k, i;
+	unsigned char *own = own_hops(off, o->trusted);
 
 	if (rules == NULL) {
 		rules = default_identity;
 		nrules = sizeof(default_identity) / sizeof(default_identity[0]);
 	}
-	for (k = 0; k < nrules; k++) {
+	for (k = 0; own != NULL && k < nrules; k++) {
 		for (i = 0; i < off->hdrs.n; i++) {
 			char *user = NULL;
 
 			if (ascii_casecmp(off->hdrs.v[i].name,
 			    rules[k].header) != 0 ||
-			    !trusted_at(off, i, o->trusted))
+			    !trusted_at(off, i, own))
 				continue;
 			identity_value(off->hdrs.v[i].value, rules[k].regex,
 			    &user);
@@ -186,10 +211,12 @@ find_identity(struct report *r, const struct part *off,
 				continue;
 			report_take(&r->auth_user, user);
 			report_setz(&r->identity_header, rules[k].header);
-			return;
+			goto out;
 		}
 	}
-	(void)received_identity(r, off, o->trusted);
+	(void)received_identity(r, off, own);
+out:
+	free(own);
 }
 
 /* "(envelope-from <a@b>)" in the first Received field that has it. */
@@ -228,8 +255,8 @@ extract_common(struct msg *m, struct report *r, const struct part *off,
 		find_origin(r, off, o->trusted);
 		find_identity(r, off, o);
 		if (r->subject == NULL)
-			set_decoded(&r->subject, hdr_get(&off->hdrs,
-			    "Subject"));
+			set_decoded_in(&r->subject, hdr_get(&off->hdrs,
+			    "Subject"), off);
 		if (r->message_id == NULL &&
 		    (v = hdr_get(&off->hdrs, "Message-ID")) != NULL)
 			report_take(&r->message_id,

@@ -93,8 +93,10 @@ int set_ip(char **field, const char *p);
  * 0) when p does not parse. */
 int set_date(time_t *t, const char *p);
 int set_date_n(time_t *t, const char *p, size_t n);
-/* Set *field to the decoded (RFC 2047) header value. */
+/* Set *field to the decoded (RFC 2047) header value; undeclared 8-bit
+ * text is read in the charset msgnode declares for its text, if any. */
 void set_decoded(char **field, const char *p);
+void set_decoded_in(char **field, const char *p, const struct part *msgnode);
 /* Set *field to the address in an address field; "<>" and empty leave it
  * unchanged.  Returns 1 when set. */
 int set_addr(char **field, const char *p);

@@ -59,19 +59,37 @@ se_match(const struct msg *m)
 	return score > 100 ? 100 : score;
 }
 
-/* The filter's outgoing class (spam, phish, virus, ...) as a category. */
+/* The filter's outgoing class as a category: a blocked "unsure" message
+ * was blocked on its spam score.  NULL for a class that says nothing. */
 static const char *
 category_from_class(const char *cls)
 {
 	if (cls == NULL)
 		return NULL;
-	if (ascii_casecmp(cls, "spam") == 0)
+	if (ascii_casecmp(cls, "spam") == 0 ||
+	    ascii_casecmp(cls, "unsure") == 0)
 		return "spam";
 	if (ascii_ncasecmp(cls, "phish", 5) == 0)
 		return "phishing";
 	if (ascii_casecmp(cls, "virus") == 0)
 		return "virus";
-	return "other";
+	return NULL;
+}
+
+/* The filter's outgoing user, X-<Brand>-Username (an address, a login,
+ * an IP or a CIDR) qualified by X-<Brand>-Domain when it has no '@'. */
+static void
+branded_user(const struct part *off, char **out)
+{
+	const char *u = branded_header(&off->hdrs, "Username", NULL, 0);
+	const char *d = branded_header(&off->hdrs, "Domain", NULL, 0);
+
+	if (u == NULL || *u == '\0')
+		return;
+	if (strchr(u, '@') != NULL || d == NULL || *d == '\0')
+		report_setz(out, u);
+	else
+		report_take(out, xasprintf("%s@%s", u, d));
 }
 
 /* smtp.auth=USER in an Authentication-Results value. */
@@ -163,6 +181,8 @@ se_parse(struct msg *m, struct report *r, struct err *e)
 		if (r->smtp_auth == NULL)
 			smtp_auth(hdr_get(&off->hdrs,
 			    "Authentication-Results"), &r->smtp_auth);
+		if (r->smtp_auth == NULL)
+			branded_user(off, &r->smtp_auth);
 	}
 	report_setz(&r->category, category_from_class(r->outgoing_class));
 	text_facts(t, r);
