@@ -486,8 +486,61 @@ starts_mbox(const char *p, size_t n)
 }
 
 static void fill_content(struct ctx *, struct part *, struct mailmime *);
+static void fill_message(struct ctx *, struct part *, struct mailmime *);
 static struct part *parse_message(struct ctx *, struct part *, const char *,
     size_t);
+
+/*
+ * The content of a message/rfc822 (or message/global) part p: the
+ * message inside becomes a message node below p.
+ */
+static void
+fill_message(struct ctx *c, struct part *p, struct mailmime *mm)
+{
+	struct part *inner;
+	const char *hs, *he;
+	size_t n;
+
+	if (strcmp(p->type, "text/plain") == 0)
+		p->type = "message/rfc822";
+	if (mm->mm_type == MAILMIME_SINGLE) {
+		/* Base64 or quoted-printable, forbidden by RFC 2046 but
+		 * seen: decode, then read the result as the message. */
+		set_body(c, p, mm->mm_body);
+		if (!over(c) && p->body != NULL)
+			parse_message(c, p, p->body, p->body_len);
+		p->body = NULL;
+		p->body_len = 0;
+		return;
+	}
+	hs = data_start(mm->mm_body, NULL);
+	if (hs == NULL)
+		return;
+	n = mm->mm_body->dt_data.dt_text.dt_length;
+	if (starts_mbox(hs, n)) {
+		/* libetpan read the separator as the header block; read the
+		 * text again without it. */
+		parse_message(c, p, hs, n);
+		return;
+	}
+	if ((inner = new_part(c, p)) == NULL)
+		return;
+	inner->is_message = 1;
+	he = mm->mm_data.mm_message.mm_msg_mime ?
+	    data_start(mm->mm_data.mm_message.mm_msg_mime->mm_body, hs + n) :
+	    hs + n;
+	if (he >= hs)
+		split_headers(c, hs, (size_t)(he - hs), &inner->hdrs);
+	if (!over(c))
+		fill_content(c, inner, mm->mm_data.mm_message.mm_msg_mime);
+}
+
+static int
+is_message_type(const char *type)
+{
+	return strcmp(type, "message/rfc822") == 0 ||
+	    strcmp(type, "message/global") == 0;
+}
 
 /* A part of a multipart: its own headers, then its content. */
 static void
@@ -502,60 +555,8 @@ convert_part(struct ctx *c, struct part *parent, struct mailmime *mm)
 	if (body >= mm->mm_mime_start)
 		split_headers(c, mm->mm_mime_start,
 		    (size_t)(body - mm->mm_mime_start), &p->hdrs);
-	if (over(c))
-		return;
-	set_type(c, p, mm);
-	if (mm->mm_type == MAILMIME_MESSAGE) {
-		p->type = strcmp(p->type, "text/plain") == 0 ?
-		    "message/rfc822" : p->type;
-		if (mm->mm_body != NULL &&
-		    (mm->mm_body->dt_encoding == MAILMIME_MECHANISM_BASE64 ||
-		    mm->mm_body->dt_encoding ==
-		    MAILMIME_MECHANISM_QUOTED_PRINTABLE)) {
-			/* Forbidden by RFC 2046 but seen: decode, then read
-			 * the result as the embedded message. */
-			set_body(c, p, mm->mm_body);
-			if (!over(c) && p->body != NULL)
-				parse_message(c, p, p->body, p->body_len);
-			return;
-		}
-		struct part *inner;
-		const char *hs, *he;
-
-		hs = data_start(mm->mm_body, NULL);
-		if (hs != NULL && starts_mbox(hs,
-		    mm->mm_body->dt_data.dt_text.dt_length)) {
-			/* libetpan read the separator as the header block;
-			 * read the text again without it. */
-			parse_message(c, p, hs,
-			    mm->mm_body->dt_data.dt_text.dt_length);
-			return;
-		}
-		if ((inner = new_part(c, p)) == NULL)
-			return;
-		inner->is_message = 1;
-		if (hs == NULL)
-			return;
-		he = mm->mm_data.mm_message.mm_msg_mime ?
-		    data_start(mm->mm_data.mm_message.mm_msg_mime->mm_body,
-		    hs + mm->mm_body->dt_data.dt_text.dt_length) :
-		    hs + mm->mm_body->dt_data.dt_text.dt_length;
-		if (he >= hs)
-			split_headers(c, hs, (size_t)(he - hs), &inner->hdrs);
-		if (!over(c))
-			fill_content(c, inner,
-			    mm->mm_data.mm_message.mm_msg_mime);
-		return;
-	}
-	if (mm->mm_type == MAILMIME_SINGLE &&
-	    (strcmp(p->type, "message/rfc822") == 0 ||
-	    strcmp(p->type, "message/global") == 0)) {
-		set_body(c, p, mm->mm_body);
-		if (!over(c) && p->body != NULL)
-			parse_message(c, p, p->body, p->body_len);
-		return;
-	}
-	fill_content(c, p, mm);
+	if (!over(c))
+		fill_content(c, p, mm);
 }
 
 /* The content of a node whose headers are already read. */
@@ -567,7 +568,10 @@ fill_content(struct ctx *c, struct part *p, struct mailmime *mm)
 	if (mm == NULL)
 		return;
 	set_type(c, p, mm);
-	if (mm->mm_type == MAILMIME_MULTIPLE) {
+	if (mm->mm_type == MAILMIME_MESSAGE ||
+	    (mm->mm_type == MAILMIME_SINGLE && is_message_type(p->type))) {
+		fill_message(c, p, mm);
+	} else if (mm->mm_type == MAILMIME_MULTIPLE) {
 		for (it = clist_begin(mm->mm_data.mm_multipart.mm_mp_list);
 		    it != NULL && !over(c); it = clist_next(it))
 			convert_part(c, p, clist_content(it));
@@ -763,9 +767,13 @@ guard(struct ctx *c, const char *p, size_t n, int base)
 	return 0;
 }
 
-/* Bare CR line ends (old Mac mail) become LF; CRLF stays. */
+/*
+ * Bare CR line ends (old Mac mail) become LF, CRLF stays; NUL bytes
+ * become spaces, since libetpan hands out C strings and would cut a
+ * field at the first NUL.  A copy is made only when needed.
+ */
 static const char *
-normalise_cr(struct msg *m, const char *raw, size_t len)
+normalise(struct msg *m, const char *raw, size_t len)
 {
 	const char *cr = memchr(raw, '\r', len);
 	char *copy;
@@ -773,13 +781,16 @@ normalise_cr(struct msg *m, const char *raw, size_t len)
 
 	while (cr != NULL && (size_t)(cr - raw) + 1 < len && cr[1] == '\n')
 		cr = memchr(cr + 1, '\r', len - (size_t)(cr + 1 - raw));
-	if (cr == NULL)
+	if (cr == NULL && memchr(raw, '\0', len) == NULL)
 		return raw;
 	copy = arena_alloc(m, len);
 	memcpy(copy, raw, len);
-	for (i = 0; i < len; i++)
+	for (i = 0; i < len; i++) {
 		if (copy[i] == '\r' && (i + 1 == len || copy[i + 1] != '\n'))
 			copy[i] = '\n';
+		else if (copy[i] == '\0')
+			copy[i] = ' ';
+	}
 	return copy;
 }
 
@@ -800,7 +811,7 @@ parse_message(struct ctx *c, struct part *parent, const char *p, size_t n)
 		p += e;
 		n -= e;
 	}
-	p = normalise_cr(c->m, p, n);
+	p = normalise(c->m, p, n);
 	hlen = split_headers(c, p, n, &h);
 	if (over(c) || h.n == 0)
 		return NULL;

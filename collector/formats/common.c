@@ -17,7 +17,9 @@ find_offending(struct msg *m, struct part *root)
 	struct part *p = NULL;
 
 	while ((p = part_walk(root, p)) != NULL) {
-		if (p == root)
+		/* The root counts only when it is a message/rfc822 wrapper
+		 * (a whole-body forward); else it is the report itself. */
+		if (p == root && p->child == NULL)
 			continue;
 		if ((strcmp(p->type, "message/rfc822") == 0 ||
 		    strcmp(p->type, "message/global") == 0) &&

@@ -350,6 +350,10 @@ message_parse(const char *raw, size_t len, const struct parse_opts *o,
 	}
 	if (m.err.rc != RC_OK)
 		quarantine(r, m.err.msg);
+	else if (best == NULL && strncmp(m.root->type, "multipart/", 10) == 0 &&
+	    m.root->child == NULL)
+		quarantine(r, "multipart message without any of its boundary "
+		    "lines (truncated or broken)");
 	else if (best == NULL)
 		quarantine(r, "not a report format this program reads");
 	else

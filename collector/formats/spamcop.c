@@ -77,6 +77,32 @@ email_from(const struct part *t, struct report *r)
 	free(line);
 }
 
+/*
+ * A spamvertised-site report concerns the web site the spam advertised,
+ * hosted at the address of "<url> is <ip>; <date>", not the spam's
+ * source.
+ */
+static void
+spamvertised(const struct part *t, struct report *r)
+{
+	const char *s = memcasemem(t->body, t->body_len,
+	    "Spamvertised web site:"), *is, *end = t->body + t->body_len;
+	char ip[IP_STRLEN];
+
+	if (s == NULL)
+		return;
+	while ((is = memcasemem(s, (size_t)(end - s), " is ")) != NULL) {
+		const char *nl = memchr(is, '\n', (size_t)(end - is));
+		size_t n = nl ? (size_t)(nl - is) : (size_t)(end - is);
+
+		if (ip_find(is, n, ip)) {
+			report_setz(&r->source_ip, ip);
+			return;
+		}
+		s = is + 4;
+	}
+}
+
 /* The spam inline after the offending-message marker. */
 static const struct part *
 inline_spam(struct msg *m, const struct part *t)
@@ -131,11 +157,13 @@ sc_parse(struct msg *m, struct report *r, struct err *e)
 	}
 	report_setz(&r->reporter, "spamcop.net");
 	report_setz(&r->category, "spam");
+	if ((t = first_text(m->root)) != NULL && r->source_ip == NULL)
+		spamvertised(t, r);
 	/* An empty X-SpamCop-sourceip is common; set_ip ignores it. */
 	if (r->source_ip == NULL)
 		set_ip(&r->source_ip, root_hdr(m, "X-SpamCop-sourceip"));
 	subject_ip(subj, r);
-	if ((t = first_text(m->root)) != NULL) {
+	if (t != NULL) {
 		email_from(t, r);
 		if (r->offending == NULL)
 			r->offending = inline_spam(m, t);
