@@ -203,11 +203,35 @@ continue_field(struct ctx *c, struct hdrs *h, const char *p, size_t n)
 	}
 	v = arena_alloc(c->m, on + n + 2);
 	memcpy(v, old, on);
-	v[on] = ' ';
-	memcpy(v + on + 1, p, n);
-	v[on + 1 + n] = '\0';
+	if (on > 0)
+		v[on++] = ' ';
+	memcpy(v + on, p, n);
+	v[on + n] = '\0';
 	h->v[h->n - 1].value = v;
 	return 0;
+}
+
+/*
+ * A bare URL on a line of its own ("http://example.org/x" after
+ * SpamCop's empty "Reported-URI:") reads as a field named "http"; it
+ * continues the field before instead.
+ */
+static int
+url_line(const char *name, const char *value)
+{
+	return (ascii_casecmp(name, "http") == 0 ||
+	    ascii_casecmp(name, "https") == 0) && value[0] == '/' &&
+	    value[1] == '/';
+}
+
+static void
+continue_url(struct ctx *c, struct hdrs *h, const char *name,
+    const char *value)
+{
+	char *url = xasprintf("%s:%s", name, value);
+
+	(void)continue_field(c, h, url, strlen(url));
+	free(url);
 }
 
 static size_t
@@ -270,9 +294,15 @@ scan_headers(struct ctx *c, const char *p, size_t n, struct hdrs *out)
 			    !over(c); it = clist_next(it)) {
 				struct mailimf_field *fl = clist_content(it);
 
-				add_field(c, out, &alloc,
-				    fl->fld_data.fld_optional_field->fld_name,
-				    fl->fld_data.fld_optional_field->fld_value);
+				const char *fn = fl->fld_data.
+				    fld_optional_field->fld_name;
+				const char *fv = fl->fld_data.
+				    fld_optional_field->fld_value;
+
+				if (out->n > 0 && url_line(fn, fv))
+					continue_url(c, out, fn, fv);
+				else
+					add_field(c, out, &alloc, fn, fv);
 			}
 			mailimf_fields_free(f);
 		}
