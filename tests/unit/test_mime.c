@@ -20,6 +20,7 @@
 		(void)buf_addf(&b_, unit, i_, i_);			\
 	(void)buf_addstr(&b_, tail);					\
 	(out) = buf_detach(&b_, NULL);					\
+	buf_release(&b_);						\
 } while (0)
 
 static const char multi[] =
@@ -234,6 +235,7 @@ limits(void)
 			(void)buf_addch(&b, '(');
 		(void)buf_addstr(&b, "a@example.net\n\nb\n");
 		s = buf_detach(&b, NULL);
+		buf_release(&b);
 	}
 	limits_default(&lim);
 	ok(mime_parse(&m, s, strlen(s), &lim, &e) == RC_REJECT &&
@@ -265,6 +267,7 @@ depth(void)
 		for (i = 7; i >= 0; i--)
 			(void)buf_addf(&b, "--b%d--\n", i);
 		s = buf_detach(&b, NULL);
+		buf_release(&b);
 	}
 	ok(mime_parse(&m, s, strlen(s), &lim, &e) == RC_REJECT &&
 	    strstr(e.msg, "max_mime_depth") != NULL,
@@ -303,6 +306,7 @@ depth(void)
 			(void)(*c == '=' ? buf_addstr(&b, "=3D") :
 			    buf_addch(&b, *c));
 		t = buf_detach(&b, NULL);
+		buf_release(&b);
 		free(s);
 		s = t;
 	}
