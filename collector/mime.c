@@ -455,6 +455,16 @@ set_body(struct ctx *c, struct part *p, struct mailmime_data *d)
 		return;
 	src = d->dt_data.dt_text.dt_data;
 	n = d->dt_data.dt_text.dt_length;
+	if (d->dt_encoding == MAILMIME_MECHANISM_QUOTED_PRINTABLE && n >= 2 &&
+	    src[n - 2] == '=' && src[n - 1] != '\n' && src[n - 1] != '\r') {
+		/* libetpan 1.9.4 reads one byte past a body that ends in a
+		 * broken escape ("=x"); give it a line end to stop at. */
+		char *copy = arena_alloc(c->m, n + 1);
+
+		memcpy(copy, src, n);
+		copy[n++] = '\n';
+		src = copy;
+	}
 	if (d->dt_encoding == MAILMIME_MECHANISM_BASE64 ||
 	    d->dt_encoding == MAILMIME_MECHANISM_QUOTED_PRINTABLE) {
 		if (mailmime_part_parse(src, n, &idx, d->dt_encoding, &out,
