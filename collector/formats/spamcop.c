@@ -168,7 +168,8 @@ sc_parse(struct msg *m, struct report *r, struct err *e)
 		if (r->offending == NULL)
 			r->offending = inline_spam(m, t);
 	}
-	if (r->offending == NULL && t == NULL)
+	if (r->offending == NULL && t == NULL && feedback_part(m->root) ==
+	    NULL)
 		return err_set(e, RC_REJECT, "SpamCop report without text");
 	if (r->offending == NULL && subj != NULL && strchr(subj, ']'))
 		set_decoded(&r->subject, strchr(subj, ']') + 1);
