@@ -119,13 +119,13 @@ fallback_charset(const char *cs)
 char *
 decode_header_cs(const char *p, size_t n, const char *charset, size_t max)
 {
-	const char *dflt = utf8_valid(p, n) ? "utf-8" :
-	    fallback_charset(charset);
+	int utf8 = utf8_valid(p, n);
+	const char *dflt = utf8 ? "utf-8" : fallback_charset(charset);
 	char *tmp, *out = NULL, *r;
 	size_t idx = 0, l;
 
 	/* Plain ASCII without encoded words: nothing to convert. */
-	if (dflt[0] == 'u' && memchr(p, '=', n) == NULL) {
+	if (utf8 && memchr(p, '=', n) == NULL) {
 		size_t i;
 
 		for (i = 0; i < n && (unsigned char)p[i] < 0x80; i++)
@@ -147,7 +147,7 @@ decode_header_cs(const char *p, size_t n, const char *charset, size_t max)
 			r = fixed;
 		}
 	} else {
-		r = text_to_utf8(dflt[0] == 'u' ? NULL : dflt, p, n, &l);
+		r = text_to_utf8(utf8 ? NULL : dflt, p, n, &l);
 	}
 	free(tmp);
 	return sanitise(r, max);
