@@ -1,3 +1,8 @@
+/*
+ * The format table, classification, and what all formats share: the
+ * Received chain (origin_ip), identity headers and their trust, and the
+ * fallbacks taken from the offending message.
+ */
 #include "autoconf.h"
 
 #include <ctype.h>
@@ -10,9 +15,9 @@
 /*
  * The table.  The highest match score wins; order breaks ties, the more
  * specific format first.  The scores the formats give (each file says
- * why): a delivery status notification 100; SpamExperts up to 100;
- * SpamCop 90; X-ARF and XARF JSON 85; JMRP 80; DMARC 60-70; ARF 50;
- * newsletters 35-45, auto-replies 40; human complaints 10-30.
+ * why): delivery status notifications 55-100; SpamExperts up to 100;
+ * SpamCop 90; X-ARF 45-85 and XARF JSON 80-85; JMRP 80; DMARC 60-70;
+ * ARF 50; newsletters 35-45, auto-replies 40; human complaints 15-30.
  */
 static const struct format *const table[] = {
 	&format_dsn,
