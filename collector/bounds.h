@@ -18,10 +18,29 @@
 /* Decoded bytes of all parts of one message together. */
 #define MAX_DECODED_SIZE	(64u * 1024 * 1024)
 
+/*
+ * libetpan builds the whole MIME tree recursively before we can count
+ * levels, and costs time in proportion to size times depth.  So nesting
+ * is estimated on the text first (mime.c): a message whose estimate is
+ * over max_mime_depth by more than this slack (room for header blocks
+ * pasted into bodies, which look like nesting) never reaches libetpan.
+ */
+#define MIME_DEPTH_SLACK	4
+/* Nested comments in one header field; libetpan recurses per level. */
+#define MAX_COMMENT_DEPTH	256
+
 /* One extracted report field (subject, address, ...), after decoding. */
 #define MAX_FIELD_LEN		998
 /* Recipients kept per report; more are counted, not kept. */
 #define MAX_RCPT		64
+/* Keys read from one X-ARF report.txt (a flat YAML document). */
+#define MAX_YAML_KEYS		64
+/* An XARF JSON document; SQLite parses it once per field read. */
+#define MAX_XARF_JSON		(8u * 1024 * 1024)
+/* Bytes of a text part searched for the words of a complaint. */
+#define COMPLAINT_SCAN		(64u * 1024)
+/* Evidence items looked at in one XARF JSON report. */
+#define MAX_XARF_EVIDENCE	8
 
 /* Configuration: inih 55 cuts lines at 200 bytes, so longer lines are
  * refused before it sees them. */

@@ -39,13 +39,15 @@ struct hdrs {
  * A node of the MIME tree.  A "message" node (the root, and the child of
  * every message/rfc822 part) has the RFC 5322 header block in hdrs; other
  * nodes have their MIME part headers.  body is the content with the
- * transfer encoding removed (NUL-terminated after body_len) for leaf
- * parts; composite parts have children instead.
+ * transfer encoding removed for leaf parts (body_len bytes, not
+ * NUL-terminated: it may point into the raw message); composite parts
+ * have children instead.
  */
 struct part {
 	const char	*type;		/* lower case, "text/plain" if absent */
 	const char	*charset;	/* lower case, or NULL */
 	const char	*filename;	/* name= or filename=, or NULL */
+	const char	*report_type;	/* multipart/report's, lower case */
 	struct hdrs	 hdrs;
 	const char	*body;
 	size_t		 body_len;
@@ -66,13 +68,18 @@ struct msg {
 	size_t			 decoded;
 	const struct limits	*lim;
 	struct msg_arena	*arena;	/* everything the parts point to */
+	/* The first limit hit, also by mime_parse_embedded() and
+	 * mime_split_headers() after mime_parse() returned: sticky, so a
+	 * limit hit inside a format parser still quarantines the message. */
+	struct err		 err;
 };
 
 /*
  * Parse (raw, len) into m.  The raw bytes must outlive m.  Returns RC_OK,
- * or RC_REJECT with the reason (over a limit, no header block) in e; m is
- * then released.  A leading mbox "From " line is skipped; bare CR line
- * ends are read as LF.
+ * or RC_REJECT with the reason (over a limit, naming the [limits] key;
+ * no header block) in e; m is then released.  A leading mbox "From " (or
+ * ">From ") line is skipped; bare CR line ends are read as LF.  Nesting
+ * is bounded before libetpan, which recurses, sees the text.
  */
 enum rc mime_parse(struct msg *m, const char *raw, size_t len,
     const struct limits *lim, struct err *e);
@@ -82,7 +89,8 @@ void msg_release(struct msg *m);
  * Parse (p, n), text held by m or the raw message, as an embedded message
  * (SpamCop's inline copy, a pasted header block, a base64 message/rfc822
  * part) and hang it under parent.  Returns the new message node, or NULL
- * when the text has no header block or a limit was hit.
+ * when the text has no header block or a limit was hit (then m->err says
+ * which, and the caller's message must be quarantined).
  */
 struct part *mime_parse_embedded(struct msg *m, struct part *parent,
     const char *p, size_t n);
@@ -90,14 +98,20 @@ struct part *mime_parse_embedded(struct msg *m, struct part *parent,
 /*
  * Split a header block (text up to the first empty line) into fields,
  * tolerating a line without a colon by joining it to the field before
- * (as SpamCop's Reported-URI continuation needs).  Memory belongs to m.
- * Returns the number of bytes consumed, including the empty line.
+ * (as SpamCop's Reported-URI continuation needs).  Memory belongs to m;
+ * a limit hit is recorded in m->err.  Returns the number of bytes
+ * consumed, including the empty line.
  */
 size_t mime_split_headers(struct msg *m, const char *p, size_t n,
     struct hdrs *out);
 
 /* Copy (p, n) into m's arena, NUL-terminated. */
 char *msg_strndup(struct msg *m, const char *p, size_t n);
+
+/* Base64 text (p, n) decoded into m's arena (NUL-terminated), counted
+ * against max_decoded_size; NULL when undecodable or over the limit (then
+ * m->err says so). */
+char *mime_base64(struct msg *m, const char *p, size_t n, size_t *outlen);
 
 /* Field lookup, case-insensitive; NULL when absent. */
 const char *hdr_get(const struct hdrs *h, const char *name);

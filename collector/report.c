@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "text.h"
 #include "util.h"
 
 void
@@ -40,6 +41,13 @@ report_take(char **field, char *s)
 	*field = NULL;
 	if (s == NULL)
 		return;
+	if (!utf8_valid(s, strlen(s))) {
+		/* Raw 8-bit from a field no charset covers. */
+		char *u = text_to_utf8("windows-1252", s, strlen(s), NULL);
+
+		free(s);
+		s = u;
+	}
 	for (p = (unsigned char *)s; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
 			*p = ' ';

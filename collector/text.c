@@ -105,20 +105,41 @@ text_to_utf8(const char *charset, const char *p, size_t n, size_t *outlen)
 	return r;
 }
 
-char *
-decode_header(const char *p, size_t n, size_t max)
+/* A charset worth trying for undeclared 8-bit text: not ASCII or UTF-8
+ * (which the bytes have already failed to be). */
+static const char *
+fallback_charset(const char *cs)
 {
-	const char *dflt = utf8_valid(p, n) ? "utf-8" : "windows-1252";
-	char *tmp = xstrndup(p, n), *out = NULL, *r;
-	size_t idx = 0;
+	if (cs == NULL || ascii_casecmp(cs, "us-ascii") == 0 ||
+	    ascii_casecmp(cs, "utf-8") == 0 || ascii_casecmp(cs, "utf8") == 0)
+		return "windows-1252";
+	return cs;
+}
 
+char *
+decode_header_cs(const char *p, size_t n, const char *charset, size_t max)
+{
+	int utf8 = utf8_valid(p, n);
+	const char *dflt = utf8 ? "utf-8" : fallback_charset(charset);
+	char *tmp, *out = NULL, *r;
+	size_t idx = 0, l;
+
+	/* Plain ASCII without encoded words: nothing to convert. */
+	if (utf8 && memchr(p, '=', n) == NULL) {
+		size_t i;
+
+		for (i = 0; i < n && (unsigned char)p[i] < 0x80; i++)
+			;
+		if (i == n)
+			return sanitise(xstrndup(p, n), max);
+	}
+	tmp = xstrndup(p, n);
 	if (mailmime_encoded_phrase_parse(dflt, tmp, n, &idx, "utf-8",
 	    &out) == MAILIMF_NO_ERROR && out != NULL) {
 		r = xstrdup(out);
 		free(out);
 		if (!utf8_valid(r, strlen(r))) {
 			/* An encoded word that lied about its charset. */
-			size_t l;
 			char *fixed = text_to_utf8("windows-1252", r,
 			    strlen(r), &l);
 
@@ -126,12 +147,16 @@ decode_header(const char *p, size_t n, size_t max)
 			r = fixed;
 		}
 	} else {
-		size_t l;
-
-		r = text_to_utf8(NULL, p, n, &l);
+		r = text_to_utf8(utf8 ? NULL : dflt, p, n, &l);
 	}
 	free(tmp);
 	return sanitise(r, max);
+}
+
+char *
+decode_header(const char *p, size_t n, size_t max)
+{
+	return decode_header_cs(p, n, NULL, max);
 }
 
 /* Offsets of the obsolete and common alphabetic zones, in minutes. */
@@ -454,21 +479,56 @@ word_at(const char *p, size_t n, const char *w, size_t from)
 	return n;
 }
 
-/* The first bracketed address in (p, n), else the first bare one. */
+/* An address in [brackets], also "[192.0.2.1:4227]" with a port. */
+static int
+bracket_ip(const char *p, size_t n, char out[IP_STRLEN])
+{
+	const char *colon;
+
+	if (ip_normalise(p, n, out))
+		return 1;
+	/* IPv4 with a port: exactly one colon, after a dotted quad. */
+	if ((colon = memchr(p, ':', n)) != NULL && memchr(p, '.', n) != NULL &&
+	    memchr(colon + 1, ':', n - (size_t)(colon + 1 - p)) == NULL)
+		return ip_normalise(p, (size_t)(colon - p), out);
+	return 0;
+}
+
+/*
+ * The sending address of a "from" clause.  MTAs write the address they
+ * saw in brackets inside the TCP-info comment ("from helo (rdns [ip])",
+ * Postfix, Exim, Microsoft), or in brackets alone (Exim "from [ip]
+ * (helo=...)"), or in a comment holding only the address (qmail "from
+ * host (HELO name) (ip)"); the HELO name may itself look like an address,
+ * so these come first, in that order, and a bare address last.
+ */
 static void
 clause_ip(const char *p, size_t n, char out[IP_STRLEN])
 {
-	const char *lb = memchr(p, '[', n), *rb;
+	const char *lb, *rb, *lp, *rp;
+	int pass;
 
-	out[0] = '\0';
-	while (lb != NULL) {
-		size_t rest = n - (size_t)(lb - p);
+	for (pass = 0; pass < 2; pass++) {
+		size_t depth = 0, i;
 
-		if ((rb = memchr(lb, ']', rest)) == NULL)
-			break;
-		if (ip_normalise(lb + 1, (size_t)(rb - lb) - 1, out))
+		for (i = 0; i < n; i++) {
+			if (p[i] == '(')
+				depth++;
+			else if (p[i] == ')' && depth > 0)
+				depth--;
+			if (p[i] != '[' || (pass == 0 && depth == 0))
+				continue;
+			lb = p + i;
+			if ((rb = memchr(lb, ']', n - i)) != NULL &&
+			    bracket_ip(lb + 1, (size_t)(rb - lb) - 1, out))
+				return;
+		}
+	}
+	for (lp = memchr(p, '(', n); lp != NULL;
+	    lp = memchr(lp + 1, '(', n - (size_t)(lp + 1 - p))) {
+		if ((rp = memchr(lp, ')', n - (size_t)(lp - p))) != NULL &&
+		    ip_normalise(lp + 1, (size_t)(rp - lp) - 1, out))
 			return;
-		lb = memchr(rb, '[', n - (size_t)(rb - p));
 	}
 	if (!ip_find(p, n, out))
 		out[0] = '\0';

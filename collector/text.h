@@ -19,6 +19,10 @@
  * max bytes (cut at a character boundary).  Caller frees.
  */
 char *decode_header(const char *p, size_t n, size_t max);
+/* The same, reading undeclared 8-bit bytes that are not UTF-8 in charset
+ * (the charset the message declares for its body; NULL: Windows-1252). */
+char *decode_header_cs(const char *p, size_t n, const char *charset,
+    size_t max);
 
 /* A body in charset (NULL: undeclared) as UTF-8, as decode_header does
  * for bytes.  Caller frees; *outlen gets the length. */

@@ -4,9 +4,9 @@
  *
  * A parser sees the decoded message tree (mime.h) and fills a report
  * (report.h).  What every format shares (origin_ip from the Received
- * chain, the identity header, fallbacks for subject, Message-ID and time
- * from the offending message) is done once, after the parser, by
- * message_parse(); a parser only has to set r->offending.
+ * chain, the identity header, fallbacks for subject, Message-ID, envelope
+ * sender and time from the offending message) is done once, after the
+ * parser, by message_parse(); a parser only has to set r->offending.
  */
 #ifndef AC_FORMATS_H
 #define AC_FORMATS_H
@@ -16,17 +16,22 @@
 #include "../mime.h"
 #include "../netaddr.h"
 #include "../report.h"
+#include "../text.h"
 #include "../util.h"
 
 struct format {
 	const char	*name;
-	/* 0 for mail that is not an abuse report (a bounce, an auto-reply):
-	 * recognised, stored as ignored, never counted. */
+	/* 0 for mail that is not an abuse report (a bounce, an auto-reply,
+	 * a newsletter): recognised, stored as ignored, never counted. */
 	int		 is_report;
-	/* How sure (0..100) that m is of this format. */
+	/* How sure (0..100) that m is of this format; 0: it is not. */
 	int		(*match)(const struct msg *m);
-	/* Fill r from m.  RC_REJECT (with the reason) when the message is of
-	 * this format but unreadable; it is then quarantined. */
+	/*
+	 * Fill r from m.  RC_REJECT (with the reason) when the message is of
+	 * this format but unreadable; it is then quarantined.  A parser may
+	 * set r->status = MSG_IGNORED (with r->reason) for a message of its
+	 * format that reports nothing (an ARF "not-spam" report).
+	 */
 	enum rc		(*parse)(struct msg *m, struct report *r,
 			    struct err *e);
 };
@@ -39,7 +44,7 @@ struct identity_rule {
 };
 
 struct parse_opts {
-	const struct limits		*lim;
+	const struct limits		*lim;		/* NULL: defaults */
 	const struct identity_rule	*identity;	/* NULL: defaults */
 	size_t				 nidentity;
 	const struct hostlist		*trusted;	/* NULL: none */
@@ -47,17 +52,25 @@ struct parse_opts {
 
 /*
  * Parse one raw message into r (initialised by the caller).  Never fails:
- * a message no format reads, or one over a limit, comes back as
+ * a message no format reads, or one over a limit (also a limit hit while
+ * a format parser reads an embedded message), comes back as
  * MSG_QUARANTINED with r->reason; mail that is not a report as
- * MSG_IGNORED.  r->offending is NULL on return.
+ * MSG_IGNORED with r->reason.  r->offending is NULL on return.
  */
 void message_parse(const char *raw, size_t len, const struct parse_opts *o,
     struct report *r);
 
-/* The format names, for documentation and tests. */
-const struct format *format_get(size_t i);
+/* The same with the format given instead of classified (fuzzing, tests):
+ * f->parse runs even when f->match says 0. */
+void message_parse_as(const char *raw, size_t len,
+    const struct parse_opts *o, const struct format *f, struct report *r);
 
-/* Helpers shared by the format parsers. */
+/* The i-th format of the table, NULL past the end; by name, NULL if
+ * unknown (several entries may share a name: the first is returned). */
+const struct format *format_get(size_t i);
+const struct format *format_find(const char *name);
+
+/* Helpers shared by the format parsers (common.c). */
 
 /* The message inside the report: the child of the first message/rfc822
  * (or message/global) part below root, else a text/rfc822-headers part
@@ -65,32 +78,92 @@ const struct format *format_get(size_t i);
 const struct part *find_offending(struct msg *m, struct part *root);
 /* The body of a part as UTF-8 text (decoded charset); caller frees. */
 char *part_text(const struct part *p, size_t *len);
-/* The first text/plain part below root (root included), or NULL. */
+/* The first text/plain leaf below root (root included), or NULL. */
 const struct part *first_text(struct part *root);
-/* Set *field to the normalised address in (p); unchanged when p is not an
+/* The first leaf of the given type below root, outside embedded
+ * messages other than root itself; NULL when none. */
+const struct part *own_part(struct part *root, const char *type);
+/* The top-level header value of the message, or NULL. */
+const char *root_hdr(const struct msg *m, const char *name);
+
+/* Set *field to the normalised address in p; unchanged when p is not an
  * address.  Returns 1 when set. */
 int set_ip(char **field, const char *p);
-/* Set *t from a date; unchanged (returns 0) when p does not parse. */
+/* Set *t from a date (trailing punctuation tolerated); unchanged (returns
+ * 0) when p does not parse. */
 int set_date(time_t *t, const char *p);
-/* Set *field to the decoded (RFC 2047) header value. */
+int set_date_n(time_t *t, const char *p, size_t n);
+/* Set *field to the decoded (RFC 2047) header value; undeclared 8-bit
+ * text is read in the charset msgnode declares for its text, if any. */
 void set_decoded(char **field, const char *p);
+void set_decoded_in(char **field, const char *p, const struct part *msgnode);
+/* Set *field to the address in an address field; "<>" and empty leave it
+ * unchanged.  Returns 1 when set. */
+int set_addr(char **field, const char *p);
+/* Set *field to the lower-cased, trimmed value. */
+void set_lower(char **field, const char *p);
+
+/* The domain of an address field's addr-spec, lower case; caller frees. */
+char *addr_domain(const char *addrfield);
 /* The domain of the From address of a message node, lower case. */
 char *from_domain(const struct part *msgnode);
 /* The category for an ARF Feedback-Type (abuse -> spam, ...). */
 const char *category_for_feedback(const char *feedback_type);
+/* A category from free words (X-ARF report types, complaint text):
+ * phishing, fraud, virus or spam when a keyword says so, else NULL. */
+const char *category_for_words(const char *p, size_t n);
 /* A header of the form X-<Brand>-<suffix> (suffix like "Outgoing-Class");
- * the value of the first, or NULL. */
-const char *branded_header(const struct hdrs *h, const char *suffix);
+ * the value of the first, or NULL.  *brand (when not NULL) gets the
+ * brand, cut to brandsz. */
+const char *branded_header(const struct hdrs *h, const char *suffix,
+    char *brand, size_t brandsz);
 
+/*
+ * Reading prose.  In (p, n), find label (case-insensitive) and read what
+ * follows it on the same line: an IP address (returns 1 and fills out),
+ * a date, or the trimmed rest of the line (caller frees; NULL when the
+ * label is absent or nothing follows).
+ */
+int text_ip_after(const char *p, size_t n, const char *label,
+    char out[IP_STRLEN]);
+int text_date_after(const char *p, size_t n, const char *label, time_t *t);
+char *text_line_after(const char *p, size_t n, const char *label);
+/* The position of the first line of (p, n) that starts with prefix
+ * (case-insensitive), or NULL. */
+const char *line_starting(const char *p, size_t n, const char *prefix);
+
+/* Fill r->source_ip when still unknown: the offending message's
+ * X-Originating-IP or X-AOL-IP, else the sender of its first Received
+ * hop that has one. */
+void source_ip_fallback(struct report *r, const struct part *off);
+/* The sending address of the first Received hop (from the top) of a
+ * message node that names one, or 0. */
+int first_hop_ip(const struct part *msgnode, char out[IP_STRLEN]);
+/* The date of the first Received field of a message node. */
+int first_hop_date(const struct part *msgnode, time_t *t);
+
+/* ARF (arf.c). */
 /* The message/feedback-report part below root, or NULL. */
 const struct part *feedback_part(struct part *root);
 /* Read the fields of a feedback part (its body is a header block). */
 void feedback_fields(struct msg *m, const struct part *fb, struct hdrs *out);
 /* Fill r from ARF feedback fields (RFC 5965 and the historic names). */
 void arf_fill(const struct hdrs *fb, struct report *r);
+/* The common part of every ARF-shaped format: fields, offending message,
+ * reporter, fallbacks; RC_REJECT when the feedback part is empty. */
+enum rc arf_read(struct msg *m, struct report *r, struct err *e);
 
 /* The formats, each in its own file. */
+extern const struct format format_dsn;
 extern const struct format format_spamexperts;
+extern const struct format format_spamcop;
+extern const struct format format_xarf;
+extern const struct format format_xarf_json;
+extern const struct format format_jmrp;
+extern const struct format format_dmarc;
 extern const struct format format_arf;
+extern const struct format format_newsletter;
+extern const struct format format_autoreply;
+extern const struct format format_complaint;
 
 #endif

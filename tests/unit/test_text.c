@@ -27,6 +27,17 @@ dates(void)
 		{ "2016-01-19T10:00:00Z", "2016-01-19T10:00:00Z" },
 		{ "2016-01-19 10:00:00 +02:00", "2016-01-19T08:00:00Z" },
 		{ "2016-01-19T10:00:00.123+0530", "2016-01-19T04:30:00Z" },
+		{ "Thu, 29 Apr 2013 23:45:00 PST", "2013-04-30T07:45:00Z" },
+		{ "Sun, 14 Apr 2024 03:11:35 -0500 (EST)",
+		    "2024-04-14T08:11:35Z" },
+		{ "Mon, 25 Mar 24 02:07:37 UT", "2024-03-25T02:07:37Z" },
+		{ "Sat, 16 Mar 2024 23:34:45 JST", "2024-03-16T14:34:45Z" },
+		{ "Wed, 20 Mar 2024 07:19:02 EDT", "2024-03-20T11:19:02Z" },
+		{ "Wed, 20 Mar 2024 07:19:02 GMT", "2024-03-20T07:19:02Z" },
+		{ "20 Mar 2024 07:19 +0100", "2024-03-20T06:19:00Z" },
+		{ "Thu, 1 Jan 1970 00:00:00 +0000", NULL },
+		{ "Mon, 45 Foo 1899 99:99:99 +9999", NULL },
+		{ "(invalid)", NULL },
 		{ "", NULL },
 		{ "yesterday", NULL },
 		{ "Tue, 04 Aug 1915 05:01:12 -0600", NULL },
@@ -59,6 +70,10 @@ ips(void)
 		{ "fdf1:cb9d:f59e:19b0:0:0:0:122", "fdf1:cb9d:f59e:19b0::122" },
 		{ "IPv6:2001:DB8::1", "2001:db8::1" },
 		{ "::ffff:192.0.2.7", "192.0.2.7" },
+		{ "2001:0DB8:0000:0000:0000:0000:0000:0001", "2001:db8::1" },
+		{ "[IPv6:2001:db8::1]", "2001:db8::1" },
+		{ "::ffff:c000:0207", "192.0.2.7" },
+		{ "192.0.2.300", NULL },
 		{ "192.0.2", NULL },
 		{ "example.com", NULL },
 		{ "", NULL },
@@ -96,6 +111,35 @@ received(void)
 	ok(received_parse(c, strlen(c), &r) == 0, "by-only hop parses");
 	is(r.from_ip, "", "by-only hop has no sender");
 	ok(received_parse("garbage", 7, &r) < 0, "garbage is rejected");
+
+	/* Which address of a from clause is the connecting one. */
+	static const struct {
+		const char	*in;
+		const char	*from_ip;
+	} hops[] = {
+		/* qmail: the HELO argument looks like an address too. */
+		{ "from unknown (HELO 203.0.113.92) (192.0.2.162) by x", "192.0.2.162" },
+		/* Yahoo: the HELO name is a bare address. */
+		{ "from 127.0.0.1  (EHLO vm2.example.net) (192.0.2.61) by y", "192.0.2.61" },
+		/* Postfix: an address literal as HELO, the peer in the comment. */
+		{ "from [10.0.0.5] (unknown [198.51.100.7]) by z", "198.51.100.7" },
+		/* Exim: the peer in brackets, HELO in the comment. */
+		{ "from [203.0.113.68] (helo=client.example) by e", "203.0.113.68" },
+		/* A port after the bracketed address. */
+		{ "from [10.10.10.10] ([10.10.10.10:4227] helo=m) by l", "10.10.10.10" },
+		{ "from host ([192.0.2.30]:41422) by f", "192.0.2.30" },
+		{ "from [IPv6:::ffff:203.0.113.68] (unknown [203.0.113.68]) by p", "203.0.113.68" },
+		{ "from mail.victim.net [204.204.204.204] by ux1", "204.204.204.204" },
+		{ "from root by filter1 with local-spamexperts-generated", "" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(hops) / sizeof(hops[0]); i++) {
+		ok(received_parse(hops[i].in, strlen(hops[i].in), &r) == 0 &&
+		    strcmp(r.from_ip, hops[i].from_ip) == 0,
+		    "connecting address of '%s' is '%s' (got '%s')",
+		    hops[i].in, hops[i].from_ip, r.from_ip);
+	}
 }
 
 static void
@@ -104,6 +148,7 @@ headers(void)
 	char *s;
 
 	const char *enc = "=?utf-8?B?w6k=?= and =?iso-8859-1?Q?caf=E9?=";
+
 
 	s = decode_header(enc, strlen(enc), 998);
 	is(s, "é and café", "RFC 2047 B and Q words");
@@ -126,6 +171,52 @@ headers(void)
 	s = msgid_strip(" <abc@def> ", 11);
 	is(s, "abc@def", "message-id without brackets");
 	free(s);
+	s = msgid_strip("abc@def", 7);
+	is(s, "abc@def", "message-id written without brackets");
+	free(s);
+	s = decode_header_cs("\xd1\xea\xe8\xe4\xea\xe8", 6, "windows-1251",
+	    998);
+	is(s, "Скидки", "undeclared 8-bit read in the declared charset");
+	free(s);
+	s = decode_header_cs("caf\xc3\xa9", 5, "windows-1251", 998);
+	is(s, "café", "valid UTF-8 stays UTF-8 whatever is declared");
+	free(s);
+	enc = "=?KOI8-R?B?8NLJ18XU?=";
+	s = decode_header(enc, strlen(enc), 998);
+	is(s, "Привет", "legacy charset in an encoded word");
+	free(s);
+	enc = "=?utf-8?q?broken_=C3?= tail";
+	s = decode_header(enc, strlen(enc), 998);
+	ok(s != NULL && utf8_valid(s, strlen(s)),
+	    "a broken encoded word still gives valid UTF-8 ('%s')", s);
+	free(s);
+	s = decode_header("plain ascii", 11, 998);
+	is(s, "plain ascii", "ASCII passes unchanged");
+	free(s);
+}
+
+static void
+find_ip(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;
+	} t[] = {
+		{ "complaint about message from 192.0.2.170", "192.0.2.170" },
+		{ "received from IP 10.10.10.10 on Tue", "10.10.10.10" },
+		{ "abuse report about 2001:db8::99.", "2001:db8::99" },
+		{ "Email Feedback Report for IP 192.0.2.", NULL },
+		{ "version 1.2.3 and deadbeef", NULL },
+		{ "host a192.0.2.1", NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char out[IP_STRLEN];
+		int r = ip_find(t[i].in, strlen(t[i].in), out);
+
+		is(r ? out : NULL, t[i].want, "ip_find '%s'", t[i].in);
+	}
 }
 
 int
@@ -135,5 +226,6 @@ main(void)
 	ips();
 	received();
 	headers();
+	find_ip();
 	return tap_done();
 }

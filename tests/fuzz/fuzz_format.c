@@ -1,0 +1,87 @@
+/*
+ * The format parsers.  AC_FUZZ_FORMAT names the parser to force (one of
+ * the names below, as the seed directories are called); unset or
+ * "classify", message_parse() classifies as `parse` does.  With trusted
+ * hosts configured, so the Received-chain and identity code runs.
+ */
+#include "autoconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/formats.h"
+#include "fuzz.h"
+#include "netaddr.h"
+#include "report.h"
+
+static const struct {
+	const char		*name;
+	const struct format	*f;
+} formats[] = {
+	{ "classify", NULL },
+	{ "spamexperts", &format_spamexperts },
+	{ "arf", &format_arf },
+	{ "dmarc", &format_dmarc },
+	{ "xarf", &format_xarf },
+	{ "xarf_json", &format_xarf_json },
+	{ "spamcop", &format_spamcop },
+	{ "jmrp", &format_jmrp },
+	{ "complaint", &format_complaint },
+	{ "dsn", &format_dsn },
+	{ "auto-reply", &format_autoreply },
+	{ "newsletter", &format_newsletter },
+};
+
+const char *const fuzz_corpora[] = { "classify", "spamexperts", "arf",
+	"dmarc", "xarf", "xarf_json", "spamcop", "jmrp", "complaint", "dsn",
+	"auto-reply", "newsletter", NULL };
+
+static const struct format *forced;
+static int selected;
+static struct hostlist trusted;
+
+void
+fuzz_select(const char *name)
+{
+	size_t i;
+
+	selected = 1;
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(formats[i].name, name) == 0) {
+			forced = formats[i].f;
+			return;
+		}
+	abort();	/* a name no one knows: fix the caller */
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct parse_opts o;
+	struct limits lim;
+	struct report r;
+
+	if (!selected) {
+		const char *name = getenv("AC_FUZZ_FORMAT");
+
+		fuzz_select(name ? name : "classify");
+	}
+	if (hostlist_empty(&trusted)) {
+		(void)hostlist_add(&trusted, "mx1.example.net");
+		(void)hostlist_add(&trusted, "192.0.2.0/24");
+	}
+	memset(&o, 0, sizeof(o));
+	limits_default(&lim);
+	lim.mime_parts = 128;
+	lim.decoded_size = 4u << 20;
+	o.lim = &lim;
+	o.trusted = &trusted;
+	report_init(&r);
+	if (forced != NULL)
+		message_parse_as((const char *)data, size, &o, forced, &r);
+	else
+		message_parse((const char *)data, size, &o, &r);
+	fuzz_check_report(&r);
+	report_release(&r);
+	return 0;
+}
