@@ -335,6 +335,7 @@ imap_open(struct imap_session *is, const struct source_conf *s,
 		if ((rc = capabilities(is, e)) != RC_OK)
 			goto fail;
 		if (!mailimap_has_extension(is->imap, "STARTTLS")) {
+			is->broken = 1;	/* not even a LOGOUT in clear */
 			rc = err_set(e, RC_TEMP, "%s: the server does not "
 			    "offer STARTTLS, which tls = starttls requires; "
 			    "nothing was sent in clear text", is->where);
@@ -348,8 +349,11 @@ imap_open(struct imap_session *is, const struct source_conf *s,
 			goto fail;
 		}
 		if ((rc = check_certificate(is, is->imap->imap_stream, e)) !=
-		    RC_OK)
+		    RC_OK) {
+			/* Not another word to a server not trusted. */
+			is->broken = 1;
 			goto fail;
+		}
 	}
 	/* What was offered before TLS does not count. */
 	if ((rc = capabilities(is, e)) != RC_OK)
