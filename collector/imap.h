@@ -18,7 +18,8 @@ struct imap_session {
 	const struct source_conf *s;
 	char			 where[320];	/* "source: host:port" */
 	int			 broken;	/* the stream failed: no LOGOUT */
-	long long		 since_ms;	/* when the last command began */
+	long long		 since_ms;	/* when the server was last heard
+						 * from, or the command began */
 	int			 has_move;
 	int			 has_uidplus;
 };
@@ -41,8 +42,8 @@ enum rc imap_open(struct imap_session *is, const struct source_conf *s,
  * twice. */
 void imap_close(struct imap_session *is);
 
-/* Note the start of a command, so that a failed read can be told to be a
- * timeout. */
+/* Note the start of a command, or that the server sent something, so
+ * that a failed read can be told to be a timeout. */
 void imap_mark(struct imap_session *is);
 
 /*

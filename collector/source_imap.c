@@ -209,6 +209,7 @@ on_fetch(struct mailimap_msg_att *att, void *ctx)
 			break;
 		}
 	}
+	imap_mark(&fr->is);	/* the server is still talking */
 	if (uid == 0)
 		return;
 	if (fr->pass == PASS_SIZES)
@@ -217,13 +218,16 @@ on_fetch(struct mailimap_msg_att *att, void *ctx)
 		take_body(fr, uid, body, len);
 }
 
-/* The handler is used only when a progress function is set. */
+/* libetpan uses the handler only when a progress function is set; it
+ * is called as a large message comes in. */
 static void
 on_progress(size_t current, size_t maximum, void *ctx)
 {
+	struct folder_run *fr = ctx;
+
 	(void)current;
 	(void)maximum;
-	(void)ctx;
+	imap_mark(&fr->is);
 }
 
 /* A UID set of entries [0, n), consecutive UIDs as ranges. */
@@ -269,7 +273,7 @@ fetch(struct folder_run *fr, struct mailimap_set *set,
 	fr->hrc = RC_OK;
 	fr->he = e;
 	mailimap_set_msg_att_handler(fr->is.imap, on_fetch, fr);
-	mailimap_set_progress_callback(fr->is.imap, on_progress, NULL, NULL);
+	mailimap_set_progress_callback(fr->is.imap, on_progress, NULL, fr);
 	imap_mark(&fr->is);
 	r = mailimap_uid_fetch(fr->is.imap, set, ft, &res);
 	mailimap_set_msg_att_handler(fr->is.imap, NULL, NULL);

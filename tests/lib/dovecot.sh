@@ -5,13 +5,15 @@
 #
 #   dc_require                      skip the test unless it can run
 #   dc_start [ssl=yes|no] [cert=good|expired|wrongname|untrusted]
-#            [auth=password|oauth2] [oauth_port=N]
+#            [auth=password|oauth2] [oauth_port=N] [caps="IMAP4rev1 ..."]
 #                                   (re)start; the ports stay the same
 #   dc_load COUNT [START] [gen_notifications.py options]
 #                                   add generated notifications to INBOX
 #   dc_source NAME [key=value...]   print a [source NAME] section for it
 #   dc_doveadm ARGS...              doveadm against this instance
 #   dc_imap_pids                    the pids of its imap processes
+#   dc_leash PID                    stop the server once collector PID
+#                                   has committed its first batch
 #   dc_stop
 #
 # Variables: DC (its directory), DC_PORT (IMAP, STARTTLS when ssl=yes),
@@ -100,13 +102,14 @@ dc_pki() {
 }
 
 dc_start() {
-	local ssl=yes cert=good auth=password oauth_port= kv
+	local ssl=yes cert=good auth=password oauth_port= caps= kv
 	for kv; do
 		case $kv in
 		ssl=*) ssl=${kv#ssl=} ;;
 		cert=*) cert=${kv#cert=} ;;
 		auth=*) auth=${kv#auth=} ;;
 		oauth_port=*) oauth_port=${kv#oauth_port=} ;;
+		caps=*) caps=${kv#caps=} ;;
 		*) echo "Bail out! dc_start: unknown option $kv"; exit 1 ;;
 		esac
 	done
@@ -168,6 +171,9 @@ dc_start() {
 		else
 			printf 'ssl = no\n'
 		fi
+		# What the server offers once logged in (to hide MOVE or
+		# UIDPLUS, say).
+		[ -z "$caps" ] || printf 'imap_capability = %s\n' "$caps"
 		if [ "$auth" = oauth2 ]; then
 			cat <<-EOF
 			auth_mechanisms = plain login xoauth2 oauthbearer
@@ -244,6 +250,26 @@ dc_imap_pids() {
 	master=$(cat "$DC/run/master.pid")
 	ps -e -o pid=,ppid=,comm= | awk -v m="$master" \
 	    '$2 == m && $3 == "imap" { print $1 }'
+}
+
+# Hold the imap session of collector $1 on a leash: let it run in 10 ms
+# slices until the collector has committed a batch, then leave it stopped
+# (SIGSTOP) and print its pid.  Prints nothing when the collector ended
+# first.
+dc_leash() {
+	local pid=$1 imap=
+	while [ -z "$imap" ] && kill -0 "$pid" 2>/dev/null; do
+		imap=$(dc_imap_pids)
+	done
+	[ -n "$imap" ] || return 0
+	kill -STOP $imap
+	while [ "$(dbq 'SELECT count(*) FROM messages' 2>/dev/null)" = 0 ] &&
+	    kill -0 "$pid" 2>/dev/null; do
+		kill -CONT $imap
+		sleep 0.01
+		kill -STOP $imap
+	done
+	echo $imap
 }
 
 dc_load() {
