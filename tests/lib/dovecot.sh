@@ -21,6 +21,10 @@
 # signed the good certificate), PKI (all certificates).
 
 DC="$T/dc"
+# Dovecot runs in its own session: a test stopped by a signal must still
+# stop it, so signals go through the exit trap.
+trap 'exit 143' TERM
+trap 'exit 130' INT
 PKI="$T/pki"
 DC_USER=abuse
 # A space and a quote, so that the login has to quote it right.
