@@ -61,23 +61,41 @@ is "each once, with its report" \
 is "the checkpoint is the highest UID" "$(checkpoint)" $big
 
 # kill -9 at random moments, each run followed by a normal one; small
-# batches, so that there are many commits to fall between.
+# batches, so that there are many commits to fall between.  How long a
+# whole run takes is measured first, so that the moments spread over
+# start-up, fetching and the end on a fast or a slow (sanitizer) build.
+# Every other run is killed right after its first commit instead, with
+# the server held still, so that some kills surely fall mid-run.
 {
 	printf '[store]\npath = %s\n\n' "$T/abuse.db"
 	dc_source box batch_size=40
 } >"$T/ac.ini"
+next=$((big + 1))
+dc_load $per $next
+next=$((next + per))
+t0=$(date +%s%N)
+"$AC" -c "$T/ac.ini" collect
+span=$((($(date +%s%N) - t0) / 1000000))
+echo "# a run of $per messages takes $span ms"
 early=0 middle=0 late=0
 i=0
 while [ $i -lt $runs ]; do
 	i=$((i + 1))
-	dc_load $per $((big + (i - 1) * per + 1))
+	dc_load $per $next
+	next=$((next + per))
 	before=$(dbq 'SELECT count(*) FROM messages')
-	delay=$(($(od -An -N2 -tu2 /dev/urandom) % 120))
 	"$AC" -c "$T/ac.ini" collect >/dev/null 2>&1 &
 	pid=$!
-	sleep "0.$(printf '%03d' $delay)"
+	held=
+	if [ $((i % 2)) = 0 ]; then
+		held=$(dc_leash $pid "$before")
+	else
+		delay=$(($(od -An -N2 -tu2 /dev/urandom) % (span + 1)))
+		sleep "$((delay / 1000)).$(printf '%03d' $((delay % 1000)))"
+	fi
 	kill -9 $pid 2>/dev/null
 	wait $pid 2>/dev/null
+	[ -n "$held" ] && kill -CONT $held
 	after=$(dbq 'SELECT count(*) FROM messages')
 	if [ "$after" = "$before" ]; then
 		early=$((early + 1))
@@ -91,7 +109,7 @@ while [ $i -lt $runs ]; do
 		sed 's/^/#   /' "$T/out"
 	fi
 done
-total=$((big + runs * per))
+total=$((next - 1))
 echo "# kill -9 landed before any commit $early times, between commits" \
     "$middle times, after the last $late times"
 is "after $runs killed runs, every message is stored" \

@@ -12,8 +12,8 @@
 #   dc_source NAME [key=value...]   print a [source NAME] section for it
 #   dc_doveadm ARGS...              doveadm against this instance
 #   dc_imap_pids                    the pids of its imap processes
-#   dc_leash PID                    stop the server once collector PID
-#                                   has committed its first batch
+#   dc_leash PID [N]                stop the server once collector PID
+#                                   has stored more than N messages
 #   dc_stop
 #
 # Variables: DC (its directory), DC_PORT (IMAP, STARTTLS when ssl=yes),
@@ -257,18 +257,18 @@ dc_imap_pids() {
 }
 
 # Hold the imap session of collector $1 on a leash: let it run in 10 ms
-# slices until the collector has committed a batch, then leave it stopped
-# (SIGSTOP) and print its pid.  Prints nothing when the collector ended
-# first.
+# slices until the collector has committed a batch (the store holds more
+# than $2 messages, default 0), then leave it stopped (SIGSTOP) and print
+# its pid.  Prints nothing when the collector ended first.
 dc_leash() {
-	local pid=$1 imap=
+	local pid=$1 base=${2:-0} imap=
 	while [ -z "$imap" ] && kill -0 "$pid" 2>/dev/null; do
 		imap=$(dc_imap_pids)
 	done
 	[ -n "$imap" ] || return 0
 	kill -STOP $imap
-	while [ "$(dbq 'SELECT count(*) FROM messages' 2>/dev/null)" = 0 ] &&
-	    kill -0 "$pid" 2>/dev/null; do
+	while [ "$(dbq 'SELECT count(*) FROM messages' 2>/dev/null)" -le \
+	    "$base" ] && kill -0 "$pid" 2>/dev/null; do
 		kill -CONT $imap
 		sleep 0.01
 		kill -STOP $imap
