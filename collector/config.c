@@ -15,6 +15,7 @@
 
 #include "bounds.h"
 #include "config.h"
+#include "config_int.h"
 
 enum sect { S_TOP, S_STORE, S_SOURCE, S_RESOLVER, S_CASES, S_REPORT,
 	S_LIMITS, S_NONE };
@@ -69,6 +70,26 @@ report_err(struct loader *l, int line, const char *key, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+/* For the files that hold the keys of one kind of source. */
+const char *
+config_raw_line(const struct loader *l)
+{
+	return l->raw;
+}
+
+void
+config_error(struct loader *l, int line, const char *key, const char *fmt,
+    ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	report_err(l, line, key, "%s", msg);
 }
 
 /* Value setters. */
@@ -143,207 +164,6 @@ set_source_type(struct loader *l, void *t, const char *v)
 		*s = SOURCE_MBOX;
 	else
 		return "must be imap, maildir or mbox";
-	return NULL;
-}
-
-/* Setters of the imap source keys. */
-
-static const char *
-set_string(struct loader *l, void *t, const char *v)
-{
-	char **p = t;
-
-	if (*v == '\0')
-		return "empty value";
-	free(*p);
-	*p = xstrdup(v);
-	return NULL;
-}
-
-static const char *
-set_host(struct loader *l, void *t, const char *v)
-{
-	const char *c;
-
-	if (*v == '\0' || strlen(v) > 253)
-		return "must be a host name or an IP address";
-	for (c = v; *c; c++)
-		if (!isalnum((unsigned char)*c) && *c != '.' && *c != '-' &&
-		    *c != ':' && *c != '_')
-			return "must be a host name or an IP address (no "
-			    "brackets, no port: use the port key)";
-	return set_string(l, t, v);
-}
-
-static const char *
-set_port(struct loader *l, void *t, const char *v)
-{
-	long long n;
-
-	if (parse_ll(v, 1, 65535, &n) < 0)
-		return "must be a port number from 1 to 65535";
-	*(long *)t = (long)n;
-	return NULL;
-}
-
-static const char *
-set_tls(struct loader *l, void *t, const char *v)
-{
-	enum imap_tls *p = t;
-
-	if (strcmp(v, "implicit") == 0)
-		*p = TLS_IMPLICIT;
-	else if (strcmp(v, "starttls") == 0)
-		*p = TLS_STARTTLS;
-	else if (strcmp(v, "none") == 0)
-		*p = TLS_NONE;
-	else
-		return "must be implicit, starttls or none";
-	return NULL;
-}
-
-static const char *
-set_yesno(struct loader *l, void *t, const char *v)
-{
-	int *p = t;
-
-	if (strcmp(v, "yes") == 0)
-		*p = 1;
-	else if (strcmp(v, "no") == 0)
-		*p = 0;
-	else
-		return "must be yes or no";
-	return NULL;
-}
-
-static const char *
-set_auth(struct loader *l, void *t, const char *v)
-{
-	enum imap_auth *p = t;
-
-	if (strcmp(v, "password") == 0)
-		*p = AUTH_PASSWORD;
-	else if (strcmp(v, "xoauth2") == 0)
-		*p = AUTH_XOAUTH2;
-	else
-		return "must be password or xoauth2";
-	return NULL;
-}
-
-static const char *
-set_env_name(struct loader *l, void *t, const char *v)
-{
-	const char *c;
-
-	if (!isalpha((unsigned char)*v) && *v != '_')
-		return "must be an environment variable name";
-	for (c = v; *c; c++)
-		if (!isalnum((unsigned char)*c) && *c != '_')
-			return "must be an environment variable name";
-	return set_string(l, t, v);
-}
-
-/*
- * inih takes " ;" inside a value as the start of a comment and drops the
- * rest without a word, so a value that must arrive whole is checked
- * against the line as it was written.
- */
-static int
-cut_by_comment(const struct loader *l)
-{
-	return strstr(l->raw, " ;") != NULL || strstr(l->raw, "\t;") != NULL;
-}
-
-static const char *
-set_password(struct loader *l, void *t, const char *v)
-{
-	if (cut_by_comment(l))
-		return "holds ' ;', which this file format reads as the "
-		    "start of a comment: put the password in a file and "
-		    "name it with password_file";
-	return set_string(l, t, v);
-}
-
-static const char *
-set_token_command(struct loader *l, void *t, const char *v)
-{
-	if (cut_by_comment(l))
-		return "holds ' ;', which this file format reads as the "
-		    "start of a comment: put the command in a script and "
-		    "name the script here";
-	return set_string(l, t, v);
-}
-
-/* A folder name as IMAP spells it: printable ASCII (modified UTF-7 for
- * other characters). */
-static const char *
-check_folder(const char *v)
-{
-	const char *c;
-
-	if (*v == '\0' || strlen(v) > MAX_FOLDER_LEN)
-		return "must be a folder name of 1 to 255 characters";
-	for (c = v; *c; c++)
-		if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
-			return "must be printable ASCII (write other "
-			    "characters in IMAP's modified UTF-7, as the "
-			    "server lists the folder)";
-	return NULL;
-}
-
-static const char *
-set_folder(struct loader *l, void *t, const char *v)
-{
-	const char *msg = check_folder(v);
-
-	return msg ? msg : set_string(l, t, v);
-}
-
-static const char *
-set_after(struct loader *l, void *t, const char *v)
-{
-	struct source_conf *s = t;
-	const char *msg;
-
-	if (strcmp(v, "keep") == 0) {
-		s->after = AFTER_KEEP;
-	} else if (strcmp(v, "seen") == 0) {
-		s->after = AFTER_SEEN;
-	} else if (strncmp(v, "move:", 5) == 0) {
-		if ((msg = check_folder(v + 5)) != NULL)
-			return msg;
-		s->after = AFTER_MOVE;
-		free(s->after_folder);
-		s->after_folder = xstrdup(v + 5);
-	} else {
-		return "must be keep, seen or move:FOLDER";
-	}
-	return NULL;
-}
-
-static const char *
-set_batch(struct loader *l, void *t, const char *v)
-{
-	static char msg[80];
-	long long n;
-
-	if (parse_ll(v, 1, IMAP_BATCH_MAX, &n) < 0) {
-		snprintf(msg, sizeof(msg), "must be a whole number from 1 "
-		    "to %d", IMAP_BATCH_MAX);
-		return msg;
-	}
-	*(size_t *)t = (size_t)n;
-	return NULL;
-}
-
-static const char *
-set_seconds(struct loader *l, void *t, const char *v)
-{
-	long long n;
-
-	if (parse_duration(v, &n) < 0 || n < 1 || n > 3600)
-		return "must be a duration from 1s to 1h (like 30s or 2m)";
-	*(long *)t = (long)n;
 	return NULL;
 }
 
@@ -534,29 +354,31 @@ static const struct key keys[] = {
 	{ S_SOURCE, "path", set_path, O(struct source_conf, path), 0 },
 	{ S_SOURCE, "role", set_role, O(struct source_conf, role), 0 },
 	/* imap sources */
-	{ S_SOURCE, "host", set_host, O(struct source_conf, host), 0 },
-	{ S_SOURCE, "port", set_port, O(struct source_conf, port), 0 },
-	{ S_SOURCE, "tls", set_tls, O(struct source_conf, tls), 0 },
-	{ S_SOURCE, "allow_plaintext", set_yesno,
+	{ S_SOURCE, "host", imap_set_host, O(struct source_conf, host), 0 },
+	{ S_SOURCE, "port", imap_set_port, O(struct source_conf, port), 0 },
+	{ S_SOURCE, "tls", imap_set_tls, O(struct source_conf, tls), 0 },
+	{ S_SOURCE, "allow_plaintext", imap_set_yesno,
 	    O(struct source_conf, allow_plaintext), 0 },
 	{ S_SOURCE, "ca_file", set_file, O(struct source_conf, ca_file), 0 },
-	{ S_SOURCE, "user", set_string, O(struct source_conf, user), 0 },
-	{ S_SOURCE, "auth", set_auth, O(struct source_conf, auth), 0 },
+	{ S_SOURCE, "user", imap_set_string, O(struct source_conf, user), 0 },
+	{ S_SOURCE, "auth", imap_set_auth, O(struct source_conf, auth), 0 },
 	{ S_SOURCE, "password_file", set_file,
 	    O(struct source_conf, password_file), 0 },
-	{ S_SOURCE, "password_env", set_env_name,
+	{ S_SOURCE, "password_env", imap_set_env_name,
 	    O(struct source_conf, password_env), 0 },
-	{ S_SOURCE, "password", set_password, O(struct source_conf, password),
-	    1 },
-	{ S_SOURCE, "token_command", set_token_command,
+	{ S_SOURCE, "password", imap_set_password,
+	    O(struct source_conf, password), 1 },
+	{ S_SOURCE, "token_command", imap_set_token_command,
 	    O(struct source_conf, token_command), 0 },
-	{ S_SOURCE, "folder", set_folder, O(struct source_conf, folder), 0 },
-	{ S_SOURCE, "after", set_after, 0, 0 },
-	{ S_SOURCE, "batch_size", set_batch, O(struct source_conf, batch_size),
+	{ S_SOURCE, "folder", imap_set_folder, O(struct source_conf, folder),
 	    0 },
-	{ S_SOURCE, "connect_timeout", set_seconds,
+	{ S_SOURCE, "after", imap_set_after, 0, 0 },
+	{ S_SOURCE, "batch_size", imap_set_batch,
+	    O(struct source_conf, batch_size), 0 },
+	{ S_SOURCE, "connect_timeout", imap_set_seconds,
 	    O(struct source_conf, connect_timeout), 0 },
-	{ S_SOURCE, "timeout", set_seconds, O(struct source_conf, timeout), 0 },
+	{ S_SOURCE, "timeout", imap_set_seconds,
+	    O(struct source_conf, timeout), 0 },
 	{ S_RESOLVER, "order", set_order, 0, 0 },
 	{ S_RESOLVER, "identity_headers", set_identity, 0, 0 },
 	{ S_RESOLVER, "trusted_hosts", set_trusted, 0, 0 },
@@ -580,22 +402,6 @@ static const struct key keys[] = {
 	{ S_LIMITS, "max_decoded_size", set_size,
 	    O(struct limits, decoded_size), 0 },
 };
-
-/* The [source] keys that only type = imap takes. */
-static int
-imap_only(const char *name)
-{
-	static const char *const names[] = { "host", "port", "tls",
-	    "allow_plaintext", "ca_file", "user", "auth", "password_file",
-	    "password_env", "password", "token_command", "folder", "after",
-	    "batch_size", "connect_timeout", "timeout" };
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(names[i], name) == 0)
-			return 1;
-	return 0;
-}
 
 /* Enter a section: "[store]", "[source NAME]". */
 static void
@@ -776,7 +582,7 @@ handler(void *user, const char *section, const char *name, const char *value)
 	}
 	if (keys[i].secret && l->secret_line == 0)
 		l->secret_line = l->line;
-	if (keys[i].sect == S_SOURCE && imap_only(keys[i].name)) {
+	if (keys[i].sect == S_SOURCE && imap_only_key(keys[i].name)) {
 		struct source_conf *s = l->base;
 
 		if (s->imap_key == NULL) {
@@ -810,60 +616,6 @@ defaults(struct config *c)
 	limits_default(&c->limits);
 }
 
-/* An imap source: what it needs, what goes together, and defaults. */
-static void
-validate_imap(struct loader *l, struct source_conf *s)
-{
-	int npass = (s->password_file != NULL) + (s->password_env != NULL) +
-	    (s->password != NULL);
-
-	if (s->path != NULL)
-		report_err(l, s->line, "path", "an imap source takes host and "
-		    "folder, not path");
-	if (s->host == NULL)
-		report_err(l, s->line, "host", "missing (the IMAP server)");
-	if (s->user == NULL)
-		report_err(l, s->line, "user", "missing (the login name)");
-	if (s->auth == AUTH_PASSWORD) {
-		if (npass == 0)
-			report_err(l, s->line, "password_file", "missing: "
-			    "give password_file, password_env or password "
-			    "(or auth = xoauth2 and token_command)");
-		else if (npass > 1)
-			report_err(l, s->line, "password_file", "give only "
-			    "one of password_file, password_env and "
-			    "password");
-		if (s->token_command != NULL)
-			report_err(l, s->line, "token_command", "is used only "
-			    "with auth = xoauth2");
-	} else {
-		if (s->token_command == NULL)
-			report_err(l, s->line, "token_command", "missing "
-			    "(auth = xoauth2 logs in with the access token "
-			    "that this command prints)");
-		if (npass > 0)
-			report_err(l, s->line, "auth", "xoauth2 takes no "
-			    "password: remove password_file, password_env "
-			    "and password");
-	}
-	if (s->tls == TLS_NONE && !s->allow_plaintext)
-		report_err(l, s->line, "tls", "none sends the password in "
-		    "clear text: set allow_plaintext = yes to accept that");
-	if (s->folder == NULL)
-		s->folder = xstrdup("INBOX");
-	if (s->after == AFTER_MOVE && strcmp(s->after_folder, s->folder) == 0)
-		report_err(l, s->line, "after", "moves into the folder it "
-		    "reads ('%s')", s->folder);
-	if (s->port == 0)
-		s->port = s->tls == TLS_IMPLICIT ? 993 : 143;
-	if (s->batch_size == 0)
-		s->batch_size = IMAP_BATCH;
-	if (s->connect_timeout == 0)
-		s->connect_timeout = IMAP_CONNECT_TIMEOUT;
-	if (s->timeout == 0)
-		s->timeout = IMAP_TIMEOUT;
-}
-
 /* Checks that need the whole file: required keys per source type. */
 static void
 validate(struct loader *l)
@@ -888,7 +640,7 @@ validate(struct loader *l)
 			report_err(l, s->imap_key_line, s->imap_key, "only an "
 			    "imap source takes this key");
 		if (s->type == SOURCE_IMAP)
-			validate_imap(l, s);
+			imap_validate(l, s);
 	}
 }
 
@@ -964,21 +716,9 @@ config_release(struct config *c)
 	size_t i;
 
 	for (i = 0; i < c->nsources; i++) {
-		struct source_conf *s = &c->sources[i];
-
-		free(s->name);
-		free(s->path);
-		free(s->host);
-		free(s->ca_file);
-		free(s->user);
-		free(s->password_file);
-		free(s->password_env);
-		if (s->password != NULL)
-			explicit_bzero(s->password, strlen(s->password));
-		free(s->password);
-		free(s->token_command);
-		free(s->folder);
-		free(s->after_folder);
+		free(c->sources[i].name);
+		free(c->sources[i].path);
+		imap_release(&c->sources[i]);
 	}
 	free(c->sources);
 	free(c->resolver.identity);
@@ -1016,49 +756,6 @@ source_type_name(enum source_type t)
 }
 
 const char *
-imap_tls_name(enum imap_tls t)
-{
-	switch (t) {
-	case TLS_IMPLICIT: return "implicit";
-	case TLS_STARTTLS: return "starttls";
-	case TLS_NONE: return "none";
-	}
-	return "?";
-}
-
-/* The keys of an imap source; the inline password is masked. */
-static void
-print_imap(const struct source_conf *s, FILE *f)
-{
-	fprintf(f, "host = %s\nport = %ld\ntls = %s\nallow_plaintext = %s\n",
-	    s->host, s->port, imap_tls_name(s->tls),
-	    s->allow_plaintext ? "yes" : "no");
-	if (s->ca_file)
-		fprintf(f, "ca_file = %s\n", s->ca_file);
-	else
-		fprintf(f, "# ca_file not set: the system's trust store\n");
-	fprintf(f, "user = %s\nauth = %s\n", s->user,
-	    s->auth == AUTH_XOAUTH2 ? "xoauth2" : "password");
-	if (s->password_file)
-		fprintf(f, "password_file = %s\n", s->password_file);
-	if (s->password_env)
-		fprintf(f, "password_env = %s\n", s->password_env);
-	if (s->password)
-		fprintf(f, "password = ********\n");
-	if (s->token_command)
-		fprintf(f, "token_command = %s\n", s->token_command);
-	fprintf(f, "folder = %s\n", s->folder);
-	if (s->after == AFTER_MOVE)
-		fprintf(f, "after = move:%s\n", s->after_folder);
-	else
-		fprintf(f, "after = %s\n", s->after == AFTER_SEEN ? "seen" :
-		    "keep");
-	fprintf(f, "batch_size = %zu\nconnect_timeout = %lds\n"
-	    "timeout = %lds\n", s->batch_size, s->connect_timeout,
-	    s->timeout);
-}
-
-const char *
 resolve_step_name(enum resolve_step s)
 {
 	switch (s) {
@@ -1086,7 +783,7 @@ config_print(const struct config *c, FILE *f)
 		if (s->path)
 			fprintf(f, "path = %s\n", s->path);
 		if (s->type == SOURCE_IMAP)
-			print_imap(s, f);
+			imap_print(s, f);
 	}
 	fprintf(f, "\n[resolver]\norder = ");
 	for (i = 0; i < r->norder; i++)

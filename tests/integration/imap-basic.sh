@@ -68,6 +68,30 @@ is "all 85 messages" "$(sqlite3 "$T/st.db" 'SELECT count(*) FROM messages')" 85
 ok "Dovecot saw a TLS login" grep -q "Login: user=<$DC_USER>.*TLS" \
     "$DC/dovecot.log"
 
+# Another folder, with a space in its name, has its own checkpoint; one
+# that does not exist is an error that names it.
+dc_doveadm mailbox create -u "$DC_USER" "Abuse Reports"
+dc_doveadm copy -u "$DC_USER" "Abuse Reports" mailbox INBOX uid 1:3
+{
+	printf '[store]\npath = %s\n\n' "$T/abuse.db"
+	dc_source admin "folder=Abuse Reports"
+} >"$T/folder.ini"
+"$AC" -c "$T/folder.ini" collect
+is "a folder with a space in its name is read" "$?" 0
+is "it has its own checkpoint" \
+    "$(dbq "SELECT last_uid FROM mailbox_state WHERE folder = 'Abuse Reports'")" 3
+is "its copies of stored messages are not stored again" \
+    "$(dbq 'SELECT count(*) FROM messages')" 80
+{
+	printf '[store]\npath = %s\n\n' "$T/abuse.db"
+	dc_source admin folder=Nope
+} >"$T/folder.ini"
+"$AC" -c "$T/folder.ini" collect >"$T/err" 2>&1
+is "a folder that does not exist: exit 75" "$?" 75
+ok "the error names it and quotes the server" \
+    grep -q "^abuse-collector: admin: 127.0.0.1:$DC_SPORT: examine Nope: the server said: .*Nope" \
+    "$T/err"
+
 # A message over max_message_size is recorded, not downloaded.
 dc_load 1 90 --pad 300000
 {
@@ -89,6 +113,7 @@ out=$(sed -n 's/.*Logged out in=[0-9]* out=\([0-9]*\).*/\1/p' \
 ok "the server sent far less than the big message ($out bytes)" \
     test -n "$out" -a "${out:-0}" -lt 200000
 is "the checkpoint passes it" \
-    "$(dbq "SELECT last_uid FROM mailbox_state WHERE source = 'admin'")" 86
+    "$(dbq "SELECT last_uid FROM mailbox_state WHERE source = 'admin'
+        AND folder = 'INBOX'")" 86
 
 done_testing
