@@ -412,7 +412,9 @@ out:
 	mailimap_set_free(set);
 	if (r == MAILIMAP_NO_ERROR)
 		return RC_OK;
-	/* The batch is stored: the messages stay where they are. */
+	/* The batch is stored: its messages stay where they are. */
+	strncat(what, " (messages stored, left as they were)",
+	    sizeof(what) - strlen(what) - 1);
 	return imap_fail(&fr->is, r, e, what);
 }
 
