@@ -43,7 +43,7 @@
 #define MAX_SECRET_LEN		4096
 #define MAX_TOKEN_LEN		16384
 /* Messages per transaction ([source] batch_size default and maximum). */
-#define IMAP_BATCH		500
+#define IMAP_BATCH		1000
 #define IMAP_BATCH_MAX		10000
 /* A UID range asked for sizes grows over sparse UIDs up to this many
  * times the batch size, which bounds the (uid, size) list per range. */
