@@ -33,6 +33,23 @@
 #define MAX_TABLE_LINE		4096
 #define MAX_CUSTOMER_LEN	200
 
+/* Outputs (reporters/). */
+#define MAX_WEBHOOKS		32
+#define MAX_EMAIL_RCPT		32
+/* An e-mail address (RFC 5321 path limit) and a webhook name. */
+#define MAX_ADDRESS_LEN		254
+#define MAX_WEBHOOK_NAME	64
+/* A secret or password file. */
+#define MAX_SECRET_LEN		4096
+/* Bytes of a webhook response kept (the rest is not read). */
+#define MAX_HTTP_RESPONSE	(64u * 1024)
+/* Outbox rows one deliver pass sends; the rest wait for the next. */
+#define MAX_DELIVER_PER_PASS	1000
+/* Rows per table of the HTML summary (the CSV files have them all). */
+#define MAX_HTML_ROWS		500
+/* The summary e-mail, all parts together before encoding. */
+#define MAX_EMAIL_SIZE		(16u * 1024 * 1024)
+
 /* Messages committed per transaction by the local sources. */
 #define LOCAL_BATCH		500
 

@@ -9,7 +9,7 @@
 #include "util.h"
 
 enum { J_SET_STR, J_SET_NUM, J_SET_JSON, J_APPEND, J_GET, J_VALID, J_MIN,
-	J_COUNT };
+	J_TYPE, J_COUNT };
 
 static const char *const jsql[J_COUNT] = {
 	[J_SET_STR] = "SELECT json_set(coalesce(?1, '{}'), '$.' ||"
@@ -23,6 +23,8 @@ static const char *const jsql[J_COUNT] = {
 	    " json_extract(?1, ?2) END",
 	[J_VALID] = "SELECT json_valid(?1)",
 	[J_MIN] = "SELECT CASE WHEN json_valid(?1) THEN json(?1) END",
+	[J_TYPE] = "SELECT CASE WHEN json_valid(?1) THEN"
+	    " json_type(?1, ?2) END",
 };
 
 static sqlite3 *db;
@@ -126,6 +128,16 @@ char *
 json_get(const char *doc, const char *path)
 {
 	sqlite3_stmt *s = get(J_GET);
+
+	bind(s, 1, doc);
+	bind(s, 2, path);
+	return result(s);
+}
+
+char *
+json_type_at(const char *doc, const char *path)
+{
+	sqlite3_stmt *s = get(J_TYPE);
 
 	bind(s, 1, doc);
 	bind(s, 2, path);

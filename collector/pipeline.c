@@ -167,8 +167,8 @@ pipeline_add(struct pipeline *p, const struct origin *o, const char *raw,
 	count_status(p, r.status);
 	if (r.status != MSG_PARSED)
 		goto out;
-	resolver_resolve(p->r, &r);
 	when = r.occurred_at ? r.occurred_at : o->arrived ? o->arrived : now;
+	resolver_resolve_at(p->r, &r, when);
 	day_of(when, day);
 	report_key(&r, sha, key);
 	if ((rc = store_report_add(p->s, row, &r, key, day, when, &dup, e)) !=
@@ -300,4 +300,10 @@ struct store *
 pipeline_store(const struct pipeline *p)
 {
 	return p->s;
+}
+
+void
+pipeline_on_event(struct pipeline *p, event_hook fn, void *arg)
+{
+	correlator_on_event(p->k, fn, arg);
 }

@@ -184,8 +184,11 @@ find_origin(struct report *r, const struct part *off,
 		if (ascii_casecmp(h->name, "Received") != 0 ||
 		    received_parse(h->value, strlen(h->value), &rv) < 0)
 			continue;
-		if (trusted != NULL &&
-		    hostlist_match(trusted, rv.from_host, rv.from_ip))
+		/* The sender's name in a Received field is whatever it said
+		 * in HELO; only its address, written by the receiving host,
+		 * can be trusted.  A name counts only where there is none. */
+		if (trusted != NULL && hostlist_match(trusted,
+		    rv.from_ip[0] ? NULL : rv.from_host, rv.from_ip))
 			continue;
 		if (rv.from_ip[0] != '\0')
 			report_setz(&r->origin_ip, rv.from_ip);
@@ -194,26 +197,89 @@ find_origin(struct report *r, const struct part *off,
 }
 
 /*
- * An identity header counts only when the nearest Received field above
- * it was written by one of our hosts: below a hop we own, nobody outside
- * could have put it there without our MTA seeing it.
+ * An identity header counts only when one of our hosts wrote it, and a
+ * header is taken to be written by the hop whose Received field is the
+ * nearest above it (a Received field by its own hop).
+ *
+ * Which Received fields did our hosts write?  Not simply those naming
+ * one of our hosts after "by": whoever sends the message can write such
+ * a field, and a header below it.  Walking down from the top, which is
+ * walking back in time, the zone of our hops starts at the first field
+ * by one of our hosts, but only where the message can have come from us:
+ * at the very top (we received the report's copy ourselves), or right
+ * below a hop that received the message from one of our hosts.  It goes
+ * on while each hop received the message from one of ours, and ends with
+ * the hop that took it in from outside (the customer's client).  A field
+ * by one of our hosts met first below a foreign hop that did not get the
+ * message from us was written by someone else: nothing is trusted then.
+ *
+ * A hop's sender is judged by its address when the field has one: the
+ * name in a "from" clause is whatever the sender said in HELO.
  */
 static int
-trusted_at(const struct part *off, size_t idx, const struct hostlist *t)
+from_ours(const struct received *rv, const struct hostlist *t)
+{
+	return rv->from_ip[0] != '\0' ? hostlist_match(t, NULL, rv->from_ip) :
+	    hostlist_match(t, rv->from_host, NULL);
+}
+
+static void
+our_zone(const struct part *off, const struct hostlist *t, size_t *first,
+    size_t *last)
 {
 	struct received rv;
 	size_t i;
+	int started = 0, seen = 0, prev_from_ours = 0, by, from;
 
+	*first = *last = (size_t)-1;
 	if (t == NULL || hostlist_empty(t))
-		return 0;
-	for (i = idx; i-- > 0;) {
+		return;
+	for (i = 0; i < off->hdrs.n; i++) {
 		const struct hdr *h = &off->hdrs.v[i];
 
 		if (ascii_casecmp(h->name, "Received") != 0)
 			continue;
-		if (received_parse(h->value, strlen(h->value), &rv) < 0)
-			return 0;
-		return hostlist_match(t, rv.by_host, rv.by_ip);
+		if (received_parse(h->value, strlen(h->value), &rv) < 0) {
+			by = from = 0;
+		} else {
+			by = hostlist_match(t, rv.by_host, rv.by_ip);
+			from = from_ours(&rv, t);
+		}
+		if (started) {
+			if (!by)
+				return;
+			*last = i;
+			if (!from)
+				return;
+			continue;
+		}
+		if (by) {
+			if (seen && !prev_from_ours)
+				return;
+			started = 1;
+			*first = *last = i;
+			if (!from)
+				return;
+			continue;
+		}
+		seen = 1;
+		prev_from_ours = from;
+	}
+}
+
+/* 1 when header idx lies in the zone [first, last] of our hops. */
+static int
+trusted_at(const struct part *off, size_t idx, size_t first, size_t last)
+{
+	size_t i;
+
+	if (first == (size_t)-1)
+		return 0;
+	for (i = idx + 1; i-- > 0;) {
+		const struct hdr *h = &off->hdrs.v[i];
+
+		if (ascii_casecmp(h->name, "Received") == 0)
+			return i >= first && i <= last;
 	}
 	return 0;
 }
@@ -244,8 +310,9 @@ find_identity(struct report *r, const struct part *off,
     const struct parse_opts *o)
 {
 	const struct identity_rule *rules = o->identity;
-	size_t nrules = o->nidentity, k, i;
+	size_t nrules = o->nidentity, k, i, first, last;
 
+	our_zone(off, o->trusted, &first, &last);
 	if (rules == NULL) {
 		rules = default_identity;
 		nrules = sizeof(default_identity) / sizeof(default_identity[0]);
@@ -256,7 +323,7 @@ find_identity(struct report *r, const struct part *off,
 
 			if (ascii_casecmp(off->hdrs.v[i].name,
 			    rules[k].header) != 0 ||
-			    !trusted_at(off, i, o->trusted))
+			    !trusted_at(off, i, first, last))
 				continue;
 			identity_value(off->hdrs.v[i].value, rules[k].regex,
 			    &user);
