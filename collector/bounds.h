@@ -72,4 +72,22 @@
 /* Messages committed per transaction by the local sources. */
 #define LOCAL_BATCH		500
 
+/* IMAP sources. */
+/* Certificates of a server's chain that are looked at. */
+#define MAX_TLS_CHAIN		16
+/* A password (file, environment or inline) and an OAuth2 access token. */
+#define MAX_SECRET_LEN		4096
+#define MAX_TOKEN_LEN		16384
+/* Messages per transaction ([source] batch_size default and maximum). */
+#define IMAP_BATCH		1000
+#define IMAP_BATCH_MAX		10000
+/* A UID range asked for sizes grows over sparse UIDs up to this many
+ * times the batch size, which bounds the (uid, size) list per range. */
+#define IMAP_WINDOW_GROWTH	16
+/* Seconds ([source] connect_timeout and timeout defaults). */
+#define IMAP_CONNECT_TIMEOUT	30
+#define IMAP_TIMEOUT		60
+/* Folder names and host names from the configuration. */
+#define MAX_FOLDER_LEN		255
+
 #endif

@@ -15,6 +15,7 @@
 
 #include "bounds.h"
 #include "config.h"
+#include "config_int.h"
 
 enum sect { S_TOP, S_STORE, S_SOURCE, S_RESOLVER, S_CASES, S_REPORT,
 	S_LIMITS, S_EMAIL, S_WEBHOOK, S_NONE };
@@ -86,6 +87,26 @@ report_err(struct loader *l, int line, const char *key, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* For the files that hold the keys of one kind of source. */
+const char *
+config_raw_line(const struct loader *l)
+{
+	return l->raw;
+}
+
+void
+config_error(struct loader *l, int line, const char *key, const char *fmt,
+    ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	report_err(l, line, key, "%s", msg);
+}
+
 /* Value setters. */
 
 /* A path relative to the configuration file's directory. */
@@ -150,12 +171,14 @@ set_source_type(struct loader *l, void *t, const char *v)
 {
 	enum source_type *s = t;
 
-	if (strcmp(v, "maildir") == 0)
+	if (strcmp(v, "imap") == 0)
+		*s = SOURCE_IMAP;
+	else if (strcmp(v, "maildir") == 0)
 		*s = SOURCE_MAILDIR;
 	else if (strcmp(v, "mbox") == 0)
 		*s = SOURCE_MBOX;
 	else
-		return "must be maildir or mbox";
+		return "must be imap, maildir or mbox";
 	return NULL;
 }
 
@@ -810,6 +833,32 @@ static const struct key keys[] = {
 	{ S_SOURCE, "type", set_source_type, O(struct source_conf, type), 0 },
 	{ S_SOURCE, "path", set_path, O(struct source_conf, path), 0 },
 	{ S_SOURCE, "role", set_role, O(struct source_conf, role), 0 },
+	/* imap sources */
+	{ S_SOURCE, "host", imap_set_host, O(struct source_conf, host), 0 },
+	{ S_SOURCE, "port", imap_set_port, O(struct source_conf, port), 0 },
+	{ S_SOURCE, "tls", imap_set_tls, O(struct source_conf, tls), 0 },
+	{ S_SOURCE, "allow_plaintext", imap_set_yesno,
+	    O(struct source_conf, allow_plaintext), 0 },
+	{ S_SOURCE, "ca_file", set_file, O(struct source_conf, ca_file), 0 },
+	{ S_SOURCE, "user", imap_set_string, O(struct source_conf, user), 0 },
+	{ S_SOURCE, "auth", imap_set_auth, O(struct source_conf, auth), 0 },
+	{ S_SOURCE, "password_file", set_file,
+	    O(struct source_conf, password_file), 0 },
+	{ S_SOURCE, "password_env", imap_set_env_name,
+	    O(struct source_conf, password_env), 0 },
+	{ S_SOURCE, "password", imap_set_password,
+	    O(struct source_conf, password), 1 },
+	{ S_SOURCE, "token_command", imap_set_token_command,
+	    O(struct source_conf, token_command), 0 },
+	{ S_SOURCE, "folder", imap_set_folder, O(struct source_conf, folder),
+	    0 },
+	{ S_SOURCE, "after", imap_set_after, 0, 0 },
+	{ S_SOURCE, "batch_size", imap_set_batch,
+	    O(struct source_conf, batch_size), 0 },
+	{ S_SOURCE, "connect_timeout", imap_set_seconds,
+	    O(struct source_conf, connect_timeout), 0 },
+	{ S_SOURCE, "timeout", imap_set_seconds,
+	    O(struct source_conf, timeout), 0 },
 	{ S_RESOLVER, "order", set_order, 0, 0 },
 	{ S_RESOLVER, "identity_headers", set_identity, 0, 0 },
 	{ S_RESOLVER, "trusted_hosts", set_trusted, 0, 0 },
@@ -1128,6 +1177,14 @@ handler(void *user, const char *section, const char *name, const char *value)
 	}
 	if (keys[i].secret && l->secret_line == 0)
 		l->secret_line = l->line;
+	if (keys[i].sect == S_SOURCE && imap_only_key(keys[i].name)) {
+		struct source_conf *s = l->base;
+
+		if (s->imap_key == NULL) {
+			s->imap_key = keys[i].name;
+			s->imap_key_line = l->line;
+		}
+	}
 	return 1;
 }
 
@@ -1286,6 +1343,11 @@ validate(struct loader *l)
 		    s->path == NULL)
 			report_err(l, s->line, "path", "missing (a %s source "
 			    "reads a path)", source_type_name(s->type));
+		if (s->type != SOURCE_IMAP && s->imap_key != NULL)
+			report_err(l, s->imap_key_line, s->imap_key, "only an "
+			    "imap source takes this key");
+		if (s->type == SOURCE_IMAP)
+			imap_validate(l, s);
 	}
 	validate_resolver(l);
 	validate_outputs(l);
@@ -1395,6 +1457,7 @@ config_release(struct config *c)
 	for (i = 0; i < c->nsources; i++) {
 		free(c->sources[i].name);
 		free(c->sources[i].path);
+		imap_release(&c->sources[i]);
 	}
 	free(c->sources);
 	free(c->resolver.identity);
@@ -1563,6 +1626,8 @@ config_print(const struct config *c, FILE *f)
 		    source_type_name(s->type), role_name(s->role));
 		if (s->path)
 			fprintf(f, "path = %s\n", s->path);
+		if (s->type == SOURCE_IMAP)
+			imap_print(s, f);
 	}
 	fprintf(f, "\n[resolver]\norder = ");
 	for (i = 0; i < r->norder; i++)

@@ -20,12 +20,41 @@
 
 enum source_type { SOURCE_IMAP, SOURCE_MAILDIR, SOURCE_MBOX };
 
+/* IMAP sources: how the connection is protected, how the login is made
+ * and what happens to a message once its batch is committed. */
+enum imap_tls { TLS_IMPLICIT, TLS_STARTTLS, TLS_NONE };
+enum imap_auth { AUTH_PASSWORD, AUTH_XOAUTH2 };
+enum imap_after { AFTER_KEEP, AFTER_SEEN, AFTER_MOVE };
+
 struct source_conf {
 	char		*name;
 	int		 line;		/* where the section starts */
 	enum source_type type;
 	enum role	 role;		/* ROLE_AUTO: by format */
 	char		*path;		/* maildir, mbox */
+
+	/* imap (defaults filled in when the file has been read) */
+	char		*host;
+	long		 port;		/* 993 for implicit TLS, else 143 */
+	enum imap_tls	 tls;
+	int		 allow_plaintext;	/* needed for tls = none */
+	char		*ca_file;	/* absolute; NULL: system store */
+	char		*user;
+	enum imap_auth	 auth;
+	char		*password_file;	/* absolute */
+	char		*password_env;	/* a variable name */
+	char		*password;	/* inline secret; never printed */
+	char		*token_command;	/* auth = xoauth2: prints a token */
+	char		*folder;	/* "INBOX" */
+	enum imap_after	 after;
+	char		*after_folder;	/* after = move:FOLDER */
+	size_t		 batch_size;	/* messages per transaction */
+	long		 connect_timeout;	/* seconds */
+	long		 timeout;	/* seconds, each read and the token */
+	/* The first key given that only an imap source takes, for the
+	 * check that a maildir or mbox source does not carry one. */
+	const char	*imap_key;
+	int		 imap_key_line;
 };
 
 /* One step of the resolver chain. */
@@ -168,6 +197,7 @@ void config_parse_opts(const struct config *c, struct parse_opts *o);
 void config_print(const struct config *c, FILE *f);
 
 const char *source_type_name(enum source_type);
+const char *imap_tls_name(enum imap_tls);
 const char *resolve_step_name(enum resolve_step);
 
 #endif
