@@ -69,6 +69,11 @@
 /* The summary e-mail, all parts together before encoding. */
 #define MAX_EMAIL_SIZE		(16u * 1024 * 1024)
 
+/* Messages and raw bytes handed to the parse worker and not yet stored
+ * (pipeline.c). */
+#define PIPELINE_JOBS		64
+#define PIPELINE_BYTES		(32u * 1024 * 1024)
+
 /* Messages committed per transaction by the local sources. */
 #define LOCAL_BATCH		500
 

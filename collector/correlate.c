@@ -9,9 +9,11 @@
 #include "resolve.h"
 #include "store.h"
 
+/* A case that got reports in this batch, and when they happened. */
 struct touched {
 	char	*customer;
 	char	 day[11];
+	time_t	 first, last;	/* 0: no new report */
 };
 
 struct correlator {
@@ -61,22 +63,33 @@ correlator_on_event(struct correlator *k, event_hook fn, void *arg)
 }
 
 void
-correlator_touch(struct correlator *k, const char *customer, const char *day)
+correlator_touch(struct correlator *k, const char *customer, const char *day,
+    time_t when)
 {
+	struct touched *t = NULL;
 	size_t i;
 
 	/* A batch touches few cases; most reports repeat the last one. */
 	for (i = k->n; i-- > 0;)
 		if (strcmp(k->t[i].day, day) == 0 &&
-		    strcmp(k->t[i].customer, customer) == 0)
-			return;
-	if (k->n == k->alloc) {
-		k->alloc = k->alloc ? k->alloc * 2 : 16;
-		k->t = xrealloc(k->t, k->alloc * sizeof(*k->t));
+		    strcmp(k->t[i].customer, customer) == 0) {
+			t = &k->t[i];
+			break;
+		}
+	if (t == NULL) {
+		if (k->n == k->alloc) {
+			k->alloc = k->alloc ? k->alloc * 2 : 16;
+			k->t = xrealloc(k->t, k->alloc * sizeof(*k->t));
+		}
+		t = &k->t[k->n++];
+		t->customer = xstrdup(customer);
+		snprintf(t->day, sizeof(t->day), "%s", day);
+		t->first = t->last = 0;
 	}
-	k->t[k->n].customer = xstrdup(customer);
-	snprintf(k->t[k->n].day, sizeof(k->t[k->n].day), "%s", day);
-	k->n++;
+	if (when != 0 && (t->first == 0 || when < t->first))
+		t->first = when;
+	if (when > t->last)
+		t->last = when;
 }
 
 /*
@@ -122,19 +135,22 @@ event(struct correlator *k, const char *kind, const struct case_row *c,
 }
 
 /*
- * Escalation: the first moment a rule was met, over all the case's
- * reports.  Once escalated, only reports up to that moment are searched:
- * a report arriving late can only move the moment earlier.
+ * Escalation: the first moment a rule was met.  Only a window holding
+ * one of the batch's new reports can be new, and such a window lies
+ * within one window's length of them, so only that stretch is searched.
+ * Once escalated, only reports up to that moment count: a report
+ * arriving late can only move the moment earlier.
  */
 static enum rc
-escalation(struct correlator *k, struct case_row *now, struct err *e)
+escalation(struct correlator *k, const struct touched *t,
+    struct case_row *now, struct err *e)
 {
 	static const struct { enum role role; const char *name; } roles[] = {
 		{ ROLE_INTERNAL, "internal" }, { ROLE_EXTERNAL, "external" },
 	};
 	const struct cases_conf *cc = &k->c->cases;
 	size_t i;
-	time_t at;
+	time_t at, until;
 	enum rc rc;
 
 	for (i = 0; i < 2; i++) {
@@ -143,11 +159,14 @@ escalation(struct correlator *k, struct case_row *now, struct err *e)
 		long have = roles[i].role == ROLE_INTERNAL ?
 		    now->internal_reports : now->external_reports;
 
-		if (x->count == 0 || have < x->count)
+		if (x->count == 0 || have < x->count || t->first == 0)
 			continue;
+		until = t->last + (time_t)x->window;
+		if (now->escalated_at != 0 && now->escalated_at < until)
+			until = now->escalated_at;
 		rc = store_case_burst(k->s, now->customer, now->day,
-		    roles[i].name, x->count, x->window, now->escalated_at ?
-		    now->escalated_at : (time_t)INT64_MAX, &at, e);
+		    roles[i].name, x->count, x->window,
+		    t->first - (time_t)x->window, until, &at, e);
 		if (rc != RC_OK)
 			return rc;
 		if (at != 0 && (now->escalated_at == 0 ||
@@ -160,30 +179,28 @@ escalation(struct correlator *k, struct case_row *now, struct err *e)
 	return RC_OK;
 }
 
+/*
+ * The store has counted the batch's reports into the case already
+ * (store_report_add); what is left is what follows from the counts:
+ * confidence, score, escalation, and the events.
+ */
 static enum rc
 refresh(struct correlator *k, const struct touched *t, struct err *e)
 {
-	struct case_row old, now;
+	struct case_row now;
 	int found, resolved = strcmp(t->customer, CUSTOMER_UNRESOLVED) != 0;
 	enum rc rc;
 
-	if ((rc = store_case_get(k->s, t->customer, t->day, &old, &found,
-	    e)) != RC_OK ||
-	    (rc = store_case_stats(k->s, t->customer, t->day, &now, e)) !=
-	    RC_OK)
+	if ((rc = store_case_get(k->s, t->customer, t->day, &now, &found,
+	    e)) != RC_OK)
 		return rc;
-	if (now.internal_reports + now.external_reports == 0)
+	if (!found || now.internal_reports + now.external_reports == 0)
 		return RC_OK;
 	snprintf(now.confidence, sizeof(now.confidence), "%s",
 	    now.internal_reports && now.external_reports ? "confirmed" :
 	    now.internal_reports ? "internal" : "external");
 	now.score = case_score(&now);
-	if (found) {
-		now.escalated_at = old.escalated_at;
-		snprintf(now.escalated_role, sizeof(now.escalated_role), "%s",
-		    old.escalated_role);
-	}
-	if (resolved && (rc = escalation(k, &now, e)) != RC_OK)
+	if (resolved && (rc = escalation(k, t, &now, e)) != RC_OK)
 		return rc;
 	if ((rc = store_case_put(k->s, &now, e)) != RC_OK || !resolved)
 		return rc;

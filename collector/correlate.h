@@ -52,9 +52,10 @@ void correlator_free(struct correlator *k);
 /* Set the hook (NULL: none). */
 void correlator_on_event(struct correlator *k, event_hook fn, void *arg);
 
-/* Note that (customer, day) got a report in the open batch. */
+/* Note that (customer, day) got a report that happened at when (0: none,
+ * only look at the case again) in the open batch. */
 void correlator_touch(struct correlator *k, const char *customer,
-    const char *day);
+    const char *day, time_t when);
 /* Recompute every touched case and record its events. */
 enum rc correlator_flush(struct correlator *k, struct err *e);
 

@@ -1,5 +1,6 @@
 #include "autoconf.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,27 +28,49 @@ static const char *const jsql[J_COUNT] = {
 	    " json_type(?1, ?2) END",
 };
 
-static sqlite3 *db;
-static sqlite3_stmt *st[J_COUNT];
+/* One connection per thread: the parser may run in a thread of its own
+ * (pipeline.c), and a connection opened without a mutex is not shared. */
+static _Thread_local sqlite3 *db;
+static _Thread_local sqlite3_stmt *st[J_COUNT];
+
+void
+json_release(void)
+{
+	int i;
+
+	for (i = 0; i < J_COUNT; i++) {
+		sqlite3_finalize(st[i]);
+		st[i] = NULL;
+	}
+	sqlite3_close(db);
+	db = NULL;
+}
 
 static void
 json_close(void)
 {
-	int i;
+	json_release();
+}
 
-	for (i = 0; i < J_COUNT; i++)
-		sqlite3_finalize(st[i]);
-	sqlite3_close(db);
+static void
+register_close(void)
+{
+	atexit(json_close);
 }
 
 static sqlite3_stmt *
 get(int q)
 {
 	if (db == NULL) {
+		static pthread_once_t once = PTHREAD_ONCE_INIT;
+
 		if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE |
 		    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 			abort();
-		atexit(json_close);
+		/* The exit handler runs in the main thread and closes its
+		 * connection; other threads call json_release before they
+		 * end. */
+		(void)pthread_once(&once, register_close);
 	}
 	if (st[q] == NULL &&
 	    sqlite3_prepare_v2(db, jsql[q], -1, &st[q], NULL) != SQLITE_OK)

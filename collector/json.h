@@ -23,6 +23,9 @@ char *json_get(const char *doc, const char *path);
 char *json_type_at(const char *doc, const char *path);
 /* 1 when doc is valid JSON. */
 int json_valid_text(const char *doc);
+/* Close the calling thread's connection (a thread that used these
+ * functions calls it before it ends; the main thread's closes at exit). */
+void json_release(void);
 /* Pretty-free canonical form of doc (for output); NULL if invalid. */
 char *json_minify(const char *doc);
 

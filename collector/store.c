@@ -76,6 +76,12 @@ static const char *const migrations[] = {
 	"  updated_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (customer, day));"
 	"CREATE INDEX cases_day ON cases (day);"
+	"CREATE TABLE case_ips ("
+	"  customer TEXT NOT NULL, day TEXT NOT NULL, ip TEXT NOT NULL,"
+	"  PRIMARY KEY (customer, day, ip)) WITHOUT ROWID;"
+	"CREATE TABLE case_reporters ("
+	"  customer TEXT NOT NULL, day TEXT NOT NULL, reporter TEXT NOT NULL,"
+	"  PRIMARY KEY (customer, day, reporter)) WITHOUT ROWID;"
 	"CREATE TABLE events ("
 	"  id INTEGER PRIMARY KEY,"
 	"  kind TEXT NOT NULL, customer TEXT, day TEXT,"
@@ -129,7 +135,7 @@ static const char *const migrations[] = {
 /* Statements prepared once and reused. */
 enum stmt {
 	Q_MSG_KNOWN, Q_MSG_ADD, Q_REPORT_ADD, Q_LOCAL_SEEN, Q_LOCAL_MARK,
-	Q_CP_GET, Q_CP_SET, Q_CASE_STATS, Q_CASE_GET, Q_CASE_PUT,
+	Q_CP_GET, Q_CP_SET, Q_CASE_IP, Q_CASE_REPORTER, Q_CASE_COUNT, Q_CASE_GET, Q_CASE_PUT,
 	Q_EVENT_ADD, Q_RUN_START, Q_RUN_FINISH, Q_DAY_GET, Q_DAY_SET,
 	/* resolver block */
 	Q_CASE_BURST, Q_EVENT_ID, Q_CACHE_GET, Q_CACHE_PUT, Q_CACHE_PURGE,
@@ -161,12 +167,24 @@ static const char *const sql[Q_COUNT] = {
 	    " ON CONFLICT (source, folder) DO UPDATE SET"
 	    " uidvalidity = excluded.uidvalidity,"
 	    " last_uid = excluded.last_uid, updated_at = excluded.updated_at",
-	[Q_CASE_STATS] = "SELECT count(*) FILTER (WHERE role = 'internal'),"
-	    " count(*) FILTER (WHERE role = 'external'),"
-	    " count(DISTINCT coalesce(origin_ip, source_ip)),"
-	    " count(DISTINCT reporter) FILTER (WHERE role = 'external'),"
-	    " min(occurred_at), max(occurred_at)"
-	    " FROM reports WHERE customer = ?1 AND day = ?2",
+	[Q_CASE_IP] = "INSERT OR IGNORE INTO case_ips (customer, day, ip)"
+	    " VALUES (?1, ?2, ?3)",
+	[Q_CASE_REPORTER] = "INSERT OR IGNORE INTO case_reporters (customer,"
+	    " day, reporter) VALUES (?1, ?2, ?3)",
+	[Q_CASE_COUNT] = "INSERT INTO cases (customer, day, internal_reports,"
+	    " external_reports, distinct_source_ips, distinct_reporters,"
+	    " first_seen, last_seen, confidence, score, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, 0, ?9)"
+	    " ON CONFLICT (customer, day) DO UPDATE SET"
+	    " internal_reports = internal_reports + excluded.internal_reports,"
+	    " external_reports = external_reports + excluded.external_reports,"
+	    " distinct_source_ips = distinct_source_ips +"
+	    " excluded.distinct_source_ips,"
+	    " distinct_reporters = distinct_reporters +"
+	    " excluded.distinct_reporters,"
+	    " first_seen = min(first_seen, excluded.first_seen),"
+	    " last_seen = max(last_seen, excluded.last_seen),"
+	    " updated_at = excluded.updated_at",
 	[Q_CASE_GET] = "SELECT internal_reports, external_reports,"
 	    " distinct_source_ips, distinct_reporters, first_seen, last_seen,"
 	    " confidence, score, coalesce(escalated_at, 0), escalated_role"
@@ -200,7 +218,7 @@ static const char *const sql[Q_COUNT] = {
 	[Q_CASE_BURST] = "SELECT t FROM (SELECT occurred_at AS t,"
 	    " lag(occurred_at, ?4) OVER (ORDER BY occurred_at, id) AS s"
 	    " FROM reports WHERE customer = ?1 AND day = ?2 AND role = ?3"
-	    " AND occurred_at <= ?6)"
+	    " AND occurred_at >= ?7 AND occurred_at <= ?6)"
 	    " WHERE s IS NOT NULL AND t - s < ?5 ORDER BY t LIMIT 1",
 	[Q_EVENT_ID] = "SELECT id FROM events WHERE kind = ?1"
 	    " AND customer = ?2 AND day = ?3",
@@ -456,6 +474,62 @@ store_message_add(struct store *s, const struct stored_msg *m, int64_t *id,
 	return RC_OK;
 }
 
+/* 1 when the statement changed a row, 0 when not, -1 on error. */
+static int
+changed(struct store *s, sqlite3_stmt *st, struct err *e, const char *what)
+{
+	if (step_done(s, st, e, what) != RC_OK)
+		return -1;
+	return sqlite3_changes(s->db) > 0;
+}
+
+/*
+ * A new report counts into its case at once, so a case never has to be
+ * counted again from all its reports: the distinct addresses and
+ * reporters are remembered per case, and only a first one adds to the
+ * count.
+ */
+static enum rc
+case_count(struct store *s, const struct report *r, const char *day,
+    time_t when, struct err *e)
+{
+	const char *customer = r->customer ? r->customer : "(unresolved)";
+	const char *ip = r->origin_ip ? r->origin_ip : r->source_ip;
+	int external = r->role == ROLE_EXTERNAL, new_ip = 0, new_rep = 0;
+	sqlite3_stmt *st;
+
+	if (ip != NULL) {
+		if ((st = prep(s, Q_CASE_IP, e)) == NULL)
+			return e->rc;
+		bind_text(st, 1, customer);
+		bind_text(st, 2, day);
+		bind_text(st, 3, ip);
+		if ((new_ip = changed(s, st, e, "count case address")) < 0)
+			return e->rc;
+	}
+	if (external && r->reporter != NULL) {
+		if ((st = prep(s, Q_CASE_REPORTER, e)) == NULL)
+			return e->rc;
+		bind_text(st, 1, customer);
+		bind_text(st, 2, day);
+		bind_text(st, 3, r->reporter);
+		if ((new_rep = changed(s, st, e, "count case reporter")) < 0)
+			return e->rc;
+	}
+	if ((st = prep(s, Q_CASE_COUNT, e)) == NULL)
+		return e->rc;
+	bind_text(st, 1, customer);
+	bind_text(st, 2, day);
+	sqlite3_bind_int(st, 3, !external);
+	sqlite3_bind_int(st, 4, external);
+	sqlite3_bind_int(st, 5, new_ip);
+	sqlite3_bind_int(st, 6, new_rep);
+	sqlite3_bind_int64(st, 7, when);
+	bind_text(st, 8, external ? "external" : "internal");
+	sqlite3_bind_int64(st, 9, time(NULL));
+	return step_done(s, st, e, "count case");
+}
+
 enum rc
 store_report_add(struct store *s, int64_t message_row,
     const struct report *r, const char *key, const char *day, time_t when,
@@ -502,6 +576,8 @@ store_report_add(struct store *s, int64_t message_row,
 	rc = step_done(s, st, e, "store report");
 	if (rc == RC_OK)
 		*dup = sqlite3_changes(s->db) == 0;
+	if (rc == RC_OK && !*dup)
+		rc = case_count(s, r, day, when, e);
 	free(rcpt);
 	return rc;
 }
@@ -576,33 +652,6 @@ copy_col(sqlite3_stmt *st, int i, char *out, size_t outsz)
 	const unsigned char *v = sqlite3_column_text(st, i);
 
 	snprintf(out, outsz, "%s", v ? (const char *)v : "");
-}
-
-enum rc
-store_case_stats(struct store *s, const char *customer, const char *day,
-    struct case_row *c, struct err *e)
-{
-	sqlite3_stmt *st = prep(s, Q_CASE_STATS, e);
-	int r;
-
-	memset(c, 0, sizeof(*c));
-	if (st == NULL)
-		return e->rc;
-	snprintf(c->customer, sizeof(c->customer), "%s", customer);
-	snprintf(c->day, sizeof(c->day), "%s", day);
-	bind_text(st, 1, customer);
-	bind_text(st, 2, day);
-	r = sqlite3_step(st);
-	if (r == SQLITE_ROW) {
-		c->internal_reports = sqlite3_column_int64(st, 0);
-		c->external_reports = sqlite3_column_int64(st, 1);
-		c->distinct_source_ips = sqlite3_column_int64(st, 2);
-		c->distinct_reporters = sqlite3_column_int64(st, 3);
-		c->first_seen = sqlite3_column_int64(st, 4);
-		c->last_seen = sqlite3_column_int64(st, 5);
-	}
-	sqlite3_reset(st);
-	return r == SQLITE_ROW ? RC_OK : db_err(s, e, "count case");
 }
 
 enum rc
@@ -744,8 +793,8 @@ store_day_mark(struct store *s, const char *day, struct err *e)
 
 enum rc
 store_case_burst(struct store *s, const char *customer, const char *day,
-    const char *role, long count, long long window, time_t before,
-    time_t *at, struct err *e)
+    const char *role, long count, long long window, time_t after,
+    time_t before, time_t *at, struct err *e)
 {
 	sqlite3_stmt *st = prep(s, Q_CASE_BURST, e);
 	int r;
@@ -759,6 +808,7 @@ store_case_burst(struct store *s, const char *customer, const char *day,
 	sqlite3_bind_int64(st, 4, count - 1);
 	sqlite3_bind_int64(st, 5, window);
 	sqlite3_bind_int64(st, 6, before);
+	sqlite3_bind_int64(st, 7, after);
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW)
 		*at = sqlite3_column_int64(st, 0);

@@ -56,7 +56,9 @@ int store_message_known(struct store *s, const char *sha256, struct err *e);
 enum rc store_message_add(struct store *s, const struct stored_msg *m,
     int64_t *id, int *dup, struct err *e);
 
-/* Insert a report; a known report key is RC_OK with *dup = 1. */
+/* Insert a report; a known report key is RC_OK with *dup = 1.  A new
+ * report is counted into its case (customer, day) at once: the counts,
+ * distinct addresses and reporters, first and last seen. */
 enum rc store_report_add(struct store *s, int64_t message_row,
     const struct report *r, const char *key, const char *day,
     time_t when, int *dup, struct err *e);
@@ -91,9 +93,6 @@ struct case_row {
 	char		escalated_role[16];	/* "internal", "external" or "" */
 };
 
-/* Counts of the stored reports of (customer, day) into c. */
-enum rc store_case_stats(struct store *s, const char *customer,
-    const char *day, struct case_row *c, struct err *e);
 /* The stored case; RC_OK with *found = 0 when none. */
 enum rc store_case_get(struct store *s, const char *customer,
     const char *day, struct case_row *c, int *found, struct err *e);
@@ -110,11 +109,11 @@ enum rc store_event_add(struct store *s, const char *kind,
 /*
  * The first moment count reports of role in (customer, day) fall within
  * window seconds (occurred_at of the count-th of them), considering only
- * reports that occurred at or before `before`; *at = 0 when none.
+ * reports that occurred from `after` to `before`; *at = 0 when none.
  */
 enum rc store_case_burst(struct store *s, const char *customer,
     const char *day, const char *role, long count, long long window,
-    time_t before, time_t *at, struct err *e);
+    time_t after, time_t before, time_t *at, struct err *e);
 
 /* The id of the event (kind, customer, day); 0 when there is none. */
 enum rc store_event_id(struct store *s, const char *kind,

@@ -78,7 +78,7 @@ add(const char *customer, enum role role, const char *when,
 	    RC_OK || dup)
 		abort();
 	report_release(&r);
-	correlator_touch(k, customer, day);
+	correlator_touch(k, customer, day, (time_t)t);
 }
 
 static void
@@ -161,7 +161,7 @@ cases(void)
 	ok(c.internal_reports == 1 && c.external_reports == 0 &&
 	    c.distinct_source_ips == 1, "counts");
 	is(heard, "case.opened cust-a 2026-03-01", "case.opened once");
-	correlator_touch(k, "cust-a", "2026-03-01");
+	correlator_touch(k, "cust-a", "2026-03-01", 0);
 	flush();
 	is(heard, "", "refreshing the case records nothing again");
 
