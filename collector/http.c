@@ -181,6 +181,10 @@ http_do(struct http_client *c, const struct http_request *q,
 	SET(CURLOPT_SSL_VERIFYHOST, 2L);
 	if (q->ca_file != NULL)
 		SET(CURLOPT_CAINFO, q->ca_file);
+	if (q->fresh_connection) {
+		SET(CURLOPT_FRESH_CONNECT, 1L);
+		SET(CURLOPT_FORBID_REUSE, 1L);
+	}
 	SET(CURLOPT_TIMEOUT_MS, timeout);
 	SET(CURLOPT_CONNECTTIMEOUT_MS, q->connect_timeout_ms > 0 ?
 	    q->connect_timeout_ms : timeout);

@@ -34,6 +34,10 @@ struct http_request {
 	/* A longer answer is cut at max_response (r->truncated) instead of
 	 * being refused; for callers that want only the status. */
 	int		 cut_long_answer;
+	/* A connection of its own, closed after: a request that must be
+	 * sent once per attempt (libcurl silently sends a request again
+	 * when a kept-alive connection turns out dead). */
+	int		 fresh_connection;
 };
 
 struct http_response {

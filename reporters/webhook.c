@@ -59,6 +59,9 @@ webhook_send(struct http_client *hc, const struct webhook_conf *w,
 	req.ca_file = w->ca_file;
 	req.max_response = MAX_HTTP_RESPONSE;
 	req.cut_long_answer = 1;
+	/* One attempt is one request: the receiver's view of attempts and
+	 * backoff stays what the outbox recorded. */
+	req.fresh_connection = 1;
 	rc = http_do(hc, &req, &resp, &e);
 	if (rc != RC_OK) {
 		o->kind = rc == RC_TEMP ? OUT_RETRY : OUT_DEAD;
