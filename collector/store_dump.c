@@ -124,14 +124,19 @@ static const char *const dump_sql[][2] = {
 	    " c.confidence = 'confirmed' DESC, c.score DESC, c.customer",
 	    NULL },
 	[DUMP_STATUS_SOURCES] = {
-	    "SELECT m.source, m.folder, st.uidvalidity, st.last_uid,"
-	    " " ISO("max(m.received_at)") ", count(*),"
-	    " count(*) FILTER (WHERE m.status = 'parsed'),"
-	    " count(*) FILTER (WHERE m.status = 'quarantined'),"
-	    " count(*) FILTER (WHERE m.status = 'ignored')"
-	    " FROM messages m LEFT JOIN mailbox_state st"
-	    " ON st.source = m.source AND st.folder = m.folder"
-	    " GROUP BY m.source, m.folder ORDER BY m.source, m.folder",
+	    "SELECT k.source, k.folder, st.uidvalidity, st.last_uid,"
+	    " " ISO("max(m.received_at)") ", count(m.id),"
+	    " count(m.id) FILTER (WHERE m.status = 'parsed'),"
+	    " count(m.id) FILTER (WHERE m.status = 'quarantined'),"
+	    " count(m.id) FILTER (WHERE m.status = 'ignored')"
+	    /* A folder with a checkpoint and no message yet shows too. */
+	    " FROM (SELECT source, folder FROM messages"
+	    "  UNION SELECT source, folder FROM mailbox_state) k"
+	    " LEFT JOIN messages m ON m.source = k.source"
+	    "  AND m.folder IS k.folder"
+	    " LEFT JOIN mailbox_state st"
+	    "  ON st.source = k.source AND st.folder = k.folder"
+	    " GROUP BY k.source, k.folder ORDER BY k.source, k.folder",
 	    NULL },
 	[DUMP_STATUS_TOTALS] = {
 	    "SELECT (SELECT count(*) FROM messages),"
