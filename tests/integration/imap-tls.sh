@@ -25,7 +25,9 @@ collect() {
 no_login() {
 	grep -q "no auth attempts" "$DC/dovecot.log" &&
 	    ! grep -q "Login:\|auth failed\|Aborted login" \
-	    "$DC/dovecot.log" 2>/dev/null
+	    "$DC/dovecot.log" && return 0
+	cat "$DC/dovecot.log"
+	return 1
 }
 
 # Dovecot logs the end of a connection a moment after the client goes.

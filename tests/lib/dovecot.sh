@@ -107,6 +107,7 @@ dc_pki() {
 
 dc_start() {
 	local ssl=yes cert=good auth=password oauth_port= caps= kv
+	local before probes n
 	for kv; do
 		case $kv in
 		ssl=*) ssl=${kv#ssl=} ;;
@@ -206,9 +207,27 @@ dc_start() {
 		echo "Bail out! dovecot did not start: $(cat "$DC/start.err")"
 		exit 1
 	fi
+	before=$(_dc_disconnects)
+	probes=1
 	python3 "$TESTLIB/testnet.py" wait "$DC_PORT" 10 &&
-	{ [ "$ssl" = no ] || python3 "$TESTLIB/testnet.py" wait "$DC_SPORT" 10; } ||
+	{ [ "$ssl" = no ] || { probes=2 &&
+	    python3 "$TESTLIB/testnet.py" wait "$DC_SPORT" 10; }; } ||
 	    { echo "Bail out! dovecot is not listening"; exit 1; }
+	# Each probe is logged as a disconnection a moment later; once those
+	# lines are in, a test that empties the log sees only its own
+	# connections.
+	n=0
+	while [ "$(_dc_disconnects)" -lt $((before + probes)) ] &&
+	    [ $n -lt 250 ]; do
+		sleep 0.02
+		n=$((n + 1))
+	done
+}
+
+_dc_disconnects() {
+	local c
+	c=$(grep -c "Disconnected" "$DC/dovecot.log" 2>/dev/null)
+	echo "${c:-0}"
 }
 
 # A process that has not exited (a zombie has: its sockets are closed).
