@@ -52,7 +52,47 @@
 #define MAX_TABLE_LINE		4096
 #define MAX_CUSTOMER_LEN	200
 
+/* Outputs (reporters/). */
+#define MAX_WEBHOOKS		32
+#define MAX_EMAIL_RCPT		32
+/* An e-mail address (RFC 5321 path limit) and a webhook name. */
+#define MAX_ADDRESS_LEN		254
+#define MAX_WEBHOOK_NAME	64
+/* A secret or password file. */
+#define MAX_SECRET_LEN		4096
+/* Bytes of a webhook response kept (the rest is not read). */
+#define MAX_HTTP_RESPONSE	(64u * 1024)
+/* Outbox rows one deliver pass sends; the rest wait for the next. */
+#define MAX_DELIVER_PER_PASS	1000
+/* Rows per table of the HTML summary (the CSV files have them all). */
+#define MAX_HTML_ROWS		500
+/* The summary e-mail, all parts together before encoding. */
+#define MAX_EMAIL_SIZE		(16u * 1024 * 1024)
+
+/* Messages and raw bytes handed to the parse worker and not yet stored
+ * (pipeline.c). */
+#define PIPELINE_JOBS		64
+#define PIPELINE_BYTES		(32u * 1024 * 1024)
+
 /* Messages committed per transaction by the local sources. */
 #define LOCAL_BATCH		500
+
+/* IMAP sources. */
+/* Certificates of a server's chain that are looked at. */
+#define MAX_TLS_CHAIN		16
+/* A password (file, environment or inline) and an OAuth2 access token. */
+#define MAX_SECRET_LEN		4096
+#define MAX_TOKEN_LEN		16384
+/* Messages per transaction ([source] batch_size default and maximum). */
+#define IMAP_BATCH		1000
+#define IMAP_BATCH_MAX		10000
+/* A UID range asked for sizes grows over sparse UIDs up to this many
+ * times the batch size, which bounds the (uid, size) list per range. */
+#define IMAP_WINDOW_GROWTH	16
+/* Seconds ([source] connect_timeout and timeout defaults). */
+#define IMAP_CONNECT_TIMEOUT	30
+#define IMAP_TIMEOUT		60
+/* Folder names and host names from the configuration. */
+#define MAX_FOLDER_LEN		255
 
 #endif

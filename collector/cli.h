@@ -51,6 +51,7 @@ int cmd_reports(struct cli *, int, char **);
 int cmd_cases(struct cli *, int, char **);
 int cmd_status(struct cli *, int, char **);
 int cmd_check_config(struct cli *, int, char **);
+int cmd_deliver(struct cli *, int, char **);
 
 /* Helpers shared by the commands. */
 
@@ -63,6 +64,15 @@ enum rc cli_store(struct cli *cli, int readonly, struct store **s,
 int valid_day(const char *s);
 /* Today minus n days in the cases time zone. */
 void day_ago(int n, char out[11]);
+/* The run lock (main.c): EXIT_OK when taken, held until exit. */
+int take_lock(const struct config *c);
+/*
+ * One delivery pass over the outbox (cmd_deliver.c): rows of kind, or
+ * all when NULL.  Returns an exit status; on failure msg (when given)
+ * has the first one, already logged.
+ */
+int deliver_due(struct cli *cli, struct store *s, const char *kind,
+    char *msg, size_t msgsz);
 /* Parse "--name VALUE" / "--name=VALUE" at argv[*i]; 1 when matched. */
 int take_opt(int argc, char **argv, int *i, const char *name,
     const char **value);

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "log.h"
+#include "outbox.h"
 #include "pipeline.h"
 #include "resolve.h"
 #include "source.h"
@@ -28,10 +29,11 @@ struct session {
 	char		 first_error[256];
 };
 
+/* Count an error of the run (already logged) and keep the worst
+ * status. */
 static void
-note_error(struct session *s, int status, const char *msg)
+record_error(struct session *s, int status, const char *msg)
 {
-	log_error("%s", msg);
 	s->counts.errors++;
 	if (s->first_error[0] == '\0')
 		snprintf(s->first_error, sizeof(s->first_error), "%s", msg);
@@ -39,6 +41,13 @@ note_error(struct session *s, int status, const char *msg)
 	if (s->status == EXIT_OK || status == EXIT_INTERNAL ||
 	    (status == EXIT_CONFIG && s->status == EXIT_TEMP))
 		s->status = status;
+}
+
+static void
+note_error(struct session *s, int status, const char *msg)
+{
+	log_error("%s", msg);
+	record_error(s, status, msg);
 }
 
 static int
@@ -63,6 +72,8 @@ session_open(struct session *s, struct cli *cli, const char *command)
 		log_warn("%s", e.msg);
 	s->pipeline = pipeline_new(cli->cfg, s->store, s->resolver,
 	    cli->dry_run);
+	/* Events become webhook deliveries in the batch's transaction. */
+	pipeline_on_event(s->pipeline, outbox_hook, cli->cfg);
 	return EXIT_OK;
 }
 
@@ -106,6 +117,14 @@ collect_sources(struct session *s, struct cli *cli)
 		if (rc == RC_OK)
 			continue;
 		note_error(s, exit_for(rc), e.msg);
+		/* For the run health of the summary: which source. */
+		if (!cli->dry_run && rc != RC_FATAL) {
+			struct err e2;
+
+			if (store_run_error(s->store, s->run_id, src->name,
+			    e.msg, &e2) != RC_OK)
+				log_warn("%s", e2.msg);
+		}
 		/* The store failing stops everything; a source failing
 		 * stops only that source. */
 		if (rc == RC_FATAL)
@@ -164,13 +183,46 @@ write_day(struct cli *cli, struct store *store, const char *day,
 	struct err e;
 	char *path;
 
-	if (summary_write(store, cli->cfg, day, dir, &path, &e) != RC_OK) {
+	if (summary_write(store, cli->cfg, day, dir, time(NULL), &path, &e) !=
+	    RC_OK) {
 		log_error("%s", e.msg);
 		return exit_for(e.rc);
 	}
 	log_info("summary of %s: %s", day, path);
 	free(path);
 	return EXIT_OK;
+}
+
+/*
+ * report --email: queue the summary e-mail of day for each recipient
+ * (once per day and recipient; again with force) and send what is due.
+ */
+static int
+email_day(struct cli *cli, struct store *store, const char *day, int force)
+{
+	const struct email_conf *m = &cli->cfg->email;
+	struct err e;
+	long queued;
+	enum rc rc;
+
+	if (cli->dry_run) {
+		log_info("dry run: the summary of %s is not e-mailed", day);
+		return EXIT_OK;
+	}
+	if ((rc = store_begin(store, &e)) != RC_OK ||
+	    (rc = outbox_email(cli->cfg, store, day, force ? EMAIL_AGAIN :
+	    EMAIL_NOW, time(NULL), &queued, &e)) != RC_OK ||
+	    (rc = store_commit(store, &e)) != RC_OK) {
+		store_rollback(store);
+		log_error("%s", e.msg);
+		return exit_for(rc);
+	}
+	/* Asked for by hand, so say why nothing goes out. */
+	if ((size_t)queued < m->nto)
+		log_warn("the summary of %s was sent before to %zu of %zu "
+		    "recipients; --force sends it again", day,
+		    m->nto - (size_t)queued, m->nto);
+	return deliver_due(cli, store, KIND_EMAIL, NULL, 0);
 }
 
 int
@@ -181,15 +233,33 @@ cmd_report(struct cli *cli, int argc, char **argv)
 	struct store *store;
 	struct err e;
 	enum rc rc;
-	int i, st;
+	int i, st, email = 0, force = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (take_opt(argc, argv, &i, "--date", &day) ||
 		    take_opt(argc, argv, &i, "--out", &dir))
 			continue;
+		if (strcmp(argv[i], "--email") == 0) {
+			email = 1;
+			continue;
+		}
+		if (strcmp(argv[i], "--force") == 0) {
+			force = 1;
+			continue;
+		}
 		fprintf(stderr, "abuse-collector: report: unknown argument "
 		    "'%s'\n", argv[i]);
 		return EXIT_USAGE;
+	}
+	if (force && !email) {
+		fprintf(stderr, "abuse-collector: report: --force goes with "
+		    "--email\n");
+		return EXIT_USAGE;
+	}
+	if (email && cli->cfg->email.line == 0) {
+		log_error("report --email: %s has no [email] section",
+		    cli->cfg->file);
+		return EXIT_CONFIG;
 	}
 	if (day == NULL) {
 		day_ago(1, yesterday);
@@ -199,11 +269,17 @@ cmd_report(struct cli *cli, int argc, char **argv)
 		    "(YYYY-MM-DD)\n", day);
 		return EXIT_USAGE;
 	}
-	if ((rc = cli_store(cli, 1, &store, &e)) != RC_OK) {
+	/* Sending writes the outbox: one sender at a time, like run. */
+	if (email && !cli->dry_run && (st = take_lock(cli->cfg)) != EXIT_OK)
+		return st;
+	if ((rc = cli_store(cli, !email || cli->dry_run, &store, &e)) !=
+	    RC_OK) {
 		log_error("%s", e.msg);
 		return exit_for(rc);
 	}
 	st = write_day(cli, store, day, dir);
+	if (st == EXIT_OK && email)
+		st = email_day(cli, store, day, force);
 	store_close(store);
 	return st;
 }
@@ -229,11 +305,41 @@ add_day(void *arg, int n, const char *const *names, const char *const *vals)
 	return 0;
 }
 
+/* Days this recent get the daily e-mail and summary.daily when their
+ * summary is written; older ones (a backfill) get only the files. */
+#define DAILY_RECENT	7
+
+/*
+ * A day's summary is written: mark it, and queue its e-mail and its
+ * summary.daily events, in one transaction, so that a crash either
+ * leaves the day to be written again or has it queued for sure.
+ */
 static int
-report_due(struct cli *cli, struct session *s)
+day_done(struct cli *cli, struct session *s, const char *day, int send)
+{
+	struct err e;
+	time_t now = time(NULL);
+	enum rc rc;
+
+	if ((rc = store_begin(s->store, &e)) != RC_OK ||
+	    (rc = store_day_mark(s->store, day, &e)) != RC_OK ||
+	    (send && (rc = outbox_daily(cli->cfg, s->store, day, now, &e)) !=
+	    RC_OK) ||
+	    (send && cli->cfg->email.line != 0 && (rc = outbox_email(cli->cfg,
+	    s->store, day, EMAIL_ONCE, now, NULL, &e)) != RC_OK) ||
+	    (rc = store_commit(s->store, &e)) != RC_OK) {
+		store_rollback(s->store);
+		log_error("%s", e.msg);
+		return exit_for(rc);
+	}
+	return EXIT_OK;
+}
+
+static int
+report_due(struct cli *cli, struct session *s, long *queued)
 {
 	struct days d = { NULL, 0 };
-	char today[11], yesterday[11];
+	char today[11], yesterday[11], recent[11];
 	struct err e;
 	size_t i;
 	int st = EXIT_OK, done;
@@ -254,14 +360,15 @@ report_due(struct cli *cli, struct session *s)
 	}
 	if (!done && (d.n == 0 || strcmp(d.v[d.n - 1], yesterday) != 0))
 		add_day(&d, 1, NULL, (const char *const[]){ yesterday });
+	day_ago(DAILY_RECENT, recent);
 	for (i = 0; i < d.n && st == EXIT_OK; i++) {
 		if ((st = write_day(cli, s->store, d.v[i],
 		    cli->cfg->report.output_dir)) != EXIT_OK)
 			break;
-		if (store_day_mark(s->store, d.v[i], &e) != RC_OK) {
-			log_error("%s", e.msg);
-			st = exit_for(e.rc);
-		}
+		if ((st = day_done(cli, s, d.v[i],
+		    strcmp(d.v[i], recent) >= 0)) != EXIT_OK)
+			break;
+		(*queued)++;
 	}
 out:
 	free(d.v);
@@ -272,6 +379,8 @@ int
 cmd_run(struct cli *cli, int argc, char **argv)
 {
 	struct session s;
+	char msg[256];
+	long queued = 0;
 	int st;
 
 	if (argc > 1) {
@@ -281,8 +390,18 @@ cmd_run(struct cli *cli, int argc, char **argv)
 	if ((st = session_open(&s, cli, "run")) != EXIT_OK)
 		return st;
 	collect_sources(&s, cli);
-	if (s.status != EXIT_INTERNAL && (st = report_due(cli, &s)) !=
-	    EXIT_OK)
+	/* What collecting queued goes out before the summaries are made,
+	 * so their outbox section is current; what the summaries queue
+	 * goes out right after them. */
+	if (s.status != EXIT_INTERNAL && (st = deliver_due(cli, s.store,
+	    NULL, msg, sizeof(msg))) != EXIT_OK)
+		record_error(&s, st, msg);
+	if (s.status != EXIT_INTERNAL && (st = report_due(cli, &s,
+	    &queued)) != EXIT_OK)
 		note_error(&s, st, "writing the daily summaries failed");
+	if (queued > 0 && s.status != EXIT_INTERNAL &&
+	    (st = deliver_due(cli, s.store, NULL, msg, sizeof(msg))) !=
+	    EXIT_OK)
+		record_error(&s, st, msg);
 	return session_close(&s, cli);
 }

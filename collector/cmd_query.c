@@ -222,7 +222,6 @@ cmd_parse(struct cli *cli, int argc, char **argv)
 /* Output of the dump commands. */
 struct out {
 	int	json;
-	int	header_done;
 };
 
 static int
@@ -234,10 +233,6 @@ dump_row(void *arg, int n, const char *const *names, const char *const *vals)
 		puts(vals[0] ? vals[0] : "{}");
 		return 0;
 	}
-	if (!o->header_done) {
-		csv_row(stdout, n, names);
-		o->header_done = 1;
-	}
 	csv_row(stdout, n, vals);
 	return 0;
 }
@@ -247,7 +242,7 @@ static int
 dump(struct cli *cli, enum dump which, const char *a, const char *b,
     const char *format)
 {
-	struct out o = { 0, 0 };
+	struct out o = { 0 };
 	struct store *s;
 	struct err e;
 	enum rc rc;
@@ -262,8 +257,11 @@ dump(struct cli *cli, enum dump which, const char *a, const char *b,
 		log_error("%s", e.msg);
 		return exit_for(rc);
 	}
-	rc = store_dump(s, which, o.json ? DUMP_JSON : DUMP_TEXT, a, b,
-	    dump_row, &o, &e);
+	/* CSV always starts with its header, rows or not. */
+	rc = o.json ? RC_OK : store_dump_header(s, which, dump_row, &o, &e);
+	if (rc == RC_OK)
+		rc = store_dump(s, which, o.json ? DUMP_JSON : DUMP_TEXT, a, b,
+		    dump_row, &o, &e);
 	if (rc != RC_OK)
 		log_error("%s", e.msg);
 	store_close(s);

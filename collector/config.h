@@ -8,6 +8,7 @@
 #ifndef AC_CONFIG_H
 #define AC_CONFIG_H
 
+#include <regex.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -19,40 +20,143 @@
 
 enum source_type { SOURCE_IMAP, SOURCE_MAILDIR, SOURCE_MBOX };
 
+/* IMAP sources: how the connection is protected, how the login is made
+ * and what happens to a message once its batch is committed. */
+enum imap_tls { TLS_IMPLICIT, TLS_STARTTLS, TLS_NONE };
+enum imap_auth { AUTH_PASSWORD, AUTH_XOAUTH2 };
+enum imap_after { AFTER_KEEP, AFTER_SEEN, AFTER_MOVE };
+
 struct source_conf {
 	char		*name;
 	int		 line;		/* where the section starts */
 	enum source_type type;
 	enum role	 role;		/* ROLE_AUTO: by format */
 	char		*path;		/* maildir, mbox */
+
+	/* imap (defaults filled in when the file has been read) */
+	char		*host;
+	long		 port;		/* 993 for implicit TLS, else 143 */
+	enum imap_tls	 tls;
+	int		 allow_plaintext;	/* needed for tls = none */
+	char		*ca_file;	/* absolute; NULL: system store */
+	char		*user;
+	enum imap_auth	 auth;
+	char		*password_file;	/* absolute */
+	char		*password_env;	/* a variable name */
+	char		*password;	/* inline secret; never printed */
+	char		*token_command;	/* auth = xoauth2: prints a token */
+	char		*folder;	/* "INBOX" */
+	enum imap_after	 after;
+	char		*after_folder;	/* after = move:FOLDER */
+	size_t		 batch_size;	/* messages per transaction */
+	long		 connect_timeout;	/* seconds */
+	long		 timeout;	/* seconds, each read and the token */
+	/* The first key given that only an imap source takes, for the
+	 * check that a maildir or mbox source does not carry one. */
+	const char	*imap_key;
+	int		 imap_key_line;
 };
 
 /* One step of the resolver chain. */
 enum resolve_step {
-	STEP_HEADER, STEP_SMTP_AUTH, STEP_NETWORK,
+	STEP_HEADER, STEP_SMTP_AUTH, STEP_NETWORK, STEP_DOMAIN, STEP_HTTP,
 	STEP_COUNT
+};
+
+/* identity_regex = HEADER REGEX: the user is the first capture group. */
+struct identity_regex {
+	char		*header;
+	char		*pattern;	/* as written, for check-config */
+	regex_t		 re;
+	int		 line;
 };
 
 struct resolver_conf {
 	enum resolve_step order[STEP_COUNT];
 	size_t		 norder;
+	int		 order_line;	/* 0: the default order */
 	char		**identity_headers;
 	size_t		 nidentity_headers;
-	/* identity_headers as the parsers take them. */
+	struct identity_regex *regexes;
+	size_t		 nregexes;
+	/* identity_headers (with their regexes) as the parsers take them. */
 	struct identity_rule *identity;
 	size_t		 nidentity;
 	struct hostlist	 trusted_hosts;
 	char		*users_file;	/* absolute, or NULL */
 	char		*networks_file;
+	char		*domains_file;
+	char		*http_url;	/* http:// or https://, or NULL */
+	char		*http_token_file;	/* bearer token, or NULL */
+	char		*ca_file;	/* for https; NULL: the system's */
+	long long	 http_cache_ttl;	/* seconds; 0: no caching */
+	long long	 http_timeout;		/* seconds, whole request */
+};
+
+/* escalate_internal / escalate_external = "N in M". */
+struct escalation {
+	long		 count;		/* N; 0: never escalate */
+	long long	 window;	/* M, seconds */
 };
 
 struct cases_conf {
 	char		*timezone;	/* "UTC", or a zoneinfo name */
+	struct escalation escalate_internal;
+	struct escalation escalate_external;
 };
 
 struct report_conf {
 	char		*output_dir;	/* absolute */
 };
+
+/*
+ * [email]: the daily summary by SMTP.  line is 0 when the section is
+ * absent.  TLS is always required: smtps:// (implicit) or smtp://
+ * (STARTTLS, refused when the server does not offer it).
+ */
+struct email_conf {
+	int		 line;
+	char		*url;
+	char		*from;
+	char		**to;
+	size_t		 nto;
+	char		*user;		/* NULL: no SMTP AUTH */
+	char		*password;	/* secret, never printed or logged */
+	char		*password_from;	/* "file PATH" or "env NAME" */
+	char		*ca_file;	/* NULL: the system's CA store */
+	char		*subject;	/* {day} and {confirmed} are filled in */
+	long long	 timeout;	/* seconds, one whole send */
+	long long	 max_attempts;
+	long long	 retry_base;	/* seconds before the first retry */
+	long long	 retry_max;	/* longest wait between retries */
+};
+
+/* The events a webhook can subscribe to. */
+#define EV_CASE_OPENED		0x1
+#define EV_CASE_CONFIRMED	0x2
+#define EV_CASE_ESCALATED	0x4
+#define EV_SUMMARY_DAILY	0x8
+#define EV_ALL			0xf
+
+/* [webhook NAME]: events POSTed as signed JSON. */
+struct webhook_conf {
+	char		*name;
+	int		 line;		/* where the section starts */
+	char		*url;
+	char		*secret;	/* the HMAC key; never printed or logged */
+	size_t		 secret_len;
+	char		*secret_file;	/* where it came from; NULL: inline */
+	unsigned	 events;	/* EV_* */
+	char		*ca_file;
+	int		 allow_plaintext;	/* http:// allowed */
+	long long	 timeout;
+	long long	 max_attempts;
+	long long	 retry_base;
+	long long	 retry_max;
+};
+
+/* The EV_* flag of an event name, or 0. */
+unsigned event_flag(const char *name);
 
 struct config {
 	char			*file;	/* as given */
@@ -65,7 +169,14 @@ struct config {
 	struct cases_conf	 cases;
 	struct report_conf	 report;
 	struct limits		 limits;
+	struct email_conf	 email;
+	struct webhook_conf	*webhooks;
+	size_t			 nwebhooks;
 };
+
+/* The webhook called name, or NULL. */
+const struct webhook_conf *config_webhook(const struct config *c,
+    const char *name);
 
 /* The file used when -c is not given. */
 #define CONFIG_DEFAULT_FILE	SYSCONFDIR "/abuse-collector/abuse-collector.ini"
@@ -86,6 +197,7 @@ void config_parse_opts(const struct config *c, struct parse_opts *o);
 void config_print(const struct config *c, FILE *f);
 
 const char *source_type_name(enum source_type);
+const char *imap_tls_name(enum imap_tls);
 const char *resolve_step_name(enum resolve_step);
 
 #endif

@@ -6,11 +6,14 @@
 
 #include "correlate.h"
 #include "log.h"
+#include "resolve.h"
 #include "store.h"
 
+/* A case that got reports in this batch, and when they happened. */
 struct touched {
 	char	*customer;
 	char	 day[11];
+	time_t	 first, last;	/* 0: no new report */
 };
 
 struct correlator {
@@ -18,6 +21,8 @@ struct correlator {
 	struct store		*s;
 	struct touched		*t;
 	size_t			 n, alloc;
+	event_hook		 hook;
+	void			*hook_arg;
 };
 
 struct correlator *
@@ -51,83 +56,162 @@ correlator_free(struct correlator *k)
 }
 
 void
-correlator_touch(struct correlator *k, const char *customer, const char *day)
+correlator_on_event(struct correlator *k, event_hook fn, void *arg)
 {
+	k->hook = fn;
+	k->hook_arg = arg;
+}
+
+void
+correlator_touch(struct correlator *k, const char *customer, const char *day,
+    time_t when)
+{
+	struct touched *t = NULL;
 	size_t i;
 
 	/* A batch touches few cases; most reports repeat the last one. */
 	for (i = k->n; i-- > 0;)
 		if (strcmp(k->t[i].day, day) == 0 &&
-		    strcmp(k->t[i].customer, customer) == 0)
-			return;
-	if (k->n == k->alloc) {
-		k->alloc = k->alloc ? k->alloc * 2 : 16;
-		k->t = xrealloc(k->t, k->alloc * sizeof(*k->t));
+		    strcmp(k->t[i].customer, customer) == 0) {
+			t = &k->t[i];
+			break;
+		}
+	if (t == NULL) {
+		if (k->n == k->alloc) {
+			k->alloc = k->alloc ? k->alloc * 2 : 16;
+			k->t = xrealloc(k->t, k->alloc * sizeof(*k->t));
+		}
+		t = &k->t[k->n++];
+		t->customer = xstrdup(customer);
+		snprintf(t->day, sizeof(t->day), "%s", day);
+		t->first = t->last = 0;
 	}
-	k->t[k->n].customer = xstrdup(customer);
-	snprintf(k->t[k->n].day, sizeof(k->t[k->n].day), "%s", day);
-	k->n++;
+	if (when != 0 && (t->first == 0 || when < t->first))
+		t->first = when;
+	if (when > t->last)
+		t->last = when;
 }
 
 /*
- * The score, documented in the README: confirmation counts most, then
- * how many independent outside parties complained, then volume (on a
- * log scale, so a flood does not drown the other signals).
+ * The score (correlate.h, README): confirmation by the two independent
+ * sides counts most; then how many outside parties complained, capped so
+ * that a list of trap networks cannot outweigh confirmation; then volume
+ * on a log scale, so a flood adds steadily but never drowns the others.
  */
-static double
-score(const struct case_row *c)
+double
+case_score(const struct case_row *c)
 {
 	double s = 0;
 	long reporters = c->distinct_reporters < 5 ? c->distinct_reporters : 5;
 
 	if (c->internal_reports > 0 && c->external_reports > 0)
 		s += 50;
-	s += 8 * (double)reporters;
-	s += 5 * log2(1.0 + (double)(c->internal_reports +
+	s += 10 * (double)reporters;
+	s += 10 * log10(1.0 + (double)(c->internal_reports +
 	    c->external_reports));
 	return round(s * 100) / 100;
 }
 
+/* Record kind for the case; the hook hears of it when it is new. */
 static enum rc
 event(struct correlator *k, const char *kind, const struct case_row *c,
     struct err *e)
 {
+	int64_t id;
 	int created;
 	enum rc rc;
 
 	rc = store_event_add(k->s, kind, c->customer, c->day, time(NULL),
 	    &created, e);
-	if (rc == RC_OK && created)
-		log_info("%s: %s on %s", kind, c->customer, c->day);
-	return rc;
+	if (rc != RC_OK || !created)
+		return rc;
+	log_info("%s: %s on %s", kind, c->customer, c->day);
+	if (k->hook == NULL)
+		return RC_OK;
+	if ((rc = store_event_id(k->s, kind, c->customer, c->day, &id, e)) !=
+	    RC_OK)
+		return rc;
+	return k->hook(k->hook_arg, k->s, id, kind, c, e);
 }
 
+/*
+ * Escalation: the first moment a rule was met.  Only a window holding
+ * one of the batch's new reports can be new, and such a window lies
+ * within one window's length of them, so only that stretch is searched.
+ * Once escalated, only reports up to that moment count: a report
+ * arriving late can only move the moment earlier.
+ */
+static enum rc
+escalation(struct correlator *k, const struct touched *t,
+    struct case_row *now, struct err *e)
+{
+	static const struct { enum role role; const char *name; } roles[] = {
+		{ ROLE_INTERNAL, "internal" }, { ROLE_EXTERNAL, "external" },
+	};
+	const struct cases_conf *cc = &k->c->cases;
+	size_t i;
+	time_t at, until;
+	enum rc rc;
+
+	for (i = 0; i < 2; i++) {
+		const struct escalation *x = roles[i].role == ROLE_INTERNAL ?
+		    &cc->escalate_internal : &cc->escalate_external;
+		long have = roles[i].role == ROLE_INTERNAL ?
+		    now->internal_reports : now->external_reports;
+
+		if (x->count == 0 || have < x->count || t->first == 0)
+			continue;
+		until = t->last + (time_t)x->window;
+		if (now->escalated_at != 0 && now->escalated_at < until)
+			until = now->escalated_at;
+		rc = store_case_burst(k->s, now->customer, now->day,
+		    roles[i].name, x->count, x->window,
+		    t->first - (time_t)x->window, until, &at, e);
+		if (rc != RC_OK)
+			return rc;
+		if (at != 0 && (now->escalated_at == 0 ||
+		    at < now->escalated_at)) {
+			now->escalated_at = at;
+			snprintf(now->escalated_role,
+			    sizeof(now->escalated_role), "%s", roles[i].name);
+		}
+	}
+	return RC_OK;
+}
+
+/*
+ * The store has counted the batch's reports into the case already
+ * (store_report_add); what is left is what follows from the counts:
+ * confidence, score, escalation, and the events.
+ */
 static enum rc
 refresh(struct correlator *k, const struct touched *t, struct err *e)
 {
-	struct case_row old, now;
-	int found;
+	struct case_row now;
+	int found, resolved = strcmp(t->customer, CUSTOMER_UNRESOLVED) != 0;
 	enum rc rc;
 
-	if ((rc = store_case_get(k->s, t->customer, t->day, &old, &found,
-	    e)) != RC_OK ||
-	    (rc = store_case_stats(k->s, t->customer, t->day, &now, e)) !=
-	    RC_OK)
+	if ((rc = store_case_get(k->s, t->customer, t->day, &now, &found,
+	    e)) != RC_OK)
 		return rc;
-	if (now.internal_reports + now.external_reports == 0)
+	if (!found || now.internal_reports + now.external_reports == 0)
 		return RC_OK;
 	snprintf(now.confidence, sizeof(now.confidence), "%s",
 	    now.internal_reports && now.external_reports ? "confirmed" :
 	    now.internal_reports ? "internal" : "external");
-	now.score = score(&now);
-	now.escalated_at = found ? old.escalated_at : 0;
-	if ((rc = store_case_put(k->s, &now, e)) != RC_OK)
+	now.score = case_score(&now);
+	if (resolved && (rc = escalation(k, t, &now, e)) != RC_OK)
 		return rc;
-	if (!found && (rc = event(k, "case.opened", &now, e)) != RC_OK)
+	if ((rc = store_case_put(k->s, &now, e)) != RC_OK || !resolved)
+		return rc;
+	/* Each is recorded once however often the case is refreshed. */
+	if ((rc = event(k, EVENT_CASE_OPENED, &now, e)) != RC_OK)
 		return rc;
 	if (strcmp(now.confidence, "confirmed") == 0 &&
-	    (!found || strcmp(old.confidence, "confirmed") != 0))
-		rc = event(k, "case.confirmed", &now, e);
+	    (rc = event(k, EVENT_CASE_CONFIRMED, &now, e)) != RC_OK)
+		return rc;
+	if (now.escalated_at != 0)
+		rc = event(k, EVENT_CASE_ESCALATED, &now, e);
 	return rc;
 }
 

@@ -1,14 +1,30 @@
 /*
- * Correlation: one case per customer and day, counting internal and
- * external reports, with a confidence (internal, external, confirmed), a
- * score and escalation.  Cases are recomputed from the stored reports at
- * the end of each batch, inside the batch's transaction, and the events
- * an enforcement system acts on (case.opened, case.confirmed,
- * case.escalated) are recorded once each in the same transaction.
+ * Correlation: one case per customer and day (in the cases time zone),
+ * counting internal and external reports, with a confidence, a score and
+ * escalation.  Cases are recomputed from the stored reports at the end of
+ * each batch, inside the batch's transaction, and the events an
+ * enforcement system acts on are recorded there too, once each:
+ *
+ *   case.opened     the first report of a case
+ *   case.confirmed  the case has internal and external reports
+ *   case.escalated  escalate_internal or escalate_external was met: N
+ *                   reports of that role within M (a sliding window over
+ *                   the reports' times)
+ *
+ * "Once" is kept by the store (one event per kind, customer and day), so
+ * it holds across runs, re-imports and replays.  Reports whose customer
+ * is unresolved get a case (the summary lists them) but never an event
+ * or an escalation: there is nobody to act on.
+ *
+ * score = 50 when confirmed
+ *       + 10 per distinct external reporter, at most 5 of them
+ *       + 10 * log10(1 + internal + external reports)
+ * rounded to two decimals (0 to 100 for any volume under 10^5 reports).
  */
 #ifndef AC_CORRELATE_H
 #define AC_CORRELATE_H
 
+#include <stdint.h>
 #include <time.h>
 
 #include "config.h"
@@ -16,15 +32,35 @@
 
 struct correlator;
 struct store;
+struct case_row;
+
+#define EVENT_CASE_OPENED	"case.opened"
+#define EVENT_CASE_CONFIRMED	"case.confirmed"
+#define EVENT_CASE_ESCALATED	"case.escalated"
+
+/*
+ * The seam for delivery (webhooks, email): called once for each event
+ * as it is recorded, inside the batch's transaction, with the event's
+ * row id and the case as it stands.  Whatever fn writes to the store
+ * commits with the batch; an error (not RC_OK) rolls the batch back.
+ */
+typedef enum rc (*event_hook)(void *arg, struct store *s, int64_t event_id,
+    const char *kind, const struct case_row *c, struct err *e);
 
 struct correlator *correlator_new(const struct config *c, struct store *s);
 void correlator_free(struct correlator *k);
+/* Set the hook (NULL: none). */
+void correlator_on_event(struct correlator *k, event_hook fn, void *arg);
 
-/* Note that (customer, day) got a report in the open batch. */
+/* Note that (customer, day) got a report that happened at when (0: none,
+ * only look at the case again) in the open batch. */
 void correlator_touch(struct correlator *k, const char *customer,
-    const char *day);
+    const char *day, time_t when);
 /* Recompute every touched case and record its events. */
 enum rc correlator_flush(struct correlator *k, struct err *e);
+
+/* The score of a case (the formula above). */
+double case_score(const struct case_row *c);
 
 /*
  * The day a time falls on in the cases time zone, as YYYY-MM-DD.  The

@@ -1,5 +1,6 @@
 #include "autoconf.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,7 +10,7 @@
 #include "util.h"
 
 enum { J_SET_STR, J_SET_NUM, J_SET_JSON, J_APPEND, J_GET, J_VALID, J_MIN,
-	J_COUNT };
+	J_TYPE, J_COUNT };
 
 static const char *const jsql[J_COUNT] = {
 	[J_SET_STR] = "SELECT json_set(coalesce(?1, '{}'), '$.' ||"
@@ -23,29 +24,53 @@ static const char *const jsql[J_COUNT] = {
 	    " json_extract(?1, ?2) END",
 	[J_VALID] = "SELECT json_valid(?1)",
 	[J_MIN] = "SELECT CASE WHEN json_valid(?1) THEN json(?1) END",
+	[J_TYPE] = "SELECT CASE WHEN json_valid(?1) THEN"
+	    " json_type(?1, ?2) END",
 };
 
-static sqlite3 *db;
-static sqlite3_stmt *st[J_COUNT];
+/* One connection per thread: the parser may run in a thread of its own
+ * (pipeline.c), and a connection opened without a mutex is not shared. */
+static _Thread_local sqlite3 *db;
+static _Thread_local sqlite3_stmt *st[J_COUNT];
+
+void
+json_release(void)
+{
+	int i;
+
+	for (i = 0; i < J_COUNT; i++) {
+		sqlite3_finalize(st[i]);
+		st[i] = NULL;
+	}
+	sqlite3_close(db);
+	db = NULL;
+}
 
 static void
 json_close(void)
 {
-	int i;
+	json_release();
+}
 
-	for (i = 0; i < J_COUNT; i++)
-		sqlite3_finalize(st[i]);
-	sqlite3_close(db);
+static void
+register_close(void)
+{
+	atexit(json_close);
 }
 
 static sqlite3_stmt *
 get(int q)
 {
 	if (db == NULL) {
+		static pthread_once_t once = PTHREAD_ONCE_INIT;
+
 		if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE |
 		    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 			abort();
-		atexit(json_close);
+		/* The exit handler runs in the main thread and closes its
+		 * connection; other threads call json_release before they
+		 * end. */
+		(void)pthread_once(&once, register_close);
 	}
 	if (st[q] == NULL &&
 	    sqlite3_prepare_v2(db, jsql[q], -1, &st[q], NULL) != SQLITE_OK)
@@ -126,6 +151,16 @@ char *
 json_get(const char *doc, const char *path)
 {
 	sqlite3_stmt *s = get(J_GET);
+
+	bind(s, 1, doc);
+	bind(s, 2, path);
+	return result(s);
+}
+
+char *
+json_type_at(const char *doc, const char *path)
+{
+	sqlite3_stmt *s = get(J_TYPE);
 
 	bind(s, 1, doc);
 	bind(s, 2, path);

@@ -17,8 +17,15 @@ char *json_append_str(const char *array, const char *value);
 /* The value at path ("$.customer") as text; NULL when absent, null or
  * when doc is not valid JSON. */
 char *json_get(const char *doc, const char *path);
+/* The type of the value at path: "object", "array", "text", "integer",
+ * "real", "true", "false" or "null"; NULL when absent or when doc is not
+ * valid JSON.  Caller frees. */
+char *json_type_at(const char *doc, const char *path);
 /* 1 when doc is valid JSON. */
 int json_valid_text(const char *doc);
+/* Close the calling thread's connection (a thread that used these
+ * functions calls it before it ends; the main thread's closes at exit). */
+void json_release(void);
 /* Pretty-free canonical form of doc (for output); NULL if invalid. */
 char *json_minify(const char *doc);
 

@@ -13,13 +13,15 @@
 #include "log.h"
 
 static const struct command commands[] = {
-	{ "run", "", "collect, then write the summaries of finished days",
+	{ "run", "", "collect, deliver, then report the finished days",
 	    NEED_CONFIG | NEED_LOCK, cmd_run },
 	{ "collect", "", "fetch, parse, resolve and store new messages",
 	    NEED_CONFIG | NEED_LOCK, cmd_collect },
-	{ "report", "[--date D] [--out DIR]",
+	{ "report", "[--date D] [--out DIR] [--email [--force]]",
 	    "write the summary of day D (default: yesterday)", NEED_CONFIG,
 	    cmd_report },
+	{ "deliver", "[--retry-dead]", "send due webhooks and e-mails",
+	    NEED_CONFIG | NEED_LOCK, cmd_deliver },
 	{ "parse", "[--json] FILE... (- for stdin)",
 	    "print what the parsers extract from each message", OPT_CONFIG,
 	    cmd_parse },
@@ -45,8 +47,13 @@ usage(FILE *f)
 	fprintf(f, "usage: abuse-collector [-c FILE] [-v|-q] [-n|--dry-run] "
 	    "COMMAND [ARGS]\n\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-13s %s\n  %-13s   %s\n", commands[i].name,
-		    commands[i].usage, "", commands[i].help);
+		if (commands[i].usage[0] == '\0')
+			fprintf(f, "  %-13s %s\n", commands[i].name,
+			    commands[i].help);
+		else
+			fprintf(f, "  %-13s %s\n  %-13s   %s\n",
+			    commands[i].name, commands[i].usage, "",
+			    commands[i].help);
 	fprintf(f, "\noptions:\n"
 	    "  -c FILE       configuration (default %s)\n"
 	    "  -v            say what is done (twice: more)\n"
@@ -64,7 +71,7 @@ usage(FILE *f)
  * The descriptor stays open (and locked) until the process exits, which
  * releases it however the process ends.
  */
-static int
+int
 take_lock(const struct config *c)
 {
 	char *path = xasprintf("%s.lock", c->store_path);
@@ -98,7 +105,8 @@ take_lock(const struct config *c)
 	return EXIT_OK;
 }
 
-/* The store's directory must exist; a missing one is a config error. */
+/* The store's directory is made when missing; one that cannot be made
+ * or written is a configuration error. */
 static int
 store_dir_ok(const struct config *c)
 {
@@ -107,7 +115,7 @@ store_dir_ok(const struct config *c)
 
 	if (slash != NULL && slash != d) {
 		*slash = '\0';
-		if (access(d, W_OK) != 0) {
+		if (mkdirs(d, 0750) != 0 || access(d, W_OK) != 0) {
 			log_error("store directory %s: %s", d, strerror(errno));
 			ok = 0;
 		}

@@ -1,7 +1,14 @@
 /*
- * Header blocks: splitting them into fields (libetpan reads each field;
- * we unfold, bound and keep them, and tolerate the continuation lines
- * feedback loops write without indentation), and looking fields up.
+ * Header blocks: splitting them into fields, unfolded and bounded, with
+ * the tolerance feedback loops need (continuation lines written without
+ * indentation, a bare URL on a line of its own), and looking fields up.
+ *
+ * The split is done here rather than with libetpan's field parser:
+ * libetpan reads the MIME structure (and its own copy of the MIME
+ * fields) anyway, and its generic field parser, which reads byte by byte
+ * and allocates per field, cost as much as the rest of the parse.  What
+ * is decoded from a value (encoded words, addresses, dates) is still read
+ * with libetpan.
  */
 #include "autoconf.h"
 
@@ -9,17 +16,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libetpan/libetpan.h>
-
 #include "mime.h"
 #include "mime_int.h"
 
-/* Append one field, unfolding its value. */
+/* Append one field, unfolding its value (CR and LF removed, white space
+ * at both ends trimmed). */
 static int
 add_field(struct ctx *c, struct hdrs *h, size_t *alloc, const char *name,
-    const char *value)
+    size_t nn, const char *value, size_t vn)
 {
-	size_t vn = strlen(value), i, j;
+	size_t i, j;
 	char *v;
 
 	if (h->n >= c->m->lim->headers) {
@@ -27,18 +33,17 @@ add_field(struct ctx *c, struct hdrs *h, size_t *alloc, const char *name,
 		    "block (max_headers)", c->m->lim->headers);
 		return -1;
 	}
+	trim(&value, &vn);
 	if (vn > c->m->lim->header_len) {
-		err_set(c->e, RC_REJECT, "header field '%.60s' is longer "
-		    "than %zu bytes (max_header_length)", name,
-		    c->m->lim->header_len);
+		err_set(c->e, RC_REJECT, "header field '%.*s' is longer "
+		    "than %zu bytes (max_header_length)",
+		    (int)(nn < 60 ? nn : 60), name, c->m->lim->header_len);
 		return -1;
 	}
 	v = arena_alloc(c->m, vn + 1);
 	for (i = j = 0; i < vn; i++)
 		if (value[i] != '\r' && value[i] != '\n')
 			v[j++] = value[i];
-	while (j > 0 && isspace((unsigned char)v[j - 1]))
-		j--;
 	v[j] = '\0';
 	if (h->n == *alloc) {
 		size_t na = *alloc ? *alloc * 2 : 16;
@@ -49,7 +54,7 @@ add_field(struct ctx *c, struct hdrs *h, size_t *alloc, const char *name,
 		h->v = nv;
 		*alloc = na;
 	}
-	h->v[h->n].name = msg_strndup(c->m, name, strlen(name));
+	h->v[h->n].name = msg_strndup(c->m, name, nn);
 	h->v[h->n].value = v;
 	h->n++;
 	return 0;
@@ -74,8 +79,10 @@ continue_field(struct ctx *c, struct hdrs *h, const char *p, size_t n)
 	memcpy(v, old, on);
 	if (on > 0)
 		v[on++] = ' ';
-	memcpy(v + on, p, n);
-	v[on + n] = '\0';
+	for (; n > 0; p++, n--)
+		if (*p != '\r' && *p != '\n')
+			v[on++] = *p;
+	v[on] = '\0';
 	h->v[h->n - 1].value = v;
 	return 0;
 }
@@ -86,21 +93,11 @@ continue_field(struct ctx *c, struct hdrs *h, const char *p, size_t n)
  * continues the field before instead.
  */
 static int
-url_line(const char *name, const char *value)
+url_line(const char *name, size_t nn, const char *value, size_t vn)
 {
-	return (ascii_casecmp(name, "http") == 0 ||
-	    ascii_casecmp(name, "https") == 0) && value[0] == '/' &&
-	    value[1] == '/';
-}
-
-static void
-continue_url(struct ctx *c, struct hdrs *h, const char *name,
-    const char *value)
-{
-	char *url = xasprintf("%s:%s", name, value);
-
-	(void)continue_field(c, h, url, strlen(url));
-	free(url);
+	return ((nn == 4 && ascii_ncasecmp(name, "http", 4) == 0) ||
+	    (nn == 5 && ascii_ncasecmp(name, "https", 5) == 0)) && vn >= 2 &&
+	    value[0] == '/' && value[1] == '/';
 }
 
 size_t
@@ -118,76 +115,54 @@ blank_line_at(const char *p, size_t n, size_t i)
 	    (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n'));
 }
 
-static size_t scan_headers(struct ctx *, const char *, size_t,
-    struct hdrs *);
-
-/* The length consumed never exceeds the input, even when a line end was
- * added for libetpan's sake. */
-size_t
-split_headers(struct ctx *c, const char *p, size_t n, struct hdrs *out)
+/* A field name: printable ASCII but the colon (RFC 5322 ftext). */
+static size_t
+name_len(const char *p, size_t n)
 {
-	size_t used = scan_headers(c, p, n, out);
+	size_t i = 0;
 
-	return used > n ? n : used;
+	while (i < n && (unsigned char)p[i] > 32 && (unsigned char)p[i] < 127 &&
+	    p[i] != ':')
+		i++;
+	return i;
 }
 
-static size_t
-scan_headers(struct ctx *c, const char *p, size_t n, struct hdrs *out)
+size_t
+split_headers(struct ctx *c, const char *p, size_t n, struct hdrs *out)
 {
 	size_t i = 0, alloc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (n > 0 && p[n - 1] != '\n' && memmem(p, n, "\n\n", 2) == NULL &&
-	    memmem(p, n, "\r\n\r\n", 4) == NULL) {
-		/* A field block cut right before a boundary has no final line
-		 * end, which libetpan needs to see the last field. */
-		char *copy = arena_alloc(c->m, n + 1);
-
-		memcpy(copy, p, n);
-		copy[n] = '\n';
-		p = copy;
-		n++;
-	}
 	if (n >= 5 && memcmp(p, "From ", 5) == 0)
 		i = line_end(p, n, 0);
 	while (i < n && !over(c)) {
-		struct mailimf_fields *f = NULL;
-		size_t start = i, e;
-		clistiter *it;
+		size_t e = line_end(p, n, i), end = e, nn, k;
 
 		if (blank_line_at(p, n, i))
-			return line_end(p, n, i);
-		if (mailimf_optional_fields_parse(p, n, &i, &f) ==
-		    MAILIMF_NO_ERROR) {
-			for (it = clist_begin(f->fld_list); it != NULL &&
-			    !over(c); it = clist_next(it)) {
-				struct mailimf_field *fl = clist_content(it);
+			return e;
+		/* The field goes on over the indented lines after it. */
+		while (end < n && (p[end] == ' ' || p[end] == '\t'))
+			end = line_end(p, n, end);
+		nn = name_len(p + i, e - i);
+		for (k = i + nn; k < e && (p[k] == ' ' || p[k] == '\t'); k++)
+			;
+		if (nn > 0 && k < e && p[k] == ':') {
+			const char *v = p + k + 1;
+			size_t vn = end - (k + 1);
 
-				const char *fn = fl->fld_data.
-				    fld_optional_field->fld_name;
-				const char *fv = fl->fld_data.
-				    fld_optional_field->fld_value;
-
-				if (out->n > 0 && url_line(fn, fv))
-					continue_url(c, out, fn, fv);
-				else
-					add_field(c, out, &alloc, fn, fv);
-			}
-			mailimf_fields_free(f);
+			if (out->n > 0 && url_line(p + i, nn, v, vn))
+				(void)continue_field(c, out, p + i, end - i);
+			else
+				(void)add_field(c, out, &alloc, p + i, nn, v, vn);
+		} else if (memchr(p + i, ':', e - i) == NULL) {
+			/* A line without a colon continues the field before;
+			 * before any field, this is no header block. */
+			if (out->n == 0)
+				return 0;
+			(void)continue_field(c, out, p + i, end - i);
 		}
-		if (i > start || over(c))
-			continue;
-		/* libetpan stopped on a line it cannot read as a field. */
-		e = line_end(p, n, i);
-		if (memchr(p + i, ':', e - i) == NULL && out->n > 0) {
-			if (continue_field(c, out, p + i, e - i) < 0)
-				break;
-		} else if (memchr(p + i, ':', e - i) == NULL && out->n == 0 &&
-		    i == 0) {
-			/* Text before any field: not a header block. */
-			return 0;
-		}
-		i = e;
+		/* Else a line with a colon that names no field: skipped. */
+		i = end;
 	}
 	return i;
 }

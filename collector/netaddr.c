@@ -46,12 +46,17 @@ prefix_parse(const char *s, size_t n, struct prefix *out)
 	const char *slash;
 	long long len;
 	char num[8];
-	size_t i;
+	size_t i, an;
+	int v4;
 
 	trim(&s, &n);
 	slash = memchr(s, '/', n);
-	if (addr_parse(s, slash ? (size_t)(slash - s) : n, out->addr) < 0)
+	an = slash ? (size_t)(slash - s) : n;
+	if (addr_parse(s, an, out->addr) < 0)
 		return -1;
+	/* The length counts bits of the address as written: "/24" after
+	 * a dotted IPv4 address, "/120" after "::ffff:192.0.2.0". */
+	v4 = memchr(s, ':', an) == NULL;
 	if (slash == NULL) {
 		out->len = 128;
 		return 0;
@@ -61,9 +66,10 @@ prefix_parse(const char *s, size_t n, struct prefix *out)
 		return -1;
 	memcpy(num, slash + 1, i);
 	num[i] = '\0';
-	if (parse_ll(num, 0, is_mapped(out->addr) ? 32 : 128, &len) < 0)
+	if (num[0] < '0' || num[0] > '9' ||
+	    parse_ll(num, 0, v4 ? 32 : 128, &len) < 0)
 		return -1;
-	out->len = (uint8_t)(is_mapped(out->addr) ? len + 96 : len);
+	out->len = (uint8_t)(v4 ? len + 96 : len);
 	/* Host bits set mean a typo more often than intent: refuse. */
 	for (i = out->len; i < 128; i++)
 		if (out->addr[i / 8] & (0x80 >> (i % 8)))

@@ -1,16 +1,41 @@
 #include "autoconf.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "correlate.h"
 #include "formats/formats.h"
+#include "json.h"
 #include "log.h"
 #include "mime.h"
 #include "pipeline.h"
 #include "resolve.h"
 #include "store.h"
+
+/*
+ * Parsing runs in a thread of its own, so that it overlaps with reading
+ * the next message (from the network, or the disk) and with storing the
+ * last one: on a mailbox of notifications the two take about as long.
+ * The worker only hashes and parses; everything that touches the store
+ * (the known check, the resolver, inserts, cases) stays in the calling
+ * thread and happens in the order the messages came, so checkpoints and
+ * transactions mean what they meant.  At most PIPELINE_JOBS messages and
+ * PIPELINE_BYTES of them are in flight, so memory stays bounded.
+ */
+struct job {
+	struct origin	 o;		/* its strings point into strs */
+	char		*strs;
+	char		*raw;		/* a copy: the source's buffer goes */
+	size_t		 len;
+	/* What the worker found. */
+	char		 sha[65];
+	char		*msgid;		/* the report's own Message-ID */
+	struct report	 r;
+	int		 parsed;
+};
 
 struct pipeline {
 	const struct config	*c;
@@ -21,6 +46,23 @@ struct pipeline {
 	int			 dry_run;
 	int			 open;		/* a transaction is open */
 	struct pipeline_stats	 stats;
+
+	/* The worker and its queue: jobs [head, tail) are in flight, those
+	 * before next are parsed.  Guarded by mu. */
+	pthread_t		 worker;
+	int			 started;	/* the worker runs */
+	int			 sync;		/* no worker: parse here */
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 work;		/* a job to parse, or stop */
+	pthread_cond_t		 ready;		/* a job was parsed */
+	struct job		*ring[PIPELINE_JOBS];
+	size_t			 head, next, tail;
+	size_t			 bytes;		/* raw bytes in flight */
+	int			 stop;
+	/* A store failure stops the batch; later jobs are dropped until
+	 * the caller aborts it. */
+	int			 failed;
+	struct err		 failure;
 };
 
 struct pipeline *
@@ -35,16 +77,32 @@ pipeline_new(const struct config *c, struct store *s, struct resolver *r,
 	p->k = correlator_new(c, s);
 	p->dry_run = dry_run;
 	config_parse_opts(c, &p->opts);
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->ready, NULL);
 	return p;
 }
+
+enum drain { DRAIN_DROP, DRAIN_ALL, DRAIN_READY };
+
+static void drain(struct pipeline *p, enum drain how, struct err *e);
 
 void
 pipeline_free(struct pipeline *p)
 {
 	if (p == NULL)
 		return;
-	if (p->open)
-		store_rollback(p->s);
+	pipeline_abort(p);
+	if (p->started) {
+		pthread_mutex_lock(&p->mu);
+		p->stop = 1;
+		pthread_cond_signal(&p->work);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(p->worker, NULL);
+	}
+	pthread_cond_destroy(&p->ready);
+	pthread_cond_destroy(&p->work);
+	pthread_mutex_destroy(&p->mu);
 	correlator_free(p->k);
 	free(p);
 }
@@ -111,83 +169,247 @@ count_status(struct pipeline *p, enum msg_status st)
 		p->stats.ignored++;
 }
 
-enum rc
-pipeline_add(struct pipeline *p, const struct origin *o, const char *raw,
-    size_t len, struct err *e)
+/* Copy what the job needs of the origin: the source's strings go. */
+static struct job *
+job_new(const struct origin *o, const char *raw, size_t len)
 {
+	const char *src[4] = { o->source, o->folder, o->name, o->file };
+	const char **dst[4];
+	struct job *j = xcalloc(1, sizeof(*j));
+	size_t n = 0, k, l;
+	char *q;
+
+	j->o = *o;
+	dst[0] = &j->o.source;
+	dst[1] = &j->o.folder;
+	dst[2] = &j->o.name;
+	dst[3] = &j->o.file;
+	for (k = 0; k < 4; k++)
+		n += src[k] ? strlen(src[k]) + 1 : 0;
+	q = j->strs = xmalloc(n ? n : 1);
+	for (k = 0; k < 4; k++) {
+		if (src[k] == NULL)
+			continue;
+		l = strlen(src[k]) + 1;
+		memcpy(q, src[k], l);
+		*dst[k] = q;
+		q += l;
+	}
+	j->raw = xmalloc(len ? len : 1);
+	memcpy(j->raw, raw, len);
+	j->len = len;
+	report_init(&j->r);
+	return j;
+}
+
+static void
+job_free(struct job *j)
+{
+	free(j->strs);
+	free(j->raw);
+	free(j->msgid);
+	report_release(&j->r);
+	free(j);
+}
+
+/* The worker's share: nothing here touches the store. */
+static void
+parse_job(const struct pipeline *p, struct job *j)
+{
+	sha256_hex(j->raw, j->len, j->sha);
+	message_parse(j->raw, j->len, &p->opts, &j->r);
+	if (j->r.status == MSG_PARSED && j->o.role != ROLE_AUTO)
+		j->r.role = j->o.role;
+	j->msgid = own_msgid(j->raw, j->len);
+}
+
+static void *
+worker(void *arg)
+{
+	struct pipeline *p = arg;
+	struct job *j;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->stop && p->next == p->tail)
+			pthread_cond_wait(&p->work, &p->mu);
+		if (p->next == p->tail)
+			break;
+		j = p->ring[p->next % PIPELINE_JOBS];
+		pthread_mutex_unlock(&p->mu);
+		parse_job(p, j);
+		pthread_mutex_lock(&p->mu);
+		j->parsed = 1;
+		p->next++;
+		pthread_cond_signal(&p->ready);
+	}
+	pthread_mutex_unlock(&p->mu);
+	json_release();
+	return NULL;
+}
+
+/* The calling thread's share, in order: dedup, store, resolve, count. */
+static enum rc
+store_job(struct pipeline *p, struct job *j, struct err *e)
+{
+	const struct origin *o = &j->o;
+	struct report *r = &j->r;
 	struct stored_msg sm;
-	struct report r;
-	char sha[65], key[65], day[11], where[512];
-	char *msgid = NULL;
+	char key[65], day[11], where[512];
 	int64_t row;
 	int dup, known;
 	time_t now = time(NULL), when;
-	enum rc rc = RC_OK;
+	enum rc rc;
 
 	p->stats.messages++;
-	sha256_hex(raw, len, sha);
-	if ((known = store_message_known(p->s, sha, e)) < 0)
+	if ((known = store_message_known(p->s, j->sha, e)) < 0)
 		return e->rc;
 	if (known) {
 		p->stats.duplicates++;
 		goto remember;
 	}
-	report_init(&r);
-	message_parse(raw, len, &p->opts, &r);
-	if (r.status == MSG_PARSED && o->role != ROLE_AUTO)
-		r.role = o->role;
-	msgid = own_msgid(raw, len);
 	memset(&sm, 0, sizeof(sm));
 	sm.source = o->source;
 	sm.folder = o->folder;
 	sm.uidvalidity = o->uidvalidity;
 	sm.uid = o->uid;
-	sm.sha256 = sha;
-	sm.report_msgid = msgid;
-	sm.size = len;
+	sm.sha256 = j->sha;
+	sm.report_msgid = j->msgid;
+	sm.size = j->len;
 	sm.received_at = now;
-	sm.format = r.format;
-	sm.status = r.status;
-	sm.reason = r.reason;
-	if (r.status == MSG_QUARANTINED) {
+	sm.format = r->format;
+	sm.status = r->status;
+	sm.reason = r->reason;
+	if (r->status == MSG_QUARANTINED) {
 		/* Kept whole, so it can be replayed after a parser fix. */
-		sm.raw = raw;
-		sm.raw_len = len;
+		sm.raw = j->raw;
+		sm.raw_len = j->len;
 		origin_where(o, where, sizeof(where));
 		log_info("%s: quarantined: %s", where,
-		    r.reason ? r.reason : "unreadable");
+		    r->reason ? r->reason : "unreadable");
 	}
 	if ((rc = store_message_add(p->s, &sm, &row, &dup, e)) != RC_OK)
-		goto out;
+		return rc;
 	if (dup) {
 		p->stats.duplicates++;
-		goto out;
+		goto remember;
 	}
 	p->stats.stored++;
-	count_status(p, r.status);
-	if (r.status != MSG_PARSED)
-		goto out;
-	resolver_resolve(p->r, &r);
-	when = r.occurred_at ? r.occurred_at : o->arrived ? o->arrived : now;
+	count_status(p, r->status);
+	if (r->status != MSG_PARSED)
+		goto remember;
+	when = r->occurred_at ? r->occurred_at : o->arrived ? o->arrived : now;
+	resolver_resolve_at(p->r, r, when);
 	day_of(when, day);
-	report_key(&r, sha, key);
-	if ((rc = store_report_add(p->s, row, &r, key, day, when, &dup, e)) !=
+	report_key(r, j->sha, key);
+	if ((rc = store_report_add(p->s, row, r, key, day, when, &dup, e)) !=
 	    RC_OK)
-		goto out;
+		return rc;
 	if (dup) {
 		p->stats.duplicates++;
 	} else {
 		p->stats.reports++;
-		correlator_touch(p->k, r.customer, day);
+		correlator_touch(p->k, r->customer, day, when);
 	}
-out:
-	free(msgid);
-	report_release(&r);
-	if (rc != RC_OK)
-		return rc;
 remember:
 	if (o->name != NULL)
-		rc = store_local_mark(p->s, o->source, o->name, e);
+		return store_local_mark(p->s, o->source, o->name, e);
+	return RC_OK;
+}
+
+/*
+ * Settle the jobs at the head of the queue, in order.  how: DRAIN_ALL
+ * stores every job (waiting for the worker), DRAIN_READY only those
+ * parsed already, DRAIN_DROP frees them unstored.  Once a store failed,
+ * the rest are dropped too (the caller rolls the batch back).
+ */
+static void
+drain(struct pipeline *p, enum drain how, struct err *e)
+{
+	struct job *j;
+	size_t len;
+	enum rc rc;
+
+	pthread_mutex_lock(&p->mu);
+	while (p->head != p->tail) {
+		j = p->ring[p->head % PIPELINE_JOBS];
+		if (!j->parsed) {
+			if (how == DRAIN_READY)
+				break;
+			pthread_cond_wait(&p->ready, &p->mu);
+			continue;
+		}
+		pthread_mutex_unlock(&p->mu);
+		if (how != DRAIN_DROP && !p->failed &&
+		    (rc = store_job(p, j, &p->failure)) != RC_OK) {
+			p->failed = 1;
+			p->failure.rc = rc;
+		}
+		len = j->len;
+		job_free(j);
+		pthread_mutex_lock(&p->mu);
+		p->ring[p->head % PIPELINE_JOBS] = NULL;
+		p->head++;
+		p->bytes -= len;
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (p->failed && e != NULL)
+		*e = p->failure;
+}
+
+enum rc
+pipeline_add(struct pipeline *p, const struct origin *o, const char *raw,
+    size_t len, struct err *e)
+{
+	struct job *j;
+	enum rc rc = RC_OK;
+
+	if (p->failed) {
+		*e = p->failure;
+		return p->failure.rc;
+	}
+	j = job_new(o, raw, len);
+	if (!p->started && !p->sync) {
+		if (pthread_create(&p->worker, NULL, worker, p) == 0)
+			p->started = 1;
+		else
+			p->sync = 1;	/* parse in this thread instead */
+	}
+	if (p->sync) {
+		parse_job(p, j);
+		rc = store_job(p, j, e);
+		job_free(j);
+		if (rc != RC_OK) {
+			p->failed = 1;
+			p->failure = *e;
+		}
+		return rc;
+	}
+	/* Room first: store what is parsed until the job fits. */
+	pthread_mutex_lock(&p->mu);
+	while (p->tail - p->head == PIPELINE_JOBS ||
+	    (p->head != p->tail && p->bytes + len > PIPELINE_BYTES)) {
+		struct job *h = p->ring[p->head % PIPELINE_JOBS];
+
+		if (!h->parsed) {
+			pthread_cond_wait(&p->ready, &p->mu);
+			continue;
+		}
+		pthread_mutex_unlock(&p->mu);
+		drain(p, DRAIN_READY, NULL);
+		pthread_mutex_lock(&p->mu);
+	}
+	p->ring[p->tail % PIPELINE_JOBS] = j;
+	p->tail++;
+	p->bytes += len;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	/* Whatever is parsed already is stored now. */
+	drain(p, DRAIN_READY, NULL);
+	if (p->failed) {
+		*e = p->failure;
+		rc = p->failure.rc;
+	}
 	return rc;
 }
 
@@ -201,6 +423,11 @@ pipeline_add_oversize(struct pipeline *p, const struct origin *o,
 	int dup;
 	enum rc rc;
 
+	drain(p, DRAIN_ALL, NULL);
+	if (p->failed) {
+		*e = p->failure;
+		return p->failure.rc;
+	}
 	p->stats.messages++;
 	/* No bytes to hash: the message's place stands in for them. */
 	snprintf(id, sizeof(id), "oversize\n%s\n%s\n%u\n%u\n%zu", o->source,
@@ -239,6 +466,12 @@ pipeline_checkpoint(struct pipeline *p, const char *source,
     const char *folder, uint32_t uidvalidity, uint32_t last_uid,
     struct err *e)
 {
+	/* The checkpoint covers every message handed in before it. */
+	drain(p, DRAIN_ALL, NULL);
+	if (p->failed) {
+		*e = p->failure;
+		return p->failure.rc;
+	}
 	return store_checkpoint_set(p->s, source, folder, uidvalidity,
 	    last_uid, e);
 }
@@ -255,6 +488,12 @@ pipeline_commit(struct pipeline *p, struct err *e)
 {
 	enum rc rc;
 
+	drain(p, DRAIN_ALL, NULL);
+	if (p->failed) {
+		*e = p->failure;
+		pipeline_abort(p);
+		return e->rc;
+	}
 	if (!p->open)
 		return RC_OK;
 	if ((rc = correlator_flush(p->k, e)) != RC_OK) {
@@ -273,9 +512,12 @@ pipeline_commit(struct pipeline *p, struct err *e)
 void
 pipeline_abort(struct pipeline *p)
 {
+	drain(p, DRAIN_DROP, NULL);
 	if (p->open)
 		store_rollback(p->s);
 	p->open = 0;
+	p->failed = 0;
+	err_clear(&p->failure);
 }
 
 int
@@ -300,4 +542,10 @@ struct store *
 pipeline_store(const struct pipeline *p)
 {
 	return p->s;
+}
+
+void
+pipeline_on_event(struct pipeline *p, event_hook fn, void *arg)
+{
+	correlator_on_event(p->k, fn, arg);
 }

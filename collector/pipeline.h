@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "correlate.h"
 #include "report.h"
 #include "util.h"
 
@@ -81,5 +82,8 @@ int pipeline_dry_run(const struct pipeline *p);
 size_t pipeline_limit(const struct pipeline *p);
 const struct pipeline_stats *pipeline_stats(const struct pipeline *p);
 struct store *pipeline_store(const struct pipeline *p);
+/* Hear of each case event as it is recorded (correlate.h: the seam for
+ * the outbox). */
+void pipeline_on_event(struct pipeline *p, event_hook fn, void *arg);
 
 #endif

@@ -19,6 +19,8 @@ enum rc source_collect(const struct source_conf *s, struct pipeline *p,
     struct err *e);
 
 /* Per type, in source_local.c and source_imap.c. */
+enum rc imap_collect(const struct source_conf *s, struct pipeline *p,
+    struct err *e);
 enum rc maildir_collect(const struct source_conf *s, struct pipeline *p,
     struct err *e);
 enum rc mbox_collect(const struct source_conf *s, struct pipeline *p,

@@ -203,6 +203,8 @@ source_collect(const struct source_conf *s, struct pipeline *p,
     struct err *e)
 {
 	switch (s->type) {
+	case SOURCE_IMAP:
+		return imap_collect(s, p, e);
 	case SOURCE_MAILDIR:
 		return maildir_collect(s, p, e);
 	case SOURCE_MBOX:

@@ -10,6 +10,7 @@
 
 #include "json.h"
 #include "store.h"
+#include "store_impl.h"
 
 /*
  * Schema migrations, applied in order; PRAGMA user_version counts how
@@ -70,9 +71,17 @@ static const char *const migrations[] = {
 	"    CHECK (confidence IN ('internal', 'external', 'confirmed')),"
 	"  score REAL NOT NULL,"
 	"  escalated_at INTEGER,"
+	"  escalated_role TEXT"
+	"    CHECK (escalated_role IN ('internal', 'external')),"
 	"  updated_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (customer, day));"
 	"CREATE INDEX cases_day ON cases (day);"
+	"CREATE TABLE case_ips ("
+	"  customer TEXT NOT NULL, day TEXT NOT NULL, ip TEXT NOT NULL,"
+	"  PRIMARY KEY (customer, day, ip)) WITHOUT ROWID;"
+	"CREATE TABLE case_reporters ("
+	"  customer TEXT NOT NULL, day TEXT NOT NULL, reporter TEXT NOT NULL,"
+	"  PRIMARY KEY (customer, day, reporter)) WITHOUT ROWID;"
 	"CREATE TABLE events ("
 	"  id INTEGER PRIMARY KEY,"
 	"  kind TEXT NOT NULL, customer TEXT, day TEXT,"
@@ -89,11 +98,16 @@ static const char *const migrations[] = {
 	"  next_attempt INTEGER NOT NULL,"
 	"  last_error TEXT,"
 	"  delivered_at INTEGER,"
-	"  dead INTEGER NOT NULL DEFAULT 0);"
+	"  dead INTEGER NOT NULL DEFAULT 0,"
+	/* The event name (case.opened, ..., summary.daily, summary.email)
+	 * and when the last attempt started. */
+	"  kind TEXT NOT NULL DEFAULT '',"
+	"  last_attempt_at INTEGER);"
 	"CREATE INDEX outbox_due ON outbox (delivered_at, dead, next_attempt);"
 	"CREATE TABLE resolver_cache ("
 	"  key TEXT PRIMARY KEY, customer TEXT,"
 	"  expires_at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX resolver_cache_expiry ON resolver_cache (expires_at);"
 	"CREATE TABLE runs ("
 	"  id INTEGER PRIMARY KEY,"
 	"  command TEXT NOT NULL,"
@@ -107,7 +121,13 @@ static const char *const migrations[] = {
 	"  errors INTEGER NOT NULL DEFAULT 0,"
 	"  error TEXT);"
 	"CREATE TABLE report_days ("
-	"  day TEXT PRIMARY KEY, written_at INTEGER NOT NULL) WITHOUT ROWID;",
+	"  day TEXT PRIMARY KEY, written_at INTEGER NOT NULL) WITHOUT ROWID;"
+	/* Which source failed in which run, for the run health of the
+	 * summary ("sources not reached"). */
+	"CREATE TABLE run_errors ("
+	"  run INTEGER NOT NULL REFERENCES runs (id),"
+	"  source TEXT, at INTEGER NOT NULL, error TEXT NOT NULL);"
+	"CREATE INDEX run_errors_at ON run_errors (at);",
 };
 
 #define NMIGRATIONS	(int)(sizeof(migrations) / sizeof(migrations[0]))
@@ -115,8 +135,10 @@ static const char *const migrations[] = {
 /* Statements prepared once and reused. */
 enum stmt {
 	Q_MSG_KNOWN, Q_MSG_ADD, Q_REPORT_ADD, Q_LOCAL_SEEN, Q_LOCAL_MARK,
-	Q_CP_GET, Q_CP_SET, Q_CASE_STATS, Q_CASE_GET, Q_CASE_PUT,
+	Q_CP_GET, Q_CP_SET, Q_CASE_IP, Q_CASE_REPORTER, Q_CASE_COUNT, Q_CASE_GET, Q_CASE_PUT,
 	Q_EVENT_ADD, Q_RUN_START, Q_RUN_FINISH, Q_DAY_GET, Q_DAY_SET,
+	/* resolver block */
+	Q_CASE_BURST, Q_EVENT_ID, Q_CACHE_GET, Q_CACHE_PUT, Q_CACHE_PURGE,
 	Q_COUNT
 };
 
@@ -145,21 +167,34 @@ static const char *const sql[Q_COUNT] = {
 	    " ON CONFLICT (source, folder) DO UPDATE SET"
 	    " uidvalidity = excluded.uidvalidity,"
 	    " last_uid = excluded.last_uid, updated_at = excluded.updated_at",
-	[Q_CASE_STATS] = "SELECT count(*) FILTER (WHERE role = 'internal'),"
-	    " count(*) FILTER (WHERE role = 'external'),"
-	    " count(DISTINCT coalesce(origin_ip, source_ip)),"
-	    " count(DISTINCT reporter) FILTER (WHERE role = 'external'),"
-	    " min(occurred_at), max(occurred_at)"
-	    " FROM reports WHERE customer = ?1 AND day = ?2",
+	[Q_CASE_IP] = "INSERT OR IGNORE INTO case_ips (customer, day, ip)"
+	    " VALUES (?1, ?2, ?3)",
+	[Q_CASE_REPORTER] = "INSERT OR IGNORE INTO case_reporters (customer,"
+	    " day, reporter) VALUES (?1, ?2, ?3)",
+	[Q_CASE_COUNT] = "INSERT INTO cases (customer, day, internal_reports,"
+	    " external_reports, distinct_source_ips, distinct_reporters,"
+	    " first_seen, last_seen, confidence, score, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, 0, ?9)"
+	    " ON CONFLICT (customer, day) DO UPDATE SET"
+	    " internal_reports = internal_reports + excluded.internal_reports,"
+	    " external_reports = external_reports + excluded.external_reports,"
+	    " distinct_source_ips = distinct_source_ips +"
+	    " excluded.distinct_source_ips,"
+	    " distinct_reporters = distinct_reporters +"
+	    " excluded.distinct_reporters,"
+	    " first_seen = min(first_seen, excluded.first_seen),"
+	    " last_seen = max(last_seen, excluded.last_seen),"
+	    " updated_at = excluded.updated_at",
 	[Q_CASE_GET] = "SELECT internal_reports, external_reports,"
 	    " distinct_source_ips, distinct_reporters, first_seen, last_seen,"
-	    " confidence, score, coalesce(escalated_at, 0)"
+	    " confidence, score, coalesce(escalated_at, 0), escalated_role"
 	    " FROM cases WHERE customer = ?1 AND day = ?2",
 	[Q_CASE_PUT] = "INSERT INTO cases (customer, day, internal_reports,"
 	    " external_reports, distinct_source_ips, distinct_reporters,"
 	    " first_seen, last_seen, confidence, score, escalated_at,"
-	    " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-	    " nullif(?11, 0), ?12) ON CONFLICT (customer, day) DO UPDATE SET"
+	    " updated_at, escalated_role) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+	    " ?8, ?9, ?10, nullif(?11, 0), ?12, nullif(?13, ''))"
+	    " ON CONFLICT (customer, day) DO UPDATE SET"
 	    " internal_reports = excluded.internal_reports,"
 	    " external_reports = excluded.external_reports,"
 	    " distinct_source_ips = excluded.distinct_source_ips,"
@@ -167,6 +202,7 @@ static const char *const sql[Q_COUNT] = {
 	    " first_seen = excluded.first_seen, last_seen = excluded.last_seen,"
 	    " confidence = excluded.confidence, score = excluded.score,"
 	    " escalated_at = excluded.escalated_at,"
+	    " escalated_role = excluded.escalated_role,"
 	    " updated_at = excluded.updated_at",
 	[Q_EVENT_ADD] = "INSERT INTO events (kind, customer, day, created_at)"
 	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
@@ -177,6 +213,21 @@ static const char *const sql[Q_COUNT] = {
 	[Q_DAY_GET] = "SELECT 1 FROM report_days WHERE day = ?1",
 	[Q_DAY_SET] = "INSERT OR REPLACE INTO report_days (day, written_at)"
 	    " VALUES (?1, ?2)",
+	/* A sliding window: the report count-1 places earlier in time
+	 * order (lag) is within the window of this one. */
+	[Q_CASE_BURST] = "SELECT t FROM (SELECT occurred_at AS t,"
+	    " lag(occurred_at, ?4) OVER (ORDER BY occurred_at, id) AS s"
+	    " FROM reports WHERE customer = ?1 AND day = ?2 AND role = ?3"
+	    " AND occurred_at >= ?7 AND occurred_at <= ?6)"
+	    " WHERE s IS NOT NULL AND t - s < ?5 ORDER BY t LIMIT 1",
+	[Q_EVENT_ID] = "SELECT id FROM events WHERE kind = ?1"
+	    " AND customer = ?2 AND day = ?3",
+	[Q_CACHE_GET] = "SELECT customer FROM resolver_cache WHERE key = ?1"
+	    " AND expires_at > ?2",
+	[Q_CACHE_PUT] = "INSERT INTO resolver_cache (key, customer, expires_at)"
+	    " VALUES (?1, ?2, ?3) ON CONFLICT (key) DO UPDATE SET"
+	    " customer = excluded.customer, expires_at = excluded.expires_at",
+	[Q_CACHE_PURGE] = "DELETE FROM resolver_cache WHERE expires_at <= ?1",
 };
 
 struct store {
@@ -423,6 +474,62 @@ store_message_add(struct store *s, const struct stored_msg *m, int64_t *id,
 	return RC_OK;
 }
 
+/* 1 when the statement changed a row, 0 when not, -1 on error. */
+static int
+changed(struct store *s, sqlite3_stmt *st, struct err *e, const char *what)
+{
+	if (step_done(s, st, e, what) != RC_OK)
+		return -1;
+	return sqlite3_changes(s->db) > 0;
+}
+
+/*
+ * A new report counts into its case at once, so a case never has to be
+ * counted again from all its reports: the distinct addresses and
+ * reporters are remembered per case, and only a first one adds to the
+ * count.
+ */
+static enum rc
+case_count(struct store *s, const struct report *r, const char *day,
+    time_t when, struct err *e)
+{
+	const char *customer = r->customer ? r->customer : "(unresolved)";
+	const char *ip = r->origin_ip ? r->origin_ip : r->source_ip;
+	int external = r->role == ROLE_EXTERNAL, new_ip = 0, new_rep = 0;
+	sqlite3_stmt *st;
+
+	if (ip != NULL) {
+		if ((st = prep(s, Q_CASE_IP, e)) == NULL)
+			return e->rc;
+		bind_text(st, 1, customer);
+		bind_text(st, 2, day);
+		bind_text(st, 3, ip);
+		if ((new_ip = changed(s, st, e, "count case address")) < 0)
+			return e->rc;
+	}
+	if (external && r->reporter != NULL) {
+		if ((st = prep(s, Q_CASE_REPORTER, e)) == NULL)
+			return e->rc;
+		bind_text(st, 1, customer);
+		bind_text(st, 2, day);
+		bind_text(st, 3, r->reporter);
+		if ((new_rep = changed(s, st, e, "count case reporter")) < 0)
+			return e->rc;
+	}
+	if ((st = prep(s, Q_CASE_COUNT, e)) == NULL)
+		return e->rc;
+	bind_text(st, 1, customer);
+	bind_text(st, 2, day);
+	sqlite3_bind_int(st, 3, !external);
+	sqlite3_bind_int(st, 4, external);
+	sqlite3_bind_int(st, 5, new_ip);
+	sqlite3_bind_int(st, 6, new_rep);
+	sqlite3_bind_int64(st, 7, when);
+	bind_text(st, 8, external ? "external" : "internal");
+	sqlite3_bind_int64(st, 9, time(NULL));
+	return step_done(s, st, e, "count case");
+}
+
 enum rc
 store_report_add(struct store *s, int64_t message_row,
     const struct report *r, const char *key, const char *day, time_t when,
@@ -469,6 +576,8 @@ store_report_add(struct store *s, int64_t message_row,
 	rc = step_done(s, st, e, "store report");
 	if (rc == RC_OK)
 		*dup = sqlite3_changes(s->db) == 0;
+	if (rc == RC_OK && !*dup)
+		rc = case_count(s, r, day, when, e);
 	free(rcpt);
 	return rc;
 }
@@ -546,33 +655,6 @@ copy_col(sqlite3_stmt *st, int i, char *out, size_t outsz)
 }
 
 enum rc
-store_case_stats(struct store *s, const char *customer, const char *day,
-    struct case_row *c, struct err *e)
-{
-	sqlite3_stmt *st = prep(s, Q_CASE_STATS, e);
-	int r;
-
-	memset(c, 0, sizeof(*c));
-	if (st == NULL)
-		return e->rc;
-	snprintf(c->customer, sizeof(c->customer), "%s", customer);
-	snprintf(c->day, sizeof(c->day), "%s", day);
-	bind_text(st, 1, customer);
-	bind_text(st, 2, day);
-	r = sqlite3_step(st);
-	if (r == SQLITE_ROW) {
-		c->internal_reports = sqlite3_column_int64(st, 0);
-		c->external_reports = sqlite3_column_int64(st, 1);
-		c->distinct_source_ips = sqlite3_column_int64(st, 2);
-		c->distinct_reporters = sqlite3_column_int64(st, 3);
-		c->first_seen = sqlite3_column_int64(st, 4);
-		c->last_seen = sqlite3_column_int64(st, 5);
-	}
-	sqlite3_reset(st);
-	return r == SQLITE_ROW ? RC_OK : db_err(s, e, "count case");
-}
-
-enum rc
 store_case_get(struct store *s, const char *customer, const char *day,
     struct case_row *c, int *found, struct err *e)
 {
@@ -599,6 +681,7 @@ store_case_get(struct store *s, const char *customer, const char *day,
 		copy_col(st, 6, c->confidence, sizeof(c->confidence));
 		c->score = sqlite3_column_double(st, 7);
 		c->escalated_at = sqlite3_column_int64(st, 8);
+		copy_col(st, 9, c->escalated_role, sizeof(c->escalated_role));
 	}
 	sqlite3_reset(st);
 	return r == SQLITE_ROW || r == SQLITE_DONE ? RC_OK :
@@ -624,6 +707,7 @@ store_case_put(struct store *s, const struct case_row *c, struct err *e)
 	sqlite3_bind_double(st, 10, c->score);
 	sqlite3_bind_int64(st, 11, c->escalated_at);
 	sqlite3_bind_int64(st, 12, time(NULL));
+	bind_text(st, 13, c->escalated_role);
 	return step_done(s, st, e, "save case");
 }
 
@@ -705,18 +789,147 @@ store_day_mark(struct store *s, const char *day, struct err *e)
 	return step_done(s, st, e, "record summary");
 }
 
+/* Resolver and correlation. */
+
+enum rc
+store_case_burst(struct store *s, const char *customer, const char *day,
+    const char *role, long count, long long window, time_t after,
+    time_t before, time_t *at, struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_CASE_BURST, e);
+	int r;
+
+	*at = 0;
+	if (st == NULL)
+		return e->rc;
+	bind_text(st, 1, customer);
+	bind_text(st, 2, day);
+	bind_text(st, 3, role);
+	sqlite3_bind_int64(st, 4, count - 1);
+	sqlite3_bind_int64(st, 5, window);
+	sqlite3_bind_int64(st, 6, before);
+	sqlite3_bind_int64(st, 7, after);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		*at = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? RC_OK :
+	    db_err(s, e, "find escalation");
+}
+
+enum rc
+store_event_id(struct store *s, const char *kind, const char *customer,
+    const char *day, int64_t *id, struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_EVENT_ID, e);
+	int r;
+
+	*id = 0;
+	if (st == NULL)
+		return e->rc;
+	bind_text(st, 1, kind);
+	bind_text(st, 2, customer);
+	bind_text(st, 3, day);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? RC_OK :
+	    db_err(s, e, "read event");
+}
+
+enum rc
+store_cache_get(struct store *s, const char *key, time_t now, int *found,
+    char **customer, struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_CACHE_GET, e);
+	const unsigned char *v;
+	int r;
+
+	*found = 0;
+	*customer = NULL;
+	if (st == NULL)
+		return e->rc;
+	bind_text(st, 1, key);
+	sqlite3_bind_int64(st, 2, now);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*found = 1;
+		if ((v = sqlite3_column_text(st, 0)) != NULL)
+			*customer = xstrdup((const char *)v);
+	}
+	sqlite3_reset(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? RC_OK :
+	    db_err(s, e, "read resolver cache");
+}
+
+enum rc
+store_cache_put(struct store *s, const char *key, const char *customer,
+    time_t expires_at, struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_CACHE_PUT, e);
+
+	if (st == NULL)
+		return e->rc;
+	bind_text(st, 1, key);
+	bind_text(st, 2, customer);
+	sqlite3_bind_int64(st, 3, expires_at);
+	return step_done(s, st, e, "write resolver cache");
+}
+
+enum rc
+store_cache_purge(struct store *s, time_t now, struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_CACHE_PURGE, e);
+
+	if (st == NULL)
+		return e->rc;
+	sqlite3_bind_int64(st, 1, now);
+	return step_done(s, st, e, "purge resolver cache");
+}
+
 /*
  * Dumps.  The text form and the JSON form select the same columns; JSON
  * objects are built by SQLite's json_object(), so escaping is SQLite's.
  */
 #define ISO(col) "strftime('%Y-%m-%dT%H:%M:%SZ', " col ", 'unixepoch')"
 
+/* A time column within day ?1 of the report time zone (the process's
+ * TZ, which SQLite's 'utc' modifier follows); a range, so indexes on
+ * the column serve it. */
+#define IN_DAY(col) "(" col " >= CAST(strftime('%s', ?1, 'utc') AS INTEGER)" \
+	" AND " col " < CAST(strftime('%s', ?1, '+1 day', 'utc') AS INTEGER))"
+#define CUSTOMER_KNOWN(t) t ".customer <> '(unresolved)'"
+/* The day at a glance, as columns and as JSON members. */
+#define T_CASES(conf) "(SELECT count(*) FROM cases c WHERE c.day = ?1" \
+	" AND c.confidence = '" conf "' AND " CUSTOMER_KNOWN("c") ")"
+#define T_UNRESOLVED "(SELECT count(*) FROM reports r WHERE r.day = ?1" \
+	" AND r.customer = '(unresolved)')"
+#define T_QUARANTINED "(SELECT count(*) FROM messages" \
+	" WHERE status = 'quarantined' AND " IN_DAY("received_at") ")"
+#define T_ROLE(role) "(SELECT count(*) FROM reports r WHERE r.day = ?1" \
+	" AND r.role = '" role "')"
+#define T_ESCALATED "(SELECT count(*) FROM cases c WHERE c.day = ?1" \
+	" AND c.escalated_at IS NOT NULL AND " CUSTOMER_KNOWN("c") ")"
+#define DAY_TOTALS_COLS T_CASES("confirmed") ", " T_CASES("internal") ", " \
+	T_CASES("external") ", " T_UNRESOLVED ", " T_QUARANTINED ", " \
+	T_ROLE("internal") ", " T_ROLE("external") ", " T_ESCALATED
+#define DAY_TOTALS_JSON "'confirmed', " T_CASES("confirmed") "," \
+	" 'internal_only', " T_CASES("internal") "," \
+	" 'external_only', " T_CASES("external") "," \
+	" 'unresolved_reports', " T_UNRESOLVED "," \
+	" 'quarantined', " T_QUARANTINED "," \
+	" 'internal_reports', " T_ROLE("internal") "," \
+	" 'external_reports', " T_ROLE("external") "," \
+	" 'escalated', " T_ESCALATED
+
 static const char *const dump_sql[][2] = {
 	[DUMP_REPORTS] = {
 	    "SELECT r.id, r.day, " ISO("r.occurred_at") " AS occurred_at,"
 	    " r.format, r.role,"
 	    " r.feedback_type, r.category, r.reporter, r.source_ip,"
-	    " r.origin_ip, r.auth_user, r.identity_header, r.mail_from,"
+	    " r.origin_ip, r.auth_user, r.identity_header, r.smtp_auth,"
+	    " r.mail_from,"
 	    " (SELECT group_concat(value, ' ') FROM json_each(r.rcpt_to))"
 	    " AS rcpt_to,"
 	    " r.subject, r.message_id,"
@@ -732,7 +945,7 @@ static const char *const dump_sql[][2] = {
 	    " 'category', r.category, 'reporter', r.reporter,"
 	    " 'source_ip', r.source_ip, 'origin_ip', r.origin_ip,"
 	    " 'auth_user', r.auth_user, 'identity_header', r.identity_header,"
-	    " 'mail_from', r.mail_from,"
+	    " 'smtp_auth', r.smtp_auth, 'mail_from', r.mail_from,"
 	    " 'rcpt_to', json(coalesce(r.rcpt_to, '[]')),"
 	    " 'subject', r.subject, 'message_id', r.message_id,"
 	    " 'envelope_id', r.envelope_id, 'outgoing_class', r.outgoing_class,"
@@ -749,7 +962,8 @@ static const char *const dump_sql[][2] = {
 	    " distinct_reporters, " ISO("first_seen") " AS first_seen,"
 	    " " ISO("last_seen") " AS last_seen,"
 	    " CASE WHEN escalated_at IS NULL THEN 'no' ELSE 'yes' END"
-	    " AS escalated, " ISO("escalated_at") " AS escalated_at"
+	    " AS escalated, " ISO("escalated_at") " AS escalated_at,"
+	    " escalated_role"
 	    " FROM cases WHERE ?1 IS NULL OR day = ?1"
 	    " ORDER BY day, confidence = 'confirmed' DESC, score DESC, customer",
 	    "SELECT json_object('day', day, 'customer', customer,"
@@ -761,20 +975,27 @@ static const char *const dump_sql[][2] = {
 	    " 'first_seen', " ISO("first_seen") ","
 	    " 'last_seen', " ISO("last_seen") ","
 	    " 'escalated', json(CASE WHEN escalated_at IS NULL THEN 'false'"
-	    " ELSE 'true' END), 'escalated_at', " ISO("escalated_at") ")"
+	    " ELSE 'true' END), 'escalated_at', " ISO("escalated_at") ","
+	    " 'escalated_role', escalated_role)"
 	    " FROM cases WHERE ?1 IS NULL OR day = ?1"
 	    " ORDER BY day, confidence = 'confirmed' DESC, score DESC, customer" },
 	[DUMP_SUMMARY] = {
-	    "SELECT c.day, c.customer, c.confidence, round(c.score, 2),"
-	    " c.internal_reports, c.external_reports, c.distinct_source_ips,"
-	    " " ISO("c.first_seen") ", " ISO("c.last_seen") ","
+	    "SELECT c.day AS date, c.customer AS customer,"
+	    " c.confidence AS confidence, round(c.score, 2) AS score,"
+	    " c.internal_reports AS internal_reports,"
+	    " c.external_reports AS external_reports,"
+	    " c.distinct_source_ips AS distinct_source_ips,"
+	    " " ISO("c.first_seen") " AS first_seen,"
+	    " " ISO("c.last_seen") " AS last_seen,"
 	    " (SELECT r.subject FROM reports r WHERE r.customer = c.customer"
 	    "  AND r.day = c.day AND r.subject IS NOT NULL GROUP BY r.subject"
-	    "  ORDER BY count(*) DESC, r.subject LIMIT 1),"
+	    "  ORDER BY count(*) DESC, r.subject LIMIT 1) AS top_subject,"
 	    " (SELECT group_concat(b, ' ') FROM (SELECT DISTINCT"
 	    "  coalesce(r.resolved_by, 'none') AS b FROM reports r"
-	    "  WHERE r.customer = c.customer AND r.day = c.day ORDER BY b)),"
+	    "  WHERE r.customer = c.customer AND r.day = c.day ORDER BY b))"
+	    " AS resolved_by,"
 	    " CASE WHEN c.escalated_at IS NULL THEN 'no' ELSE 'yes' END"
+	    " AS escalated"
 	    " FROM cases c WHERE c.day = ?1"
 	    " ORDER BY c.customer = '(unresolved)',"
 	    " c.confidence = 'confirmed' DESC, c.score DESC, c.customer",
@@ -805,7 +1026,142 @@ static const char *const dump_sql[][2] = {
 	    "SELECT DISTINCT day FROM cases WHERE day < ?1"
 	    " AND day NOT IN (SELECT day FROM report_days) ORDER BY day",
 	    NULL },
+
+	/* The reporters' queries (summary-D.html, reports-D.csv, the
+	 * summary.daily event).  Times come as seconds since the epoch;
+	 * the reporters format them in the report time zone. */
+	[DUMP_DAY_TOTALS] = {
+	    "SELECT " DAY_TOTALS_COLS, NULL },
+	[DUMP_TREND] = {
+	    "WITH RECURSIVE d(day) AS (SELECT ?1 UNION ALL"
+	    "  SELECT date(day, '+1 day') FROM d WHERE day < ?2 LIMIT 366)"
+	    " SELECT d.day,"
+	    " count(c.customer) FILTER (WHERE c.confidence = 'confirmed'"
+	    "  AND " CUSTOMER_KNOWN("c") "),"
+	    " count(c.customer) FILTER (WHERE c.confidence = 'internal'"
+	    "  AND " CUSTOMER_KNOWN("c") "),"
+	    " count(c.customer) FILTER (WHERE c.confidence = 'external'"
+	    "  AND " CUSTOMER_KNOWN("c") "),"
+	    " coalesce(sum(c.internal_reports), 0),"
+	    " coalesce(sum(c.external_reports), 0)"
+	    " FROM d LEFT JOIN cases c ON c.day = d.day"
+	    " GROUP BY d.day ORDER BY d.day",
+	    NULL },
+	[DUMP_DAY_TOP] = {
+	    "SELECT customer, internal_reports, external_reports, confidence"
+	    " FROM cases c WHERE day = ?1 AND " CUSTOMER_KNOWN("c")
+	    " ORDER BY confidence = 'confirmed' DESC, score DESC,"
+	    " internal_reports + external_reports DESC, customer LIMIT 10",
+	    NULL },
+	[DUMP_DAY_CASES] = {
+	    "SELECT c.customer, round(c.score, 1), c.internal_reports,"
+	    " c.external_reports, c.distinct_source_ips, c.distinct_reporters,"
+	    " c.first_seen, c.last_seen,"
+	    " (SELECT json_group_array(json_array(s, n)) FROM"
+	    "  (SELECT r.subject AS s, count(*) AS n FROM reports r"
+	    "  WHERE r.customer = c.customer AND r.day = c.day"
+	    "  AND r.subject IS NOT NULL GROUP BY r.subject"
+	    "  ORDER BY n DESC, s LIMIT 3)),"
+	    " (SELECT group_concat(b, ', ') FROM (SELECT DISTINCT"
+	    "  coalesce(r.resolved_by, 'none') AS b FROM reports r"
+	    "  WHERE r.customer = c.customer AND r.day = c.day ORDER BY b)),"
+	    " coalesce(c.escalated_at, 0)"
+	    " FROM cases c WHERE c.day = ?1 AND c.confidence = ?2"
+	    " AND " CUSTOMER_KNOWN("c")
+	    " ORDER BY c.score DESC, c.customer",
+	    NULL },
+	[DUMP_DAY_UNRESOLVED] = {
+	    "SELECT occurred_at, format, role, reporter, source_ip, origin_ip,"
+	    " auth_user, mail_from, subject, resolve_note FROM reports"
+	    " WHERE day = ?1 AND customer = '(unresolved)'"
+	    " ORDER BY occurred_at, id",
+	    NULL },
+	[DUMP_DAY_QUARANTINE] = {
+	    "SELECT received_at, source, folder, uid, size, format, reason"
+	    " FROM messages WHERE status = 'quarantined' AND " IN_DAY("received_at")
+	    " ORDER BY received_at, id",
+	    NULL },
+	[DUMP_DEAD_LETTERS] = {
+	    "SELECT created_at, target, kind, idempotency_key, attempts,"
+	    " last_attempt_at, last_error FROM outbox WHERE dead = 1"
+	    " ORDER BY id",
+	    NULL },
+	[DUMP_DAY_RUNS] = {
+	    "SELECT count(*), count(*) FILTER (WHERE status <> 0),"
+	    " count(*) FILTER (WHERE finished_at IS NULL),"
+	    " coalesce(sum(messages), 0), coalesce(sum(reports), 0),"
+	    " coalesce(sum(duplicates), 0), coalesce(sum(quarantined), 0),"
+	    " coalesce(sum(errors), 0), min(started_at), max(started_at)"
+	    " FROM runs WHERE " IN_DAY("started_at"),
+	    NULL },
+	[DUMP_DAY_RUN_ERRORS] = {
+	    "SELECT started_at, command, status, error FROM runs"
+	    " WHERE " IN_DAY("started_at") " AND (status <> 0 OR error IS NOT NULL"
+	    " OR finished_at IS NULL) ORDER BY started_at DESC, id DESC",
+	    NULL },
+	[DUMP_DAY_SOURCES] = {
+	    /* Messages stored per source on the day (the status list lets
+	     * the messages_status index serve the time range). */
+	    "SELECT source, count(*),"
+	    " count(*) FILTER (WHERE status = 'quarantined') FROM messages"
+	    " WHERE status IN ('parsed', 'quarantined', 'ignored')"
+	    " AND " IN_DAY("received_at") " GROUP BY source ORDER BY source",
+	    NULL },
+	[DUMP_DAY_SOURCE_ERRORS] = {
+	    /* SQLite takes the bare column error from the row of max(at). */
+	    "SELECT coalesce(source, ''), count(*), max(at), error"
+	    " FROM run_errors WHERE " IN_DAY("at")
+	    " GROUP BY source ORDER BY source",
+	    NULL },
+	[DUMP_DAY_OUTBOX] = {
+	    "SELECT target,"
+	    " count(*) FILTER (WHERE delivered_at IS NOT NULL AND "
+	    IN_DAY("delivered_at") "),"
+	    " count(*) FILTER (WHERE delivered_at IS NULL AND dead = 0),"
+	    " count(*) FILTER (WHERE dead = 1),"
+	    " min(created_at) FILTER (WHERE delivered_at IS NULL AND dead = 0)"
+	    " FROM outbox GROUP BY target ORDER BY target",
+	    NULL },
+	[DUMP_DAY_EVENT] = {
+	    NULL,
+	    "SELECT json_object('day', ?1,"
+	    " 'totals', json_object(" DAY_TOTALS_JSON "),"
+	    " 'customers', (SELECT json_group_array(json_object("
+	    "  'customer', customer, 'confidence', confidence,"
+	    "  'score', round(score, 2),"
+	    "  'internal_reports', internal_reports,"
+	    "  'external_reports', external_reports,"
+	    "  'distinct_source_ips', distinct_source_ips,"
+	    "  'distinct_reporters', distinct_reporters,"
+	    "  'escalated', json(CASE WHEN escalated_at IS NULL THEN 'false'"
+	    "  ELSE 'true' END))) FROM (SELECT * FROM cases c WHERE day = ?1"
+	    "  AND " CUSTOMER_KNOWN("c") " ORDER BY confidence = 'confirmed' DESC,"
+	    "  score DESC, customer LIMIT 100)),"
+	    " 'customers_total', (SELECT count(*) FROM cases c WHERE day = ?1"
+	    "  AND " CUSTOMER_KNOWN("c") "))" },
 };
+
+enum rc
+store_dump_header(struct store *s, enum dump which, row_fn cb, void *arg,
+    struct err *e)
+{
+	const char *q = dump_sql[which][DUMP_TEXT], *names[32];
+	sqlite3_stmt *st;
+	int n, i;
+
+	if (q == NULL)
+		return err_set(e, RC_FATAL, "no such dump");
+	if (sqlite3_prepare_v2(s->db, q, -1, &st, NULL) != SQLITE_OK)
+		return db_err(s, e, "prepare dump");
+	n = sqlite3_column_count(st);
+	if (n > 32)
+		n = 32;
+	for (i = 0; i < n; i++)
+		names[i] = sqlite3_column_name(st, i);
+	cb(arg, n, names, names);
+	sqlite3_finalize(st);
+	return RC_OK;
+}
 
 enum rc
 store_dump(struct store *s, enum dump which, enum dump_format fmt,
@@ -843,4 +1199,17 @@ store_dump(struct store *s, enum dump which, enum dump_format fmt,
 	}
 	sqlite3_finalize(st);
 	return RC_OK;
+}
+
+/* For the other store files (store_impl.h). */
+sqlite3 *
+store_handle(struct store *s)
+{
+	return s->db;
+}
+
+enum rc
+store_fail(struct store *s, struct err *e, const char *what)
+{
+	return db_err(s, e, what);
 }

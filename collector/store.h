@@ -56,7 +56,9 @@ int store_message_known(struct store *s, const char *sha256, struct err *e);
 enum rc store_message_add(struct store *s, const struct stored_msg *m,
     int64_t *id, int *dup, struct err *e);
 
-/* Insert a report; a known report key is RC_OK with *dup = 1. */
+/* Insert a report; a known report key is RC_OK with *dup = 1.  A new
+ * report is counted into its case (customer, day) at once: the counts,
+ * distinct addresses and reporters, first and last seen. */
 enum rc store_report_add(struct store *s, int64_t message_row,
     const struct report *r, const char *key, const char *day,
     time_t when, int *dup, struct err *e);
@@ -88,11 +90,9 @@ struct case_row {
 	char		confidence[16];
 	double		score;
 	time_t		escalated_at;	/* 0: not escalated */
+	char		escalated_role[16];	/* "internal", "external" or "" */
 };
 
-/* Counts of the stored reports of (customer, day) into c. */
-enum rc store_case_stats(struct store *s, const char *customer,
-    const char *day, struct case_row *c, struct err *e);
 /* The stored case; RC_OK with *found = 0 when none. */
 enum rc store_case_get(struct store *s, const char *customer,
     const char *day, struct case_row *c, int *found, struct err *e);
@@ -104,6 +104,33 @@ enum rc store_event_add(struct store *s, const char *kind,
     const char *customer, const char *day, time_t when, int *created,
     struct err *e);
 
+/* Resolver and correlation (the resolver block). */
+
+/*
+ * The first moment count reports of role in (customer, day) fall within
+ * window seconds (occurred_at of the count-th of them), considering only
+ * reports that occurred from `after` to `before`; *at = 0 when none.
+ */
+enum rc store_case_burst(struct store *s, const char *customer,
+    const char *day, const char *role, long count, long long window,
+    time_t after, time_t before, time_t *at, struct err *e);
+
+/* The id of the event (kind, customer, day); 0 when there is none. */
+enum rc store_event_id(struct store *s, const char *kind,
+    const char *customer, const char *day, int64_t *id, struct err *e);
+
+/*
+ * The resolver's lookup cache.  store_cache_get: *found = 1 when key has
+ * an entry that has not expired at now; *customer (caller frees) is then
+ * its customer, NULL for "the lookup knew none".
+ */
+enum rc store_cache_get(struct store *s, const char *key, time_t now,
+    int *found, char **customer, struct err *e);
+enum rc store_cache_put(struct store *s, const char *key,
+    const char *customer, time_t expires_at, struct err *e);
+/* Forget entries expired at now. */
+enum rc store_cache_purge(struct store *s, time_t now, struct err *e);
+
 /* Runs, for status and run health. */
 enum rc store_run_start(struct store *s, const char *command, int64_t *id,
     struct err *e);
@@ -112,6 +139,70 @@ struct run_counts {
 };
 enum rc store_run_finish(struct store *s, int64_t id, int status,
     const struct run_counts *c, const char *error, struct err *e);
+
+/* A source that failed in run id (0: no run recorded; ignored). */
+enum rc store_run_error(struct store *s, int64_t run, const char *source,
+    const char *error, struct err *e);
+
+/*
+ * The outbox: webhooks and emails waiting to go out (store_out.c).  Rows
+ * are added inside the transaction that creates their event.  Each step
+ * of a delivery is its own small transaction, so a crash between sending
+ * and marking costs one more delivery under the same key, never a lost
+ * event.
+ */
+#define OUTBOX_TARGET_MAX	300
+
+struct outbox_row {
+	int64_t	 id;
+	char	 kind[32];	/* case.opened, ..., summary.daily,
+				 * summary.email */
+	char	 target[OUTBOX_TARGET_MAX + 1];	/* "webhook:NAME",
+				 * "email:ADDRESS" */
+	char	 key[65];	/* the idempotency key */
+	char	*payload;	/* JSON; the caller frees it */
+	long	 attempts;	/* counted so far, this one included once
+				 * store_outbox_attempt ran */
+	time_t	 created_at;
+};
+
+/* Add a row unless its key is known (then *created = 0).  customer and
+ * day, when given, link it to its event. */
+enum rc store_outbox_add(struct store *s, const char *kind,
+    const char *target, const char *key, const char *payload,
+    const char *customer, const char *day, time_t now, int *created,
+    struct err *e);
+/* Ids of up to max rows due at now (neither delivered nor dead,
+ * next_attempt reached), oldest first; kind NULL means any kind. */
+enum rc store_outbox_due(struct store *s, time_t now, const char *kind,
+    int64_t *ids, size_t max, size_t *n, struct err *e);
+/* One waiting row; *found = 0 when it is delivered, dead or gone. */
+enum rc store_outbox_get(struct store *s, int64_t id, struct outbox_row *r,
+    int *found, struct err *e);
+/* Count an attempt before it is made, so that a row whose delivery
+ * kills the process still reaches max_attempts. */
+enum rc store_outbox_attempt(struct store *s, int64_t id, time_t now,
+    struct err *e);
+enum rc store_outbox_delivered(struct store *s, int64_t id, time_t now,
+    struct err *e);
+/* Failed: try again at next. */
+enum rc store_outbox_retry(struct store *s, int64_t id, time_t next,
+    const char *error, struct err *e);
+/* Failed for good: keep it as a dead letter. */
+enum rc store_outbox_dead(struct store *s, int64_t id, const char *error,
+    struct err *e);
+/* Every dead letter back in the queue, due at now, attempts reset. */
+enum rc store_outbox_requeue_dead(struct store *s, time_t now, long *n,
+    struct err *e);
+/* The row with key back in the queue, due at now, attempts reset; a
+ * delivered row too when delivered is set.  *found = 0 when no row was
+ * queued. */
+enum rc store_outbox_requeue(struct store *s, const char *key, time_t now,
+    int delivered, int *found, struct err *e);
+/* Forget rows delivered before `before`; their events stay recorded, so
+ * they are never queued again. */
+enum rc store_outbox_prune(struct store *s, time_t before, long *n,
+    struct err *e);
 
 /* Which days `run` has written summaries for. */
 int store_day_reported(struct store *s, const char *day, struct err *e);
@@ -122,7 +213,38 @@ enum rc store_day_mark(struct store *s, const char *day, struct err *e);
  * to cb as text columns (NULL for SQL NULL); cb returns non-zero to stop.
  */
 enum dump { DUMP_REPORTS, DUMP_CASES, DUMP_SUMMARY, DUMP_STATUS_SOURCES,
-	DUMP_STATUS_TOTALS, DUMP_DAYS_DUE };
+	DUMP_STATUS_TOTALS, DUMP_DAYS_DUE,
+	/* For the reporters; a = day unless said otherwise. */
+	DUMP_DAY_TOTALS,	/* confirmed, internal-only, external-only
+				 * customers, unresolved reports, quarantined
+				 * messages, internal and external reports,
+				 * escalated customers */
+	DUMP_TREND,		/* a..b: day, confirmed, internal-only,
+				 * external-only, internal reports, external
+				 * reports; one row per day, empty days too */
+	DUMP_DAY_TOP,		/* top 10: customer, internal, external,
+				 * confidence */
+	DUMP_DAY_CASES,		/* b = confidence: customer, score, internal,
+				 * external, source IPs, reporters, first and
+				 * last seen, top subjects (JSON [[s, n]...]),
+				 * resolved_by, escalated_at (0: no) */
+	DUMP_DAY_UNRESOLVED,	/* occurred_at, format, role, reporter,
+				 * source_ip, origin_ip, auth_user, mail_from,
+				 * subject, resolve_note */
+	DUMP_DAY_QUARANTINE,	/* received_at, source, folder, uid, size,
+				 * format, reason */
+	DUMP_DEAD_LETTERS,	/* created_at, target, kind, key, attempts,
+				 * last_attempt_at, last_error (any day) */
+	DUMP_DAY_RUNS,		/* runs, failed, unfinished, messages, reports,
+				 * duplicates, quarantined, errors, first and
+				 * last start */
+	DUMP_DAY_RUN_ERRORS,	/* started_at, command, status, error */
+	DUMP_DAY_SOURCES,	/* source, messages, quarantined */
+	DUMP_DAY_SOURCE_ERRORS,	/* source, failures, last at, last error */
+	DUMP_DAY_OUTBOX,	/* target, delivered that day, waiting, dead,
+				 * oldest waiting created_at */
+	DUMP_DAY_EVENT		/* DUMP_JSON only: the summary.daily body */
+};
 enum dump_format { DUMP_TEXT, DUMP_JSON };
 
 typedef int (*row_fn)(void *arg, int ncol, const char *const *names,
@@ -132,6 +254,10 @@ typedef int (*row_fn)(void *arg, int ncol, const char *const *names,
  * DUMP_CASES, DUMP_SUMMARY: a = day (NULL: every day).
  * DUMP_DAYS_DUE: days before a with cases and no summary written.  With DUMP_JSON
  * each row has one column, a JSON object. */
+/* The column names of a text dump, given to cb once as a row (for a CSV
+ * header even when there are no rows). */
+enum rc store_dump_header(struct store *s, enum dump which, row_fn cb,
+    void *arg, struct err *e);
 enum rc store_dump(struct store *s, enum dump which, enum dump_format fmt,
     const char *a, const char *b, row_fn cb, void *arg, struct err *e);
 

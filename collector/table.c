@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bounds.h"
 #include "table.h"
@@ -14,8 +15,9 @@ csv_split(char *line, char **cells, size_t max)
 	char *r = line, *w = line;
 	size_t n = 0;
 
+	/* Cells are unquoted in place: w writes at or behind r. */
 	for (;;) {
-		char *start = w;
+		char *start = w, end;
 		const char *s;
 		size_t len;
 
@@ -47,6 +49,8 @@ csv_split(char *line, char **cells, size_t max)
 				*w++ = *r++;
 			}
 		}
+		/* Keep the separator: the cell's terminator may land on it. */
+		end = *r;
 		s = start;
 		len = (size_t)(w - start);
 		trim(&s, &len);
@@ -55,12 +59,9 @@ csv_split(char *line, char **cells, size_t max)
 		memmove(start, s, len);
 		start[len] = '\0';
 		cells[n++] = start;
-		w = start + len + 1;
-		if (*r == '\0')
+		if (end == '\0')
 			return (int)n;
-		r++;	/* the comma */
-		if (w > r)
-			return -1;	/* cannot happen: w never passes r */
+		w = ++r;
 	}
 }
 
@@ -103,9 +104,17 @@ table_read(const char *path, const char *const *want, size_t nreq,
 		if (ncols == 0) {
 			/* The header row. */
 			if ((size_t)n < nreq || (size_t)n > nwant) {
+				char cols[256] = "";
+
+				for (i = 0; i < nwant; i++)
+					snprintf(cols + strlen(cols),
+					    sizeof(cols) - strlen(cols),
+					    "%s%s%s%s", i ? "," : "",
+					    i == nreq ? "[" : "", want[i],
+					    i + 1 == nwant && nwant > nreq ?
+					    "]" : "");
 				rc = err_set(e, RC_FATAL, "%s:%d: header must "
-				    "be '%s,%s%s'", path, lineno, want[0],
-				    want[1], nwant > nreq ? ",..." : "");
+				    "be '%s'", path, lineno, cols);
 				goto out;
 			}
 			for (i = 0; i < (size_t)n; i++)
@@ -137,4 +146,214 @@ table_read(const char *path, const char *const *want, size_t nreq,
 out:
 	fclose(fp);
 	return rc;
+}
+
+int
+customer_valid(const char *c)
+{
+	size_t n = strlen(c), i;
+
+	if (n == 0 || n > MAX_CUSTOMER_LEN)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)c[i] < 0x20 || c[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* n digits at s as a number, or -1. */
+static int
+digits(const char *s, int n)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+int
+table_time(const char *s, int64_t *out)
+{
+	struct tm tm, back;
+	int y, mo, d, h = 0, mi = 0, sec = 0, off = 0, zh, zm;
+	size_t n = strlen(s), i;
+	time_t t;
+
+	if (n < 10 || s[4] != '-' || s[7] != '-' ||
+	    (y = digits(s, 4)) < 1970 || (mo = digits(s + 5, 2)) < 1 ||
+	    mo > 12 || (d = digits(s + 8, 2)) < 1 || d > 31)
+		return -1;
+	i = 10;
+	if (i < n) {
+		if ((s[i] != 'T' && s[i] != ' ') || n < i + 6 ||
+		    (h = digits(s + i + 1, 2)) < 0 || h > 23 ||
+		    s[i + 3] != ':' || (mi = digits(s + i + 4, 2)) < 0 ||
+		    mi > 59)
+			return -1;
+		i += 6;
+		if (i < n && s[i] == ':') {
+			if (n < i + 3 || (sec = digits(s + i + 1, 2)) < 0 ||
+			    sec > 60)
+				return -1;
+			i += 3;
+		}
+		if (i < n && s[i] == 'Z') {
+			i++;
+		} else if (i < n && (s[i] == '+' || s[i] == '-')) {
+			if (n < i + 6 || (zh = digits(s + i + 1, 2)) < 0 ||
+			    zh > 23 || s[i + 3] != ':' ||
+			    (zm = digits(s + i + 4, 2)) < 0 || zm > 59)
+				return -1;
+			off = (zh * 60 + zm) * 60 * (s[i] == '-' ? -1 : 1);
+			i += 6;
+		}
+		if (i != n)
+			return -1;
+	}
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	back = tm;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return -1;
+	/* timegm moves 2026-02-31 to March; such a date is a typo. */
+	if (tm.tm_mday != back.tm_mday || tm.tm_mon != back.tm_mon)
+		return -1;
+	*out = (int64_t)t - off;
+	return 0;
+}
+
+/* String map: open addressing with linear probing, at most half full.
+ * Slots carry the hash, so a probe rarely touches a key. */
+
+static uint32_t
+key_hash(const char *k, size_t n, int icase)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)k[i];
+
+		if (icase && c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + 32);
+		h = (h ^ c) * 0x100000001b3ULL;
+	}
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+static int
+key_eq(const struct strmap *m, uint32_t id, const char *k, size_t n)
+{
+	const char *s = m->key[id];
+
+	if (m->icase)
+		return ascii_ncasecmp(s, k, n) == 0 && s[n] == '\0';
+	return memcmp(s, k, n) == 0 && s[n] == '\0';
+}
+
+void
+strmap_init(struct strmap *m, int icase)
+{
+	memset(m, 0, sizeof(*m));
+	m->icase = icase;
+}
+
+void
+strmap_release(struct strmap *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		free(m->key[i]);
+	free(m->key);
+	free(m->slot);
+	strmap_init(m, m->icase);
+}
+
+/* The slot of (k, n), or of the empty slot where it would go. */
+static size_t
+probe(const struct strmap *m, const char *k, size_t n, uint32_t h)
+{
+	size_t i;
+
+	for (i = h & (m->nslots - 1);; i = (i + 1) & (m->nslots - 1))
+		if (m->slot[i].id1 == 0 || (m->slot[i].hash == h &&
+		    key_eq(m, m->slot[i].id1 - 1, k, n)))
+			return i;
+}
+
+int64_t
+strmap_find(const struct strmap *m, const char *k, size_t n)
+{
+	size_t i;
+
+	if (m->nslots == 0)
+		return -1;
+	i = probe(m, k, n, key_hash(k, n, m->icase));
+	return m->slot[i].id1 ? (int64_t)m->slot[i].id1 - 1 : -1;
+}
+
+static void
+grow(struct strmap *m)
+{
+	size_t ns = m->nslots ? m->nslots * 2 : 64, i, j;
+	struct strmap_slot *old = m->slot;
+
+	m->slot = xcalloc(ns, sizeof(*m->slot));
+	for (i = 0; i < m->nslots; i++) {
+		if (old[i].id1 == 0)
+			continue;
+		for (j = old[i].hash & (ns - 1); m->slot[j].id1 != 0;
+		    j = (j + 1) & (ns - 1))
+			;
+		m->slot[j] = old[i];
+	}
+	m->nslots = ns;
+	free(old);
+}
+
+uint32_t
+strmap_add(struct strmap *m, const char *k, size_t n, int *added)
+{
+	uint32_t h = key_hash(k, n, m->icase);
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->nslots)
+		grow(m);
+	i = probe(m, k, n, h);
+	if (added != NULL)
+		*added = m->slot[i].id1 == 0;
+	if (m->slot[i].id1 != 0)
+		return m->slot[i].id1 - 1;
+	if (m->n >= UINT32_MAX - 1)
+		abort();
+	if (m->n == m->alloc) {
+		m->alloc = m->alloc ? m->alloc * 2 : 64;
+		m->key = xrealloc(m->key, m->alloc * sizeof(*m->key));
+	}
+	m->key[m->n] = xstrndup(k, n);
+	m->slot[i].id1 = (uint32_t)m->n + 1;
+	m->slot[i].hash = h;
+	return (uint32_t)m->n++;
+}
+
+const char *
+strmap_key(const struct strmap *m, uint32_t id)
+{
+	return id < m->n ? m->key[id] : NULL;
+}
+
+size_t
+strmap_count(const struct strmap *m)
+{
+	return m->n;
 }

@@ -2,6 +2,10 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,6 +76,108 @@ sanitise(char *s, size_t max)
 	}
 	p[j] = '\0';
 	return s;
+}
+
+/*
+ * Charset conversion for libetpan.  libetpan converts through iconv and
+ * opens a converter for every call, which costs more than the rest of a
+ * header's decoding; it offers this hook for a conversion of one's own.
+ * Ours is still iconv, with the converters kept open (a few per thread,
+ * by name), and plain ASCII copied as it is when both charsets are ASCII
+ * supersets.  Like libetpan's, a byte that does not convert becomes '?'.
+ */
+#define CONVERTERS	8
+
+static _Thread_local struct converter {
+	char	to[32], from[32];
+	iconv_t	cd;
+	int	used;
+} converters[CONVERTERS];
+static _Thread_local int converter_clock;
+
+static int
+ascii_superset(const char *cs)
+{
+	static const char *const prefixes[] = { "us-ascii", "ascii", "utf-8",
+	    "utf8", "iso-8859", "iso8859", "iso_8859", "latin", "windows-",
+	    "cp125", "koi8" };
+	size_t i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (ascii_ncasecmp(cs, prefixes[i], strlen(prefixes[i])) == 0)
+			return 1;
+	return 0;
+}
+
+static iconv_t
+converter(const char *to, const char *from)
+{
+	struct converter *c, *victim = &converters[0];
+	size_t i;
+
+	if (strlen(to) >= sizeof(c->to) || strlen(from) >= sizeof(c->from))
+		return (iconv_t)-1;
+	for (i = 0; i < CONVERTERS; i++) {
+		c = &converters[i];
+		if (c->used && ascii_casecmp(c->to, to) == 0 &&
+		    ascii_casecmp(c->from, from) == 0) {
+			c->used = ++converter_clock;
+			return c->cd;
+		}
+		if (c->used < victim->used)
+			victim = c;
+	}
+	if (victim->used)
+		iconv_close(victim->cd);
+	victim->used = 0;
+	if ((victim->cd = iconv_open(to, from)) == (iconv_t)-1)
+		return (iconv_t)-1;
+	snprintf(victim->to, sizeof(victim->to), "%s", to);
+	snprintf(victim->from, sizeof(victim->from), "%s", from);
+	victim->used = ++converter_clock;
+	return victim->cd;
+}
+
+static int
+kept_charconv(const char *to, const char *from, const char *str,
+    size_t length, char *result, size_t *result_len)
+{
+	char *in = (char *)(uintptr_t)str, *out = result;
+	size_t inleft = length, outleft = *result_len, i;
+	iconv_t cd;
+
+	for (i = 0; i < length && (unsigned char)str[i] < 0x80; i++)
+		;
+	if (i == length && ascii_superset(to) && ascii_superset(from) &&
+	    length <= *result_len) {
+		memcpy(result, str, length);
+		*result_len = length;
+		return MAIL_CHARCONV_NO_ERROR;
+	}
+	if ((cd = converter(to, from)) == (iconv_t)-1)
+		return MAIL_CHARCONV_ERROR_UNKNOWN_CHARSET;
+	(void)iconv(cd, NULL, NULL, NULL, NULL);	/* initial state */
+	while (inleft > 0) {
+		if (iconv(cd, &in, &inleft, &out, &outleft) != (size_t)-1)
+			break;
+		if (errno == E2BIG || outleft == 0)
+			return MAIL_CHARCONV_ERROR_CONV;
+		/* Not convertible, or cut short: '?' for one byte. */
+		*out++ = '?';
+		outleft--;
+		in++;
+		inleft--;
+	}
+	if (iconv(cd, NULL, NULL, &out, &outleft) == (size_t)-1)
+		return MAIL_CHARCONV_ERROR_CONV;
+	*result_len = (size_t)(out - result);
+	return MAIL_CHARCONV_NO_ERROR;
+}
+
+__attribute__((constructor)) static void
+install_charconv(void)
+{
+	extended_charconv = kept_charconv;
 }
 
 char *

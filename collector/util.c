@@ -261,20 +261,35 @@ ascii_ncasecmp(const char *a, const char *b, size_t n)
 	return 0;
 }
 
+/*
+ * memchr for the first letter in either case does the scanning, so a
+ * search over a large body costs little more than memchr itself.
+ */
 const char *
 memcasemem(const char *hay, size_t n, const char *needle)
 {
-	size_t m = strlen(needle), i, j;
+	size_t m = strlen(needle);
+	const char *p = hay, *end, *a, *b;
+	int lo, up;
 
 	if (m == 0)
 		return hay;
-	for (i = 0; i + m <= n; i++) {
-		for (j = 0; j < m; j++)
-			if (lower((unsigned char)hay[i + j]) !=
-			    lower((unsigned char)needle[j]))
-				break;
-		if (j == m)
-			return hay + i;
+	if (m > n)
+		return NULL;
+	lo = lower((unsigned char)needle[0]);
+	up = lo >= 'a' && lo <= 'z' ? lo - 32 : lo;
+	end = hay + (n - m) + 1;
+	while (p < end) {
+		a = memchr(p, lo, (size_t)(end - p));
+		b = up != lo ? memchr(p, up, (size_t)((a ? a : end) - p)) :
+		    NULL;
+		if (b != NULL)
+			a = b;
+		if (a == NULL)
+			return NULL;
+		if (ascii_ncasecmp(a + 1, needle + 1, m - 1) == 0)
+			return a;
+		p = a + 1;
 	}
 	return NULL;
 }
@@ -442,4 +457,24 @@ out:
 	buf_release(&b);
 	close(fd);
 	return rc;
+}
+
+int
+mkdirs(const char *dir, int mode)
+{
+	char *p = xstrdup(dir), *s;
+	int r = 0;
+
+	for (s = p + 1; *s != '\0' && r == 0; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST)
+			r = -1;
+		*s = '/';
+	}
+	if (r == 0 && mkdir(p, (mode_t)mode) != 0 && errno != EEXIST)
+		r = -1;
+	free(p);
+	return r;
 }

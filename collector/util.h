@@ -91,6 +91,9 @@ void sha256_hex(const void *p, size_t n, char out[65]);
 void hmac_sha256_hex(const void *key, size_t keylen,
     const void *msg, size_t n, char out[65]);
 
+/* mkdir -p: create dir and its missing parents.  Returns 0 or -1 (errno). */
+int mkdirs(const char *dir, int mode);
+
 /* Read a whole file, at most max bytes (RC_REJECT when larger). */
 enum rc read_file(const char *path, size_t max, char **data, size_t *len,
     struct err *e);

@@ -12,68 +12,200 @@
 #include "store.h"
 #include "summary.h"
 
-static const char *const summary_cols[] = { "date", "customer",
-	"confidence", "score", "internal_reports", "external_reports",
-	"distinct_source_ips", "first_seen", "last_seen", "top_subject",
-	"resolved_by", "escalated" };
-
-#define NCOLS	(int)(sizeof(summary_cols) / sizeof(summary_cols[0]))
+struct csv_out {
+	FILE	*f;
+	int	 ncols;
+};
 
 static int
-row(void *arg, int n, const char *const *names, const char *const *vals)
+csv_cb(void *arg, int n, const char *const *names, const char *const *vals)
 {
-	csv_row(arg, n < NCOLS ? n : NCOLS, vals);
+	struct csv_out *o = arg;
+
+	csv_row(o->f, n < o->ncols ? n : o->ncols, vals);
 	return 0;
 }
 
-/* mkdir -p */
-static int
-make_dirs(const char *dir)
+enum rc
+csv_summary(FILE *f, struct store *s, const char *day, struct err *e)
 {
-	char *p = xstrdup(dir), *s;
-	int r = 0;
+	struct csv_out o = { f, 32 };
+	enum rc rc;
 
-	for (s = p + 1; *s && r == 0; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0750) != 0 && errno != EEXIST)
-			r = -1;
-		*s = '/';
-	}
-	if (r == 0 && mkdir(p, 0750) != 0 && errno != EEXIST)
-		r = -1;
-	free(p);
-	return r;
+	if ((rc = store_dump_header(s, DUMP_SUMMARY, csv_cb, &o, e)) != RC_OK)
+		return rc;
+	return store_dump(s, DUMP_SUMMARY, DUMP_TEXT, day, NULL, csv_cb, &o,
+	    e);
 }
 
 enum rc
-summary_write(struct store *s, const struct config *c, const char *day,
-    const char *dir, char **written, struct err *e)
+csv_reports(FILE *f, struct store *s, const char *day, struct err *e)
 {
-	char *path, *tmp;
+	struct csv_out o = { f, 32 };
+	enum rc rc;
+
+	if ((rc = store_dump_header(s, DUMP_REPORTS, csv_cb, &o, e)) != RC_OK)
+		return rc;
+	return store_dump(s, DUMP_REPORTS, DUMP_TEXT, day, day, csv_cb, &o,
+	    e);
+}
+
+static long
+num(const char *v)
+{
+	long long n;
+
+	return v != NULL && parse_ll(v, 0, 1LL << 50, &n) == 0 ? (long)n : 0;
+}
+
+static int
+totals_cb(void *arg, int n, const char *const *names,
+    const char *const *v)
+{
+	struct day_totals *t = arg;
+
+	if (n < 8)
+		return 1;
+	t->confirmed = num(v[0]);
+	t->internal_only = num(v[1]);
+	t->external_only = num(v[2]);
+	t->unresolved = num(v[3]);
+	t->quarantined = num(v[4]);
+	t->internal_reports = num(v[5]);
+	t->external_reports = num(v[6]);
+	t->escalated = num(v[7]);
+	return 0;
+}
+
+enum rc
+summary_totals(struct store *s, const char *day, struct day_totals *t,
+    struct err *e)
+{
+	memset(t, 0, sizeof(*t));
+	return store_dump(s, DUMP_DAY_TOTALS, DUMP_TEXT, day, NULL, totals_cb,
+	    t, e);
+}
+
+void
+day_minus(const char *day, int n, char out[11])
+{
+	struct tm tm;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	/* Noon UTC, so that whole days of seconds never cross a date
+	 * boundary by a leap second or a zone. */
+	if (strptime(day, "%Y-%m-%d", &tm) == NULL) {
+		memcpy(out, "1970-01-01", 11);
+		return;
+	}
+	tm.tm_hour = 12;
+	t = timegm(&tm) - (time_t)n * 86400;
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+		memcpy(out, "1970-01-01", 11);
+}
+
+/* The plain-text part of the e-mail: the day at a glance and the
+ * confirmed customers; the HTML part and the CSV have the rest. */
+struct text_out {
+	FILE	*f;
+	long	 n;
+};
+
+static int
+text_case(void *arg, int n, const char *const *names,
+    const char *const *v)
+{
+	struct text_out *o = arg;
+
+	if (n < 5)
+		return 1;
+	if (o->n++ < 50)
+		fprintf(o->f, "  %-30s score %6s  internal %5s  external "
+		    "%5s  source IPs %s\n", v[0] ? v[0] : "", v[1] ? v[1] : "",
+		    v[2] ? v[2] : "", v[3] ? v[3] : "", v[4] ? v[4] : "");
+	return 0;
+}
+
+static void
+text_line(FILE *f, const char *what, long now, long before)
+{
+	long d = now - before;
+
+	fprintf(f, "  %-22s %6ld  (%s%ld)\n", what, now,
+	    d > 0 ? "+" : d == 0 ? "\u00b1" : "", d);
+}
+
+enum rc
+text_summary(FILE *f, struct store *s, const struct config *c,
+    const char *day, struct err *e)
+{
+	struct day_totals t, p;
+	struct text_out o = { f, 0 };
+	char prev[11];
+	enum rc rc;
+
+	day_minus(day, 1, prev);
+	if ((rc = summary_totals(s, day, &t, e)) != RC_OK ||
+	    (rc = summary_totals(s, prev, &p, e)) != RC_OK)
+		return rc;
+	fprintf(f, "Abuse summary for %s (time zone %s)\n\n"
+	    "The day at a glance, with the change against %s:\n\n", day,
+	    c->cases.timezone, prev);
+	text_line(f, "confirmed customers", t.confirmed, p.confirmed);
+	text_line(f, "internal only", t.internal_only, p.internal_only);
+	text_line(f, "external only", t.external_only, p.external_only);
+	text_line(f, "unresolved reports", t.unresolved, p.unresolved);
+	text_line(f, "quarantined messages", t.quarantined, p.quarantined);
+	text_line(f, "escalated customers", t.escalated, p.escalated);
+	fprintf(f, "\nConfirmed customers (internal and external reports):\n");
+	rc = store_dump(s, DUMP_DAY_CASES, DUMP_TEXT, day, "confirmed",
+	    text_case, &o, e);
+	if (rc != RC_OK)
+		return rc;
+	if (o.n == 0)
+		fprintf(f, "  none\n");
+	else if (o.n > 50)
+		fprintf(f, "  ... and %ld more\n", o.n - 50);
+	fprintf(f, "\nThe HTML part has the whole summary; summary-%s.csv "
+	    "is attached.\n", day);
+	return RC_OK;
+}
+
+enum which { W_SUMMARY_CSV, W_REPORTS_CSV, W_HTML };
+
+/* One file, written to a temporary name and renamed into place. */
+static enum rc
+write_one(struct store *s, const struct config *c, const char *day,
+    const char *dir, time_t now, enum which w, char **written,
+    struct err *e)
+{
+	static const char *const names[][2] = { { "summary-", ".csv" },
+	    { "reports-", ".csv" }, { "summary-", ".html" } };
+	char name[64], *path, *tmp;
 	FILE *f;
 	enum rc rc;
 
-	*written = NULL;
-	if (make_dirs(dir) < 0)
-		return err_set(e, RC_FATAL, "cannot create report directory "
-		    "'%s': %s", dir, strerror(errno));
-	path = xasprintf("%s/summary-%s.csv", dir, day);
-	tmp = xasprintf("%s/.summary-%s.csv.%ld", dir, day, (long)getpid());
+	snprintf(name, sizeof(name), "%s%s%s", names[w][0], day, names[w][1]);
+	path = xasprintf("%s/%s", dir, name);
+	tmp = xasprintf("%s/.%s.%ld", dir, name, (long)getpid());
 	if ((f = fopen(tmp, "w")) == NULL) {
 		rc = err_set(e, RC_FATAL, "cannot write '%s': %s", tmp,
 		    strerror(errno));
 		goto out;
 	}
-	csv_row(f, NCOLS, summary_cols);
-	rc = store_dump(s, DUMP_SUMMARY, DUMP_TEXT, day, NULL, row, f, e);
-	if (fflush(f) != 0 || ferror(f)) {
-		if (rc == RC_OK)
-			rc = err_set(e, RC_FATAL, "cannot write '%s': %s", tmp,
-			    strerror(errno));
+	switch (w) {
+	case W_SUMMARY_CSV: rc = csv_summary(f, s, day, e); break;
+	case W_REPORTS_CSV: rc = csv_reports(f, s, day, e); break;
+	default: rc = html_summary(f, s, c, day, now, e); break;
 	}
-	fclose(f);
+	if ((fflush(f) != 0 || ferror(f)) && rc == RC_OK)
+		rc = err_set(e, RC_FATAL, "cannot write '%s': %s", tmp,
+		    strerror(errno));
+	if (fclose(f) != 0 && rc == RC_OK)
+		rc = err_set(e, RC_FATAL, "cannot write '%s': %s", tmp,
+		    strerror(errno));
 	if (rc == RC_OK && rename(tmp, path) != 0)
 		rc = err_set(e, RC_FATAL, "cannot rename '%s' to '%s': %s",
 		    tmp, path, strerror(errno));
@@ -81,11 +213,30 @@ summary_write(struct store *s, const struct config *c, const char *day,
 		unlink(tmp);
 		goto out;
 	}
-	*written = path;
-	path = NULL;
+	if (written != NULL) {
+		*written = path;
+		path = NULL;
+	}
 out:
 	free(path);
 	free(tmp);
-	(void)c;
 	return rc;
+}
+
+enum rc
+summary_write(struct store *s, const struct config *c, const char *day,
+    const char *dir, time_t now, char **written, struct err *e)
+{
+	enum rc rc;
+
+	*written = NULL;
+	if (mkdirs(dir, 0750) < 0)
+		return err_set(e, RC_FATAL, "cannot create report directory "
+		    "'%s': %s", dir, strerror(errno));
+	if ((rc = write_one(s, c, day, dir, now, W_SUMMARY_CSV, NULL, e)) !=
+	    RC_OK ||
+	    (rc = write_one(s, c, day, dir, now, W_REPORTS_CSV, NULL, e)) !=
+	    RC_OK)
+		return rc;
+	return write_one(s, c, day, dir, now, W_HTML, written, e);
 }

@@ -78,8 +78,11 @@ find_origin(struct report *r, const struct part *off,
 		if (ascii_casecmp(h->name, "Received") != 0 ||
 		    received_parse(h->value, strlen(h->value), &rv) < 0)
 			continue;
+		/* A hop that names no sender address cannot be the origin;
+		 * a sender is ours only by the address its receiver wrote
+		 * down (its name is whatever it said in HELO). */
 		if (rv.from_ip[0] == '\0' || (trusted != NULL &&
-		    hostlist_match(trusted, rv.from_host, rv.from_ip)))
+		    hostlist_match(trusted, NULL, rv.from_ip)))
 			continue;
 		report_setz(&r->origin_ip, rv.from_ip);
 		return;
@@ -87,56 +90,90 @@ find_origin(struct report *r, const struct part *off,
 }
 
 /*
- * Which Received fields of the offending message our own hosts wrote.
- * A Received field is only as honest as its writer: the top one was
- * written by whoever handed us the report, and each hop below was
- * written by the host the hop above says it received the message from.
- * So walking down, a hop is ours when every hop above it names one of our
- * hosts as sender and its own "by" is one of ours; below the first hop
- * whose sender is not ours (the origin), anything may be forged, however
- * much it claims "by mx1.example.net".  Returns a flag per header field
- * (1: a Received field we wrote); caller frees.  NULL when no trusted
- * hosts are configured.
+ * An identity header counts only when one of our hosts wrote it, and a
+ * header is taken to be written by the hop whose Received field is the
+ * nearest above it (a Received field by its own hop).
+ *
+ * Which Received fields did our hosts write?  Not simply those naming
+ * one of our hosts after "by": whoever sends the message can write such
+ * a field, and a header below it.  Walking down from the top, which is
+ * walking back in time, the zone of our hops starts at the first field
+ * by one of our hosts, but only where the message can have come from us:
+ * at the very top (we received the report's copy ourselves), or right
+ * below a hop that received the message from one of our hosts.  It goes
+ * on while each hop received the message from one of ours, and ends with
+ * the hop that took it in from outside (the customer's client).  A field
+ * by one of our hosts met first below a foreign hop that did not get the
+ * message from us was written by someone else: nothing is trusted then.
+ *
+ * A hop's sender is judged by its address when the field has one: the
+ * name in a "from" clause is whatever the sender said in HELO.
  */
-static unsigned char *
-own_hops(const struct part *off, const struct hostlist *t)
+static int
+from_ours(const struct received *rv, const struct hostlist *t)
 {
-	unsigned char *own;
+	return rv->from_ip[0] != '\0' ? hostlist_match(t, NULL, rv->from_ip) :
+	    hostlist_match(t, rv->from_host, NULL);
+}
+
+static void
+our_zone(const struct part *off, const struct hostlist *t, size_t *first,
+    size_t *last)
+{
 	struct received rv;
 	size_t i;
-	int honest = 1;
+	int started = 0, seen = 0, prev_from_ours = 0, by, from;
 
+	*first = *last = (size_t)-1;
 	if (t == NULL || hostlist_empty(t))
-		return NULL;
-	own = xcalloc(off->hdrs.n ? off->hdrs.n : 1, 1);
-	for (i = 0; i < off->hdrs.n && honest; i++) {
+		return;
+	for (i = 0; i < off->hdrs.n; i++) {
 		const struct hdr *h = &off->hdrs.v[i];
 
 		if (ascii_casecmp(h->name, "Received") != 0)
 			continue;
-		if (received_parse(h->value, strlen(h->value), &rv) < 0)
-			break;
-		own[i] = hostlist_match(t, rv.by_host, rv.by_ip);
-		honest = hostlist_match(t, rv.from_host, rv.from_ip);
+		if (received_parse(h->value, strlen(h->value), &rv) < 0) {
+			by = from = 0;
+		} else {
+			by = hostlist_match(t, rv.by_host, rv.by_ip);
+			from = from_ours(&rv, t);
+		}
+		if (started) {
+			if (!by)
+				return;
+			*last = i;
+			if (!from)
+				return;
+			continue;
+		}
+		if (by) {
+			if (seen && !prev_from_ours)
+				return;
+			started = 1;
+			*first = *last = i;
+			if (!from)
+				return;
+			continue;
+		}
+		seen = 1;
+		prev_from_ours = from;
 	}
-	return own;
 }
 
-/*
- * An identity header counts only when the nearest Received field above
- * it was written by one of our hosts: below a hop we own, nobody outside
- * could have put it there without our MTA seeing it.
- */
+/* 1 when header idx lies in the zone [first, last] of our hops. */
 static int
-trusted_at(const struct part *off, size_t idx, const unsigned char *own)
+trusted_at(const struct part *off, size_t idx, size_t first, size_t last)
 {
 	size_t i;
 
-	if (own == NULL)
+	if (first == (size_t)-1)
 		return 0;
-	for (i = idx; i-- > 0;)
-		if (ascii_casecmp(off->hdrs.v[i].name, "Received") == 0)
-			return own[i];
+	for (i = idx + 1; i-- > 0;) {
+		const struct hdr *h = &off->hdrs.v[i];
+
+		if (ascii_casecmp(h->name, "Received") == 0)
+			return i >= first && i <= last;
+	}
 	return 0;
 }
 
@@ -167,16 +204,17 @@ identity_value(const char *v, const regex_t *re, char **out)
  * Only a hop written by one of our hosts counts.
  */
 static int
-received_identity(struct report *r, const struct part *off,
-    const unsigned char *own)
+received_identity(struct report *r, const struct part *off, size_t first,
+    size_t last)
 {
 	static const char tag[] = "(Authenticated sender:";
 	const char *v, *s, *e;
 	size_t i;
 
-	for (i = 0; own != NULL && i < off->hdrs.n; i++) {
+	for (i = first; first != (size_t)-1 && i <= last; i++) {
 		v = off->hdrs.v[i].value;
-		if (!own[i] || (s = memcasemem(v, strlen(v), tag)) == NULL)
+		if (ascii_casecmp(off->hdrs.v[i].name, "Received") != 0 ||
+		    (s = memcasemem(v, strlen(v), tag)) == NULL)
 			continue;
 		s += sizeof(tag) - 1;
 		if ((e = strchr(s, ')')) == NULL)
@@ -195,20 +233,20 @@ find_identity(struct report *r, const struct part *off,
     const struct parse_opts *o)
 {
 	const struct identity_rule *rules = o->identity;
-	size_t nrules = o->nidentity, k, i;
-	unsigned char *own = own_hops(off, o->trusted);
+	size_t nrules = o->nidentity, k, i, first, last;
 
+	our_zone(off, o->trusted, &first, &last);
 	if (rules == NULL) {
 		rules = default_identity;
 		nrules = sizeof(default_identity) / sizeof(default_identity[0]);
 	}
-	for (k = 0; own != NULL && k < nrules; k++) {
+	for (k = 0; first != (size_t)-1 && k < nrules; k++) {
 		for (i = 0; i < off->hdrs.n; i++) {
 			char *user = NULL;
 
 			if (ascii_casecmp(off->hdrs.v[i].name,
 			    rules[k].header) != 0 ||
-			    !trusted_at(off, i, own))
+			    !trusted_at(off, i, first, last))
 				continue;
 			identity_value(off->hdrs.v[i].value, rules[k].regex,
 			    &user);
@@ -216,12 +254,10 @@ find_identity(struct report *r, const struct part *off,
 				continue;
 			report_take(&r->auth_user, user);
 			report_setz(&r->identity_header, rules[k].header);
-			goto out;
+			return;
 		}
 	}
-	(void)received_identity(r, off, own);
-out:
-	free(own);
+	(void)received_identity(r, off, first, last);
 }
 
 /* "(envelope-from <a@b>)" in the first Received field that has it. */

@@ -1,0 +1,394 @@
+#include "autoconf.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libetpan/libetpan.h>
+
+#include "bounds.h"
+#include "imap.h"
+#include "log.h"
+#include "secret.h"
+#include "tls.h"
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+imap_mark(struct imap_session *is)
+{
+	is->since_ms = now_ms();
+}
+
+static int
+is_ip_literal(const char *host)
+{
+	unsigned char a[16];
+
+	return inet_pton(AF_INET, host, a) == 1 ||
+	    inet_pton(AF_INET6, host, a) == 1;
+}
+
+/*
+ * A TCP connection to host:port within timeout seconds, trying each
+ * address in turn; the descriptor is blocking, as libetpan expects.
+ * -1 with the reason in why.
+ */
+static int
+tcp_connect(const char *host, long port, long timeout, char *why,
+    size_t whysz)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	char portstr[8];
+	long long deadline = now_ms() + timeout * 1000;
+	int fd = -1, r, soerr, flags;
+	socklen_t len;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(portstr, sizeof(portstr), "%ld", port);
+	if ((r = getaddrinfo(host, portstr, &hints, &res)) != 0) {
+		snprintf(why, whysz, "cannot resolve the host: %s",
+		    gai_strerror(r));
+		return -1;
+	}
+	snprintf(why, whysz, "no address");
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		struct pollfd pfd;
+		long long left = deadline - now_ms();
+
+		if (left <= 0) {
+			snprintf(why, whysz, "connection timed out after "
+			    "%ld s", timeout);
+			break;
+		}
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |
+		    SOCK_NONBLOCK, ai->ai_protocol);
+		if (fd < 0) {
+			snprintf(why, whysz, "socket: %s", strerror(errno));
+			continue;
+		}
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 &&
+		    errno != EINPROGRESS) {
+			snprintf(why, whysz, "cannot connect: %s",
+			    strerror(errno));
+			goto next;
+		}
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		do
+			r = poll(&pfd, 1, (int)left);
+		while (r < 0 && errno == EINTR);
+		if (r == 0) {
+			snprintf(why, whysz, "connection timed out after "
+			    "%ld s", timeout);
+			goto next;
+		}
+		len = sizeof(soerr);
+		if (r < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr,
+		    &len) != 0 || soerr != 0) {
+			snprintf(why, whysz, "cannot connect: %s",
+			    strerror(r < 0 ? errno : soerr));
+			goto next;
+		}
+		if ((flags = fcntl(fd, F_GETFL)) < 0 ||
+		    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+			snprintf(why, whysz, "fcntl: %s", strerror(errno));
+			goto next;
+		}
+		break;
+next:
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
+/* Server Name Indication, for servers with a certificate per name. */
+static void
+sni_callback(struct mailstream_ssl_context *ctx, void *data)
+{
+	const char *host = data;
+
+	if (!is_ip_literal(host))
+		mailstream_ssl_set_server_name(ctx, (char *)(uintptr_t)host);
+}
+
+/* The certificate chain of stream, checked for the source's host. */
+static enum rc
+check_certificate(struct imap_session *is, mailstream *stream, struct err *e)
+{
+	const struct source_conf *s = is->s;
+	struct tls_cert certs[MAX_TLS_CHAIN];
+	unsigned char *leaf = NULL;
+	carray *chain = NULL;
+	size_t n = 0;
+	unsigned int i;
+	enum rc rc;
+
+	/* The chain call is only safe once a certificate is known to be
+	 * there: without one, libetpan returns an unset pointer. */
+	if (mailstream_ssl_get_certificate(stream, &leaf) < 0 ||
+	    (chain = mailstream_get_certificate_chain(stream)) == NULL) {
+		rc = err_set(e, RC_TEMP, "%s: the server sent no certificate; "
+		    "login not attempted", is->where);
+		goto out;
+	}
+	for (i = 0; i < carray_count(chain) && n < MAX_TLS_CHAIN; i++) {
+		MMAPString *der = carray_get(chain, i);
+
+		certs[n].der = (const unsigned char *)der->str;
+		certs[n].len = der->len;
+		n++;
+	}
+	if ((rc = tls_verify(certs, n, s->host, s->ca_file, e)) != RC_OK)
+		err_prefix(e, "%s", is->where);
+	else
+		log_debug("%s: certificate accepted", is->where);
+out:
+	free(leaf);
+	if (chain != NULL)
+		mailstream_certificate_chain_free(chain);
+	return rc;
+}
+
+/* Printable ASCII of the server's last response text, shortened. */
+static void
+server_text(const struct imap_session *is, char *out, size_t outsz)
+{
+	const char *t = is->imap ? is->imap->imap_response : NULL;
+	size_t i, n = 0;
+
+	out[0] = '\0';
+	if (t == NULL)
+		return;
+	for (i = 0; t[i] != '\0' && n + 1 < outsz && n < 120; i++)
+		out[n++] = (unsigned char)t[i] >= 0x20 &&
+		    (unsigned char)t[i] < 0x7f ? t[i] : '?';
+	out[n] = '\0';
+}
+
+enum rc
+imap_fail(struct imap_session *is, int r, struct err *e, const char *what)
+{
+	char said[128], why[200];
+	long long elapsed = now_ms() - is->since_ms;
+
+	server_text(is, said, sizeof(said));
+	switch (r) {
+	case MAILIMAP_ERROR_STREAM:
+	case MAILIMAP_ERROR_FATAL:
+	case MAILIMAP_ERROR_PARSE:
+		is->broken = 1;
+		if (r == MAILIMAP_ERROR_STREAM && is->since_ms != 0 &&
+		    elapsed >= is->s->timeout * 1000 - 250)
+			snprintf(why, sizeof(why), "no answer within %ld s "
+			    "(timeout)", is->s->timeout);
+		else if (r == MAILIMAP_ERROR_PARSE)
+			snprintf(why, sizeof(why), "the server's answer "
+			    "cannot be read");
+		else if (r == MAILIMAP_ERROR_FATAL)
+			snprintf(why, sizeof(why), "the server closed the "
+			    "session%s%s", said[0] ? ": " : "", said);
+		else
+			snprintf(why, sizeof(why), "connection lost");
+		break;
+	case MAILIMAP_ERROR_MEMORY:
+		abort();
+	default:
+		if (said[0] != '\0')
+			snprintf(why, sizeof(why), "the server said: %s", said);
+		else
+			snprintf(why, sizeof(why), "failed (libetpan error %d)",
+			    r);
+		break;
+	}
+	return err_set(e, RC_TEMP, "%s: %s: %s", is->where, what, why);
+}
+
+/* CAPABILITY, for what the server offers now. */
+static enum rc
+capabilities(struct imap_session *is, struct err *e)
+{
+	struct mailimap_capability_data *cap = NULL;
+	int r;
+
+	imap_mark(is);
+	if ((r = mailimap_capability(is->imap, &cap)) != MAILIMAP_NO_ERROR)
+		return imap_fail(is, r, e, "capability");
+	mailimap_capability_data_free(cap);
+	return RC_OK;
+}
+
+static enum rc
+login(struct imap_session *is, struct err *e)
+{
+	const struct source_conf *s = is->s;
+	char *secret = NULL;
+	char what[300];
+	enum rc rc;
+	int r;
+
+	if (s->auth == AUTH_XOAUTH2) {
+		if (!mailimap_has_xoauth2(is->imap))
+			return err_set(e, RC_TEMP, "%s: the server does not "
+			    "offer AUTH=XOAUTH2", is->where);
+		if ((rc = secret_from_command(s->token_command, s->timeout,
+		    &secret, e)) != RC_OK) {
+			err_prefix(e, "%s", is->where);
+			return rc;
+		}
+		imap_mark(is);
+		r = mailimap_oauth2_authenticate(is->imap, s->user, secret);
+	} else {
+		if (mailimap_has_extension(is->imap, "LOGINDISABLED"))
+			return err_set(e, RC_TEMP, "%s: the server refuses "
+			    "password logins on this connection "
+			    "(LOGINDISABLED)", is->where);
+		if (s->password_file != NULL)
+			rc = secret_from_file(s->password_file, &secret, e);
+		else if (s->password_env != NULL)
+			rc = secret_from_env(s->password_env, &secret, e);
+		else
+			rc = secret_take("password", s->password,
+			    strlen(s->password), &secret, e);
+		if (rc != RC_OK) {
+			err_prefix(e, "%s", is->where);
+			return rc;
+		}
+		imap_mark(is);
+		r = mailimap_login(is->imap, s->user, secret);
+	}
+	secret_free(secret);
+	if (r == MAILIMAP_NO_ERROR)
+		return RC_OK;
+	snprintf(what, sizeof(what), "login as '%.100s' with %s failed",
+	    s->user, s->auth == AUTH_XOAUTH2 ? "XOAUTH2" : "the password");
+	return imap_fail(is, r, e, what);
+}
+
+enum rc
+imap_open(struct imap_session *is, const struct source_conf *s,
+    struct err *e)
+{
+	mailstream *stream = NULL;
+	char why[200];
+	int fd, r;
+	enum rc rc;
+
+	memset(is, 0, sizeof(*is));
+	is->s = s;
+	snprintf(is->where, sizeof(is->where), "%s: %s:%ld", s->name, s->host,
+	    s->port);
+	if ((is->imap = mailimap_new(0, NULL)) == NULL)
+		abort();
+	mailimap_set_timeout(is->imap, s->timeout);
+	if ((fd = tcp_connect(s->host, s->port, s->connect_timeout, why,
+	    sizeof(why))) < 0) {
+		rc = err_set(e, RC_TEMP, "%s: %s", is->where, why);
+		goto fail;
+	}
+	imap_mark(is);
+	if (s->tls == TLS_IMPLICIT) {
+		stream = mailstream_ssl_open_with_callback_timeout(fd,
+		    s->timeout, sni_callback, (void *)(uintptr_t)s->host);
+		if (stream == NULL) {
+			close(fd);
+			rc = err_set(e, RC_TEMP, "%s: TLS handshake failed (is "
+			    "it an implicit TLS port? for port 143 use tls = "
+			    "starttls)", is->where);
+			goto fail;
+		}
+		if ((rc = check_certificate(is, stream, e)) != RC_OK) {
+			mailstream_close(stream);
+			goto fail;
+		}
+	} else if ((stream = mailstream_socket_open_timeout(fd,
+	    s->timeout)) == NULL) {
+		abort();
+	}
+	r = mailimap_connect(is->imap, stream);
+	if (r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED &&
+	    r != MAILIMAP_NO_ERROR_AUTHENTICATED) {
+		rc = imap_fail(is, r, e, "greeting");
+		goto fail;
+	}
+	if (s->tls == TLS_STARTTLS) {
+		if ((rc = capabilities(is, e)) != RC_OK)
+			goto fail;
+		if (!mailimap_has_extension(is->imap, "STARTTLS")) {
+			is->broken = 1;	/* not even a LOGOUT in clear */
+			rc = err_set(e, RC_TEMP, "%s: the server does not "
+			    "offer STARTTLS, which tls = starttls requires; "
+			    "nothing was sent in clear text", is->where);
+			goto fail;
+		}
+		imap_mark(is);
+		r = mailimap_socket_starttls_with_callback(is->imap,
+		    sni_callback, (void *)(uintptr_t)s->host);
+		if (r != MAILIMAP_NO_ERROR) {
+			rc = imap_fail(is, r, e, "STARTTLS");
+			goto fail;
+		}
+		if ((rc = check_certificate(is, is->imap->imap_stream, e)) !=
+		    RC_OK) {
+			/* Not another word to a server not trusted. */
+			is->broken = 1;
+			goto fail;
+		}
+	}
+	/* What was offered before TLS does not count. */
+	if ((rc = capabilities(is, e)) != RC_OK)
+		goto fail;
+	if (is->imap->imap_state != MAILIMAP_STATE_AUTHENTICATED &&
+	    (rc = login(is, e)) != RC_OK)
+		goto fail;
+	/* Servers offer more once logged in (MOVE, UIDPLUS). */
+	if ((rc = capabilities(is, e)) != RC_OK)
+		goto fail;
+	is->has_move = mailimap_has_extension(is->imap, "MOVE");
+	is->has_uidplus = mailimap_has_uidplus(is->imap);
+	log_debug("%s: logged in as %s%s%s", is->where, s->user,
+	    is->has_move ? ", MOVE" : "", is->has_uidplus ? ", UIDPLUS" : "");
+	return RC_OK;
+fail:
+	imap_close(is);
+	return rc;
+}
+
+void
+imap_close(struct imap_session *is)
+{
+	if (is->imap == NULL)
+		return;
+	/* LOGOUT on a stalled or dead connection would wait a whole
+	 * timeout more, or fail: just close it. */
+	if (is->broken && is->imap->imap_stream != NULL) {
+		mailstream_close(is->imap->imap_stream);
+		is->imap->imap_stream = NULL;
+	}
+	if (is->imap->imap_stream != NULL) {
+		imap_mark(is);
+		(void)mailimap_logout(is->imap);
+	}
+	mailimap_free(is->imap);
+	is->imap = NULL;
+}

@@ -1,0 +1,34 @@
+/*
+ * The summary e-mail, sent over SMTP with libcurl: multipart/mixed of a
+ * multipart/alternative (text/plain, text/html) and summary-D.csv as an
+ * attachment, with Date, Message-ID and an RFC 2047 encoded Subject.
+ * TLS is verified and required: smtps://, or smtp:// with STARTTLS that
+ * must succeed before anything else (a password included) is sent.
+ */
+#ifndef AC_EMAIL_H
+#define AC_EMAIL_H
+
+#include <stdio.h>
+#include <time.h>
+
+#include "config.h"
+#include "outbox.h"
+
+struct store;
+
+/* Render the summary of day and send it to one recipient. */
+void email_send(const struct config *c, struct store *s, const char *day,
+    const char *to, time_t now, struct outcome *o);
+
+/*
+ * An unstructured header value as RFC 2047 encoded words where it needs
+ * them: printable ASCII stays as it is; otherwise UTF-8 B-words of at
+ * most 75 characters each, split between characters, never inside one.
+ * Returns a new string.
+ */
+char *email_encode_header(const char *s);
+
+/* The subject: the template with {day} and {confirmed} filled in. */
+char *email_subject(const char *tmpl, const char *day, long confirmed);
+
+#endif

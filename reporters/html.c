@@ -1,0 +1,385 @@
+/*
+ * summary-D.html: one self-contained page.  No script, no external
+ * resource; a Content-Security-Policy meta tag forbids both anyway, so
+ * even a string that escaped escaping could not run or fetch anything.
+ * The layout is one column that turns table rows into cards on narrow
+ * screens, and a print style sheet.  The tables are in html_tables.c,
+ * the charts in html_chart.c.
+ */
+#include "autoconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "html.h"
+#include "store.h"
+
+#define CSP	"default-src 'none'; style-src 'unsafe-inline'; " \
+	"img-src data:; base-uri 'none'; form-action 'none'"
+
+static const char css[] =
+":root{--fg:#1b1f24;--mu:#5b6470;--bg:#fff;--card:#f3f5f7;"
+"--line:#d9dee4;--int:#3867d6;--ext:#e07b10;--conf:#c0392b;--ok:#2e7d32;"
+"--bad:#c0392b}\n"
+"@media (prefers-color-scheme:dark){:root{--fg:#e6e9ed;--mu:#9aa4af;"
+"--bg:#15181c;--card:#1f242a;--line:#343b43;--int:#6b93ff;--ext:#ffa347;"
+"--conf:#ff6b5b;--ok:#66bb6a;--bad:#ff6b5b}}\n"
+"*{box-sizing:border-box}\n"
+"body{margin:0 auto;max-width:76rem;padding:1rem;color:var(--fg);"
+"background:var(--bg);font:15px/1.45 system-ui,-apple-system,"
+"'Segoe UI',Roboto,sans-serif}\n"
+"h1{font-size:1.45rem;margin:.2rem 0}\n"
+"h2{font-size:1.15rem;margin:2rem 0 .6rem;padding-bottom:.2rem;"
+"border-bottom:1px solid var(--line)}\n"
+"h3{font-size:1rem;margin:1.2rem 0 .4rem}\n"
+".meta,.note,.none{color:var(--mu);font-size:.85rem}\n"
+"nav{display:flex;flex-wrap:wrap;gap:.2rem .9rem;font-size:.9rem}"
+"nav a{white-space:nowrap}\n"
+"a{color:var(--int)}\n"
+".cards{display:grid;grid-template-columns:repeat(auto-fit,"
+"minmax(9.5rem,1fr));gap:.6rem;margin:1rem 0}\n"
+".card{background:var(--card);border-radius:.5rem;padding:.7rem .8rem}\n"
+".card .n{display:block;font-size:1.9rem;font-weight:700;"
+"line-height:1.1}\n"
+".card .l{display:block}\n"
+".card .d{display:block;font-size:.8rem;color:var(--mu)}\n"
+".card.hot .n{color:var(--conf)}\n"
+".d.up{color:var(--bad)}.d.down{color:var(--ok)}\n"
+".charts{display:grid;grid-template-columns:repeat(auto-fit,"
+"minmax(20rem,1fr));gap:1rem}\n"
+"figure{margin:0}figcaption{font-weight:600;margin-bottom:.3rem}\n"
+"svg{display:block;width:100%;height:auto}\n"
+"svg text{fill:var(--fg);font-size:12px}svg text.v{font-size:11px;"
+"fill:var(--mu)}\n"
+".bi{fill:var(--int)}.be{fill:var(--ext)}.bc{fill:var(--conf)}"
+".ax{stroke:var(--line);stroke-width:1}\n"
+".tw{overflow-x:auto}\n"
+"table{border-collapse:collapse;width:100%;font-size:.88rem}\n"
+"th,td{text-align:left;vertical-align:top;padding:.35rem .5rem;"
+"border-bottom:1px solid var(--line);overflow-wrap:anywhere}\n"
+"th{background:var(--card);font-weight:600;white-space:nowrap}\n"
+"td.r,th.r{text-align:right;white-space:nowrap}td.k{white-space:nowrap;"
+"overflow-wrap:normal}\n"
+"ul.s{margin:0;padding-left:1rem}\n"
+".yes{color:var(--bad);font-weight:600}\n"
+"@media (max-width:40rem){table.rows thead{display:none}"
+"table.rows tr{display:block;margin:.5rem 0;padding:.3rem;"
+"border:1px solid var(--line);border-radius:.4rem}"
+"table.rows td{display:block;border:0;padding:.12rem .3rem}"
+"table.rows td.r{text-align:left}"
+"table.rows td::before{content:attr(data-label);display:inline-block;"
+"min-width:7.5rem;color:var(--mu);font-weight:600}}\n"
+"@media print{:root{--fg:#000;--mu:#444;--bg:#fff;--card:#eee;"
+"--line:#bbb;--int:#2a52be;--ext:#d2691e;--conf:#b22222}"
+"body{max-width:none;padding:0;font-size:9.5pt}nav{display:none}"
+".card{border:1px solid #bbb}h2{break-after:avoid}"
+"tr,figure,.card{break-inside:avoid}thead{display:table-header-group}"
+"a{color:inherit;text-decoration:none}.tw{overflow:visible}}\n";
+
+void
+html_escape(FILE *f, const char *s, size_t n)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		switch (c) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default:
+			putc(c < 0x20 || c == 0x7f ? ' ' : c, f);
+			break;
+		}
+	}
+}
+
+void
+html_str(FILE *f, const char *s)
+{
+	if (s != NULL)
+		html_escape(f, s, strlen(s));
+}
+
+void
+html_str_cut(FILE *f, const char *s, size_t max)
+{
+	size_t i, chars = 0;
+
+	if (s == NULL)
+		return;
+	/* Count characters by their first bytes; cut before the first
+	 * byte of character max + 1, never inside one. */
+	for (i = 0; s[i] != '\0'; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && chars++ == max)
+			break;
+	html_escape(f, s, i);
+	if (s[i] != '\0')
+		fputs("\u2026", f);
+}
+
+void
+html_time(FILE *f, const char *v, int with_date)
+{
+	char shown[32], iso[21];
+	long long n;
+	struct tm tm;
+	time_t t;
+
+	if (v == NULL || parse_ll(v, 1, 1LL << 40, &n) < 0) {
+		fputs("\u2013", f);
+		return;
+	}
+	t = (time_t)n;
+	if (localtime_r(&t, &tm) == NULL || strftime(shown, sizeof(shown),
+	    with_date ? "%Y-%m-%d %H:%M" : "%H:%M", &tm) == 0) {
+		fputs("\u2013", f);
+		return;
+	}
+	iso8601_utc(t, iso);
+	fputs("<time datetime=\"", f);
+	html_str(f, iso);
+	fputs("\">", f);
+	html_str(f, shown);
+	fputs("</time>", f);
+}
+
+long
+html_num(const char *v)
+{
+	long long n;
+
+	return v != NULL && parse_ll(v, -(1LL << 50), 1LL << 50, &n) == 0 ?
+	    (long)n : 0;
+}
+
+/* The day at a glance. */
+static void
+card(FILE *f, const char *what, long now, long before, const char *prev,
+    const char *anchor)
+{
+	long d = now - before;
+
+	fprintf(f, "<div class=\"card%s\"><span class=\"n\">%ld</span>"
+	    "<span class=\"l\">", now > 0 && strcmp(anchor, "confirmed") == 0 ?
+	    " hot" : "", now);
+	fputs("<a href=\"#", f);
+	html_str(f, anchor);
+	fputs("\">", f);
+	html_str(f, what);
+	fprintf(f, "</a></span><span class=\"d%s\">%s%ld vs ",
+	    d > 0 ? " up" : d < 0 ? " down" : "",
+	    d > 0 ? "+" : d == 0 ? "\u00b1" : "\u2212", d < 0 ? -d : d);
+	html_str(f, prev);
+	fputs("</span></div>\n", f);
+}
+
+static enum rc
+glance(FILE *f, struct store *s, const char *day, struct day_totals *t,
+    struct err *e)
+{
+	struct day_totals p;
+	char prev[11];
+	enum rc rc;
+
+	day_minus(day, 1, prev);
+	if ((rc = summary_totals(s, day, t, e)) != RC_OK ||
+	    (rc = summary_totals(s, prev, &p, e)) != RC_OK)
+		return rc;
+	fputs("<section id=\"glance\"><h2>The day at a glance</h2>"
+	    "<div class=\"cards\">\n", f);
+	card(f, "confirmed customers", t->confirmed, p.confirmed, prev,
+	    "confirmed");
+	card(f, "internal only", t->internal_only, p.internal_only, prev,
+	    "internal");
+	card(f, "external only", t->external_only, p.external_only, prev,
+	    "external");
+	card(f, "unresolved reports", t->unresolved, p.unresolved, prev,
+	    "unresolved");
+	card(f, "quarantined messages", t->quarantined, p.quarantined, prev,
+	    "quarantine");
+	fprintf(f, "</div><p class=\"note\">%ld internal and %ld external "
+	    "reports; %ld customer%s escalated.</p></section>\n",
+	    t->internal_reports, t->external_reports, t->escalated,
+	    t->escalated == 1 ? "" : "s");
+	return RC_OK;
+}
+
+/* Chart data, copied out of the query callbacks. */
+struct top {
+	struct chart_bar	 b[10];
+	char			*names[10];
+	size_t			 n;
+};
+
+static int
+top_row(void *arg, int n, const char *const *names, const char *const *v)
+{
+	struct top *t = arg;
+
+	if (n < 3 || t->n >= 10)
+		return 1;
+	t->names[t->n] = xstrdup(v[0] ? v[0] : "");
+	t->b[t->n].label = t->names[t->n];
+	t->b[t->n].internal = html_num(v[1]);
+	t->b[t->n].external = html_num(v[2]);
+	t->n++;
+	return 0;
+}
+
+struct trend {
+	struct chart_day	d[14];
+	size_t			n;
+};
+
+static int
+trend_row(void *arg, int n, const char *const *names,
+    const char *const *v)
+{
+	struct trend *t = arg;
+
+	if (n < 4 || t->n >= 14)
+		return 1;
+	snprintf(t->d[t->n].day, sizeof(t->d[t->n].day), "%s",
+	    v[0] ? v[0] : "");
+	t->d[t->n].confirmed = html_num(v[1]);
+	t->d[t->n].internal_only = html_num(v[2]);
+	t->d[t->n].external_only = html_num(v[3]);
+	t->n++;
+	return 0;
+}
+
+static enum rc
+charts(FILE *f, struct store *s, const char *day, struct err *e)
+{
+	struct top top;
+	struct trend tr;
+	char first[11];
+	size_t i;
+	enum rc rc;
+
+	memset(&top, 0, sizeof(top));
+	memset(&tr, 0, sizeof(tr));
+	day_minus(day, 13, first);
+	if ((rc = store_dump(s, DUMP_DAY_TOP, DUMP_TEXT, day, NULL, top_row,
+	    &top, e)) != RC_OK ||
+	    (rc = store_dump(s, DUMP_TREND, DUMP_TEXT, first, day, trend_row,
+	    &tr, e)) != RC_OK)
+		goto out;
+	fputs("<section id=\"charts\" class=\"charts\">"
+	    "<figure><figcaption>Reports per customer (top ", f);
+	fprintf(f, "%zu)</figcaption>", top.n);
+	if (top.n == 0)
+		fputs("<p class=\"none\">No customer had a report.</p>", f);
+	else
+		chart_customers(f, top.b, top.n);
+	fputs("</figure><figure><figcaption>The last 14 days: customers by "
+	    "confidence</figcaption>", f);
+	chart_trend(f, tr.d, tr.n);
+	fputs("</figure></section>\n", f);
+out:
+	for (i = 0; i < top.n; i++)
+		free(top.names[i]);
+	return rc;
+}
+
+static void
+head(FILE *f, const struct config *c, const char *day, time_t now)
+{
+	char made[64];
+	struct tm tm;
+
+	if (localtime_r(&now, &tm) == NULL ||
+	    strftime(made, sizeof(made), "%Y-%m-%d %H:%M %Z", &tm) == 0)
+		snprintf(made, sizeof(made), "?");
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	    "\n<meta http-equiv=\"Content-Security-Policy\" content=\"", f);
+	html_str(f, CSP);
+	fputs("\">\n<meta name=\"viewport\" content=\"width=device-width, "
+	    "initial-scale=1\">\n<meta name=\"referrer\" "
+	    "content=\"no-referrer\">\n<meta name=\"color-scheme\" "
+	    "content=\"light dark\">\n<title>Abuse summary ", f);
+	html_str(f, day);
+	fprintf(f, "</title>\n<style>\n%s</style></head>\n<body>\n", css);
+	fputs("<header><h1>Abuse summary <time datetime=\"", f);
+	html_str(f, day);
+	fputs("\">", f);
+	html_str(f, day);
+	fputs("</time></h1><p class=\"meta\">Made ", f);
+	html_str(f, made);
+	fputs(" by " PACKAGE_NAME " " PACKAGE_VERSION "; days and times in "
+	    "the time zone ", f);
+	html_str(f, c->cases.timezone);
+	fputs(".</p></header>\n<nav><a href=\"#confirmed\">Confirmed</a>"
+	    "<a href=\"#internal\">Internal only</a>"
+	    "<a href=\"#external\">External only</a>"
+	    "<a href=\"#unresolved\">Unresolved</a>"
+	    "<a href=\"#quarantine\">Quarantine</a>"
+	    "<a href=\"#dead\">Dead letters</a>"
+	    "<a href=\"#health\">Run health</a></nav>\n", f);
+}
+
+enum rc
+html_summary(FILE *f, struct store *s, const struct config *c,
+    const char *day, time_t now, struct err *e)
+{
+	struct day_totals t;
+	char *summary_csv = xasprintf("summary-%s.csv", day);
+	char *reports_csv = xasprintf("reports-%s.csv", day);
+	enum rc rc;
+
+	head(f, c, day, now);
+	if ((rc = glance(f, s, day, &t, e)) != RC_OK ||
+	    (rc = charts(f, s, day, e)) != RC_OK)
+		goto out;
+	if ((rc = html_cases(f, s, day, "confirmed", "confirmed",
+	    "Confirmed customers", "Both the outbound filter and outside "
+	    "parties reported these customers: act on them first.",
+	    t.confirmed, summary_csv, e)) != RC_OK ||
+	    (rc = html_cases(f, s, day, "internal", "internal",
+	    "Internal only", "Only the outbound filter reported these "
+	    "customers.", t.internal_only, summary_csv, e)) != RC_OK ||
+	    (rc = html_cases(f, s, day, "external", "external",
+	    "External only", "Only outside parties reported these "
+	    "customers.", t.external_only, summary_csv, e)) != RC_OK)
+		goto out;
+	fprintf(f, "<section id=\"unresolved\"><h2>Unresolved reports (%ld)"
+	    "</h2><p class=\"note\">No customer was found for these "
+	    "reports.</p>\n", t.unresolved);
+	if ((rc = html_list(f, s, LIST_UNRESOLVED, day, reports_csv, e)) !=
+	    RC_OK)
+		goto out;
+	fprintf(f, "</section>\n<section id=\"quarantine\"><h2>Quarantined "
+	    "messages (%ld)</h2><p class=\"note\">Kept with their raw bytes; "
+	    "import them again after a parser fix.</p>\n", t.quarantined);
+	if ((rc = html_list(f, s, LIST_QUARANTINE, day,
+	    "abuse-collector status", e)) != RC_OK)
+		goto out;
+	fputs("</section>\n<section id=\"dead\"><h2>Webhook and e-mail dead "
+	    "letters</h2><p class=\"note\">Deliveries that failed for good; "
+	    "<code>abuse-collector deliver --retry-dead</code> queues them "
+	    "again.</p>\n", f);
+	if ((rc = html_list(f, s, LIST_DEAD, day, "abuse-collector status",
+	    e)) != RC_OK)
+		goto out;
+	fputs("</section>\n", f);
+	if ((rc = html_health(f, s, c, day, e)) != RC_OK)
+		goto out;
+	fputs("<footer class=\"note\"><p>The CSV files summary-", f);
+	html_str(f, day);
+	fputs(".csv and reports-", f);
+	html_str(f, day);
+	fputs(".csv next to this page hold every row.</p></footer>\n"
+	    "</body></html>\n", f);
+out:
+	free(summary_csv);
+	free(reports_csv);
+	return rc;
+}

@@ -1,0 +1,65 @@
+/*
+ * Pieces of the HTML summary shared by html.c (the page and its tables)
+ * and html_chart.c (the inline SVG charts).  Everything written goes
+ * through html_escape (summary.h) unless it is a constant of ours.
+ */
+#ifndef AC_HTML_H
+#define AC_HTML_H
+
+#include <stdio.h>
+
+#include "summary.h"
+
+struct config;
+struct store;
+
+/* One customer of the top-customers chart. */
+struct chart_bar {
+	const char	*label;
+	long		 internal;
+	long		 external;
+};
+
+/* One day of the trend chart. */
+struct chart_day {
+	char	day[11];
+	long	confirmed;
+	long	internal_only;
+	long	external_only;
+};
+
+/* Horizontal bars, internal against external reports, per customer. */
+void chart_customers(FILE *f, const struct chart_bar *b, size_t n);
+/* Stacked columns of customers by confidence, one per day. */
+void chart_trend(FILE *f, const struct chart_day *d, size_t n);
+
+/* A time column (seconds since the epoch, as text) in the report time
+ * zone as <time>: HH:MM, or the date too; a dash when there is none. */
+void html_time(FILE *f, const char *epoch, int with_date);
+/* A number column; 0 when it is not one. */
+long html_num(const char *v);
+
+/*
+ * The tables (html_tables.c), each returning the store's error.
+ * html_cases: the <section> of the cases of one confidence, count for
+ * its heading.  html_list: the table of a list (the section is the
+ * caller's).  more names where rows past the limit are found.
+ */
+enum html_list { LIST_UNRESOLVED, LIST_QUARANTINE, LIST_DEAD };
+
+enum rc html_cases(FILE *f, struct store *s, const char *day,
+    const char *confidence, const char *anchor, const char *title,
+    const char *what, long count, const char *more, struct err *e);
+enum rc html_list(FILE *f, struct store *s, enum html_list which,
+    const char *day, const char *more, struct err *e);
+/* The run health section: runs, sources (configured ones included),
+ * failed runs, the outbox. */
+enum rc html_health(FILE *f, struct store *s, const struct config *c,
+    const char *day, struct err *e);
+
+/* html_escape of a NUL-terminated string (NULL: nothing). */
+void html_str(FILE *f, const char *s);
+/* At most max characters of s (UTF-8), with an ellipsis when cut. */
+void html_str_cut(FILE *f, const char *s, size_t max);
+
+#endif

@@ -1,0 +1,475 @@
+/*
+ * The tables of summary-D.html: the cases, the lists (unresolved,
+ * quarantine, dead letters) and run health.  A table opens at its first
+ * row, so an empty one is a line of text; rows past MAX_HTML_ROWS are
+ * counted, not shown.  Column labels are ours; every cell goes through
+ * html_escape.
+ */
+#include "autoconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounds.h"
+#include "config.h"
+#include "html.h"
+#include "json.h"
+#include "store.h"
+
+struct tbl {
+	FILE			*f;
+	const char *const	*cols;	/* labels; a leading '#' marks a
+					 * number column (right-aligned), '='
+					 * a short one that does not wrap */
+	size_t			 ncols;
+	long			 n;	/* rows seen */
+	const char		*more;	/* where the rest is */
+};
+
+static void
+label(FILE *f, const char *col)
+{
+	html_str(f, col[0] == '#' || col[0] == '=' ? col + 1 : col);
+}
+
+static const char *
+col_class(const char *col)
+{
+	return col[0] == '#' ? " class=\"r\"" : col[0] == '=' ?
+	    " class=\"k\"" : "";
+}
+
+/* Start a row: 0 when it is past the limit and is only counted. */
+static int
+row_open(struct tbl *t)
+{
+	size_t i;
+
+	if (++t->n > MAX_HTML_ROWS)
+		return 0;
+	if (t->n == 1) {
+		fputs("<div class=\"tw\"><table class=\"rows\"><thead><tr>",
+		    t->f);
+		for (i = 0; i < t->ncols; i++) {
+			fprintf(t->f, "<th%s>", col_class(t->cols[i]));
+			label(t->f, t->cols[i]);
+			fputs("</th>", t->f);
+		}
+		fputs("</tr></thead><tbody>\n", t->f);
+	}
+	fputs("<tr>", t->f);
+	return 1;
+}
+
+/* Open cell i (its label shows on narrow screens). */
+static void
+cell(struct tbl *t, size_t i)
+{
+	fprintf(t->f, "<td%s data-label=\"", col_class(t->cols[i]));
+	label(t->f, t->cols[i]);
+	fputs("\">", t->f);
+}
+
+static void
+td(struct tbl *t, size_t i, const char *v)
+{
+	cell(t, i);
+	if (v == NULL || *v == '\0')
+		fputs("\u2013", t->f);
+	else
+		html_str(t->f, v);
+	fputs("</td>", t->f);
+}
+
+static void
+td_time(struct tbl *t, size_t i, const char *v, int with_date)
+{
+	cell(t, i);
+	html_time(t->f, v, with_date);
+	fputs("</td>", t->f);
+}
+
+static void
+tbl_close(struct tbl *t)
+{
+	if (t->n == 0) {
+		fputs("<p class=\"none\">None.</p>\n", t->f);
+		return;
+	}
+	fputs("</tbody></table></div>\n", t->f);
+	if (t->n > MAX_HTML_ROWS) {
+		fprintf(t->f, "<p class=\"note\">%d of %ld rows shown; ",
+		    MAX_HTML_ROWS, t->n);
+		html_str(t->f, t->more);
+		fputs(" has them all.</p>\n", t->f);
+	}
+}
+
+/* The case tables: confirmed, internal only, external only. */
+static const char *const case_cols[] = { "Customer", "#Score",
+	"#Internal", "#External", "#Source IPs", "#Reporters", "=First seen",
+	"=Last seen", "Top subjects", "Resolved by", "=Escalated" };
+
+static void
+subjects(FILE *f, const char *json)
+{
+	char path[32], *s, *n;
+	int i, any = 0;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "$[%d][0]", i);
+		if ((s = json_get(json, path)) == NULL)
+			break;
+		snprintf(path, sizeof(path), "$[%d][1]", i);
+		n = json_get(json, path);
+		fputs(any++ ? "<li>" : "<ul class=\"s\"><li>", f);
+		html_str_cut(f, s, 120);
+		if (n != NULL && strcmp(n, "1") != 0) {
+			fputs(" (\u00d7", f);
+			html_str(f, n);
+			fputs(")", f);
+		}
+		fputs("</li>", f);
+		free(s);
+		free(n);
+	}
+	fputs(any ? "</ul>" : "\u2013", f);
+}
+
+static int
+case_row(void *arg, int n, const char *const *names, const char *const *v)
+{
+	struct tbl *t = arg;
+
+	if (n < 11)
+		return 1;
+	if (!row_open(t))
+		return 0;
+	td(t, 0, v[0]);
+	td(t, 1, v[1]);
+	td(t, 2, v[2]);
+	td(t, 3, v[3]);
+	td(t, 4, v[4]);
+	td(t, 5, v[5]);
+	td_time(t, 6, v[6], 0);
+	td_time(t, 7, v[7], 0);
+	cell(t, 8);
+	subjects(t->f, v[8]);
+	fputs("</td>", t->f);
+	td(t, 9, v[9]);
+	cell(t, 10);
+	if (html_num(v[10]) > 0) {
+		fputs("<span class=\"yes\">yes</span>, ", t->f);
+		html_time(t->f, v[10], 0);
+	} else {
+		fputs("no", t->f);
+	}
+	fputs("</td></tr>\n", t->f);
+	return 0;
+}
+
+static const char *const unresolved_cols[] = { "=Time", "=Format",
+	"=Role", "Reporter", "=Source IP", "=Origin IP", "Auth user",
+	"Mail from", "Subject", "Why unresolved" };
+
+static int
+unresolved_row(void *arg, int n, const char *const *names,
+    const char *const *v)
+{
+	struct tbl *t = arg;
+	size_t i;
+
+	if (n < 10)
+		return 1;
+	if (!row_open(t))
+		return 0;
+	td_time(t, 0, v[0], 0);
+	for (i = 1; i < 10; i++)
+		td(t, i, v[i]);
+	fputs("</tr>\n", t->f);
+	return 0;
+}
+
+static const char *const quarantine_cols[] = { "=Received", "Source",
+	"Folder", "#UID", "#Size", "=Format", "Reason" };
+
+static int
+quarantine_row(void *arg, int n, const char *const *names,
+    const char *const *v)
+{
+	struct tbl *t = arg;
+	size_t i;
+
+	if (n < 7)
+		return 1;
+	if (!row_open(t))
+		return 0;
+	td_time(t, 0, v[0], 0);
+	for (i = 1; i < 7; i++)
+		td(t, i, v[i]);
+	fputs("</tr>\n", t->f);
+	return 0;
+}
+
+static const char *const dead_cols[] = { "=Queued", "Target", "=Event",
+	"#Attempts", "=Last attempt", "Last error", "Delivery id" };
+
+static int
+dead_row(void *arg, int n, const char *const *names, const char *const *v)
+{
+	struct tbl *t = arg;
+
+	if (n < 7)
+		return 1;
+	if (!row_open(t))
+		return 0;
+	/* The query's order is not the page's: the key goes last. */
+	td_time(t, 0, v[0], 1);
+	td(t, 1, v[1]);
+	td(t, 2, v[2]);
+	td(t, 3, v[4]);
+	td_time(t, 4, v[5], 1);
+	td(t, 5, v[6]);
+	td(t, 6, v[3]);
+	fputs("</tr>\n", t->f);
+	return 0;
+}
+
+static const char *const runerr_cols[] = { "=Started", "=Command",
+	"#Exit status", "Error" };
+
+static int
+runerr_row(void *arg, int n, const char *const *names,
+    const char *const *v)
+{
+	struct tbl *t = arg;
+
+	if (n < 4)
+		return 1;
+	if (!row_open(t))
+		return 0;
+	td_time(t, 0, v[0], 0);
+	td(t, 1, v[1]);
+	td(t, 2, v[2] ? v[2] : "still running or killed");
+	td(t, 3, v[3]);
+	fputs("</tr>\n", t->f);
+	return 0;
+}
+
+static const char *const outbox_cols[] = { "Target", "#Delivered that day",
+	"#Waiting", "#Dead letters", "=Oldest waiting since" };
+
+static int
+outbox_row(void *arg, int n, const char *const *names,
+    const char *const *v)
+{
+	struct tbl *t = arg;
+
+	if (n < 5)
+		return 1;
+	if (!row_open(t))
+		return 0;
+	td(t, 0, v[0]);
+	td(t, 1, v[1]);
+	td(t, 2, v[2]);
+	td(t, 3, v[3]);
+	td_time(t, 4, v[4], 1);
+	fputs("</tr>\n", t->f);
+	return 0;
+}
+
+enum rc
+html_cases(FILE *f, struct store *s, const char *day,
+    const char *confidence, const char *anchor, const char *title,
+    const char *what, long count, const char *more, struct err *e)
+{
+	struct tbl t = { f, case_cols, 11, 0, more };
+	enum rc rc;
+
+	fputs("<section id=\"", f);
+	html_str(f, anchor);
+	fputs("\"><h2>", f);
+	html_str(f, title);
+	fprintf(f, " (%ld)</h2><p class=\"note\">", count);
+	html_str(f, what);
+	fputs("</p>\n", f);
+	rc = store_dump(s, DUMP_DAY_CASES, DUMP_TEXT, day, confidence,
+	    case_row, &t, e);
+	tbl_close(&t);
+	fputs("</section>\n", f);
+	return rc;
+}
+
+/* Run health: the runs of the day, the sources, the outbox. */
+struct srcinfo {
+	char	*name;
+	long	 messages, quarantined, failures;
+	char	*last_error;
+	char	*last_at;
+	int	 configured;
+};
+
+struct srclist {
+	struct srcinfo	v[MAX_SOURCES * 2];
+	size_t		n;
+};
+
+static struct srcinfo *
+src_get(struct srclist *l, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].name, name) == 0)
+			return &l->v[i];
+	if (l->n == sizeof(l->v) / sizeof(l->v[0]))
+		return NULL;
+	memset(&l->v[l->n], 0, sizeof(l->v[0]));
+	l->v[l->n].name = xstrdup(name);
+	return &l->v[l->n++];
+}
+
+static int
+src_msgs(void *arg, int n, const char *const *names, const char *const *v)
+{
+	struct srcinfo *si;
+
+	if (n < 3 || v[0] == NULL || (si = src_get(arg, v[0])) == NULL)
+		return 0;
+	si->messages = html_num(v[1]);
+	si->quarantined = html_num(v[2]);
+	return 0;
+}
+
+static int
+src_errs(void *arg, int n, const char *const *names, const char *const *v)
+{
+	struct srcinfo *si;
+
+	if (n < 4 || v[0] == NULL ||
+	    (si = src_get(arg, v[0][0] ? v[0] : "(no source)")) == NULL)
+		return 0;
+	si->failures = html_num(v[1]);
+	si->last_at = v[2] ? xstrdup(v[2]) : NULL;
+	si->last_error = v[3] ? xstrdup(v[3]) : NULL;
+	return 0;
+}
+
+static int
+runs_row(void *arg, int n, const char *const *names, const char *const *v)
+{
+	FILE *f = arg;
+
+	if (n < 10)
+		return 1;
+	fprintf(f, "<p>%ld run%s", html_num(v[0]), html_num(v[0]) == 1 ? "" : "s");
+	if (html_num(v[0]) > 0) {
+		fputs(" between ", f);
+		html_time(f, v[8], 0);
+		fputs(" and ", f);
+		html_time(f, v[9], 0);
+	}
+	fprintf(f, ": %ld failed, %ld unfinished; %ld messages, %ld new "
+	    "reports, %ld duplicates, %ld quarantined, %ld errors.</p>\n",
+	    html_num(v[1]), html_num(v[2]), html_num(v[3]), html_num(v[4]), html_num(v[5]), html_num(v[6]),
+	    html_num(v[7]));
+	return 0;
+}
+
+static const char *const src_cols[] = { "Source", "#Messages",
+	"#Quarantined", "#Failures", "=Last failure", "Last error" };
+
+enum rc
+html_health(FILE *f, struct store *s, const struct config *c,
+    const char *day, struct err *e)
+{
+	struct srclist *l = xcalloc(1, sizeof(*l));
+	struct tbl t = { f, src_cols, 6, 0, "" };
+	struct tbl rt = { f, runerr_cols, 4, 0, "the runs table" };
+	struct tbl ot = { f, outbox_cols, 5, 0, "" };
+	struct srcinfo *si;
+	char cnt[3][24];
+	size_t i;
+	enum rc rc;
+
+	for (i = 0; i < c->nsources; i++)
+		if ((si = src_get(l, c->sources[i].name)) != NULL)
+			si->configured = 1;
+	fputs("<section id=\"health\"><h2>Run health</h2>\n", f);
+	if ((rc = store_dump(s, DUMP_DAY_RUNS, DUMP_TEXT, day, NULL,
+	    runs_row, f, e)) != RC_OK ||
+	    (rc = store_dump(s, DUMP_DAY_SOURCES, DUMP_TEXT, day, NULL,
+	    src_msgs, l, e)) != RC_OK ||
+	    (rc = store_dump(s, DUMP_DAY_SOURCE_ERRORS, DUMP_TEXT, day, NULL,
+	    src_errs, l, e)) != RC_OK)
+		goto out;
+	fputs("<h3>Sources</h3><p class=\"note\">A source with failures was "
+	    "not reached in those runs; what it held waits for the next "
+	    "run.</p>\n", f);
+	for (i = 0; i < l->n; i++) {
+		si = &l->v[i];
+		if (!row_open(&t))
+			continue;
+		snprintf(cnt[0], sizeof(cnt[0]), "%ld", si->messages);
+		snprintf(cnt[1], sizeof(cnt[1]), "%ld", si->quarantined);
+		snprintf(cnt[2], sizeof(cnt[2]), "%ld", si->failures);
+		td(&t, 0, si->name);
+		td(&t, 1, cnt[0]);
+		td(&t, 2, cnt[1]);
+		cell(&t, 3);
+		if (si->failures > 0)
+			fputs("<span class=\"yes\">", f);
+		html_str(f, cnt[2]);
+		if (si->failures > 0)
+			fputs("</span>", f);
+		fputs("</td>", f);
+		td_time(&t, 4, si->last_at, 0);
+		td(&t, 5, si->last_error);
+		fputs("</tr>\n", f);
+	}
+	tbl_close(&t);
+	fputs("<h3>Failed runs</h3>\n", f);
+	if ((rc = store_dump(s, DUMP_DAY_RUN_ERRORS, DUMP_TEXT, day, NULL,
+	    runerr_row, &rt, e)) != RC_OK)
+		goto out;
+	tbl_close(&rt);
+	fputs("<h3>Outbox</h3>\n", f);
+	if ((rc = store_dump(s, DUMP_DAY_OUTBOX, DUMP_TEXT, day, NULL,
+	    outbox_row, &ot, e)) != RC_OK)
+		goto out;
+	tbl_close(&ot);
+	fputs("</section>\n", f);
+out:
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free(l->v[i].last_error);
+		free(l->v[i].last_at);
+	}
+	free(l);
+	return rc;
+}
+
+enum rc
+html_list(FILE *f, struct store *s, enum html_list which, const char *day,
+    const char *more, struct err *e)
+{
+	static const struct {
+		enum dump		 dump;
+		const char *const	*cols;
+		size_t			 ncols;
+		row_fn			 row;
+	} l[] = {
+		[LIST_UNRESOLVED] = { DUMP_DAY_UNRESOLVED, unresolved_cols, 10,
+		    unresolved_row },
+		[LIST_QUARANTINE] = { DUMP_DAY_QUARANTINE, quarantine_cols, 7,
+		    quarantine_row },
+		[LIST_DEAD] = { DUMP_DEAD_LETTERS, dead_cols, 7, dead_row },
+	};
+	struct tbl t = { f, l[which].cols, l[which].ncols, 0, more };
+	enum rc rc;
+
+	rc = store_dump(s, l[which].dump, DUMP_TEXT,
+	    which == LIST_DEAD ? NULL : day, NULL, l[which].row, &t, e);
+	tbl_close(&t);
+	return rc;
+}

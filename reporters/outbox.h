@@ -1,0 +1,103 @@
+/*
+ * The outbox: every webhook event and summary e-mail is first a row in
+ * the store, written in the same transaction as what caused it, and is
+ * then delivered by `deliver` (and `run`) until it succeeds or becomes a
+ * dead letter.  Delivery is at least once; each row keeps its
+ * idempotency key on every attempt, so a receiver that remembers keys
+ * acts once.
+ *
+ *   2xx (or the SMTP server taking the mail)   delivered
+ *   timeout, connection or TLS failure, 429, 5xx   retried later, with
+ *       exponential backoff and jitter (and Retry-After when longer)
+ *   other 4xx, 3xx, a permanent SMTP reply, or max_attempts reached
+ *       dead letter, shown by status and the summary; deliver
+ *       --retry-dead queues them again
+ */
+#ifndef AC_OUTBOX_H
+#define AC_OUTBOX_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "config.h"
+#include "util.h"
+
+struct store;
+struct case_row;
+struct outbox_row;
+
+/* The row kind of the summary e-mail; webhooks use the event names. */
+#define KIND_EMAIL	"summary.email"
+
+/*
+ * Queue event kind (case.opened, case.confirmed, case.escalated) of
+ * case c for every webhook subscribed to it, inside the caller's open
+ * transaction.  Customer "(unresolved)" is no one to act on: nothing is
+ * queued for it.
+ */
+enum rc outbox_event(const struct config *cfg, struct store *s,
+    const char *kind, const struct case_row *c, time_t now, struct err *e);
+/* outbox_event as the correlator's event hook (correlate.h); arg is
+ * the configuration. */
+enum rc outbox_hook(void *arg, struct store *s, int64_t event_id,
+    const char *kind, const struct case_row *c, struct err *e);
+/* Queue summary.daily of day for every subscribed webhook (once per day
+ * and webhook, however often it is called). */
+enum rc outbox_daily(const struct config *cfg, struct store *s,
+    const char *day, time_t now, struct err *e);
+/*
+ * Queue the summary e-mail of day for each recipient.  EMAIL_ONCE (the
+ * daily step): once per day and recipient, a row already there is left
+ * as it is.  EMAIL_NOW (report --email): what was not sent yet is due
+ * now, retries and dead letters too.  EMAIL_AGAIN (--force): sent or
+ * not, due now.  *queued (when not NULL) gets the rows now due.
+ */
+enum email_mode { EMAIL_ONCE, EMAIL_NOW, EMAIL_AGAIN };
+
+enum rc outbox_email(const struct config *cfg, struct store *s,
+    const char *day, enum email_mode mode, time_t now, long *queued,
+    struct err *e);
+
+struct deliver_opts {
+	int		 dry_run;	/* say what is due, send nothing */
+	const char	*kind;		/* only rows of this kind; NULL: all */
+};
+
+struct deliver_stats {
+	long	delivered;
+	long	retried;	/* failed, to be tried again */
+	long	dead;		/* failed for good */
+	long	deferred;	/* not tried: their target failed already */
+};
+
+/*
+ * Send what is due now.  RC_OK when nothing failed; RC_TEMP when a
+ * delivery failed (retried or dead letter; e has the first failure);
+ * the store's error when it failed, which stops the pass.
+ */
+enum rc outbox_deliver(const struct config *cfg, struct store *s,
+    const struct deliver_opts *o, struct deliver_stats *st, struct err *e);
+
+/* What became of one attempt (webhook.c, email.c). */
+enum outcome_kind { OUT_DELIVERED, OUT_RETRY, OUT_DEAD };
+
+struct outcome {
+	enum outcome_kind	 kind;
+	long			 retry_after;	/* seconds; -1: none given */
+	char			 error[256];	/* without secrets */
+};
+
+/*
+ * The wait before the next attempt after `attempts` failed ones: base
+ * doubled per attempt, capped at max, of which the upper half is
+ * random (jitter, in [0, 1)) so that many waiting rows do not return
+ * at the same second.
+ */
+long long outbox_backoff(long long base, long long max, long attempts,
+    double jitter);
+/* The idempotency key of (kind, target, customer, day): 32 hex digits,
+ * the same for the same event and target whenever it is computed. */
+void outbox_key(const char *kind, const char *target, const char *customer,
+    const char *day, char out[33]);
+
+#endif

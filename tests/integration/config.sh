@@ -1,0 +1,86 @@
+#!/bin/sh
+# Configuration errors: every problem named with file:line and key, all of
+# them reported before exit 78; over-long and continuation lines refused.
+. "$top_srcdir/tests/lib/lib.sh"
+
+cfg() { cat >"$T/$1"; }
+
+cfg good.ini <<'X'
+log = stderr
+[store]
+path = db/abuse.db   ; an inline comment
+[source box]
+type = maildir
+path = box
+[cases]
+timezone = Europe/Amsterdam
+X
+mkmaildir "$T/box"
+ok "the example configuration is valid" "$AC" -c "$top_srcdir/config/abuse-collector.ini" check-config
+ok "the demo configuration is valid" "$AC" -c "$top_srcdir/config/demo/demo.ini" check-config
+ok "a good file passes check-config" "$AC" -c "$T/good.ini" check-config
+"$AC" -c "$T/good.ini" check-config >"$T/print" 2>&1
+ok "relative paths resolve against the file's directory" \
+    grep -qx "path = $T/db/abuse.db" "$T/print"
+ok "inline comments are not part of a value" grep -qx "timezone = Europe/Amsterdam" "$T/print"
+
+cfg bad.ini <<'X'
+[store]
+path = x.db
+colour = blue
+[source a]
+type = imapx
+[source a]
+type = maildir
+[nonsense]
+[resolver]
+order = header, header
+trusted_hosts = 192.0.2.0/33
+[cases]
+timezone = Mars/Olympus
+timezone = UTC
+[limits]
+max_message_size = lots
+X
+"$AC" -c "$T/bad.ini" check-config >"$T/out" 2>"$T/err"
+is "several errors exit 78" "$?" 78
+ok "unknown key named with file:line" grep -q "bad.ini:3: \[store\] colour: unknown key" "$T/err"
+ok "bad enum value named" grep -q "bad.ini:5: \[source a\] type: must be" "$T/err"
+ok "duplicate section named" grep -q "bad.ini:6: .*already defined at line 4" "$T/err"
+ok "unknown section named" grep -q "bad.ini:8: \[nonsense\]: unknown section" "$T/err"
+ok "repeated resolver step named" grep -q "bad.ini:10: \[resolver\] order: step 'header' twice" "$T/err"
+ok "bad CIDR named" grep -q "bad.ini:11: .*trusted_hosts: '192.0.2.0/33'" "$T/err"
+ok "unknown time zone named" grep -q "bad.ini:13: \[cases\] timezone: unknown time zone" "$T/err"
+ok "duplicate key named with its first line" grep -q "bad.ini:14: \[cases\] timezone: given twice (first at line 13)" "$T/err"
+ok "bad size named" grep -q "bad.ini:16: \[limits\] max_message_size:" "$T/err"
+ok "missing required key named" grep -q "bad.ini:4: \[source a\] type: missing" "$T/err"
+is "nothing printed on stdout" "$(cat "$T/out")" ""
+
+# inih cuts lines at 200 bytes; such a line must be refused, not split.
+long=$(printf 'x%.0s' $(seq 1 230))
+printf '[store]\npath = /tmp/%s.db\n' "$long" >"$T/long.ini"
+"$AC" -c "$T/long.ini" check-config >/dev/null 2>"$T/err"
+is "an over-long line exits 78" "$?" 78
+ok "an over-long line is named" grep -q "long.ini:2: .*line is longer than 199 bytes" "$T/err"
+ok "the cut-off tail is not read as a line of its own" sh -c "! grep -q 'long.ini:3' '$T/err'"
+
+printf '[store]\npath = a.db\n  continued\n' >"$T/cont.ini"
+"$AC" -c "$T/cont.ini" check-config >/dev/null 2>"$T/err"
+is "a continuation line exits 78" "$?" 78
+ok "a continuation line is named" grep -q "cont.ini:3: .*continuation lines are not supported" "$T/err"
+
+printf '[store]\njust some words\n' >"$T/noeq.ini"
+"$AC" -c "$T/noeq.ini" check-config >/dev/null 2>"$T/err"
+ok "a line without '=' is named" grep -q "noeq.ini:2: .*expected 'key = value'" "$T/err"
+
+"$AC" -c "$T/missing.ini" check-config >/dev/null 2>"$T/err"
+is "a missing file exits 78" "$?" 78
+ok "a missing file is named" grep -q "missing.ini" "$T/err"
+
+printf 'auth_user,customer\nalice@example.net,cust-1\n"unterminated,cust-2\n' >"$T/users.csv"
+printf '[resolver]\nusers_file = users.csv\n' >"$T/tables.ini"
+"$AC" -c "$T/tables.ini" check-config >/dev/null 2>"$T/err"
+is "a bad table row exits 78" "$?" 78
+ok "a bad table row is named with file:line" grep -q "users.csv:3: malformed CSV line" "$T/err"
+
+done_testing

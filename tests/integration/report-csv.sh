@@ -1,0 +1,61 @@
+#!/bin/sh
+# summary-D.csv and reports-D.csv: RFC 4180 with CRLF, one row per
+# customer and one per report, the same rows as the reports command,
+# cells that a spreadsheet would run made plain text.
+. "$top_srcdir/tests/lib/lib.sh"
+. "$top_srcdir/tests/lib/reporters.sh"
+need_python csv
+command -v sqlite3 >/dev/null 2>&1 || skip_all "sqlite3 not installed"
+
+base_config
+mkreport internal 192.0.2.10 10:00 '=HYPERLINK("http://x.example/","x")' 3 a
+mkreport external 192.0.2.10 11:00 'He said "hi", then left' 2 b
+mkreport internal 192.0.2.20 09:00 '@SUM(A1:A9)' 1 c
+mkreport external 198.51.100.7 09:00 '+cmd|calc' 1 d
+mkreport external 203.0.113.200 09:00 '-2+3' 1 e
+cd "$T" || exit 1
+ok "collect" "$AC" -c ac.ini collect
+ok "report" "$AC" -c ac.ini report --date "$DAY"
+is "three files and no temporary one left" "$(ls -A out | tr '\n' ' ')" \
+    "reports-$DAY.csv summary-$DAY.csv summary-$DAY.html "
+
+"$AC" -c ac.ini reports --since "$DAY" --until "$DAY" >"$T/reports.cmd"
+ok "reports-D.csv is what the reports command prints for the day" \
+    cmp "$T/out/reports-$DAY.csv" "$T/reports.cmd"
+is "one row per report" "$(( $(wc -l <"$T/out/reports-$DAY.csv") - 1 ))" \
+    "$(q "SELECT count(*) FROM reports WHERE day = '$DAY'")"
+
+check() {
+	"$PY" - "$@" <<'PYEOF'
+import csv, io, sys
+path, col = sys.argv[1], sys.argv[2]
+data = open(path, "rb").read()
+lines = data.split(b"\r\n")
+if lines[-1] != b"" or any(b"\n" in l for l in lines):
+    print("not CRLF throughout")
+rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+i = rows[0].index(col)
+print(len(rows[0]), "|".join(sorted(set(r[i] for r in rows[1:]))))
+PYEOF
+}
+is "reports-D.csv: 26 columns; subjects as plain text" \
+    "$(check "$T/out/reports-$DAY.csv" subject)" \
+    "26 '+cmd|calc|'-2+3|'=HYPERLINK(\"http://x.example/\",\"x\")|'@SUM(A1:A9)|He said \"hi\", then left"
+is "summary-D.csv: its header" "$(head -1 "$T/out/summary-$DAY.csv")" \
+    "$(printf 'date,customer,confidence,score,internal_reports,external_reports,distinct_source_ips,first_seen,last_seen,top_subject,resolved_by,escalated\r')"
+is "summary-D.csv: confirmed first, unresolved last" \
+    "$(tail -n +2 "$T/out/summary-$DAY.csv" | cut -d, -f2,3,5,6 | tr -d '\r' |
+    tr '\n' ' ')" \
+    "cust-alpha,confirmed,3,2 cust-gamma,external,0,1 cust-beta,internal,1,0 (unresolved),external,0,1 "
+is "summary-D.csv: top subjects as plain text" \
+    "$(check "$T/out/summary-$DAY.csv" top_subject)" \
+    "12 '+cmd|calc|'-2+3|'=HYPERLINK(\"http://x.example/\",\"x\")|'@SUM(A1:A9)"
+
+OLD=$(date -u -d '20 days ago' +%Y-%m-%d)
+ok "a day without reports" "$AC" -c ac.ini report --date "$OLD"
+is "has a summary with the header only" \
+    "$(wc -l <"$T/out/summary-$OLD.csv") $(wc -l <"$T/out/reports-$OLD.csv")" \
+    "1 1"
+"$AC" -c ac.ini report --date 2026-02-31 2>"$T/bad.err"
+is "an impossible date is a usage error" "$?" 64
+done_testing

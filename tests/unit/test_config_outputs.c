@@ -1,0 +1,237 @@
+/* config.c: the [email] and [webhook NAME] sections. */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/ac-cfgout.XXXXXX";
+
+static void
+write_file(const char *name, const char *text, mode_t mode)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		abort();
+	fputs(text, f);
+	fclose(f);
+	chmod(path, mode);
+	free(path);
+}
+
+/*
+ * Load text as a configuration: NULL when it loads, else what it said
+ * on stderr (caller frees).
+ */
+static char *
+load(const char *text, struct config *c, int keep)
+{
+	char *path = xasprintf("%s/ac.ini", dir), *errs;
+	char *errpath = xasprintf("%s/stderr", dir);
+	struct err e;
+	enum rc rc;
+	size_t n;
+	int saved = dup(2);
+	FILE *f;
+
+	write_file("ac.ini", text, 0600);
+	fflush(stderr);
+	if ((f = freopen(errpath, "w", stderr)) == NULL)
+		abort();
+	rc = config_load(c, path, &e);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	if (read_file(errpath, 1 << 20, &errs, &n, &e) != RC_OK)
+		abort();
+	if (rc == RC_OK && !keep)
+		config_release(c);
+	free(path);
+	free(errpath);
+	if (rc == RC_OK) {
+		free(errs);
+		return NULL;
+	}
+	return errs;
+}
+
+static void
+errors(void)
+{
+	static const struct {
+		const char	*ini;
+		const char	*want;	/* NULL: loads; else part of the error */
+	} t[] = {
+		{ "[email]\nurl = smtps://mail.example:465\nfrom = a@example.net\n"
+		    "to = b@example.net, c@example.net\n", NULL },
+		{ "[email]\nurl = smtp://mail.example:587\nfrom = a@example.net\n"
+		    "to = b@example.net\nuser = u\npassword_file = pw\n", NULL },
+		{ "[email]\nurl = http://mail.example\nfrom = a@example.net\n"
+		    "to = b@example.net\n", ":2: [email] url: must be smtps://" },
+		{ "[email]\nurl = smtps://u:p@mail.example\nfrom = a@example.net\n"
+		    "to = b@example.net\n", ":2: [email] url: needs a host name, "
+		    "and no user" },
+		{ "[email]\nurl = smtps://m.example\nfrom = Name <a@example.net>\n"
+		    "to = b@example.net\n", ":3: [email] from: not a mail address" },
+		{ "[email]\nurl = smtps://m.example\nfrom = a@example.net\n"
+		    "to = b@example.net,,c@example.net\n",
+		    ":4: [email] to: empty item in list" },
+		{ "[email]\nurl = smtps://m.example\nfrom = a@example.net\n"
+		    "to = b@example.net, not-an-address\n",
+		    ":4: [email] to: 'not-an-address' is not a mail address" },
+		{ "[email]\nurl = smtps://m.example\nfrom = a@example.net\n",
+		    ":1: [email] to: missing" },
+		{ "[email]\nurl = smtps://m.example\nfrom = a@example.net\n"
+		    "to = b@example.net\nuser = u\n",
+		    ":1: [email] user: needs password_file or password_env" },
+		{ "[email]\nurl = smtps://m.example\nfrom = a@example.net\n"
+		    "to = b@example.net\nuser = u\npassword_file = pw\n"
+		    "password_env = HOME\n", "give one of password_file and "
+		    "password_env" },
+		{ "[email]\nurl = smtps://m.example\nfrom = a@example.net\n"
+		    "to = b@example.net\nuser = u\npassword_file = pw-public\n",
+		    "pw-public' is readable by others: chmod o-r it" },
+		{ "[email]\nurl = smtps://m.example\nfrom = a@example.net\n"
+		    "to = b@example.net\nuser = u\npassword_env = AC_NO_SUCH_VAR\n",
+		    "[email] password_env: that environment variable is not set" },
+		{ "[email]\nurl = smtps://m.example\nfrom = a@example.net\n"
+		    "to = b@example.net\npassword = inline\n",
+		    "[email] password: unknown key" },
+		{ "[email]\nurl = smtps://m.example\nfrom = a@example.net\n"
+		    "to = b@example.net\ntimeout = 0s\n",
+		    "[email] timeout: must be a duration from 1s to 10m" },
+		{ "[email]\nurl = smtps://m.example\nfrom = a@example.net\n"
+		    "to = b@example.net\nretry_base = 1h\nretry_max = 1m\n",
+		    "[email] retry_max: is shorter than retry_base" },
+		{ "[email]\nurl = smtps://a.example\nfrom = a@example.net\n"
+		    "to = b@example.net\n[email]\n",
+		    ":5: [email]: already given at line 1" },
+
+		{ "[webhook t]\nurl = https://h.example/x\nsecret_file = key\n",
+		    NULL },
+		{ "[webhook t]\nurl = https://h.example/x\nsecret_file = key\n"
+		    "events = case.confirmed, summary.daily\nmax_attempts = 3\n"
+		    "timeout = 5s\nretry_base = 10s\nretry_max = 1h\n", NULL },
+		{ "[webhook]\nurl = https://h.example/x\n",
+		    ":1: [webhook]: this section needs a name: [webhook NAME]" },
+		{ "[webhook a/b]\n", "a webhook name is up to 64 letters" },
+		{ "[webhook t]\nurl = https://h.example/\nsecret_file = key\n"
+		    "[webhook t]\n", ":4: [webhook t]: webhook 't' is already "
+		    "defined at line 1" },
+		{ "[webhook t]\nurl = http://h.example/x\nsecret_file = key\n",
+		    ":1: [webhook t] url: http:// sends events unencrypted" },
+		{ "[webhook t]\nurl = http://h.example/x\nsecret_file = key\n"
+		    "allow_plaintext = yes\n", NULL },
+		{ "[webhook t]\nurl = ftp://h.example/x\nsecret_file = key\n",
+		    ":2: [webhook t] url: must be an https:// URL" },
+		{ "[webhook t]\nurl = https://h.example/x\n",
+		    ":1: [webhook t] secret_file: missing" },
+		{ "[webhook t]\nurl = https://h.example/x\nsecret_file = empty\n",
+		    "empty' is empty" },
+		{ "[webhook t]\nurl = https://h.example/x\nsecret_file = key\n"
+		    "secret = abc\n", ":4: [webhook t] secret: give one of secret "
+		    "and secret_file" },
+		{ "[webhook t]\nurl = https://h.example/x\nsecret_file = key\n"
+		    "events = case.opened, case.closed\n",
+		    ":4: [webhook t] events: unknown event 'case.closed'" },
+		{ "[webhook t]\nurl = https://h.example/x\nsecret_file = key\n"
+		    "max_attempts = 0\n", "[webhook t] max_attempts: must be a "
+		    "whole number from 1 to 100" },
+		{ "[webhook t]\nurl = https://h.example/x\nsecret_file = key\n"
+		    "nonsense = 1\n", ":4: [webhook t] nonsense: unknown key" },
+	};
+	struct config c;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char *got = load(t[i].ini, &c, 0);
+
+		if (t[i].want == NULL)
+			ok(got == NULL, "loads: %.60s%s%s", t[i].ini,
+			    got ? " -- " : "", got ? got : "");
+		else
+			ok(got != NULL && strstr(got, t[i].want) != NULL,
+			    "refused with '%s'%s%s", t[i].want,
+			    got ? "; said: " : "", got ? got : "");
+		free(got);
+	}
+}
+
+static void
+values(void)
+{
+	struct config c;
+	const struct webhook_conf *w;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ok(load("[email]\nurl = smtp://m.example:587\nfrom = a@example.net\n"
+	    "to = b@example.net, c@example.net\nuser = desk\n"
+	    "password_file = pw\nsubject = S {day}\n"
+	    "[webhook one]\nurl = https://h.example/x\nsecret_file = key\n"
+	    "events = case.confirmed\n"
+	    "[webhook two]\nurl = https://h.example/y\nsecret = in line\n",
+	    &c, 1) == NULL, "a full configuration loads");
+	is(c.email.password, "p4ss word", "the password file, without its "
+	    "line end");
+	ok(c.email.nto == 2 && strcmp(c.email.to[1], "c@example.net") == 0,
+	    "two recipients");
+	ok(c.email.timeout == 60 && c.email.max_attempts == 8 &&
+	    c.email.retry_base == 300, "e-mail defaults");
+	ok((w = config_webhook(&c, "one")) != NULL &&
+	    w->events == EV_CASE_CONFIRMED && w->secret_len == 7 &&
+	    memcmp(w->secret, "k3y\0k3y", 7) == 0,
+	    "events and a key file (a NUL in it kept)");
+	ok((w = config_webhook(&c, "two")) != NULL && w->events == EV_ALL &&
+	    strcmp(w->secret, "in line") == 0 && w->timeout == 10 &&
+	    w->max_attempts == 12, "webhook defaults: every event");
+	ok(config_webhook(&c, "three") == NULL, "no such webhook");
+	f = open_memstream(&out, &len);
+	config_print(&c, f);
+	fclose(f);
+	ok(strstr(out, "p4ss") == NULL && strstr(out, "in line") == NULL &&
+	    strstr(out, "k3y") == NULL, "config_print shows no secret");
+	ok(strstr(out, "# password: (hidden, from file ") != NULL &&
+	    strstr(out, "[webhook two]\nurl = https://h.example/y\n"
+	    "secret = (hidden)\nevents = case.opened, case.confirmed, "
+	    "case.escalated, summary.daily\n") != NULL,
+	    "but says where they are");
+	free(out);
+	config_release(&c);
+}
+
+int
+main(void)
+{
+	char *path;
+
+	if (mkdtemp(dir) == NULL)
+		abort();
+	write_file("pw", "p4ss word\n", 0600);
+	write_file("pw-public", "p4ss\n", 0644);
+	write_file("empty", "\n", 0600);
+	path = xasprintf("%s/key", dir);
+	{
+		FILE *f = fopen(path, "w");
+
+		fwrite("k3y\0k3y\n", 1, 8, f);
+		fclose(f);
+		chmod(path, 0600);
+	}
+	free(path);
+	errors();
+	values();
+	path = xasprintf("rm -rf '%s'", dir);
+	if (system(path) != 0)
+		fprintf(stderr, "cannot remove %s\n", dir);
+	free(path);
+	return tap_done();
+}
