@@ -1,22 +1,96 @@
 /*
- * Inside the configuration loader: what config.c offers the files that
- * hold the keys of one kind of source (config_imap.c), and what they
- * offer back.  The loader itself stays private to config.c.
+ * Inside the configuration loader, shared by its files: config.c (the
+ * reader, the key table, sections, the general setters), config_imap.c
+ * (the keys of imap sources), config_resolver.c ([resolver] and [cases])
+ * and config_outputs.c ([email] and [webhook NAME]).  Nothing outside
+ * them includes this.
  */
 #ifndef AC_CONFIG_INT_H
 #define AC_CONFIG_INT_H
 
 #include <stdio.h>
 
+#include "bounds.h"
 #include "config.h"
 
-struct loader;
+enum sect { S_TOP, S_STORE, S_SOURCE, S_RESOLVER, S_CASES, S_REPORT,
+	S_LIMITS, S_EMAIL, S_WEBHOOK, S_NONE };
+
+/* The state of one load: the line inih is at, the section, errors. */
+struct loader {
+	struct config	*c;
+	const char	*file;
+	FILE		*fp;
+	int		 line;		/* of the line inih handles now */
+	char		 raw[MAX_TABLE_LINE];	/* that line, as read */
+	enum sect	 sect;
+	char		 sect_label[128];
+	int		 sect_line;
+	void		*base;		/* struct the section's keys fill */
+	int		 errors;
+	int		 secret_line;	/* first inline secret, or 0 */
+	int		 token_line;	/* [resolver] http_token_file */
+	/* Keys seen in the current section, for duplicates. */
+	struct { const char *name; int line; } seen[64];
+	size_t		 nseen;
+};
+
+
+/*
+ * A setter stores value v at target t (inside the section's struct) and
+ * returns NULL, or returns what is wrong with v.  Those of config.c that
+ * the other files use:
+ */
+char *cfg_abs_path(const struct loader *l, const char *v);
+const char *cfg_set_path(struct loader *, void *t, const char *v);
+const char *cfg_set_file(struct loader *, void *t, const char *v);
+/* Split a comma-separated list, each item trimmed; -1 for an empty one. */
+int cfg_split_list(const char *v, char ***items, size_t *n);
+void cfg_free_list(char **items, size_t n);
 
 /* The line being read as it was written, before inih cut comments off. */
 const char *config_raw_line(const struct loader *l);
 /* Report a mistake as "file:line: [section] key: message". */
 void config_error(struct loader *l, int line, const char *key,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* config_resolver.c: [resolver] and [cases]. */
+const char *set_identity(struct loader *, void *t, const char *v);
+const char *set_trusted(struct loader *, void *t, const char *v);
+const char *set_order(struct loader *, void *t, const char *v);
+const char *set_timezone(struct loader *, void *t, const char *v);
+const char *set_identity_regex(struct loader *, void *t, const char *v);
+const char *set_url(struct loader *, void *t, const char *v);
+const char *set_token_file(struct loader *, void *t, const char *v);
+const char *set_cache_ttl(struct loader *, void *t, const char *v);
+const char *set_http_timeout(struct loader *, void *t, const char *v);
+const char *set_escalation(struct loader *, void *t, const char *v);
+/* What the keys say together (a step needs its table; a regex needs its
+ * header), then the identity rules the parsers use. */
+void validate_resolver(struct loader *l);
+void release_resolver(struct config *c);
+void print_resolver(const struct config *c, FILE *f);
+
+/* config_outputs.c: [email] and [webhook NAME]. */
+const char *set_attempts(struct loader *, void *t, const char *v);
+const char *set_delay(struct loader *, void *t, const char *v);
+const char *set_timeout(struct loader *, void *t, const char *v);
+const char *set_text(struct loader *, void *t, const char *v);
+const char *set_address(struct loader *, void *t, const char *v);
+const char *set_recipients(struct loader *, void *t, const char *v);
+const char *set_smtp_url(struct loader *, void *t, const char *v);
+const char *set_http_url(struct loader *, void *t, const char *v);
+const char *set_password_file(struct loader *, void *t, const char *v);
+const char *set_password_env(struct loader *, void *t, const char *v);
+const char *set_secret_file(struct loader *, void *t, const char *v);
+const char *set_secret_inline(struct loader *, void *t, const char *v);
+const char *set_events(struct loader *, void *t, const char *v);
+/* A new [webhook NAME] with its defaults, or NULL after saying why not. */
+struct webhook_conf *enter_webhook(struct loader *l, const char *name);
+void validate_outputs(struct loader *l);
+void release_outputs(struct config *c);
+/* [email] and the webhooks; a secret shows only where it comes from. */
+void print_outputs(const struct config *c, FILE *f);
 
 /*
  * config_imap.c: the [source] keys of type = imap.  Each setter stores

@@ -11,14 +11,6 @@
 
 #include "store_impl.h"
 
-static void
-bind_text(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v == NULL)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-}
 
 static sqlite3_stmt *
 prepare(struct store *s, const char *q, struct err *e)

@@ -172,40 +172,22 @@ static const char *const unresolved_cols[] = { "=Time", "=Format",
 	"=Role", "Reporter", "=Source IP", "=Origin IP", "Auth user",
 	"Mail from", "Subject", "Why unresolved" };
 
-static int
-unresolved_row(void *arg, int n, const char *const *names,
-    const char *const *v)
-{
-	struct tbl *t = arg;
-	size_t i;
-
-	if (n < 10)
-		return 1;
-	if (!row_open(t))
-		return 0;
-	td_time(t, 0, v[0], 0);
-	for (i = 1; i < 10; i++)
-		td(t, i, v[i]);
-	fputs("</tr>\n", t->f);
-	return 0;
-}
-
 static const char *const quarantine_cols[] = { "=Received", "Source",
 	"Folder", "#UID", "#Size", "=Format", "Reason" };
 
+/* A row whose first column is a time and the others text. */
 static int
-quarantine_row(void *arg, int n, const char *const *names,
-    const char *const *v)
+timed_row(void *arg, int n, const char *const *names, const char *const *v)
 {
 	struct tbl *t = arg;
 	size_t i;
 
-	if (n < 7)
+	if ((size_t)n < t->ncols)
 		return 1;
 	if (!row_open(t))
 		return 0;
 	td_time(t, 0, v[0], 0);
-	for (i = 1; i < 7; i++)
+	for (i = 1; i < t->ncols; i++)
 		td(t, i, v[i]);
 	fputs("</tr>\n", t->f);
 	return 0;
@@ -460,9 +442,9 @@ html_list(FILE *f, struct store *s, enum html_list which, const char *day,
 		row_fn			 row;
 	} l[] = {
 		[LIST_UNRESOLVED] = { DUMP_DAY_UNRESOLVED, unresolved_cols, 10,
-		    unresolved_row },
+		    timed_row },
 		[LIST_QUARANTINE] = { DUMP_DAY_QUARANTINE, quarantine_cols, 7,
-		    quarantine_row },
+		    timed_row },
 		[LIST_DEAD] = { DUMP_DEAD_LETTERS, dead_cols, 7, dead_row },
 	};
 	struct tbl t = { f, l[which].cols, l[which].ncols, 0, more };

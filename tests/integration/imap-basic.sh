@@ -82,6 +82,10 @@ is "it has its own checkpoint" \
     "$(dbq "SELECT last_uid FROM mailbox_state WHERE folder = 'Abuse Reports'")" 3
 is "its copies of stored messages are not stored again" \
     "$(dbq 'SELECT count(*) FROM messages')" 80
+"$AC" -c "$T/folder.ini" status >"$T/status"
+ok "status shows that folder's checkpoint, though it stored nothing new" \
+    sh -c "grep -A1 '^source admin, folder Abuse Reports:' '$T/status' |
+    grep -q 'last uid 3'"
 {
 	printf '[store]\npath = %s\n\n' "$T/abuse.db"
 	dc_source admin folder=Nope

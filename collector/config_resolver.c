@@ -1,0 +1,426 @@
+/*
+ * The configuration of the resolver and of correlation: [resolver] and
+ * [cases].
+ */
+#include "autoconf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config_int.h"
+
+const char *
+set_identity(struct loader *l, void *t, const char *v)
+{
+	struct resolver_conf *r = t;
+	char **items;
+	size_t n, i, j;
+
+	if (cfg_split_list(v, &items, &n) < 0)
+		return "empty item in list";
+	for (i = 0; i < n; i++)
+		for (j = 0; items[i][j]; j++)
+			if (!isalnum((unsigned char)items[i][j]) &&
+			    items[i][j] != '-' && items[i][j] != '_') {
+				cfg_free_list(items, n);
+				return "not a header field name";
+			}
+	cfg_free_list(r->identity_headers, r->nidentity_headers);
+	r->identity_headers = items;
+	r->nidentity_headers = n;
+	return NULL;
+}
+
+const char *
+set_trusted(struct loader *l, void *t, const char *v)
+{
+	static char msg[300];
+	struct resolver_conf *r = t;
+	char **items;
+	size_t n, i;
+
+	if (cfg_split_list(v, &items, &n) < 0)
+		return "empty item in list";
+	hostlist_release(&r->trusted_hosts);
+	for (i = 0; i < n; i++)
+		if (hostlist_add(&r->trusted_hosts, items[i]) < 0) {
+			snprintf(msg, sizeof(msg), "'%.200s' is neither a host "
+			    "name nor an address or CIDR prefix", items[i]);
+			cfg_free_list(items, n);
+			return msg;
+		}
+	cfg_free_list(items, n);
+	return NULL;
+}
+
+const char *
+set_order(struct loader *l, void *t, const char *v)
+{
+	static char msg[300];
+	struct resolver_conf *r = t;
+	char **items;
+	size_t n, i, k;
+	int used[STEP_COUNT] = { 0 };
+
+	if (cfg_split_list(v, &items, &n) < 0)
+		return "empty item in list";
+	r->norder = 0;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < STEP_COUNT; k++)
+			if (strcmp(items[i], resolve_step_name(k)) == 0)
+				break;
+		if (k == STEP_COUNT || used[k]) {
+			snprintf(msg, sizeof(msg), k == STEP_COUNT ?
+			    "unknown step '%.200s'" : "step '%.200s' twice",
+			    items[i]);
+			cfg_free_list(items, n);
+			return msg;
+		}
+		used[k] = 1;
+		r->order[r->norder++] = k;
+	}
+	cfg_free_list(items, n);
+	r->order_line = l->line;
+	return NULL;
+}
+
+const char *
+set_timezone(struct loader *l, void *t, const char *v)
+{
+	char **p = t;
+	char *zf;
+	int ok;
+
+	if (strcmp(v, "UTC") != 0) {
+		if (v[0] == '/' || strstr(v, "..") != NULL)
+			return "not a time zone name";
+		zf = xasprintf("/usr/share/zoneinfo/%s", v);
+		ok = access(zf, R_OK) == 0;
+		free(zf);
+		if (!ok)
+			return "unknown time zone (not in /usr/share/zoneinfo)";
+	}
+	free(*p);
+	*p = xstrdup(v);
+	return NULL;
+}
+
+/*
+ * identity_regex = HEADER REGEX (POSIX extended; the first capture group
+ * is the user).  Repeated, one line per header.
+ */
+const char *
+set_identity_regex(struct loader *l, void *t, const char *v)
+{
+	static char msg[300];
+	struct resolver_conf *r = t;
+	struct identity_regex *x;
+	const char *sp, *eq;
+	size_t hn, i;
+	regex_t re;
+	int rc;
+
+	/* inih ends a value at " ;", which a bracket expression may hold. */
+	if ((eq = strchr(l->raw, '=')) != NULL &&
+	    (strstr(eq, " ;") != NULL || strstr(eq, "\t;") != NULL))
+		return "a space before ';' starts a comment in this file; "
+		    "write [;] in the expression, and no comment after it";
+	for (sp = v; *sp && !isspace((unsigned char)*sp); sp++)
+		if (!isalnum((unsigned char)*sp) && *sp != '-' && *sp != '_')
+			return "must be 'HEADER REGEX' (a header field name, "
+			    "then the expression)";
+	hn = (size_t)(sp - v);
+	while (isspace((unsigned char)*sp))
+		sp++;
+	if (hn == 0 || *sp == '\0')
+		return "must be 'HEADER REGEX' (a header field name, then the "
+		    "expression)";
+	for (i = 0; i < r->nregexes; i++)
+		if (ascii_ncasecmp(r->regexes[i].header, v, hn) == 0 &&
+		    r->regexes[i].header[hn] == '\0') {
+			snprintf(msg, sizeof(msg), "header '%.*s' already has "
+			    "an expression (line %d)", (int)hn, v,
+			    r->regexes[i].line);
+			return msg;
+		}
+	if ((rc = regcomp(&re, sp, REG_EXTENDED)) != 0) {
+		char why[160];
+
+		regerror(rc, &re, why, sizeof(why));
+		snprintf(msg, sizeof(msg), "bad regular expression: %s", why);
+		return msg;
+	}
+	if (re.re_nsub < 1) {
+		regfree(&re);
+		return "the expression needs a capture group, (...), around "
+		    "the user";
+	}
+	r->regexes = xrealloc(r->regexes, (r->nregexes + 1) *
+	    sizeof(*r->regexes));
+	x = &r->regexes[r->nregexes++];
+	x->header = xstrndup(v, hn);
+	x->pattern = xstrdup(sp);
+	x->re = re;
+	x->line = l->line;
+	return NULL;
+}
+
+/* An http:// or https:// URL with a host. */
+const char *
+set_url(struct loader *l, void *t, const char *v)
+{
+	char **p = t;
+	const char *h;
+	size_t i;
+
+	if (ascii_ncasecmp(v, "https://", 8) == 0)
+		h = v + 8;
+	else if (ascii_ncasecmp(v, "http://", 7) == 0)
+		h = v + 7;
+	else
+		return "must be an http:// or https:// URL";
+	if (*h == '\0' || *h == '/' || *h == ':' || *h == '?')
+		return "the URL has no host";
+	for (i = 0; v[i]; i++)
+		if ((unsigned char)v[i] <= ' ' || v[i] == 0x7f)
+			return "the URL has white space or control characters";
+	if (strchr(h, '#') != NULL)
+		return "the URL has a fragment ('#')";
+	free(*p);
+	*p = xstrdup(v);
+	return NULL;
+}
+
+const char *
+set_token_file(struct loader *l, void *t, const char *v)
+{
+	l->token_line = l->line;
+	return cfg_set_file(l, t, v);
+}
+
+const char *
+set_cache_ttl(struct loader *l, void *t, const char *v)
+{
+	long long *p = t, n;
+
+	if (parse_duration(v, &n) < 0 || n > 30 * 86400)
+		return "must be a duration from 0 to 30d (like 3600, 1h)";
+	*p = n;
+	return NULL;
+}
+
+const char *
+set_http_timeout(struct loader *l, void *t, const char *v)
+{
+	long long *p = t, n;
+
+	if (parse_duration(v, &n) < 0 || n < 1 || n > 300)
+		return "must be a duration from 1s to 5m (like 10s)";
+	*p = n;
+	return NULL;
+}
+
+/* "N in M": N reports within M (a duration up to a day, as cases are). */
+const char *
+set_escalation(struct loader *l, void *t, const char *v)
+{
+	struct escalation *x = t;
+	const char *in = strstr(v, " in ");
+	char num[32], dur[32];
+	long long n, m;
+	size_t nn;
+
+	if (in == NULL)
+		return "must be 'N in M' (like 5 in 10m)";
+	nn = (size_t)(in - v);
+	while (nn > 0 && isspace((unsigned char)v[nn - 1]))
+		nn--;
+	in += 4;
+	while (isspace((unsigned char)*in))
+		in++;
+	if (nn == 0 || nn >= sizeof(num) || strlen(in) >= sizeof(dur))
+		return "must be 'N in M' (like 5 in 10m)";
+	memcpy(num, v, nn);
+	num[nn] = '\0';
+	snprintf(dur, sizeof(dur), "%s", in);
+	if (parse_ll(num, 1, 1000000, &n) < 0)
+		return "N must be a whole number from 1 to 1000000";
+	if (parse_duration(dur, &m) < 0 || m < 1 || m > 86400)
+		return "M must be a duration from 1s to 1d (like 10m)";
+	x->count = (long)n;
+	x->window = m;
+	return NULL;
+}
+
+/*
+ * The resolver's keys depend on each other: a step named in order needs
+ * its table or URL (the default order skips steps not configured), an
+ * expression needs its header in identity_headers, and a bearer token
+ * goes only over https.  Then the identity rules the parsers use.
+ */
+void
+validate_resolver(struct loader *l)
+{
+	struct resolver_conf *r = &l->c->resolver;
+	size_t i, k;
+
+	snprintf(l->sect_label, sizeof(l->sect_label), "resolver");
+	for (i = 0; r->order_line != 0 && i < r->norder; i++) {
+		const char *need = NULL;
+
+		switch (r->order[i]) {
+		case STEP_SMTP_AUTH:
+			need = r->users_file ? NULL : "users_file";
+			break;
+		case STEP_NETWORK:
+			need = r->networks_file ? NULL : "networks_file";
+			break;
+		case STEP_DOMAIN:
+			need = r->domains_file ? NULL : "domains_file";
+			break;
+		case STEP_HTTP:
+			need = r->http_url ? NULL : "http_url";
+			break;
+		default:
+			break;
+		}
+		if (need != NULL)
+			config_error(l, r->order_line, "order", "step '%s' needs "
+			    "%s", resolve_step_name(r->order[i]), need);
+	}
+	if (r->http_token_file != NULL && r->http_url != NULL &&
+	    ascii_ncasecmp(r->http_url, "https://", 8) != 0)
+		config_error(l, l->token_line, "http_token_file", "a bearer "
+		    "token is sent only over https; http_url is http://");
+	r->nidentity = r->nidentity_headers;
+	r->identity = xcalloc(r->nidentity ? r->nidentity : 1,
+	    sizeof(*r->identity));
+	for (i = 0; i < r->nidentity; i++)
+		r->identity[i].header = r->identity_headers[i];
+	for (k = 0; k < r->nregexes; k++) {
+		for (i = 0; i < r->nidentity; i++)
+			if (ascii_casecmp(r->identity_headers[i],
+			    r->regexes[k].header) == 0)
+				break;
+		if (i == r->nidentity)
+			config_error(l, r->regexes[k].line, "identity_regex",
+			    "header '%s' is not in identity_headers",
+			    r->regexes[k].header);
+		else
+			r->identity[i].regex = &r->regexes[k].re;
+	}
+}
+
+const char *
+resolve_step_name(enum resolve_step s)
+{
+	switch (s) {
+	case STEP_HEADER: return "header";
+	case STEP_SMTP_AUTH: return "smtp_auth";
+	case STEP_NETWORK: return "network";
+	case STEP_DOMAIN: return "domain";
+	case STEP_HTTP: return "http";
+	default: return "?";
+	}
+}
+
+void
+release_resolver(struct config *c)
+{
+	struct resolver_conf *r = &c->resolver;
+	size_t i;
+
+	free(r->identity);
+	cfg_free_list(r->identity_headers, r->nidentity_headers);
+	for (i = 0; i < r->nregexes; i++) {
+		free(r->regexes[i].header);
+		free(r->regexes[i].pattern);
+		regfree(&r->regexes[i].re);
+	}
+	free(r->regexes);
+	hostlist_release(&r->trusted_hosts);
+	free(r->users_file);
+	free(r->networks_file);
+	free(r->domains_file);
+	free(r->http_url);
+	free(r->http_token_file);
+	free(r->ca_file);
+	free(c->cases.timezone);
+}
+
+/* http_url with any user:password@ masked. */
+static void
+print_url(FILE *f, const char *url)
+{
+	const char *h = strstr(url, "://") + 3, *at, *end;
+
+	end = h + strcspn(h, "/?");
+	at = memchr(h, '@', (size_t)(end - h));
+	if (at == NULL)
+		fprintf(f, "http_url = %s\n", url);
+	else
+		fprintf(f, "http_url = %.*s***@%s\n", (int)(h - url), url,
+		    at + 1);
+}
+
+/* [resolver] and [cases] as understood; a URL's password masked. */
+void
+print_resolver(const struct config *c, FILE *f)
+{
+	const struct resolver_conf *r = &c->resolver;
+	char pfx[64];
+	size_t i;
+
+	fprintf(f, "\n[resolver]\norder = ");
+	for (i = 0; i < r->norder; i++)
+		fprintf(f, "%s%s", i ? ", " : "",
+		    resolve_step_name(r->order[i]));
+	fprintf(f, "\nidentity_headers = ");
+	for (i = 0; i < r->nidentity_headers; i++)
+		fprintf(f, "%s%s", i ? ", " : "", r->identity_headers[i]);
+	fprintf(f, "\ntrusted_hosts = ");
+	for (i = 0; i < r->trusted_hosts.nnames; i++)
+		fprintf(f, "%s%s", i ? ", " : "", r->trusted_hosts.names[i]);
+	for (i = 0; i < r->trusted_hosts.nprefixes; i++) {
+		prefix_format(&r->trusted_hosts.prefixes[i], pfx, sizeof(pfx));
+		fprintf(f, "%s%s", i || r->trusted_hosts.nnames ? ", " : "",
+		    pfx);
+	}
+	fputc('\n', f);
+	if (r->users_file)
+		fprintf(f, "users_file = %s\n", r->users_file);
+	if (r->networks_file)
+		fprintf(f, "networks_file = %s\n", r->networks_file);
+	for (i = 0; i < r->nregexes; i++)
+		fprintf(f, "identity_regex = %s %s\n", r->regexes[i].header,
+		    r->regexes[i].pattern);
+	if (r->domains_file)
+		fprintf(f, "domains_file = %s\n", r->domains_file);
+	if (r->http_url) {
+		print_url(f, r->http_url);
+		if (r->http_token_file)
+			fprintf(f, "http_token_file = %s\n",
+			    r->http_token_file);
+		if (r->ca_file)
+			fprintf(f, "ca_file = %s\n", r->ca_file);
+		fprintf(f, "http_cache_ttl = %lld\nhttp_timeout = %lld\n",
+		    r->http_cache_ttl, r->http_timeout);
+	}
+	fprintf(f, "\n[cases]\ntimezone = %s\n", c->cases.timezone);
+	if (c->cases.escalate_internal.count)
+		fprintf(f, "escalate_internal = %ld in %llds\n",
+		    c->cases.escalate_internal.count,
+		    c->cases.escalate_internal.window);
+	if (c->cases.escalate_external.count)
+		fprintf(f, "escalate_external = %ld in %llds\n",
+		    c->cases.escalate_external.count,
+		    c->cases.escalate_external.window);
+}
+

@@ -1,0 +1,331 @@
+/*
+ * The store's dumps: the rows behind the reports, cases and status
+ * commands, the summaries and the HTML page, as text columns or as JSON
+ * built by SQLite's json_object().
+ */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store_impl.h"
+
+
+/*
+ * Dumps.  The text form and the JSON form select the same columns; JSON
+ * objects are built by SQLite's json_object(), so escaping is SQLite's.
+ */
+#define ISO(col) "strftime('%Y-%m-%dT%H:%M:%SZ', " col ", 'unixepoch')"
+
+/* A time column within day ?1 of the report time zone (the process's
+ * TZ, which SQLite's 'utc' modifier follows); a range, so indexes on
+ * the column serve it. */
+#define IN_DAY(col) "(" col " >= CAST(strftime('%s', ?1, 'utc') AS INTEGER)" \
+	" AND " col " < CAST(strftime('%s', ?1, '+1 day', 'utc') AS INTEGER))"
+#define CUSTOMER_KNOWN(t) t ".customer <> '(unresolved)'"
+/* The day at a glance, as columns and as JSON members. */
+#define T_CASES(conf) "(SELECT count(*) FROM cases c WHERE c.day = ?1" \
+	" AND c.confidence = '" conf "' AND " CUSTOMER_KNOWN("c") ")"
+#define T_UNRESOLVED "(SELECT count(*) FROM reports r WHERE r.day = ?1" \
+	" AND r.customer = '(unresolved)')"
+#define T_QUARANTINED "(SELECT count(*) FROM messages" \
+	" WHERE status = 'quarantined' AND " IN_DAY("received_at") ")"
+#define T_ROLE(role) "(SELECT count(*) FROM reports r WHERE r.day = ?1" \
+	" AND r.role = '" role "')"
+#define T_ESCALATED "(SELECT count(*) FROM cases c WHERE c.day = ?1" \
+	" AND c.escalated_at IS NOT NULL AND " CUSTOMER_KNOWN("c") ")"
+#define DAY_TOTALS_COLS T_CASES("confirmed") ", " T_CASES("internal") ", " \
+	T_CASES("external") ", " T_UNRESOLVED ", " T_QUARANTINED ", " \
+	T_ROLE("internal") ", " T_ROLE("external") ", " T_ESCALATED
+#define DAY_TOTALS_JSON "'confirmed', " T_CASES("confirmed") "," \
+	" 'internal_only', " T_CASES("internal") "," \
+	" 'external_only', " T_CASES("external") "," \
+	" 'unresolved_reports', " T_UNRESOLVED "," \
+	" 'quarantined', " T_QUARANTINED "," \
+	" 'internal_reports', " T_ROLE("internal") "," \
+	" 'external_reports', " T_ROLE("external") "," \
+	" 'escalated', " T_ESCALATED
+
+static const char *const dump_sql[][2] = {
+	[DUMP_REPORTS] = {
+	    "SELECT r.id, r.day, " ISO("r.occurred_at") " AS occurred_at,"
+	    " r.format, r.role,"
+	    " r.feedback_type, r.category, r.reporter, r.source_ip,"
+	    " r.origin_ip, r.auth_user, r.identity_header, r.smtp_auth,"
+	    " r.mail_from,"
+	    " (SELECT group_concat(value, ' ') FROM json_each(r.rcpt_to))"
+	    " AS rcpt_to,"
+	    " r.subject, r.message_id,"
+	    " r.envelope_id, r.outgoing_class, r.customer, r.resolved_by,"
+	    " r.resolve_note, CASE r.review WHEN 0 THEN 'no' ELSE 'yes' END"
+	    " AS review, m.source, m.folder, m.uid"
+	    " FROM reports r JOIN messages m ON m.id = r.message"
+	    " WHERE (?1 IS NULL OR r.day >= ?1) AND (?2 IS NULL OR r.day <= ?2)"
+	    " ORDER BY r.occurred_at, r.id",
+	    "SELECT json_object('id', r.id, 'day', r.day,"
+	    " 'occurred_at', " ISO("r.occurred_at") ", 'format', r.format,"
+	    " 'role', r.role, 'feedback_type', r.feedback_type,"
+	    " 'category', r.category, 'reporter', r.reporter,"
+	    " 'source_ip', r.source_ip, 'origin_ip', r.origin_ip,"
+	    " 'auth_user', r.auth_user, 'identity_header', r.identity_header,"
+	    " 'smtp_auth', r.smtp_auth, 'mail_from', r.mail_from,"
+	    " 'rcpt_to', json(coalesce(r.rcpt_to, '[]')),"
+	    " 'subject', r.subject, 'message_id', r.message_id,"
+	    " 'envelope_id', r.envelope_id, 'outgoing_class', r.outgoing_class,"
+	    " 'customer', r.customer, 'resolved_by', r.resolved_by,"
+	    " 'resolve_note', r.resolve_note, 'review', json(CASE r.review"
+	    " WHEN 0 THEN 'false' ELSE 'true' END), 'source', m.source,"
+	    " 'folder', m.folder, 'uid', m.uid)"
+	    " FROM reports r JOIN messages m ON m.id = r.message"
+	    " WHERE (?1 IS NULL OR r.day >= ?1) AND (?2 IS NULL OR r.day <= ?2)"
+	    " ORDER BY r.occurred_at, r.id" },
+	[DUMP_CASES] = {
+	    "SELECT day, customer, confidence, round(score, 2) AS score,"
+	    " internal_reports, external_reports, distinct_source_ips,"
+	    " distinct_reporters, " ISO("first_seen") " AS first_seen,"
+	    " " ISO("last_seen") " AS last_seen,"
+	    " CASE WHEN escalated_at IS NULL THEN 'no' ELSE 'yes' END"
+	    " AS escalated, " ISO("escalated_at") " AS escalated_at,"
+	    " escalated_role"
+	    " FROM cases WHERE ?1 IS NULL OR day = ?1"
+	    " ORDER BY day, confidence = 'confirmed' DESC, score DESC, customer",
+	    "SELECT json_object('day', day, 'customer', customer,"
+	    " 'confidence', confidence, 'score', round(score, 2),"
+	    " 'internal_reports', internal_reports,"
+	    " 'external_reports', external_reports,"
+	    " 'distinct_source_ips', distinct_source_ips,"
+	    " 'distinct_reporters', distinct_reporters,"
+	    " 'first_seen', " ISO("first_seen") ","
+	    " 'last_seen', " ISO("last_seen") ","
+	    " 'escalated', json(CASE WHEN escalated_at IS NULL THEN 'false'"
+	    " ELSE 'true' END), 'escalated_at', " ISO("escalated_at") ","
+	    " 'escalated_role', escalated_role)"
+	    " FROM cases WHERE ?1 IS NULL OR day = ?1"
+	    " ORDER BY day, confidence = 'confirmed' DESC, score DESC, customer" },
+	[DUMP_SUMMARY] = {
+	    "SELECT c.day AS date, c.customer AS customer,"
+	    " c.confidence AS confidence, round(c.score, 2) AS score,"
+	    " c.internal_reports AS internal_reports,"
+	    " c.external_reports AS external_reports,"
+	    " c.distinct_source_ips AS distinct_source_ips,"
+	    " " ISO("c.first_seen") " AS first_seen,"
+	    " " ISO("c.last_seen") " AS last_seen,"
+	    " (SELECT r.subject FROM reports r WHERE r.customer = c.customer"
+	    "  AND r.day = c.day AND r.subject IS NOT NULL GROUP BY r.subject"
+	    "  ORDER BY count(*) DESC, r.subject LIMIT 1) AS top_subject,"
+	    " (SELECT group_concat(b, ' ') FROM (SELECT DISTINCT"
+	    "  coalesce(r.resolved_by, 'none') AS b FROM reports r"
+	    "  WHERE r.customer = c.customer AND r.day = c.day ORDER BY b))"
+	    " AS resolved_by,"
+	    " CASE WHEN c.escalated_at IS NULL THEN 'no' ELSE 'yes' END"
+	    " AS escalated"
+	    " FROM cases c WHERE c.day = ?1"
+	    " ORDER BY c.customer = '(unresolved)',"
+	    " c.confidence = 'confirmed' DESC, c.score DESC, c.customer",
+	    NULL },
+	[DUMP_STATUS_SOURCES] = {
+	    "SELECT k.source, k.folder, st.uidvalidity, st.last_uid,"
+	    " " ISO("max(m.received_at)") ", count(m.id),"
+	    " count(m.id) FILTER (WHERE m.status = 'parsed'),"
+	    " count(m.id) FILTER (WHERE m.status = 'quarantined'),"
+	    " count(m.id) FILTER (WHERE m.status = 'ignored')"
+	    /* A folder with a checkpoint and no message yet shows too. */
+	    " FROM (SELECT source, folder FROM messages"
+	    "  UNION SELECT source, folder FROM mailbox_state) k"
+	    " LEFT JOIN messages m ON m.source = k.source"
+	    "  AND m.folder IS k.folder"
+	    " LEFT JOIN mailbox_state st"
+	    "  ON st.source = k.source AND st.folder = k.folder"
+	    " GROUP BY k.source, k.folder ORDER BY k.source, k.folder",
+	    NULL },
+	[DUMP_STATUS_TOTALS] = {
+	    "SELECT (SELECT count(*) FROM messages),"
+	    " (SELECT count(*) FROM reports),"
+	    " (SELECT count(*) FROM messages WHERE status = 'quarantined'),"
+	    " (SELECT coalesce(sum(size), 0) FROM messages"
+	    "  WHERE status = 'quarantined'),"
+	    " (SELECT count(*) FROM outbox WHERE delivered_at IS NULL"
+	    "  AND dead = 0),"
+	    " (SELECT count(*) FROM outbox WHERE dead = 1),"
+	    " (SELECT " ISO("max(started_at)") " FROM runs),"
+	    " (SELECT status FROM runs ORDER BY id DESC LIMIT 1)",
+	    NULL },
+	[DUMP_DAYS_DUE] = {
+	    "SELECT DISTINCT day FROM cases WHERE day < ?1"
+	    " AND day NOT IN (SELECT day FROM report_days) ORDER BY day",
+	    NULL },
+
+	/* The reporters' queries (summary-D.html, reports-D.csv, the
+	 * summary.daily event).  Times come as seconds since the epoch;
+	 * the reporters format them in the report time zone. */
+	[DUMP_DAY_TOTALS] = {
+	    "SELECT " DAY_TOTALS_COLS, NULL },
+	[DUMP_TREND] = {
+	    "WITH RECURSIVE d(day) AS (SELECT ?1 UNION ALL"
+	    "  SELECT date(day, '+1 day') FROM d WHERE day < ?2 LIMIT 366)"
+	    " SELECT d.day,"
+	    " count(c.customer) FILTER (WHERE c.confidence = 'confirmed'"
+	    "  AND " CUSTOMER_KNOWN("c") "),"
+	    " count(c.customer) FILTER (WHERE c.confidence = 'internal'"
+	    "  AND " CUSTOMER_KNOWN("c") "),"
+	    " count(c.customer) FILTER (WHERE c.confidence = 'external'"
+	    "  AND " CUSTOMER_KNOWN("c") "),"
+	    " coalesce(sum(c.internal_reports), 0),"
+	    " coalesce(sum(c.external_reports), 0)"
+	    " FROM d LEFT JOIN cases c ON c.day = d.day"
+	    " GROUP BY d.day ORDER BY d.day",
+	    NULL },
+	[DUMP_DAY_TOP] = {
+	    "SELECT customer, internal_reports, external_reports, confidence"
+	    " FROM cases c WHERE day = ?1 AND " CUSTOMER_KNOWN("c")
+	    " ORDER BY confidence = 'confirmed' DESC, score DESC,"
+	    " internal_reports + external_reports DESC, customer LIMIT 10",
+	    NULL },
+	[DUMP_DAY_CASES] = {
+	    "SELECT c.customer, round(c.score, 1), c.internal_reports,"
+	    " c.external_reports, c.distinct_source_ips, c.distinct_reporters,"
+	    " c.first_seen, c.last_seen,"
+	    " (SELECT json_group_array(json_array(s, n)) FROM"
+	    "  (SELECT r.subject AS s, count(*) AS n FROM reports r"
+	    "  WHERE r.customer = c.customer AND r.day = c.day"
+	    "  AND r.subject IS NOT NULL GROUP BY r.subject"
+	    "  ORDER BY n DESC, s LIMIT 3)),"
+	    " (SELECT group_concat(b, ', ') FROM (SELECT DISTINCT"
+	    "  coalesce(r.resolved_by, 'none') AS b FROM reports r"
+	    "  WHERE r.customer = c.customer AND r.day = c.day ORDER BY b)),"
+	    " coalesce(c.escalated_at, 0)"
+	    " FROM cases c WHERE c.day = ?1 AND c.confidence = ?2"
+	    " AND " CUSTOMER_KNOWN("c")
+	    " ORDER BY c.score DESC, c.customer",
+	    NULL },
+	[DUMP_DAY_UNRESOLVED] = {
+	    "SELECT occurred_at, format, role, reporter, source_ip, origin_ip,"
+	    " auth_user, mail_from, subject, resolve_note FROM reports"
+	    " WHERE day = ?1 AND customer = '(unresolved)'"
+	    " ORDER BY occurred_at, id",
+	    NULL },
+	[DUMP_DAY_QUARANTINE] = {
+	    "SELECT received_at, source, folder, uid, size, format, reason"
+	    " FROM messages WHERE status = 'quarantined' AND " IN_DAY("received_at")
+	    " ORDER BY received_at, id",
+	    NULL },
+	[DUMP_DEAD_LETTERS] = {
+	    "SELECT created_at, target, kind, idempotency_key, attempts,"
+	    " last_attempt_at, last_error FROM outbox WHERE dead = 1"
+	    " ORDER BY id",
+	    NULL },
+	[DUMP_DAY_RUNS] = {
+	    "SELECT count(*), count(*) FILTER (WHERE status <> 0),"
+	    " count(*) FILTER (WHERE finished_at IS NULL),"
+	    " coalesce(sum(messages), 0), coalesce(sum(reports), 0),"
+	    " coalesce(sum(duplicates), 0), coalesce(sum(quarantined), 0),"
+	    " coalesce(sum(errors), 0), min(started_at), max(started_at)"
+	    " FROM runs WHERE " IN_DAY("started_at"),
+	    NULL },
+	[DUMP_DAY_RUN_ERRORS] = {
+	    "SELECT started_at, command, status, error FROM runs"
+	    " WHERE " IN_DAY("started_at") " AND (status <> 0 OR error IS NOT NULL"
+	    " OR finished_at IS NULL) ORDER BY started_at DESC, id DESC",
+	    NULL },
+	[DUMP_DAY_SOURCES] = {
+	    /* Messages stored per source on the day (the status list lets
+	     * the messages_status index serve the time range). */
+	    "SELECT source, count(*),"
+	    " count(*) FILTER (WHERE status = 'quarantined') FROM messages"
+	    " WHERE status IN ('parsed', 'quarantined', 'ignored')"
+	    " AND " IN_DAY("received_at") " GROUP BY source ORDER BY source",
+	    NULL },
+	[DUMP_DAY_SOURCE_ERRORS] = {
+	    /* SQLite takes the bare column error from the row of max(at). */
+	    "SELECT coalesce(source, ''), count(*), max(at), error"
+	    " FROM run_errors WHERE " IN_DAY("at")
+	    " GROUP BY source ORDER BY source",
+	    NULL },
+	[DUMP_DAY_OUTBOX] = {
+	    "SELECT target,"
+	    " count(*) FILTER (WHERE delivered_at IS NOT NULL AND "
+	    IN_DAY("delivered_at") "),"
+	    " count(*) FILTER (WHERE delivered_at IS NULL AND dead = 0),"
+	    " count(*) FILTER (WHERE dead = 1),"
+	    " min(created_at) FILTER (WHERE delivered_at IS NULL AND dead = 0)"
+	    " FROM outbox GROUP BY target ORDER BY target",
+	    NULL },
+	[DUMP_DAY_EVENT] = {
+	    NULL,
+	    "SELECT json_object('day', ?1,"
+	    " 'totals', json_object(" DAY_TOTALS_JSON "),"
+	    " 'customers', (SELECT json_group_array(json_object("
+	    "  'customer', customer, 'confidence', confidence,"
+	    "  'score', round(score, 2),"
+	    "  'internal_reports', internal_reports,"
+	    "  'external_reports', external_reports,"
+	    "  'distinct_source_ips', distinct_source_ips,"
+	    "  'distinct_reporters', distinct_reporters,"
+	    "  'escalated', json(CASE WHEN escalated_at IS NULL THEN 'false'"
+	    "  ELSE 'true' END))) FROM (SELECT * FROM cases c WHERE day = ?1"
+	    "  AND " CUSTOMER_KNOWN("c") " ORDER BY confidence = 'confirmed' DESC,"
+	    "  score DESC, customer LIMIT 100)),"
+	    " 'customers_total', (SELECT count(*) FROM cases c WHERE day = ?1"
+	    "  AND " CUSTOMER_KNOWN("c") "))" },
+};
+
+enum rc
+store_dump_header(struct store *s, enum dump which, row_fn cb, void *arg,
+    struct err *e)
+{
+	const char *q = dump_sql[which][DUMP_TEXT], *names[32];
+	sqlite3_stmt *st;
+	int n, i;
+
+	if (q == NULL)
+		return err_set(e, RC_FATAL, "no such dump");
+	if (sqlite3_prepare_v2(store_handle(s), q, -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, e, "prepare dump");
+	n = sqlite3_column_count(st);
+	if (n > 32)
+		n = 32;
+	for (i = 0; i < n; i++)
+		names[i] = sqlite3_column_name(st, i);
+	cb(arg, n, names, names);
+	sqlite3_finalize(st);
+	return RC_OK;
+}
+
+enum rc
+store_dump(struct store *s, enum dump which, enum dump_format fmt,
+    const char *a, const char *b, row_fn cb, void *arg, struct err *e)
+{
+	const char *q = dump_sql[which][fmt == DUMP_JSON];
+	const char *names[32], *vals[32];
+	sqlite3_stmt *st;
+	int r, n, i;
+
+	if (q == NULL)
+		return err_set(e, RC_FATAL, "no such dump");
+	if (sqlite3_prepare_v2(store_handle(s), q, -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, e, "prepare dump");
+	n = sqlite3_bind_parameter_count(st);
+	if (n >= 1)
+		bind_text(st, 1, a);
+	if (n >= 2)
+		bind_text(st, 2, b);
+	n = sqlite3_column_count(st);
+	if (n > 32)
+		n = 32;
+	for (i = 0; i < n; i++)
+		names[i] = sqlite3_column_name(st, i);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < n; i++)
+			vals[i] = (const char *)sqlite3_column_text(st, i);
+		if (cb(arg, n, names, vals) != 0)
+			break;
+	}
+	if (r != SQLITE_ROW && r != SQLITE_DONE) {
+		store_fail(s, e, "dump");
+		sqlite3_finalize(st);
+		return e->rc;
+	}
+	sqlite3_finalize(st);
+	return RC_OK;
+}
+
