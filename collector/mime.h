@@ -78,8 +78,9 @@ struct msg {
  * Parse (raw, len) into m.  The raw bytes must outlive m.  Returns RC_OK,
  * or RC_REJECT with the reason (over a limit, naming the [limits] key;
  * no header block) in e; m is then released.  A leading mbox "From " (or
- * ">From ") line is skipped; bare CR line ends are read as LF.  Nesting
- * is bounded before libetpan, which recurses, sees the text.
+ * ">From ") line is skipped; bare CR line ends are read as LF and NUL
+ * bytes as spaces.  Nesting is bounded before libetpan, which recurses,
+ * sees the text.
  */
 enum rc mime_parse(struct msg *m, const char *raw, size_t len,
     const struct limits *lim, struct err *e);

@@ -31,7 +31,6 @@ run() {	# target
 	cp -n "$src/tests/fuzz/corpus/$t"/* "$dir/corpus/" 2>/dev/null
 	(cd "$dir/findings" && AC_FUZZ_FORMAT=$fmt \
 	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	    LSAN_OPTIONS=suppressions=$src/tests/fuzz/lsan.supp \
 	    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	    "$bin" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
 	    -max_len=65536 -close_fd_mask=3 -print_final_stats=1 \
