@@ -47,6 +47,11 @@
 #define MAX_CONFIG_LINE		199
 #define MAX_CONFIG_ERRORS	50
 #define MAX_SOURCES		64
+/* identity_regex: glibc's regcomp copies what a bounded or "+"
+ * repetition repeats, so nested and stacked repetitions multiply the
+ * compiled size; their product over the expression is held to this. */
+#define MAX_REGEX_COST		4096
+#define MAX_REGEX_DEPTH		16
 
 /* Customer tables (CSV). */
 #define MAX_TABLE_LINE		4096

@@ -112,6 +112,126 @@ set_timezone(struct loader *l, void *t, const char *v)
 	return NULL;
 }
 
+static unsigned long
+cost_mul(unsigned long a, unsigned long b)
+{
+	return b != 0 && a > (MAX_REGEX_COST + 1) / b ? MAX_REGEX_COST + 1 :
+	    a * b;
+}
+
+static unsigned long
+cost_add(unsigned long a, unsigned long b)
+{
+	return a + b > MAX_REGEX_COST ? MAX_REGEX_COST + 1 : a + b;
+}
+
+/* How many copies a repetition at *pp makes of what it repeats (1 for
+ * '*' and '?', 2 for '+', the bound for {m,n}); *pp moves past it. */
+static unsigned long
+repeat_factor(const char **pp)
+{
+	const char *p = *pp;
+	unsigned long m = 0, n;
+
+	if (*p != '{') {
+		*pp = p + 1;
+		return *p == '+' ? 2 : 1;
+	}
+	for (p++; isdigit((unsigned char)*p) && m <= MAX_REGEX_COST; p++)
+		m = m * 10 + (unsigned long)(*p - '0');
+	n = m;
+	if (*p == ',') {
+		n = m + 1;	/* {m,} is m copies and a star */
+		if (isdigit((unsigned char)p[1]))
+			for (n = 0, p++; isdigit((unsigned char)*p) &&
+			    n <= MAX_REGEX_COST; p++)
+				n = n * 10 + (unsigned long)(*p - '0');
+		else
+			p++;
+	}
+	while (*p != '\0' && *p != '}')
+		p++;
+	*pp = *p ? p + 1 : p;
+	return n > m ? n : m > 0 ? m : 1;
+}
+
+/*
+ * The size of a POSIX extended expression once compiled, in atoms, with
+ * each repetition multiplying what it repeats; more than MAX_REGEX_COST
+ * when over.  Malformed expressions are regcomp's to refuse.
+ */
+static unsigned long
+regex_cost(const char *p)
+{
+	unsigned long sum[MAX_REGEX_DEPTH + 1], last = 0;
+	int depth = 0;
+
+	sum[0] = 0;
+	while (*p != '\0') {
+		switch (*p) {
+		case '(':
+			if (depth == MAX_REGEX_DEPTH)
+				return MAX_REGEX_COST + 1;
+			sum[++depth] = 0;
+			last = 0;
+			p++;
+			continue;
+		case ')':
+			last = depth > 0 ? sum[depth--] : 1;
+			if (last == 0)
+				last = 1;
+			p++;
+			break;
+		case '*':
+		case '+':
+		case '?':
+		case '{':
+			/* Stacked repetitions multiply too: a++ is
+			 * (a+)+. */
+			sum[depth] -= last;
+			last = cost_mul(last, repeat_factor(&p));
+			sum[depth] = cost_add(sum[depth], last);
+			continue;
+		case '\\':
+			p += p[1] != '\0' ? 2 : 1;
+			last = 1;
+			break;
+		case '[':
+			/* A bracket expression is one atom: "[]a]",
+			 * "[^]a]" and "[[:alpha:]]" included. */
+			p++;
+			if (*p == '^')
+				p++;
+			if (*p == ']')
+				p++;
+			while (*p != '\0' && *p != ']') {
+				if (*p == '[' && (p[1] == ':' || p[1] == '.' ||
+				    p[1] == '=')) {
+					const char *end = strchr(p + 2, p[1]);
+
+					p = end != NULL && end[1] == ']' ?
+					    end + 2 : p + 1;
+				} else {
+					p++;
+				}
+			}
+			if (*p == ']')
+				p++;
+			last = 1;
+			break;
+		default:
+			p++;
+			last = 1;
+			break;
+		}
+		sum[depth] = cost_add(sum[depth], last);
+	}
+	/* Groups left open: regcomp refuses them, but count them anyway. */
+	for (; depth > 0; depth--)
+		sum[depth - 1] = cost_add(sum[depth - 1], sum[depth]);
+	return sum[0];
+}
+
 /*
  * identity_regex = HEADER REGEX (POSIX extended; the first capture group
  * is the user).  Repeated, one line per header.
@@ -150,6 +270,11 @@ set_identity_regex(struct loader *l, void *t, const char *v)
 			    r->regexes[i].line);
 			return msg;
 		}
+	/* Before regcomp, which could take gigabytes for (a+)+++... */
+	if (regex_cost(sp) > MAX_REGEX_COST)
+		return "the expression is too complex: its nested or stacked "
+		    "repetitions, such as (a+)+ or (a{50}){50}, would make it "
+		    "too large";
 	if ((rc = regcomp(&re, sp, REG_EXTENDED)) != 0) {
 		char why[160];
 

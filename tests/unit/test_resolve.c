@@ -267,6 +267,17 @@ bad_config(void)
 		    "write [;] in the expression" },
 		{ "[resolver]\nidentity_regex = X-AuthUser\n",
 		    "must be 'HEADER REGEX'" },
+		{ "[resolver]\nidentity_regex = X-AuthUser (a+)++++++++++++\n",
+		    ":2: [resolver] identity_regex: the expression is too "
+		    "complex" },
+		{ "[resolver]\nidentity_regex = X-AuthUser ((a{70}){70})\n",
+		    "too complex" },
+		{ "[resolver]\nidentity_regex = X-AuthUser ([a-z]{5000})\n",
+		    "too complex" },
+		{ "[resolver]\nidentity_regex = X-AuthUser (x{1,99999999999})\n",
+		    "too complex" },
+		{ "[resolver]\nidentity_regex = X-AuthUser "
+		    "((((((((((((((((((x))))))))))))))))))\n", "too complex" },
 		{ "[resolver]\nidentity_regex = X-AuthUser ^(.*)$\n"
 		    "identity_regex = x-authuser (.*)\n",
 		    ":3: [resolver] identity_regex: header 'x-authuser' already "
@@ -315,13 +326,15 @@ good_config(void)
 	    "identity_headers = X-AuthUser, X-PHP-Originating-Script, Received\n"
 	    "identity_regex = X-PHP-Originating-Script ^([0-9]+):\n"
 	    "identity_regex = Received \\(Authenticated sender: ([^)]+)\\)\n"
+	    "identity_regex = X-AuthUser ^[]a(+]*([[:alnum:]]{1,64}){1,60}$\n"
 	    "http_url = https://crm.example.net/lookup?src=ac\n"
 	    "http_cache_ttl = 1h\nhttp_timeout = 3s\n"
 	    "[cases]\nescalate_internal = 5 in 10m\n"
 	    "escalate_external = 2 in 1h\n", &c, errs, sizeof(errs)) ==
 	    RC_OK, "expressions, http and escalation load"))
 		printf("# %s", errs);
-	ok(c.resolver.nidentity == 3 && c.resolver.identity[0].regex == NULL &&
+	ok(c.resolver.nidentity == 3 &&
+	    c.resolver.identity[0].regex == &c.resolver.regexes[2].re &&
 	    c.resolver.identity[1].regex == &c.resolver.regexes[0].re &&
 	    c.resolver.identity[2].regex == &c.resolver.regexes[1].re,
 	    "each expression is attached to its header");
