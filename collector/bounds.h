@@ -94,6 +94,9 @@
 /* A UID range asked for sizes grows over sparse UIDs up to this many
  * times the batch size, which bounds the (uid, size) list per range. */
 #define IMAP_WINDOW_GROWTH	16
+/* New connections per folder and run to get past messages the server
+ * fails to send (each such message takes a few). */
+#define IMAP_REOPENS		32
 /* Seconds ([source] connect_timeout and timeout defaults). */
 #define IMAP_CONNECT_TIMEOUT	30
 #define IMAP_TIMEOUT		60

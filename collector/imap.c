@@ -199,10 +199,11 @@ imap_fail(struct imap_session *is, int r, struct err *e, const char *what)
 	case MAILIMAP_ERROR_PARSE:
 		is->broken = 1;
 		if (r == MAILIMAP_ERROR_STREAM && is->since_ms != 0 &&
-		    elapsed >= is->s->timeout * 1000 - 250)
+		    elapsed >= is->s->timeout * 1000 - 250) {
+			is->timed_out = 1;
 			snprintf(why, sizeof(why), "no answer within %ld s "
 			    "(timeout)", is->s->timeout);
-		else if (r == MAILIMAP_ERROR_PARSE)
+		} else if (r == MAILIMAP_ERROR_PARSE)
 			snprintf(why, sizeof(why), "the server's answer "
 			    "cannot be read");
 		else if (r == MAILIMAP_ERROR_FATAL)

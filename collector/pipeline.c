@@ -413,12 +413,15 @@ pipeline_add(struct pipeline *p, const struct origin *o, const char *raw,
 	return rc;
 }
 
-enum rc
-pipeline_add_oversize(struct pipeline *p, const struct origin *o,
-    size_t size, struct err *e)
+/* A message known only by its place: stored as quarantined without its
+ * bytes, its place (what, source, folder, UIDs, size) hashed in their
+ * stead so that a rerun recognises it. */
+static enum rc
+add_unread(struct pipeline *p, const struct origin *o, size_t size,
+    const char *what, const char *reason, struct err *e)
 {
 	struct stored_msg sm;
-	char id[512], sha[65], reason[128];
+	char id[512], sha[65];
 	int64_t row;
 	int dup;
 	enum rc rc;
@@ -429,12 +432,9 @@ pipeline_add_oversize(struct pipeline *p, const struct origin *o,
 		return p->failure.rc;
 	}
 	p->stats.messages++;
-	/* No bytes to hash: the message's place stands in for them. */
-	snprintf(id, sizeof(id), "oversize\n%s\n%s\n%u\n%u\n%zu", o->source,
+	snprintf(id, sizeof(id), "%s\n%s\n%s\n%u\n%u\n%zu", what, o->source,
 	    o->folder ? o->folder : "", o->uidvalidity, o->uid, size);
 	sha256_hex(id, strlen(id), sha);
-	snprintf(reason, sizeof(reason), "message of %zu bytes is over the "
-	    "limit of %zu; not downloaded", size, p->c->limits.message_size);
 	memset(&sm, 0, sizeof(sm));
 	sm.source = o->source;
 	sm.folder = o->folder;
@@ -459,6 +459,24 @@ pipeline_add_oversize(struct pipeline *p, const struct origin *o,
 	if (o->name != NULL)
 		rc = store_local_mark(p->s, o->source, o->name, e);
 	return rc;
+}
+
+enum rc
+pipeline_add_oversize(struct pipeline *p, const struct origin *o,
+    size_t size, struct err *e)
+{
+	char reason[128];
+
+	snprintf(reason, sizeof(reason), "message of %zu bytes is over the "
+	    "limit of %zu; not downloaded", size, p->c->limits.message_size);
+	return add_unread(p, o, size, "oversize", reason, e);
+}
+
+enum rc
+pipeline_add_unreadable(struct pipeline *p, const struct origin *o,
+    const char *reason, struct err *e)
+{
+	return add_unread(p, o, 0, "unreadable", reason, e);
 }
 
 enum rc

@@ -65,6 +65,10 @@ enum rc pipeline_add(struct pipeline *p, const struct origin *o,
  * quarantined without its bytes. */
 enum rc pipeline_add_oversize(struct pipeline *p, const struct origin *o,
     size_t size, struct err *e);
+/* A message the server would not send: stored as quarantined, without
+ * bytes, with the reason. */
+enum rc pipeline_add_unreadable(struct pipeline *p, const struct origin *o,
+    const char *reason, struct err *e);
 /* Advance a folder's checkpoint within the open batch. */
 enum rc pipeline_checkpoint(struct pipeline *p, const char *source,
     const char *folder, uint32_t uidvalidity, uint32_t last_uid,

@@ -12,6 +12,14 @@
  *
  * The upper end of every range is a number, never "*": "UID FETCH n:*"
  * answers with the last message even when its UID is below n.
+ *
+ * A server may fail to send a message it cannot read itself (Dovecot
+ * closes the connection).  Such a failure is not let block the folder:
+ * the collector reconnects and reads the failed range again in parts a
+ * sixteenth as wide, down to single UIDs; a UID that fails alone on two
+ * connections is stored as quarantined, without bytes, with the reason,
+ * and the checkpoint moves past it.  A timeout is not such a failure: a
+ * server that stops answering ends the run for the source.
  */
 #include "autoconf.h"
 
@@ -57,8 +65,18 @@ struct folder_run {
 	size_t			 nbatch;
 	enum rc			 hrc;		/* first failure in the handler */
 	struct err		*he;
-	/* Counts for the log. */
-	long			 fetched, oversize, vanished;
+	/* Getting past what the server fails to send: UIDs up to
+	 * careful_to are asked for in ranges of at most careful_w UIDs;
+	 * suspect is a UID that failed alone once. */
+	uint32_t		 careful_to, suspect;
+	uint64_t		 careful_w;
+	/* The UIDs of the fetch the server failed (not by a timeout). */
+	int			 fetch_failed;
+	uint32_t		 fail_lo, fail_hi;
+	/* Counts for the log: of the batch being read, and of the batches
+	 * committed. */
+	long			 b_fetched, b_oversize, b_vanished;
+	long			 fetched, oversize, vanished, unreadable;
 	int			 warned_uidplus;
 };
 
@@ -164,7 +182,7 @@ take_body(struct folder_run *fr, uint32_t uid, const char *body, size_t len)
 	else
 		rc = pipeline_add(fr->p, &o, body ? body : "", len, fr->he);
 	en->done = 1;
-	fr->fetched++;
+	fr->b_fetched++;
 	if (rc != RC_OK)
 		fr->hrc = rc;
 }
@@ -261,10 +279,12 @@ set_empty(const struct mailimap_set *set)
 	return clist_isempty(set->set_list);
 }
 
-/* UID FETCH set with the handler on; the results arrive in on_fetch. */
+/* UID FETCH set (UIDs lo..hi) with the handler on; the results arrive
+ * in on_fetch. */
 static enum rc
-fetch(struct folder_run *fr, struct mailimap_set *set,
-    struct mailimap_fetch_type *ft, struct err *e, const char *what)
+fetch(struct folder_run *fr, struct mailimap_set *set, uint32_t lo,
+    uint32_t hi, struct mailimap_fetch_type *ft, struct err *e,
+    const char *what)
 {
 	clist *res = NULL;
 	char msg[200];
@@ -283,7 +303,11 @@ fetch(struct folder_run *fr, struct mailimap_set *set,
 	if (r != MAILIMAP_NO_ERROR) {
 		snprintf(msg, sizeof(msg), "folder %s: %s", fr->s->folder,
 		    what);
-		return imap_fail(&fr->is, r, e, msg);
+		imap_fail(&fr->is, r, e, msg);
+		fr->fetch_failed = !fr->is.timed_out;
+		fr->fail_lo = lo;
+		fr->fail_hi = hi;
+		return RC_TEMP;
 	}
 	return fr->hrc;
 }
@@ -311,7 +335,7 @@ fetch_sizes(struct folder_run *fr, uint32_t lo, uint32_t hi, struct err *e)
 	    mailimap_fetch_att_new_internaldate()) != MAILIMAP_NO_ERROR)
 		abort();
 	snprintf(what, sizeof(what), "fetch sizes of uid %u:%u", lo, hi);
-	rc = fetch(fr, set, ft, e, what);
+	rc = fetch(fr, set, lo, hi, ft, e, what);
 	mailimap_fetch_type_free(ft);
 	mailimap_set_free(set);
 	if (rc == RC_OK)
@@ -349,7 +373,8 @@ fetch_bodies(struct folder_run *fr, struct err *e)
 	fr->pass = PASS_BODIES;
 	snprintf(what, sizeof(what), "fetch messages of uid %u:%u",
 	    fr->batch[0].uid, fr->batch[fr->nbatch - 1].uid);
-	rc = fetch(fr, set, ft, e, what);
+	rc = fetch(fr, set, fr->batch[0].uid, fr->batch[fr->nbatch - 1].uid,
+	    ft, e, what);
 	mailimap_fetch_type_free(ft);
 out:
 	mailimap_set_free(set);
@@ -428,6 +453,7 @@ do_batch(struct folder_run *fr, uint32_t cp, struct err *e)
 
 	if ((rc = pipeline_begin(fr->p, e)) != RC_OK)
 		return rc;
+	fr->b_fetched = fr->b_oversize = fr->b_vanished = 0;
 	for (i = 0; i < fr->nbatch; i++) {
 		struct entry *en = &fr->batch[i];
 
@@ -438,7 +464,7 @@ do_batch(struct folder_run *fr, uint32_t cp, struct err *e)
 		    RC_OK)
 			goto fail;
 		en->done = 1;
-		fr->oversize++;
+		fr->b_oversize++;
 	}
 	if ((rc = fetch_bodies(fr, e)) != RC_OK)
 		goto fail;
@@ -449,7 +475,7 @@ do_batch(struct folder_run *fr, uint32_t cp, struct err *e)
 			log_info("%s: folder %s: uid %u was removed before it "
 			    "could be read", fr->is.where, fr->s->folder,
 			    fr->batch[i].uid);
-			fr->vanished++;
+			fr->b_vanished++;
 		}
 	if ((rc = pipeline_checkpoint(fr->p, fr->s->name, fr->s->folder,
 	    fr->uidvalidity, cp, e)) != RC_OK)
@@ -458,6 +484,9 @@ do_batch(struct folder_run *fr, uint32_t cp, struct err *e)
 		return rc;
 	fr->last = cp;
 	fr->cp_stored = 1;
+	fr->fetched += fr->b_fetched;
+	fr->oversize += fr->b_oversize;
+	fr->vanished += fr->b_vanished;
 	return after_batch(fr, e);
 fail:
 	pipeline_abort(fr->p);
@@ -603,6 +632,11 @@ collect_folder(struct folder_run *fr, struct err *e)
 	if (sel == NULL || sel->sel_uidvalidity == 0)
 		return err_set(e, RC_TEMP, "%s: folder %s: the server gave no "
 		    "UIDVALIDITY", fr->is.where, s->folder);
+	if (fr->uidvalidity != 0 && fr->uidvalidity != sel->sel_uidvalidity) {
+		/* Changed since the connection that failed. */
+		fr->careful_to = 0;
+		fr->suspect = 0;
+	}
 	fr->uidvalidity = sel->sel_uidvalidity;
 	if ((rc = store_checkpoint_get(pipeline_store(fr->p), s->name,
 	    s->folder, &old_uv, &fr->last, e)) != RC_OK)
@@ -635,6 +669,8 @@ collect_folder(struct folder_run *fr, struct err *e)
 	w = s->batch_size;
 	for (lo = (uint64_t)fr->last + 1; lo <= top; lo = hi + 1) {
 		hi = lo + w - 1 < top ? lo + w - 1 : top;
+		if (lo <= fr->careful_to && hi - lo + 1 > fr->careful_w)
+			hi = lo + fr->careful_w - 1;
 		if (fr->cap < w) {
 			fr->list = xrealloc(fr->list, w * sizeof(*fr->list));
 			fr->cap = w;
@@ -657,11 +693,86 @@ collect_folder(struct folder_run *fr, struct err *e)
 	return RC_OK;
 }
 
+/* Store uid, which the server failed to send on two connections, as
+ * quarantined with e's reason, and move the checkpoint past it. */
+static enum rc
+skip_unreadable(struct folder_run *fr, uint32_t uid, const struct err *why,
+    struct err *e)
+{
+	struct entry en;
+	struct origin o;
+	char reason[400];
+	const char *m = why->msg;
+	size_t n = strlen(fr->is.where);
+	enum rc rc;
+
+	/* The reason without the "source: host:port: folder F: " that the
+	 * quarantine's own place says already. */
+	if (strncmp(m, fr->is.where, n) == 0 && strncmp(m + n, ": folder ",
+	    9) == 0 && strncmp(m + n + 9, fr->s->folder,
+	    strlen(fr->s->folder)) == 0 &&
+	    strncmp(m + n + 9 + strlen(fr->s->folder), ": ", 2) == 0)
+		m += n + 9 + strlen(fr->s->folder) + 2;
+	snprintf(reason, sizeof(reason), "the server failed to send it on "
+	    "two connections (%s); it stays on the server", m);
+	memset(&en, 0, sizeof(en));
+	en.uid = uid;
+	origin_of(fr, &en, &o);
+	if ((rc = pipeline_begin(fr->p, e)) != RC_OK)
+		return rc;
+	if ((rc = pipeline_add_unreadable(fr->p, &o, reason, e)) != RC_OK ||
+	    (rc = pipeline_checkpoint(fr->p, fr->s->name, fr->s->folder,
+	    fr->uidvalidity, uid, e)) != RC_OK) {
+		pipeline_abort(fr->p);
+		return rc;
+	}
+	if ((rc = pipeline_commit(fr->p, e)) != RC_OK)
+		return rc;
+	fr->last = uid;
+	fr->cp_stored = 1;
+	fr->suspect = 0;
+	fr->unreadable++;
+	return RC_OK;
+}
+
+/*
+ * After the server failed the fetch of fail_lo..fail_hi: narrow the
+ * ranges up to there, set aside a UID that failed alone twice, and
+ * carry on over a new connection.
+ */
+static enum rc
+get_past(struct folder_run *fr, struct err *e)
+{
+	uint64_t w = (uint64_t)fr->fail_hi - fr->fail_lo + 1;
+	struct err why = *e;
+	enum rc rc;
+
+	fr->fetch_failed = 0;
+	if (w == 1 && fr->suspect == fr->fail_lo) {
+		if ((rc = skip_unreadable(fr, fr->fail_lo, &why, e)) != RC_OK)
+			return rc;
+	} else if (w == 1) {
+		fr->suspect = fr->fail_lo;
+		log_warn("%s; trying uid %u once more", why.msg, fr->fail_lo);
+	} else {
+		log_warn("%s; reading uid %u:%u again in smaller parts",
+		    why.msg, fr->fail_lo, fr->fail_hi);
+	}
+	if (fr->fail_hi > fr->careful_to)
+		fr->careful_to = fr->fail_hi;
+	fr->careful_w = (w + 15) / 16;
+	imap_close(&fr->is);
+	if ((rc = imap_open(&fr->is, fr->s, e)) != RC_OK)
+		return rc;
+	return collect_folder(fr, e);
+}
+
 enum rc
 imap_collect(const struct source_conf *s, struct pipeline *p, struct err *e)
 {
 	struct folder_run fr;
 	enum rc rc;
+	int reopens = 0;
 
 	memset(&fr, 0, sizeof(fr));
 	fr.s = s;
@@ -669,9 +780,12 @@ imap_collect(const struct source_conf *s, struct pipeline *p, struct err *e)
 	if ((rc = imap_open(&fr.is, s, e)) != RC_OK)
 		return rc;
 	rc = collect_folder(&fr, e);
+	while (rc != RC_OK && fr.fetch_failed && reopens++ < IMAP_REOPENS)
+		rc = get_past(&fr, e);
 	log_info("%s: folder %s: %ld messages read, %ld over the size limit, "
-	    "%ld removed meanwhile; checkpoint uid %u", fr.is.where,
-	    s->folder, fr.fetched, fr.oversize, fr.vanished, fr.last);
+	    "%ld removed meanwhile, %ld not sent by the server; checkpoint "
+	    "uid %u", fr.is.where, s->folder, fr.fetched, fr.oversize,
+	    fr.vanished, fr.unreadable, fr.last);
 	imap_close(&fr.is);
 	free(fr.list);
 	return rc;

@@ -1,8 +1,9 @@
 #!/bin/sh
 # A mailbox of 20,000 messages in a real Dovecot, first with the server
-# killed in the middle of the fetch, then read to the end; then kill -9 of
-# the collector at random moments in 20 runs, each followed by a normal
-# run.  At the end every message of the mailbox is stored exactly once and
+# killed in the middle of the fetch, then read to the end; then with only
+# the session's process killed, which the run gets over by itself; then
+# kill -9 of the collector at random moments in 20 runs, each followed by
+# a normal run.  At the end every message of the mailbox is stored exactly once and
 # the checkpoint is the highest UID.  AC_TEST_QUICK=1 makes it smaller.
 . "$top_srcdir/tests/lib/lib.sh"
 . "$top_srcdir/tests/lib/dovecot.sh"
@@ -35,29 +36,73 @@ stored_uids() {
 
 dc_load $big 1
 
-# The server's imap process dies in the middle of the fetch.
+# The server dies in the middle of the fetch: its imap process is held
+# after the first commit, the rest of the server is killed (so that the
+# collector cannot connect again), then that process.
 "$AC" -c "$T/ac.ini" collect >"$T/out" 2>&1 &
 pid=$!
 imap=$(dc_leash $pid)
 ok "the server was caught in the middle of the fetch" test -n "$imap"
+master=$(cat "$DC/run/master.pid")
+others="$master $(ps -e -o pid=,ppid= |
+    awk -v m="$master" -v i=" $imap " '$2 == m && index(i, " " $1 " ") == 0 {
+        print $1 }')"
+kill -9 $others
+for p in $others; do
+	n=0
+	while _dc_alive "$p" && [ $n -lt 250 ]; do
+		sleep 0.02
+		n=$((n + 1))
+	done
+done
 [ -n "$imap" ] && kill -9 $imap
+dc_stop
 wait $pid
 is "a server killed in the middle of a fetch: exit 75" "$?" 75
-ok "the error names source, server, folder and what was lost" \
-    grep -Eq "^abuse-collector: box: 127.0.0.1:$DC_SPORT: folder INBOX: fetch (sizes|messages) of uid [0-9]+:[0-9]+: connection lost" \
+ok "the warning names source, server, folder and what was lost" \
+    grep -Eq "^abuse-collector: warning: box: 127.0.0.1:$DC_SPORT: folder INBOX: fetch (sizes|messages) of uid [0-9]+:[0-9]+: connection lost; reading uid [0-9]+:[0-9]+ again in smaller parts" \
     "$T/out"
+# The output, shown when a line is not there.
+says() {
+	grep -q "$1" "$T/out" && return 0
+	cat "$T/out"
+	return 1
+}
+ok "the error says the server is gone" says \
+    "^abuse-collector: box: 127.0.0.1:$DC_SPORT: cannot connect: Connection refused"
 got=$(dbq 'SELECT count(*) FROM messages')
 ok "what was committed stays ($got of $big)" test "$got" -gt 0 -a \
     "$got" -lt $big
 is "and the checkpoint is exactly its highest UID" "$(checkpoint)" \
     "$(dbq 'SELECT max(uid) FROM messages')"
 
+dc_start
 "$AC" -c "$T/ac.ini" collect
 is "the next run reads the rest" "$?" 0
 is "all $big messages are stored" "$(dbq 'SELECT count(*) FROM messages')" $big
 is "each once, with its report" \
     "$(dbq 'SELECT count(DISTINCT uid) || " " || (SELECT count(*) FROM reports) FROM messages')" \
     "$big $big"
+is "the checkpoint is the highest UID" "$(checkpoint)" $big
+
+# Only the session's imap process dies; the server stays.  The run
+# connects again and reads on, the failed range in smaller parts.
+more=2000
+dc_load $more $((big + 1))
+"$AC" -c "$T/ac.ini" -v collect >"$T/out" 2>&1 &
+pid=$!
+imap=$(dc_leash $pid $big)
+ok "the session was caught in the middle of the fetch" test -n "$imap"
+[ -n "$imap" ] && kill -9 $imap
+wait $pid
+is "the session's process killed: the run still ends well" "$?" 0
+ok "it says what failed and that it reads on" \
+    grep -Eq "^abuse-collector: warning: box: 127.0.0.1:$DC_SPORT: folder INBOX: fetch (sizes|messages) of uid [0-9]+:[0-9]+: connection lost; reading uid [0-9]+:[0-9]+ again in smaller parts" \
+    "$T/out"
+big=$((big + more))
+is "every message is stored once, with its report" \
+    "$(dbq 'SELECT count(DISTINCT uid) || " " || count(*) || " " || (SELECT count(*) FROM reports) FROM messages')" \
+    "$big $big $big"
 is "the checkpoint is the highest UID" "$(checkpoint)" $big
 
 # kill -9 at random moments, each run followed by a normal one; small
