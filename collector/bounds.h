@@ -48,9 +48,12 @@
 #define MAX_CONFIG_ERRORS	50
 #define MAX_SOURCES		64
 /* identity_regex: glibc's regcomp copies what a bounded or "+"
- * repetition repeats, so nested and stacked repetitions multiply the
- * compiled size; their product over the expression is held to this. */
-#define MAX_REGEX_COST		4096
+ * repetition repeats, so nested repetitions multiply the compiled size;
+ * the size in atoms is held to MAX_REGEX_COST.  Bounded repetitions of
+ * parts that may match nothing cost time with about the cube of their
+ * bounds; the product of those bounds is held to MAX_REGEX_EMPTY_REPEAT. */
+#define MAX_REGEX_COST		1024
+#define MAX_REGEX_EMPTY_REPEAT	64
 #define MAX_REGEX_DEPTH		16
 
 /* Customer tables (CSV). */

@@ -112,124 +112,198 @@ set_timezone(struct loader *l, void *t, const char *v)
 	return NULL;
 }
 
+/*
+ * What glibc's regcomp makes of an expression can grow far beyond its
+ * text: it copies what a "+" or {m,n} repeats once per copy, so nested
+ * repetitions multiply; a bounded repetition of something that may match
+ * nothing ((a?){1,64}) costs time about with the cube of its bound; and
+ * two repetitions in a row (a+*), which POSIX leaves undefined, blow up
+ * too.  rx_measure finds all three before regcomp is called.
+ */
+struct rx_item {
+	unsigned long	cost;		/* atoms, copies counted */
+	unsigned long	empty_rep;	/* product of the bounds of nested
+					 * repetitions of what may be empty */
+	int		empty;		/* may match nothing */
+};
+
+struct rx_group {
+	struct rx_item	all;		/* cost and empty_rep of the group */
+	int		branch_empty;	/* the current branch may be empty */
+	int		group_empty;	/* an earlier branch may */
+};
+
+struct rx_measure {
+	unsigned long	cost, empty_rep;
+	int		stacked;
+};
+
 static unsigned long
-cost_mul(unsigned long a, unsigned long b)
+rx_mul(unsigned long a, unsigned long b)
 {
 	return b != 0 && a > (MAX_REGEX_COST + 1) / b ? MAX_REGEX_COST + 1 :
 	    a * b;
 }
 
 static unsigned long
-cost_add(unsigned long a, unsigned long b)
+rx_max(unsigned long a, unsigned long b)
 {
-	return a + b > MAX_REGEX_COST ? MAX_REGEX_COST + 1 : a + b;
+	return a > b ? a : b;
 }
 
-/* How many copies a repetition at *pp makes of what it repeats (1 for
- * '*' and '?', 2 for '+', the bound for {m,n}); *pp moves past it. */
+static void
+rx_add(struct rx_group *g, const struct rx_item *it)
+{
+	/* Both are at most MAX_REGEX_COST + 1: no overflow. */
+	g->all.cost = g->all.cost + it->cost > MAX_REGEX_COST ?
+	    MAX_REGEX_COST + 1 : g->all.cost + it->cost;
+	g->all.empty_rep = rx_max(g->all.empty_rep, it->empty_rep);
+	g->branch_empty = g->branch_empty && it->empty;
+}
+
 static unsigned long
-repeat_factor(const char **pp)
+rx_number(const char **pp)
+{
+	unsigned long n = 0;
+
+	for (; isdigit((unsigned char)**pp); (*pp)++)
+		if (n <= MAX_REGEX_COST)
+			n = n * 10 + (unsigned long)(**pp - '0');
+	return n;
+}
+
+/* The repetition at *pp as the fewest matches and the copies made;
+ * *pp moves past it. */
+static void
+rx_repeat(const char **pp, unsigned long *min, unsigned long *copies)
 {
 	const char *p = *pp;
-	unsigned long m = 0, n;
 
+	*min = *p == '+' ? 1 : 0;
+	*copies = *p == '+' ? 2 : 1;
 	if (*p != '{') {
 		*pp = p + 1;
-		return *p == '+' ? 2 : 1;
+		return;
 	}
-	for (p++; isdigit((unsigned char)*p) && m <= MAX_REGEX_COST; p++)
-		m = m * 10 + (unsigned long)(*p - '0');
-	n = m;
+	p++;
+	*min = *copies = rx_number(&p);
 	if (*p == ',') {
-		n = m + 1;	/* {m,} is m copies and a star */
-		if (isdigit((unsigned char)p[1]))
-			for (n = 0, p++; isdigit((unsigned char)*p) &&
-			    n <= MAX_REGEX_COST; p++)
-				n = n * 10 + (unsigned long)(*p - '0');
-		else
-			p++;
+		p++;
+		/* {m,} is m copies and a star. */
+		*copies = isdigit((unsigned char)*p) ? rx_number(&p) :
+		    *min + 1;
 	}
 	while (*p != '\0' && *p != '}')
 		p++;
-	*pp = *p ? p + 1 : p;
-	return n > m ? n : m > 0 ? m : 1;
+	*pp = *p != '\0' ? p + 1 : p;
+	if (*copies < 1)
+		*copies = 1;
 }
 
-/*
- * The size of a POSIX extended expression once compiled, in atoms, with
- * each repetition multiplying what it repeats; more than MAX_REGEX_COST
- * when over.  Malformed expressions are regcomp's to refuse.
- */
-static unsigned long
-regex_cost(const char *p)
+/* Past a bracket expression at p: "[]a]", "[^]a]", "[[:alpha:]]". */
+static const char *
+rx_bracket(const char *p)
 {
-	unsigned long sum[MAX_REGEX_DEPTH + 1], last = 0;
-	int depth = 0;
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	while (*p != '\0' && *p != ']') {
+		if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+			const char *end = strchr(p + 2, p[1]);
 
-	sum[0] = 0;
+			p = end != NULL && end[1] == ']' ? end + 2 : p + 1;
+		} else {
+			p++;
+		}
+	}
+	return *p == ']' ? p + 1 : p;
+}
+
+/* Malformed expressions are left to regcomp to refuse. */
+static void
+rx_measure(const char *p, struct rx_measure *m)
+{
+	struct rx_group g[MAX_REGEX_DEPTH + 1];
+	struct rx_item last;
+	unsigned long min, copies;
+	int depth = 0, have_last = 0, repeated = 0;
+
+	memset(m, 0, sizeof(*m));
+	memset(&g[0], 0, sizeof(g[0]));
+	g[0].branch_empty = 1;
 	while (*p != '\0') {
+		if (*p == '*' || *p == '+' || *p == '?' ||
+		    (*p == '{' && isdigit((unsigned char)p[1]))) {
+			if (repeated)
+				m->stacked = 1;
+			rx_repeat(&p, &min, &copies);
+			if (!have_last)
+				continue;
+			if (last.empty && copies > 1)
+				last.empty_rep = rx_mul(rx_max(last.empty_rep,
+				    1), copies);
+			last.cost = rx_mul(last.cost, copies);
+			last.empty = last.empty || min == 0;
+			repeated = 1;
+			continue;
+		}
+		repeated = 0;
+		if (have_last)
+			rx_add(&g[depth], &last);
+		have_last = 0;
+		memset(&last, 0, sizeof(last));
+		last.cost = 1;
 		switch (*p) {
 		case '(':
-			if (depth == MAX_REGEX_DEPTH)
-				return MAX_REGEX_COST + 1;
-			sum[++depth] = 0;
-			last = 0;
+			if (depth == MAX_REGEX_DEPTH) {
+				m->cost = MAX_REGEX_COST + 1;
+				return;
+			}
+			memset(&g[++depth], 0, sizeof(g[0]));
+			g[depth].branch_empty = 1;
+			p++;
+			continue;
+		case '|':
+			g[depth].group_empty |= g[depth].branch_empty;
+			g[depth].branch_empty = 1;
 			p++;
 			continue;
 		case ')':
-			last = depth > 0 ? sum[depth--] : 1;
-			if (last == 0)
-				last = 1;
+			if (depth > 0) {
+				last = g[depth].all;
+				last.cost = rx_max(last.cost, 1);
+				last.empty = g[depth].group_empty ||
+				    g[depth].branch_empty;
+				depth--;
+			}
 			p++;
 			break;
-		case '*':
-		case '+':
-		case '?':
-		case '{':
-			/* Stacked repetitions multiply too: a++ is
-			 * (a+)+. */
-			sum[depth] -= last;
-			last = cost_mul(last, repeat_factor(&p));
-			sum[depth] = cost_add(sum[depth], last);
-			continue;
+		case '^':
+		case '$':
+			last.empty = 1;
+			p++;
+			break;
 		case '\\':
 			p += p[1] != '\0' ? 2 : 1;
-			last = 1;
 			break;
 		case '[':
-			/* A bracket expression is one atom: "[]a]",
-			 * "[^]a]" and "[[:alpha:]]" included. */
-			p++;
-			if (*p == '^')
-				p++;
-			if (*p == ']')
-				p++;
-			while (*p != '\0' && *p != ']') {
-				if (*p == '[' && (p[1] == ':' || p[1] == '.' ||
-				    p[1] == '=')) {
-					const char *end = strchr(p + 2, p[1]);
-
-					p = end != NULL && end[1] == ']' ?
-					    end + 2 : p + 1;
-				} else {
-					p++;
-				}
-			}
-			if (*p == ']')
-				p++;
-			last = 1;
+			p = rx_bracket(p);
 			break;
 		default:
 			p++;
-			last = 1;
 			break;
 		}
-		sum[depth] = cost_add(sum[depth], last);
+		have_last = 1;
 	}
+	if (have_last)
+		rx_add(&g[depth], &last);
 	/* Groups left open: regcomp refuses them, but count them anyway. */
 	for (; depth > 0; depth--)
-		sum[depth - 1] = cost_add(sum[depth - 1], sum[depth]);
-	return sum[0];
+		rx_add(&g[depth - 1], &g[depth].all);
+	m->cost = g[0].all.cost;
+	m->empty_rep = g[0].all.empty_rep;
 }
 
 /*
@@ -244,6 +318,7 @@ set_identity_regex(struct loader *l, void *t, const char *v)
 	struct identity_regex *x;
 	const char *sp, *eq;
 	size_t hn, i;
+	struct rx_measure rm;
 	regex_t re;
 	int rc;
 
@@ -270,11 +345,17 @@ set_identity_regex(struct loader *l, void *t, const char *v)
 			    r->regexes[i].line);
 			return msg;
 		}
-	/* Before regcomp, which could take gigabytes for (a+)+++... */
-	if (regex_cost(sp) > MAX_REGEX_COST)
-		return "the expression is too complex: its nested or stacked "
-		    "repetitions, such as (a+)+ or (a{50}){50}, would make it "
-		    "too large";
+	/* Before regcomp, which could take gigabytes or minutes. */
+	rx_measure(sp, &rm);
+	if (rm.stacked)
+		return "two repetitions in a row (such as a+* or a{2}?) are "
+		    "undefined in POSIX expressions; group the first: (a+)*";
+	if (rm.cost > MAX_REGEX_COST)
+		return "the expression is too complex: its nested "
+		    "repetitions, such as (a{40}){40}, would make it too large";
+	if (rm.empty_rep > MAX_REGEX_EMPTY_REPEAT)
+		return "the expression is too complex: a part that may match "
+		    "nothing is repeated too often, as in (a?){1,100}";
 	if ((rc = regcomp(&re, sp, REG_EXTENDED)) != 0) {
 		char why[160];
 

@@ -268,12 +268,24 @@ bad_config(void)
 		{ "[resolver]\nidentity_regex = X-AuthUser\n",
 		    "must be 'HEADER REGEX'" },
 		{ "[resolver]\nidentity_regex = X-AuthUser (a+)++++++++++++\n",
+		    ":2: [resolver] identity_regex: two repetitions in a row" },
+		{ "[resolver]\nidentity_regex = X-AuthUser ((ab){1,33}){1,32}\n",
 		    ":2: [resolver] identity_regex: the expression is too "
-		    "complex" },
-		{ "[resolver]\nidentity_regex = X-AuthUser ((a{70}){70})\n",
+		    "complex: its nested repetitions" },
+		{ "[resolver]\nidentity_regex = X-AuthUser ^(([a-z]?){1,8}){1,9}\n",
+		    "a part that may match nothing is repeated too often" },
+		{ "[resolver]\nidentity_regex = X-AuthUser ^(x|(y|)){65}\n",
+		    "a part that may match nothing is repeated too often" },
+		{ "[resolver]\nidentity_regex = X-AuthUser ^((x*y?)z?){1,65}\n",
+		    "a part that may match nothing is repeated too often" },
+		{ "[resolver]\nidentity_regex = X-AuthUser ([a-z]{1025})\n",
 		    "too complex" },
-		{ "[resolver]\nidentity_regex = X-AuthUser ([a-z]{5000})\n",
-		    "too complex" },
+		{ "[resolver]\nidentity_regex = X-AuthUser (a+*)\n",
+		    ":2: [resolver] identity_regex: two repetitions in a row" },
+		{ "[resolver]\nidentity_regex = X-AuthUser (a{2}?)\n",
+		    "two repetitions in a row" },
+		{ "[resolver]\nidentity_regex = X-AuthUser (a)?+\n",
+		    "two repetitions in a row" },
 		{ "[resolver]\nidentity_regex = X-AuthUser (x{1,99999999999})\n",
 		    "too complex" },
 		{ "[resolver]\nidentity_regex = X-AuthUser "
@@ -326,7 +338,8 @@ good_config(void)
 	    "identity_headers = X-AuthUser, X-PHP-Originating-Script, Received\n"
 	    "identity_regex = X-PHP-Originating-Script ^([0-9]+):\n"
 	    "identity_regex = Received \\(Authenticated sender: ([^)]+)\\)\n"
-	    "identity_regex = X-AuthUser ^[]a(+]*([[:alnum:]]{1,64}){1,60}$\n"
+	    "identity_regex = X-AuthUser ^[]a(+]*(([a-z]?){1,8}){1,8}"
+	    "(x{30}|y){1,30}$\n"
 	    "http_url = https://crm.example.net/lookup?src=ac\n"
 	    "http_cache_ttl = 1h\nhttp_timeout = 3s\n"
 	    "[cases]\nescalate_internal = 5 in 10m\n"
