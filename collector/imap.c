@@ -189,7 +189,8 @@ server_text(const struct imap_session *is, char *out, size_t outsz)
 enum rc
 imap_fail(struct imap_session *is, int r, struct err *e, const char *what)
 {
-	char said[128], why[200];
+	char said[128], *why = is->why;
+	size_t whysz = sizeof(is->why);
 	long long elapsed = now_ms() - is->since_ms;
 
 	server_text(is, said, sizeof(said));
@@ -201,25 +202,24 @@ imap_fail(struct imap_session *is, int r, struct err *e, const char *what)
 		if (r == MAILIMAP_ERROR_STREAM && is->since_ms != 0 &&
 		    elapsed >= is->s->timeout * 1000 - 250) {
 			is->timed_out = 1;
-			snprintf(why, sizeof(why), "no answer within %ld s "
+			snprintf(why, whysz, "no answer within %ld s "
 			    "(timeout)", is->s->timeout);
 		} else if (r == MAILIMAP_ERROR_PARSE)
-			snprintf(why, sizeof(why), "the server's answer "
-			    "cannot be read");
+			snprintf(why, whysz, "the server's answer cannot be "
+			    "read");
 		else if (r == MAILIMAP_ERROR_FATAL)
-			snprintf(why, sizeof(why), "the server closed the "
-			    "session%s%s", said[0] ? ": " : "", said);
+			snprintf(why, whysz, "the server closed the session%s%s",
+			    said[0] ? ": " : "", said);
 		else
-			snprintf(why, sizeof(why), "connection lost");
+			snprintf(why, whysz, "connection lost");
 		break;
 	case MAILIMAP_ERROR_MEMORY:
 		abort();
 	default:
 		if (said[0] != '\0')
-			snprintf(why, sizeof(why), "the server said: %s", said);
+			snprintf(why, whysz, "the server said: %s", said);
 		else
-			snprintf(why, sizeof(why), "failed (libetpan error %d)",
-			    r);
+			snprintf(why, whysz, "failed (libetpan error %d)", r);
 		break;
 	}
 	return err_set(e, RC_TEMP, "%s: %s: %s", is->where, what, why);

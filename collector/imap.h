@@ -19,6 +19,7 @@ struct imap_session {
 	char			 where[320];	/* "source: host:port" */
 	int			 broken;	/* the stream failed: no LOGOUT */
 	int			 timed_out;	/* ... by a timeout */
+	char			 why[200];	/* the last failure's reason */
 	long long		 since_ms;	/* when the server was last heard
 						 * from, or the command began */
 	int			 has_move;
@@ -51,8 +52,8 @@ void imap_mark(struct imap_session *is);
  * Set e for the libetpan result r of what (a short phrase such as
  * "select INBOX"): "source: host:port: what: reason", with the server's
  * own words when it gave a NO or BAD.  A broken stream marks the session
- * broken, and timed_out when the server stopped answering.  Returns
- * RC_TEMP.
+ * broken, and timed_out when the server stopped answering; is->why is
+ * the reason alone.  Returns RC_TEMP.
  */
 enum rc imap_fail(struct imap_session *is, int r, struct err *e,
     const char *what);

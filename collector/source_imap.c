@@ -70,9 +70,11 @@ struct folder_run {
 	 * suspect is a UID that failed alone once. */
 	uint32_t		 careful_to, suspect;
 	uint64_t		 careful_w;
-	/* The UIDs of the fetch the server failed (not by a timeout). */
+	/* The UIDs of the fetch the server failed (not by a timeout),
+	 * and what failed. */
 	int			 fetch_failed;
 	uint32_t		 fail_lo, fail_hi;
+	char			 fail_why[320];
 	/* Counts for the log: of the batch being read, and of the batches
 	 * committed. */
 	long			 b_fetched, b_oversize, b_vanished;
@@ -307,6 +309,8 @@ fetch(struct folder_run *fr, struct mailimap_set *set, uint32_t lo,
 		fr->fetch_failed = !fr->is.timed_out;
 		fr->fail_lo = lo;
 		fr->fail_hi = hi;
+		snprintf(fr->fail_why, sizeof(fr->fail_why), "%s: %s", what,
+		    fr->is.why);
 		return RC_TEMP;
 	}
 	return fr->hrc;
@@ -694,27 +698,18 @@ collect_folder(struct folder_run *fr, struct err *e)
 }
 
 /* Store uid, which the server failed to send on two connections, as
- * quarantined with e's reason, and move the checkpoint past it. */
+ * quarantined with the last failure as reason, and move the checkpoint
+ * past it. */
 static enum rc
-skip_unreadable(struct folder_run *fr, uint32_t uid, const struct err *why,
-    struct err *e)
+skip_unreadable(struct folder_run *fr, uint32_t uid, struct err *e)
 {
 	struct entry en;
 	struct origin o;
 	char reason[400];
-	const char *m = why->msg;
-	size_t n = strlen(fr->is.where);
 	enum rc rc;
 
-	/* The reason without the "source: host:port: folder F: " that the
-	 * quarantine's own place says already. */
-	if (strncmp(m, fr->is.where, n) == 0 && strncmp(m + n, ": folder ",
-	    9) == 0 && strncmp(m + n + 9, fr->s->folder,
-	    strlen(fr->s->folder)) == 0 &&
-	    strncmp(m + n + 9 + strlen(fr->s->folder), ": ", 2) == 0)
-		m += n + 9 + strlen(fr->s->folder) + 2;
 	snprintf(reason, sizeof(reason), "the server failed to send it on "
-	    "two connections (%s); it stays on the server", m);
+	    "two connections (%s); it stays on the server", fr->fail_why);
 	memset(&en, 0, sizeof(en));
 	en.uid = uid;
 	origin_of(fr, &en, &o);
@@ -744,19 +739,18 @@ static enum rc
 get_past(struct folder_run *fr, struct err *e)
 {
 	uint64_t w = (uint64_t)fr->fail_hi - fr->fail_lo + 1;
-	struct err why = *e;
 	enum rc rc;
 
 	fr->fetch_failed = 0;
 	if (w == 1 && fr->suspect == fr->fail_lo) {
-		if ((rc = skip_unreadable(fr, fr->fail_lo, &why, e)) != RC_OK)
+		if ((rc = skip_unreadable(fr, fr->fail_lo, e)) != RC_OK)
 			return rc;
 	} else if (w == 1) {
 		fr->suspect = fr->fail_lo;
-		log_warn("%s; trying uid %u once more", why.msg, fr->fail_lo);
+		log_warn("%s; trying uid %u once more", e->msg, fr->fail_lo);
 	} else {
 		log_warn("%s; reading uid %u:%u again in smaller parts",
-		    why.msg, fr->fail_lo, fr->fail_hi);
+		    e->msg, fr->fail_lo, fr->fail_hi);
 	}
 	if (fr->fail_hi > fr->careful_to)
 		fr->careful_to = fr->fail_hi;

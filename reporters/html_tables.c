@@ -81,6 +81,16 @@ td(struct tbl *t, size_t i, const char *v)
 	fputs("</td>", t->f);
 }
 
+/* Cells from..to-1, each with the value of the same column. */
+static void
+tds(struct tbl *t, const char *const *v, size_t from, size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to; i++)
+		td(t, i, v[i]);
+}
+
 static void
 td_time(struct tbl *t, size_t i, const char *v, int with_date)
 {
@@ -145,12 +155,7 @@ case_row(void *arg, int n, const char *const *names, const char *const *v)
 		return 1;
 	if (!row_open(t))
 		return 0;
-	td(t, 0, v[0]);
-	td(t, 1, v[1]);
-	td(t, 2, v[2]);
-	td(t, 3, v[3]);
-	td(t, 4, v[4]);
-	td(t, 5, v[5]);
+	tds(t, v, 0, 6);
 	td_time(t, 6, v[6], 0);
 	td_time(t, 7, v[7], 0);
 	cell(t, 8);
@@ -251,10 +256,7 @@ outbox_row(void *arg, int n, const char *const *names,
 		return 1;
 	if (!row_open(t))
 		return 0;
-	td(t, 0, v[0]);
-	td(t, 1, v[1]);
-	td(t, 2, v[2]);
-	td(t, 3, v[3]);
+	tds(t, v, 0, 4);
 	td_time(t, 4, v[4], 1);
 	fputs("</tr>\n", t->f);
 	return 0;

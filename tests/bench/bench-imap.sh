@@ -56,8 +56,7 @@ ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
 }
 
-printf '%s\n' "$DC_PASS" >"$T/pass"
-chmod 600 "$T/pass"
+secret_file "$T/pass" "$DC_PASS"
 
 collector_ini() {
 	{

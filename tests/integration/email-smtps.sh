@@ -5,12 +5,7 @@
 # held back by them.
 . "$top_srcdir/tests/lib/lib.sh"
 . "$top_srcdir/tests/lib/reporters.sh"
-need_python aiosmtpd
-command -v openssl >/dev/null 2>&1 || skip_all "openssl not installed"
-command -v sqlite3 >/dev/null 2>&1 || skip_all "sqlite3 not installed"
-
-base_config
-mkcerts || skip_all "cannot make test certificates"
+email_prelude
 AC_TEST_SMTP_PASSWORD='env-pass-31d2'
 export AC_TEST_SMTP_PASSWORD
 printf '%s\n' "$AC_TEST_SMTP_PASSWORD" >"$T/server.pass"

@@ -6,15 +6,9 @@
 # the password in no output, log or store.
 . "$top_srcdir/tests/lib/lib.sh"
 . "$top_srcdir/tests/lib/reporters.sh"
-need_python aiosmtpd
-command -v openssl >/dev/null 2>&1 || skip_all "openssl not installed"
-command -v sqlite3 >/dev/null 2>&1 || skip_all "sqlite3 not installed"
-
-base_config
-mkcerts || skip_all "cannot make test certificates"
+email_prelude
 PASSWORD='pw-Str0ng-9c1e'
-printf '%s\n' "$PASSWORD" >"$T/smtp.pass"
-chmod 600 "$T/smtp.pass"
+secret_file "$T/smtp.pass" "$PASSWORD"
 start_smtpsrv S --mode starttls --cert "$T/pki/server.pem" \
     --key "$T/pki/server.key" --user desk --password-file "$T/smtp.pass" ||
     skip_all "SMTP server did not start"

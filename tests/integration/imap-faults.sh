@@ -122,7 +122,7 @@ is "the checkpoint is the last UID" \
 base=$((base + 100 + gap))
 
 # Two sources, one of which cannot be reached.
-closed=$(python3 "$TESTLIB/testnet.py" freeport)
+closed=$(free_port)
 dc_load 3 $((base + 11))
 stored=$(dbq 'SELECT count(*) FROM messages')
 {

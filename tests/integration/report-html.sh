@@ -13,10 +13,8 @@ command -v sqlite3 >/dev/null 2>&1 || skip_all "sqlite3 not installed"
 base_config
 EVIL_CUSTOMER='<b onmouseover=alert(4)>evil</b>'
 echo "203.0.113.32/28,$EVIL_CUSTOMER" >>"$T/nets.csv"
-DOWN_PORT=$("$PY" -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-printf 'k\n' >"$T/k.secret"
-chmod 600 "$T/k.secret"
+DOWN_PORT=$(free_port)
+secret_file "$T/k.secret" k
 cat >>"$T/ac.ini" <<EOT
 [source broken]
 type = maildir

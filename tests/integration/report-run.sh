@@ -11,8 +11,7 @@ command -v sqlite3 >/dev/null 2>&1 || skip_all "sqlite3 not installed"
 base_config
 start_hooksrv D || skip_all "webhook receiver did not start"
 start_hooksrv A || skip_all "webhook receiver did not start"
-printf 'k\n' >"$T/k.secret"
-chmod 600 "$T/k.secret"
+secret_file "$T/k.secret" k
 cat >>"$T/ac.ini" <<EOT
 [webhook daily]
 url = http://127.0.0.1:$D_PORT/daily

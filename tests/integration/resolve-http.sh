@@ -108,7 +108,7 @@ ok "a bad answer is reported without the URL's password or query" sh -c \
 ok "check-config masks the URL's password" sh -c \
     'grep -q "^http_url = http://\*\*\*@127.0.0.1" out && ! grep -q pw-9x out'
 
-closed=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+closed=$(free_port)
 conf refused.ini "http://127.0.0.1:$closed/lookup"
 "$AC" -c refused.ini parse a.eml b.eml >out 2>err
 is "refused connection: reports fall through" \

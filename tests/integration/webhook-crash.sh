@@ -9,8 +9,7 @@ command -v sqlite3 >/dev/null 2>&1 || skip_all "sqlite3 not installed"
 
 base_config
 start_hooksrv A || skip_all "webhook receiver did not start"
-printf 'k1\n' >"$T/a.secret"
-chmod 600 "$T/a.secret"
+secret_file "$T/a.secret" k1
 cat >>"$T/ac.ini" <<EOT
 [webhook tickets]
 url = http://127.0.0.1:$A_PORT/hook

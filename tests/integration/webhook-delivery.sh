@@ -14,8 +14,7 @@ start_hooksrv A || skip_all "webhook receiver did not start"
 start_hooksrv B || skip_all "webhook receiver did not start"
 SECRET_A='tickets-key-7f3a'
 SECRET_B='inline key with spaces'
-printf '%s\n' "$SECRET_A" >"$T/a.secret"
-chmod 600 "$T/a.secret"
+secret_file "$T/a.secret" "$SECRET_A"
 cat >>"$T/ac.ini" <<EOT
 [webhook tickets]
 url = http://127.0.0.1:$A_PORT/hooks/abuse

@@ -11,10 +11,8 @@ command -v sqlite3 >/dev/null 2>&1 || skip_all "sqlite3 not installed"
 
 base_config
 start_hooksrv A || skip_all "webhook receiver did not start"
-DOWN_PORT=$("$PY" -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-printf 'k1\n' >"$T/a.secret"
-chmod 600 "$T/a.secret"
+DOWN_PORT=$(free_port)
+secret_file "$T/a.secret" k1
 cat >>"$T/ac.ini" <<EOT
 [webhook tickets]
 url = http://127.0.0.1:$A_PORT/hook

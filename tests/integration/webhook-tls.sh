@@ -18,8 +18,7 @@ if start_hooksrv N --host 127.0.0.2 --cert "$T/pki/server.pem" \
     --key "$T/pki/server.key" 2>/dev/null; then
 	ALT=yes
 fi
-printf 'k\n' >"$T/k.secret"
-chmod 600 "$T/k.secret"
+secret_file "$T/k.secret" k
 cat >>"$T/ac.ini" <<EOT
 [webhook good]
 url = https://127.0.0.1:$H_PORT/good

@@ -51,10 +51,10 @@ dc_require() {
 	# The mail user (not root) must reach its home under $T.
 	chmod 711 "$T"
 	mkdir -p "$DC" && chmod 755 "$DC"
-	DC_PORT=$(python3 "$TESTLIB/testnet.py" freeport)
-	DC_SPORT=$(python3 "$TESTLIB/testnet.py" freeport)
+	DC_PORT=$(free_port)
+	DC_SPORT=$(free_port)
 	while [ "$DC_SPORT" = "$DC_PORT" ]; do
-		DC_SPORT=$(python3 "$TESTLIB/testnet.py" freeport)
+		DC_SPORT=$(free_port)
 	done
 	dc_pki
 	at_exit dc_stop
@@ -308,8 +308,7 @@ dc_load() {
 dc_source() {
 	local name=$1 key kv found
 	shift
-	[ -f "$T/pass" ] || { printf '%s\n' "$DC_PASS" >"$T/pass";
-	    chmod 600 "$T/pass"; }
+	[ -f "$T/pass" ] || secret_file "$T/pass" "$DC_PASS"
 	printf '[source %s]\n' "$name"
 	for key in type=imap host=127.0.0.1 "port=$DC_SPORT" tls=implicit \
 	    "ca_file=$DC_CA" "user=$DC_USER" "password_file=$T/pass"; do

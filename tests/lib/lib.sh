@@ -58,3 +58,13 @@ done_testing() {
 
 # A Maildir at $1.
 mkmaildir() { mkdir -p "$1/cur" "$1/new" "$1/tmp"; }
+
+# A file $1 holding the line $2 that only its owner may read (passwords,
+# tokens, webhook secrets).
+secret_file() {
+	printf '%s\n' "$2" >"$1"
+	chmod 600 "$1"
+}
+
+# A TCP port free on 127.0.0.1 (nothing listens there).
+free_port() { python3 "$top_srcdir/tests/lib/testnet.py" freeport; }

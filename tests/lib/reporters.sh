@@ -40,6 +40,16 @@ mkreport() {
 	    "${5:-1}" "${6:-}"
 }
 
+# The start of an e-mail test: aiosmtpd, openssl and sqlite3 (or skip),
+# the first part of the configuration and the test certificates.
+email_prelude() {
+	need_python aiosmtpd
+	command -v openssl >/dev/null 2>&1 || skip_all "openssl not installed"
+	command -v sqlite3 >/dev/null 2>&1 || skip_all "sqlite3 not installed"
+	base_config
+	mkcerts || skip_all "cannot make test certificates"
+}
+
 # The customer table and the first part of a configuration at $T/ac.ini.
 base_config() {
 	mkdir -p "$T/var" "$T/md/new" "$T/md/cur" "$T/md/tmp"
