@@ -14,6 +14,8 @@
 #   dc_imap_pids                    the pids of its imap processes
 #   dc_leash PID [N]                stop the server once collector PID
 #                                   has stored more than N messages
+#   dc_crash IMAP                   kill the whole server, the session of
+#                                   imap process IMAP last
 #   dc_stop
 #
 # Variables: DC (its directory), DC_PORT (IMAP, STARTTLS when ssl=yes),
@@ -239,7 +241,7 @@ _dc_alive() {
 }
 
 dc_stop() {
-	local pid kids p n=0
+	local pid kids n=0
 	[ -f "$DC/run/master.pid" ] || return 0
 	pid=$(cat "$DC/run/master.pid")
 	kids=$(ps -e -o pid=,ppid= | awk -v m="$pid" '$2 == m { print $1 }')
@@ -251,14 +253,7 @@ dc_stop() {
 		sleep 0.02
 		n=$((n + 1))
 	done
-	kill -9 "$pid" $kids 2>/dev/null
-	for p in $pid $kids; do
-		n=0
-		while _dc_alive "$p" && [ $n -lt 100 ]; do
-			sleep 0.02
-			n=$((n + 1))
-		done
-	done
+	_dc_kill "$pid" $kids
 	rm -f "$DC/run/master.pid"
 }
 
@@ -293,6 +288,43 @@ dc_leash() {
 		kill -STOP $imap
 	done
 	echo $imap
+}
+
+# The server dies while the collector is connected.  Its processes are
+# stopped first, so that none starts or ends anything on its own: the
+# master, then the imap-login processes (which hold the TLS side of the
+# session); the imap process $1 is stopped already.  The rest are killed,
+# then the login processes, then $1.  A login process holds the listening
+# socket at a lower descriptor than the connection, and the kernel closes
+# them in that order, so the port refuses connections before the
+# collector sees its session end: it cannot reach a server still dying.
+dc_crash() {
+	local imap=$1 master kids logins others
+	master=$(cat "$DC/run/master.pid")
+	kill -STOP "$master"
+	kids=$(ps -e -o pid=,ppid=,comm= | awk -v m="$master" '$2 == m')
+	logins=$(echo "$kids" | awk '$3 == "imap-login" { print $1 }')
+	[ -z "$logins" ] || kill -STOP $logins
+	others="$master $(echo "$kids" | awk -v i=" $imap " \
+	    '$3 != "imap-login" && index(i, " " $1 " ") == 0 { print $1 }')"
+	_dc_kill $others
+	_dc_kill $logins
+	_dc_kill $imap
+	rm -f "$DC/run/master.pid"
+}
+
+# kill -9, and wait (5 s at most) until each is gone.
+_dc_kill() {
+	local p n
+	[ $# -gt 0 ] || return 0
+	kill -9 "$@" 2>/dev/null
+	for p; do
+		n=0
+		while _dc_alive "$p" && [ $n -lt 250 ]; do
+			sleep 0.02
+			n=$((n + 1))
+		done
+	done
 }
 
 dc_load() {
