@@ -24,7 +24,16 @@
  * thread and happens in the order the messages came, so checkpoints and
  * transactions mean what they meant.  At most PIPELINE_JOBS messages and
  * PIPELINE_BYTES of them are in flight, so memory stays bounded.
+ *
+ * The two threads hand work over in runs, not message by message: a
+ * wake-up costs about as much as parsing a small message.  The worker
+ * takes up to HAND_RUN jobs at a time and publishes them parsed
+ * together; an idle worker is woken once HAND_RUN jobs wait, or when the
+ * caller needs them all; a caller that has to wait for parsed jobs waits
+ * for a run of them.
  */
+#define HAND_RUN	8
+
 struct job {
 	struct origin	 o;		/* its strings point into strs */
 	char		*strs;
@@ -34,7 +43,6 @@ struct job {
 	char		 sha[65];
 	char		*msgid;		/* the report's own Message-ID */
 	struct report	 r;
-	int		 parsed;
 };
 
 struct pipeline {
@@ -48,16 +56,21 @@ struct pipeline {
 	struct pipeline_stats	 stats;
 
 	/* The worker and its queue: jobs [head, tail) are in flight, those
-	 * before next are parsed.  Guarded by mu. */
+	 * before next are parsed.  Guarded by mu, except that the worker
+	 * reads the jobs [next, tail) and the caller those [head, next)
+	 * without it: neither touches the other's. */
 	pthread_t		 worker;
 	int			 started;	/* the worker runs */
 	int			 sync;		/* no worker: parse here */
 	pthread_mutex_t		 mu;
-	pthread_cond_t		 work;		/* a job to parse, or stop */
-	pthread_cond_t		 ready;		/* a job was parsed */
+	pthread_cond_t		 work;		/* jobs to parse, or stop */
+	pthread_cond_t		 ready;		/* next reached want */
 	struct job		*ring[PIPELINE_JOBS];
 	size_t			 head, next, tail;
 	size_t			 bytes;		/* raw bytes in flight */
+	int			 idle;		/* the worker waits for work */
+	size_t			 want;		/* the caller waits for next to
+						 * reach this; 0: it does not */
 	int			 stop;
 	/* A store failure stops the batch; later jobs are dropped until
 	 * the caller aborts it. */
@@ -227,25 +240,42 @@ static void *
 worker(void *arg)
 {
 	struct pipeline *p = arg;
-	struct job *j;
+	size_t i, end;
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (!p->stop && p->next == p->tail)
+		while (!p->stop && p->next == p->tail) {
+			p->idle = 1;
 			pthread_cond_wait(&p->work, &p->mu);
+		}
+		p->idle = 0;
 		if (p->next == p->tail)
 			break;
-		j = p->ring[p->next % PIPELINE_JOBS];
+		i = p->next;
+		end = p->tail - i > HAND_RUN ? i + HAND_RUN : p->tail;
 		pthread_mutex_unlock(&p->mu);
-		parse_job(p, j);
+		for (; i < end; i++)
+			parse_job(p, p->ring[i % PIPELINE_JOBS]);
 		pthread_mutex_lock(&p->mu);
-		j->parsed = 1;
-		p->next++;
-		pthread_cond_signal(&p->ready);
+		p->next = end;
+		if (p->want != 0 && p->next >= p->want)
+			pthread_cond_signal(&p->ready);
 	}
 	pthread_mutex_unlock(&p->mu);
 	json_release();
 	return NULL;
+}
+
+/* With mu held and no parsed job to store: wait for a run of them. */
+static void
+await_parsed(struct pipeline *p)
+{
+	p->want = p->tail - p->next > HAND_RUN ? p->next + HAND_RUN : p->tail;
+	if (p->idle)
+		pthread_cond_signal(&p->work);
+	while (p->next < p->want)
+		pthread_cond_wait(&p->ready, &p->mu);
+	p->want = 0;
 }
 
 /* The calling thread's share, in order: dedup, store, resolve, count. */
@@ -332,13 +362,13 @@ drain(struct pipeline *p, enum drain how, struct err *e)
 
 	pthread_mutex_lock(&p->mu);
 	while (p->head != p->tail) {
-		j = p->ring[p->head % PIPELINE_JOBS];
-		if (!j->parsed) {
+		if (p->head == p->next) {
 			if (how == DRAIN_READY)
 				break;
-			pthread_cond_wait(&p->ready, &p->mu);
+			await_parsed(p);
 			continue;
 		}
+		j = p->ring[p->head % PIPELINE_JOBS];
 		pthread_mutex_unlock(&p->mu);
 		if (how != DRAIN_DROP && !p->failed &&
 		    (rc = store_job(p, j, &p->failure)) != RC_OK) {
@@ -389,10 +419,8 @@ pipeline_add(struct pipeline *p, const struct origin *o, const char *raw,
 	pthread_mutex_lock(&p->mu);
 	while (p->tail - p->head == PIPELINE_JOBS ||
 	    (p->head != p->tail && p->bytes + len > PIPELINE_BYTES)) {
-		struct job *h = p->ring[p->head % PIPELINE_JOBS];
-
-		if (!h->parsed) {
-			pthread_cond_wait(&p->ready, &p->mu);
+		if (p->head == p->next) {
+			await_parsed(p);
 			continue;
 		}
 		pthread_mutex_unlock(&p->mu);
@@ -402,7 +430,8 @@ pipeline_add(struct pipeline *p, const struct origin *o, const char *raw,
 	p->ring[p->tail % PIPELINE_JOBS] = j;
 	p->tail++;
 	p->bytes += len;
-	pthread_cond_signal(&p->work);
+	if (p->idle && p->tail - p->next >= HAND_RUN)
+		pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->mu);
 	/* Whatever is parsed already is stored now. */
 	drain(p, DRAIN_READY, NULL);
