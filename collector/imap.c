@@ -170,6 +170,95 @@ out:
 	return rc;
 }
 
+/*
+ * libetpan reports a failed TLS handshake only by failing; GnuTLS's own
+ * reason goes to standard error (gnutls_perror).  Around a handshake,
+ * standard error goes to a temporary file instead: the reason becomes
+ * part of the collector's message, which names the source, and anything
+ * else written there meanwhile is passed on.  Nothing in the process
+ * writes to standard error from another thread at that time.
+ */
+struct stderr_catch {
+	FILE	*f;
+	int	 saved;		/* the real standard error */
+};
+
+static void
+catch_begin(struct stderr_catch *c)
+{
+	fflush(stderr);
+	c->saved = -1;
+	if ((c->f = tmpfile()) == NULL)
+		return;		/* then GnuTLS's line goes out as it is */
+	if ((c->saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3)) < 0 ||
+	    dup2(fileno(c->f), STDERR_FILENO) < 0) {
+		if (c->saved >= 0)
+			close(c->saved);
+		fclose(c->f);
+		c->f = NULL;
+	}
+}
+
+/* Standard error back; GnuTLS's reason, printable, in out ("" if none). */
+static void
+catch_end(struct stderr_catch *c, char *out, size_t outsz)
+{
+	static const char tag[] = "GnuTLS error: ";
+	char line[512];
+	size_t i, n = 0, len;
+
+	out[0] = '\0';
+	if (c->f == NULL)
+		return;
+	fflush(stderr);
+	dup2(c->saved, STDERR_FILENO);
+	close(c->saved);
+	rewind(c->f);
+	while (fgets(line, sizeof(line), c->f) != NULL) {
+		if (out[0] != '\0' || strncmp(line, tag, sizeof(tag) - 1)) {
+			fputs(line, stderr);
+			continue;
+		}
+		len = strcspn(line, "\r\n");
+		while (len > sizeof(tag) - 1 && line[len - 1] == '.')
+			len--;
+		for (i = sizeof(tag) - 1; i < len && n + 1 < outsz; i++)
+			out[n++] = (unsigned char)line[i] >= 0x20 &&
+			    (unsigned char)line[i] < 0x7f ? line[i] : '?';
+		out[n] = '\0';
+	}
+	fclose(c->f);
+}
+
+/*
+ * Why the TLS handshake on fd failed, begun at started: what is left of
+ * the connection tells a server that went away or never answered from
+ * one that answered something else than TLS (said: GnuTLS's reason).
+ */
+static void
+handshake_why(const struct imap_session *is, int fd, long long started,
+    const char *said, int implicit, char *why, size_t whysz)
+{
+	char c;
+	ssize_t n = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	const char *sep = said[0] != '\0' ? ": " : "";
+
+	/* A reset is seen by GnuTLS first; after it, an end of file. */
+	if (n == 0 || (n < 0 && errno == ECONNRESET))
+		snprintf(why, whysz, "TLS handshake failed: the server closed "
+		    "the connection");
+	else if (now_ms() - started >= is->s->timeout * 1000 - 250)
+		snprintf(why, whysz, "TLS handshake failed: no answer within "
+		    "%ld s (timeout)", is->s->timeout);
+	else if (implicit)
+		snprintf(why, whysz, "TLS handshake failed%s%s (is it an "
+		    "implicit TLS port? for port 143 use tls = starttls)",
+		    sep, said);
+	else
+		snprintf(why, whysz, "TLS handshake failed after STARTTLS%s%s",
+		    sep, said);
+}
+
 /* Printable ASCII of the server's last response text, shortened. */
 static void
 server_text(const struct imap_session *is, char *out, size_t outsz)
@@ -291,7 +380,9 @@ imap_open(struct imap_session *is, const struct source_conf *s,
     struct err *e)
 {
 	mailstream *stream = NULL;
-	char why[200];
+	struct stderr_catch cat;
+	char why[200], said[200];
+	long long started;
 	int fd, r;
 	enum rc rc;
 
@@ -309,13 +400,16 @@ imap_open(struct imap_session *is, const struct source_conf *s,
 	}
 	imap_mark(is);
 	if (s->tls == TLS_IMPLICIT) {
+		started = now_ms();
+		catch_begin(&cat);
 		stream = mailstream_ssl_open_with_callback_timeout(fd,
 		    s->timeout, sni_callback, (void *)(uintptr_t)s->host);
+		catch_end(&cat, said, sizeof(said));
 		if (stream == NULL) {
+			handshake_why(is, fd, started, said, 1, why,
+			    sizeof(why));
 			close(fd);
-			rc = err_set(e, RC_TEMP, "%s: TLS handshake failed (is "
-			    "it an implicit TLS port? for port 143 use tls = "
-			    "starttls)", is->where);
+			rc = err_set(e, RC_TEMP, "%s: %s", is->where, why);
 			goto fail;
 		}
 		if ((rc = check_certificate(is, stream, e)) != RC_OK) {
@@ -343,8 +437,20 @@ imap_open(struct imap_session *is, const struct source_conf *s,
 			goto fail;
 		}
 		imap_mark(is);
+		started = now_ms();
+		catch_begin(&cat);
 		r = mailimap_socket_starttls_with_callback(is->imap,
 		    sni_callback, (void *)(uintptr_t)s->host);
+		catch_end(&cat, said, sizeof(said));
+		if (r == MAILIMAP_ERROR_STREAM && said[0] != '\0') {
+			/* The server agreed; the handshake failed. */
+			is->broken = 1;
+			handshake_why(is, mailstream_low_get_fd(
+			    mailstream_get_low(is->imap->imap_stream)),
+			    started, said, 0, why, sizeof(why));
+			rc = err_set(e, RC_TEMP, "%s: %s", is->where, why);
+			goto fail;
+		}
 		if (r != MAILIMAP_NO_ERROR) {
 			rc = imap_fail(is, r, e, "STARTTLS");
 			goto fail;

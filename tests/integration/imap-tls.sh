@@ -85,8 +85,54 @@ is "and the messages are read" "$(dbq 'SELECT count(*) FROM messages')" 3
 
 collect "port=$DC_PORT"
 is "implicit TLS on a plain port: exit 75" "$rc" 75
-ok "says the handshake failed and hints at starttls" \
-    grep -q "TLS handshake failed.*tls = starttls" "$T/err"
+ok "says the handshake failed, why, and hints at starttls" \
+    grep -q "^abuse-collector: box: 127.0.0.1:$DC_PORT: TLS handshake failed: An unexpected TLS packet was received (is it an implicit TLS port? for port 143 use tls = starttls)$" \
+    "$T/err"
+ok "GnuTLS's own line is not printed besides" \
+    sh -c "! grep -qv '^abuse-collector: ' '$T/err'"
+
+# Servers that fail the handshake otherwise, scripted: the error says
+# what happened rather than guess at a wrong port.
+fake() {
+	port=$(free_port)
+	python3 "$TESTLIB/testnet.py" serve "$port" "$1" &
+	fakepid=$!
+	python3 "$TESTLIB/testnet.py" wait "$port" 10 ||
+	    echo "Bail out! the scripted server did not start"
+	shift
+	collect host=127.0.0.1 "port=$port" "$@"
+	kill $fakepid
+	wait $fakepid 2>/dev/null
+}
+# The output has this line; else it is shown.
+said() {
+	grep -q "$1" "$T/err" && return 0
+	cat "$T/err"
+	return 1
+}
+expect_failure() {
+	is "$1: exit 75" "$rc" 75
+	ok "$1: $2" said "^abuse-collector: box: 127.0.0.1:$port: $2$"
+	ok "$1: nothing else is printed" \
+	    sh -c "! grep -qv '^abuse-collector: ' '$T/err'"
+}
+fake close
+expect_failure "a server that closes" \
+    "TLS handshake failed: the server closed the connection"
+fake reset
+expect_failure "a server that resets" \
+    "TLS handshake failed: the server closed the connection"
+start=$(date +%s)
+fake silent timeout=1s
+expect_failure "a server that says nothing" \
+    "TLS handshake failed: no answer within 1 s (timeout)"
+ok "it gave up after about the timeout" test $(($(date +%s) - start)) -le 5
+fake starttls-close tls=starttls
+expect_failure "STARTTLS, then the server closes" \
+    "TLS handshake failed: the server closed the connection"
+fake starttls-plain tls=starttls
+expect_failure "STARTTLS, then the server goes on in clear text" \
+    "TLS handshake failed after STARTTLS: An unexpected TLS packet was received"
 
 # A server without TLS: STARTTLS is required, never skipped.
 dc_start ssl=no

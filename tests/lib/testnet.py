@@ -4,8 +4,17 @@
   testnet.py freeport           print a TCP port free on 127.0.0.1
   testnet.py wait PORT [SECS]   wait until 127.0.0.1:PORT accepts (exit 1
                                 when it does not within SECS, default 10)
+  testnet.py serve PORT MODE    a server on 127.0.0.1:PORT that fails a
+                                client's TLS handshake, until killed:
+      close           closes each connection at once
+      reset           resets each connection once the client has
+                      sent something
+      silent          keeps each connection open and says nothing
+      starttls-close  speaks IMAP up to STARTTLS, agrees, then closes
+      starttls-plain  ... agrees, then goes on in clear text
 """
 import socket
+import struct
 import sys
 import time
 
@@ -28,11 +37,68 @@ def wait(port, secs):
     return 1
 
 
+def imap_until_starttls(conn):
+    """Greet, answer CAPABILITY, agree to STARTTLS; False if the client
+    went away first."""
+    f = conn.makefile("rb")
+    conn.sendall(b"* OK [CAPABILITY IMAP4rev1 STARTTLS] test server\r\n")
+    for line in f:
+        words = line.split()
+        if len(words) < 2:
+            continue
+        tag, cmd = words[0], words[1].upper()
+        if cmd == b"CAPABILITY":
+            conn.sendall(b"* CAPABILITY IMAP4rev1 STARTTLS\r\n" + tag +
+                         b" OK done\r\n")
+        elif cmd == b"STARTTLS":
+            conn.sendall(tag + b" OK begin TLS now\r\n")
+            return True
+        else:
+            conn.sendall(tag + b" BAD not here\r\n")
+    return False
+
+
+def serve(port, mode):
+    ls = socket.socket()
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("127.0.0.1", port))
+    ls.listen(8)
+    held = []
+    while True:
+        conn, _ = ls.accept()
+        try:
+            handle(conn, mode, held)
+        except OSError:
+            pass        # a client that went away first (wait's probe)
+
+
+def handle(conn, mode, held):
+    if mode == "close":
+        conn.close()
+    elif mode == "reset":
+        conn.recv(1)        # the handshake has begun
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                        struct.pack("ii", 1, 0))
+        conn.close()
+    elif mode == "silent":
+        held.append(conn)
+    elif mode == "starttls-close":
+        imap_until_starttls(conn)
+        conn.close()
+    elif mode == "starttls-plain":
+        if imap_until_starttls(conn):
+            conn.sendall(b"* BAD this is not TLS\r\n")
+        held.append(conn)
+    else:
+        sys.exit("unknown mode " + mode)
+
 if __name__ == "__main__":
     if sys.argv[1] == "freeport":
         freeport()
     elif sys.argv[1] == "wait":
         sys.exit(wait(int(sys.argv[2]),
                       float(sys.argv[3]) if len(sys.argv) > 3 else 10))
+    elif sys.argv[1] == "serve":
+        serve(int(sys.argv[2]), sys.argv[3])
     else:
         sys.exit("unknown command")
