@@ -45,9 +45,12 @@ struct source_conf {
 	char		*password_env;	/* a variable name */
 	char		*password;	/* inline secret; never printed */
 	char		*token_command;	/* auth = xoauth2: prints a token */
-	char		*folder;	/* "INBOX" */
+	char		*folder;	/* "INBOX"; UTF-8, as people read it */
 	enum imap_after	 after;
 	char		*after_folder;	/* after = move:FOLDER */
+	/* The same in IMAP's modified UTF-7, as the server spells them. */
+	char		*folder_wire;
+	char		*after_wire;
 	size_t		 batch_size;	/* messages per transaction */
 	long		 connect_timeout;	/* seconds */
 	long		 timeout;	/* seconds, each read and the token */

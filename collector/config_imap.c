@@ -7,6 +7,9 @@
 #include "autoconf.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,29 +162,68 @@ imap_set_token_command(struct loader *l, void *t, const char *v)
 	return imap_set_string(l, t, v);
 }
 
-/* A folder name as IMAP spells it: printable ASCII (modified UTF-7 for
- * other characters). */
-static const char *
-check_folder(const char *v)
+/*
+ * A folder name as people read it (UTF-8) in IMAP's modified UTF-7
+ * (RFC 3501 5.1.3), through iconv's UTF-7-IMAP; NULL with the reason in
+ * *why when the name is not valid UTF-8 or iconv lacks the encoding.
+ */
+static char *
+folder_to_wire(const char *name, const char **why)
 {
-	const char *c;
+	/* UTF-8 of n bytes is at most 3 n + 2 bytes of modified UTF-7. */
+	size_t inleft = strlen(name), outsz = 3 * inleft + 3, outleft;
+	char *in = (char *)(uintptr_t)name, *out, *o;
+	iconv_t cd = iconv_open("UTF-7-IMAP", "UTF-8");
+
+	if (cd == (iconv_t)-1) {
+		*why = "holds characters that are not ASCII, and this "
+		    "system's iconv has no UTF-7-IMAP to send them in";
+		return NULL;
+	}
+	o = out = xmalloc(outsz);
+	outleft = outsz - 1;
+	if (iconv(cd, &in, &inleft, &o, &outleft) == (size_t)-1 ||
+	    iconv(cd, NULL, NULL, &o, &outleft) == (size_t)-1) {
+		*why = errno == E2BIG ? "is too long once encoded for IMAP" :
+		    "is not valid UTF-8";
+		iconv_close(cd);
+		free(out);
+		return NULL;
+	}
+	iconv_close(cd);
+	*o = '\0';
+	return out;
+}
+
+/* A folder name: UTF-8 without control characters, sent in modified
+ * UTF-7; *wire is that form. */
+static const char *
+check_folder(const char *v, char **wire)
+{
+	const char *c, *why = "cannot be encoded for IMAP";
 
 	if (*v == '\0' || strlen(v) > MAX_FOLDER_LEN)
-		return "must be a folder name of 1 to 255 characters";
+		return "must be a folder name of 1 to 255 bytes";
 	for (c = v; *c; c++)
-		if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
-			return "must be printable ASCII (write other "
-			    "characters in IMAP's modified UTF-7, as the "
-			    "server lists the folder)";
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c == 0x7f)
+			return "holds a control character";
+	if ((*wire = folder_to_wire(v, &why)) == NULL)
+		return why;
 	return NULL;
 }
 
 const char *
 imap_set_folder(struct loader *l, void *t, const char *v)
 {
-	const char *msg = check_folder(v);
+	struct source_conf *s = t;
+	const char *msg;
+	char *wire;
 
-	return msg ? msg : imap_set_string(l, t, v);
+	if ((msg = check_folder(v, &wire)) != NULL)
+		return msg;
+	free(s->folder_wire);
+	s->folder_wire = wire;
+	return imap_set_string(l, &s->folder, v);
 }
 
 const char *
@@ -189,14 +231,17 @@ imap_set_after(struct loader *l, void *t, const char *v)
 {
 	struct source_conf *s = t;
 	const char *msg;
+	char *wire;
 
 	if (strcmp(v, "keep") == 0) {
 		s->after = AFTER_KEEP;
 	} else if (strcmp(v, "seen") == 0) {
 		s->after = AFTER_SEEN;
 	} else if (strncmp(v, "move:", 5) == 0) {
-		if ((msg = check_folder(v + 5)) != NULL)
+		if ((msg = check_folder(v + 5, &wire)) != NULL)
 			return msg;
+		free(s->after_wire);
+		s->after_wire = wire;
 		s->after = AFTER_MOVE;
 		free(s->after_folder);
 		s->after_folder = xstrdup(v + 5);
@@ -271,8 +316,10 @@ imap_validate(struct loader *l, struct source_conf *s)
 	if (s->tls == TLS_NONE && !s->allow_plaintext)
 		config_error(l, s->line, "tls", "none sends the password in "
 		    "clear text: set allow_plaintext = yes to accept that");
-	if (s->folder == NULL)
+	if (s->folder == NULL) {
 		s->folder = xstrdup("INBOX");
+		s->folder_wire = xstrdup("INBOX");
+	}
 	if (s->after == AFTER_MOVE && strcmp(s->after_folder, s->folder) == 0)
 		config_error(l, s->line, "after", "moves into the folder it "
 		    "reads ('%s')", s->folder);
@@ -300,6 +347,8 @@ imap_release(struct source_conf *s)
 	free(s->token_command);
 	free(s->folder);
 	free(s->after_folder);
+	free(s->folder_wire);
+	free(s->after_wire);
 }
 
 const char *
@@ -335,9 +384,14 @@ imap_print(const struct source_conf *s, FILE *f)
 	if (s->token_command)
 		fprintf(f, "token_command = %s\n", s->token_command);
 	fprintf(f, "folder = %s\n", s->folder);
-	if (s->after == AFTER_MOVE)
+	if (strcmp(s->folder, s->folder_wire) != 0)
+		fprintf(f, "# the server knows it as %s\n", s->folder_wire);
+	if (s->after == AFTER_MOVE) {
 		fprintf(f, "after = move:%s\n", s->after_folder);
-	else
+		if (strcmp(s->after_folder, s->after_wire) != 0)
+			fprintf(f, "# the server knows it as %s\n",
+			    s->after_wire);
+	} else
 		fprintf(f, "after = %s\n", s->after == AFTER_SEEN ? "seen" :
 		    "keep");
 	fprintf(f, "batch_size = %zu\nconnect_timeout = %lds\n"

@@ -403,13 +403,13 @@ after_batch(struct folder_run *fr, struct err *e)
 	imap_mark(&fr->is);
 	if (s->after == AFTER_MOVE && fr->is.has_move) {
 		snprintf(what, sizeof(what), "after: move to %s", s->after_folder);
-		r = mailimap_uid_move(fr->is.imap, set, s->after_folder);
+		r = mailimap_uid_move(fr->is.imap, set, s->after_wire);
 		goto out;
 	}
 	if (copy) {
 		snprintf(what, sizeof(what), "after: copy to %s", s->after_folder);
 		if ((r = mailimap_uid_copy(fr->is.imap, set,
-		    s->after_folder)) != MAILIMAP_NO_ERROR)
+		    s->after_wire)) != MAILIMAP_NO_ERROR)
 			goto out;
 	}
 	snprintf(what, sizeof(what), "after: flag %s",
@@ -596,7 +596,7 @@ check_target(struct folder_run *fr, struct err *e)
 	    MAILIMAP_NO_ERROR)
 		abort();
 	imap_mark(&fr->is);
-	r = mailimap_status(fr->is.imap, fr->s->after_folder, atts, &st);
+	r = mailimap_status(fr->is.imap, fr->s->after_wire, atts, &st);
 	mailimap_status_att_list_free(atts);
 	if (st != NULL)
 		mailimap_mailbox_data_status_free(st);
@@ -625,10 +625,10 @@ collect_folder(struct folder_run *fr, struct err *e)
 	imap_mark(&fr->is);
 	if (s->after == AFTER_KEEP || pipeline_dry_run(fr->p)) {
 		snprintf(what, sizeof(what), "examine %s", s->folder);
-		r = mailimap_examine(fr->is.imap, s->folder);
+		r = mailimap_examine(fr->is.imap, s->folder_wire);
 	} else {
 		snprintf(what, sizeof(what), "select %s", s->folder);
-		r = mailimap_select(fr->is.imap, s->folder);
+		r = mailimap_select(fr->is.imap, s->folder_wire);
 	}
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_fail(&fr->is, r, e, what);
