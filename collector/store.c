@@ -355,8 +355,12 @@ store_open(struct store **sp, const char *path, int flags, struct err *e)
 	if (!(flags & (STORE_READONLY | STORE_SCRATCH)) &&
 	    (rc = exec(s, "PRAGMA journal_mode = WAL", e)) != RC_OK)
 		goto fail;
+	/* FULL: a commit is on disk before COMMIT returns.  What follows a
+	 * commit (moving messages on the server, marking a webhook
+	 * delivered) must not be undone by a power failure that NORMAL
+	 * would let take back the last transactions. */
 	if ((rc = exec(s, "PRAGMA foreign_keys = ON;"
-	    "PRAGMA synchronous = NORMAL", e)) != RC_OK)
+	    "PRAGMA synchronous = FULL", e)) != RC_OK)
 		goto fail;
 	if ((rc = migrate(s, e)) != RC_OK)
 		goto fail;
