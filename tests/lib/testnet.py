@@ -4,6 +4,10 @@
   testnet.py freeport           print a TCP port free on 127.0.0.1
   testnet.py wait PORT [SECS]   wait until 127.0.0.1:PORT accepts (exit 1
                                 when it does not within SECS, default 10)
+  testnet.py greeting PORT [SECS]
+                                wait until 127.0.0.1:PORT greets with an
+                                IMAP "* OK" line (a server that greets
+                                is ready to log users in)
   testnet.py serve PORT MODE    a server on 127.0.0.1:PORT that fails a
                                 client's TLS handshake, until killed:
       close           closes each connection at once
@@ -34,6 +38,21 @@ def wait(port, secs):
             return 0
         except OSError:
             time.sleep(0.02)
+    return 1
+
+
+def greeting(port, secs):
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        try:
+            with socket.create_connection(("127.0.0.1", port), 1) as c:
+                c.settimeout(max(0.1, end - time.monotonic()))
+                line = c.makefile("rb").readline()
+                if line.startswith(b"* OK"):
+                    return 0
+        except OSError:
+            pass
+        time.sleep(0.02)
     return 1
 
 
@@ -98,6 +117,9 @@ if __name__ == "__main__":
     elif sys.argv[1] == "wait":
         sys.exit(wait(int(sys.argv[2]),
                       float(sys.argv[3]) if len(sys.argv) > 3 else 10))
+    elif sys.argv[1] == "greeting":
+        sys.exit(greeting(int(sys.argv[2]),
+                          float(sys.argv[3]) if len(sys.argv) > 3 else 10))
     elif sys.argv[1] == "serve":
         serve(int(sys.argv[2]), sys.argv[3])
     else:
