@@ -21,10 +21,13 @@ collect() {
 	rc=$?
 }
 
-# The server's log says the connection ended without any login.
+# The server's log says the connection ended without any login: it was
+# logged with no user, whether before the greeting, before auth was ready
+# or with no auth attempts (which of these depends on timing), and
+# nothing in the log shows a login tried.
 no_login() {
-	grep -q "no auth attempts" "$DC/dovecot.log" &&
-	    ! grep -q "Login:\|auth failed\|Aborted login" \
+	grep -q "imap-login: Info: Disconnected.*: user=<>," "$DC/dovecot.log" &&
+	    ! grep -q "user=<[^>]\|Login:\|auth failed\|Aborted login" \
 	    "$DC/dovecot.log" && return 0
 	cat "$DC/dovecot.log"
 	return 1
