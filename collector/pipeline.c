@@ -287,17 +287,12 @@ store_job(struct pipeline *p, struct job *j, struct err *e)
 	struct stored_msg sm;
 	char key[65], day[11], where[512];
 	int64_t row;
-	int dup, known;
+	int dup;
 	time_t now = time(NULL), when;
 	enum rc rc;
 
+	/* A message stored before (by its hash) is not inserted again. */
 	p->stats.messages++;
-	if ((known = store_message_known(p->s, j->sha, e)) < 0)
-		return e->rc;
-	if (known) {
-		p->stats.duplicates++;
-		goto remember;
-	}
 	memset(&sm, 0, sizeof(sm));
 	sm.source = o->source;
 	sm.folder = o->folder;
@@ -314,9 +309,6 @@ store_job(struct pipeline *p, struct job *j, struct err *e)
 		/* Kept whole, so it can be replayed after a parser fix. */
 		sm.raw = j->raw;
 		sm.raw_len = j->len;
-		origin_where(o, where, sizeof(where));
-		log_info("%s: quarantined: %s", where,
-		    r->reason ? r->reason : "unreadable");
 	}
 	if ((rc = store_message_add(p->s, &sm, &row, &dup, e)) != RC_OK)
 		return rc;
@@ -326,6 +318,11 @@ store_job(struct pipeline *p, struct job *j, struct err *e)
 	}
 	p->stats.stored++;
 	count_status(p, r->status);
+	if (r->status == MSG_QUARANTINED) {
+		origin_where(o, where, sizeof(where));
+		log_info("%s: quarantined: %s", where,
+		    r->reason ? r->reason : "unreadable");
+	}
 	if (r->status != MSG_PARSED)
 		goto remember;
 	when = r->occurred_at ? r->occurred_at : o->arrived ? o->arrived : now;

@@ -134,7 +134,7 @@ static const char *const migrations[] = {
 
 /* Statements prepared once and reused. */
 enum stmt {
-	Q_MSG_KNOWN, Q_MSG_ADD, Q_REPORT_ADD, Q_LOCAL_SEEN, Q_LOCAL_MARK,
+	Q_MSG_ADD, Q_REPORT_ADD, Q_LOCAL_SEEN, Q_LOCAL_MARK,
 	Q_CP_GET, Q_CP_SET, Q_CASE_IP, Q_CASE_REPORTER, Q_CASE_COUNT, Q_CASE_GET, Q_CASE_PUT,
 	Q_EVENT_ADD, Q_RUN_START, Q_RUN_FINISH, Q_DAY_GET, Q_DAY_SET,
 	/* resolver block */
@@ -143,7 +143,6 @@ enum stmt {
 };
 
 static const char *const sql[Q_COUNT] = {
-	[Q_MSG_KNOWN] = "SELECT 1 FROM messages WHERE sha256 = ?1",
 	[Q_MSG_ADD] = "INSERT INTO messages (source, folder, uidvalidity, uid,"
 	    " sha256, report_msgid, size, received_at, format, status, reason,"
 	    " raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
@@ -426,17 +425,6 @@ exists(struct store *s, sqlite3_stmt *st, struct err *e)
 		return 0;
 	db_err(s, e, "query");
 	return -1;
-}
-
-int
-store_message_known(struct store *s, const char *sha256, struct err *e)
-{
-	sqlite3_stmt *st = prep(s, Q_MSG_KNOWN, e);
-
-	if (st == NULL)
-		return -1;
-	bind_text(st, 1, sha256);
-	return exists(s, st, e);
 }
 
 enum rc

@@ -50,8 +50,6 @@ struct stored_msg {
 	size_t		 raw_len;
 };
 
-/* 1 when a message with this hash is stored, 0 when not, -1 on error. */
-int store_message_known(struct store *s, const char *sha256, struct err *e);
 /* Insert; *id gets the row id.  A known hash is RC_OK with *dup = 1. */
 enum rc store_message_add(struct store *s, const struct stored_msg *m,
     int64_t *id, int *dup, struct err *e);
