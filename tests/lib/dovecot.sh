@@ -294,24 +294,28 @@ dc_leash() {
 }
 
 # The server dies while the collector is connected.  Its processes are
-# stopped first, so that none starts or ends anything on its own: the
-# master, then the imap-login processes (which hold the TLS side of the
-# session); the imap process $1 is stopped already.  The rest are killed,
-# then the login processes, then $1.  A login process holds the listening
-# socket at a lower descriptor than the connection, and the kernel closes
-# them in that order, so the port refuses connections before the
-# collector sees its session end: it cannot reach a server still dying.
+# stopped first, so that none starts or ends anything on its own.  Then
+# every process but those that hold the session is killed (the master
+# and each login process hold the listening socket), and once they are
+# gone, the login process that holds the TLS side of the session, then
+# the imap process $1.  That login process holds the listening socket at
+# a lower descriptor than the connection and the kernel closes them in
+# that order, so the port refuses connections before the collector sees
+# its session end: it cannot reach a server that is still dying.
 dc_crash() {
-	local imap=$1 master kids logins others
+	local imap=$1 master kids holders others
 	master=$(cat "$DC/run/master.pid")
 	kill -STOP "$master"
-	kids=$(ps -e -o pid=,ppid=,comm= | awk -v m="$master" '$2 == m')
-	logins=$(echo "$kids" | awk '$3 == "imap-login" { print $1 }')
-	[ -z "$logins" ] || kill -STOP $logins
-	others="$master $(echo "$kids" | awk -v i=" $imap " \
-	    '$3 != "imap-login" && index(i, " " $1 " ") == 0 { print $1 }')"
+	kids=$(ps -e -o pid=,ppid= | awk -v m="$master" '$2 == m { print $1 }')
+	[ -z "$kids" ] || kill -STOP $kids
+	holders=$(python3 "$TESTLIB/testnet.py" holders "$DC_SPORT")
+	echo "# the session's TLS side: process" $holders
+	others="$master $(for p in $kids; do
+		case " $imap $holders " in *[!0-9]"$p"[!0-9]*) ;; *) echo "$p" ;;
+		esac
+	done)"
 	_dc_kill $others
-	_dc_kill $logins
+	_dc_kill $holders
 	_dc_kill $imap
 	rm -f "$DC/run/master.pid"
 }

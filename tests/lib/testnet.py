@@ -8,6 +8,8 @@
                                 wait until 127.0.0.1:PORT greets with an
                                 IMAP "* OK" line (a server that greets
                                 is ready to log users in)
+  testnet.py holders PORT       print the pids of the processes that hold
+                                a connection accepted on local port PORT
   testnet.py serve PORT MODE    a server on 127.0.0.1:PORT that fails a
                                 client's TLS handshake, until killed:
       close           closes each connection at once
@@ -17,6 +19,7 @@
       starttls-close  speaks IMAP up to STARTTLS, agrees, then closes
       starttls-plain  ... agrees, then goes on in clear text
 """
+import os
 import socket
 import struct
 import sys
@@ -54,6 +57,31 @@ def greeting(port, secs):
             pass
         time.sleep(0.02)
     return 1
+
+
+def holders(port):
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                rows = f.readlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            col = row.split()
+            # local address "hex:PORT", state 01 (established), inode
+            if int(col[1].rsplit(":", 1)[1], 16) == port and col[3] == "01":
+                inodes.add("socket:[%s]" % col[9])
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            fds = os.listdir("/proc/%s/fd" % pid)
+            if any(os.readlink("/proc/%s/fd/%s" % (pid, fd)) in inodes
+                   for fd in fds):
+                print(pid)
+        except OSError:
+            pass
 
 
 def imap_until_starttls(conn):
@@ -120,6 +148,8 @@ if __name__ == "__main__":
     elif sys.argv[1] == "greeting":
         sys.exit(greeting(int(sys.argv[2]),
                           float(sys.argv[3]) if len(sys.argv) > 3 else 10))
+    elif sys.argv[1] == "holders":
+        holders(int(sys.argv[2]))
     elif sys.argv[1] == "serve":
         serve(int(sys.argv[2]), sys.argv[3])
     else:
