@@ -46,29 +46,92 @@ is_ip_literal(const char *host)
 }
 
 /*
- * A TCP connection to host:port within timeout seconds, trying each
- * address in turn; the descriptor is blocking, as libetpan expects.
+ * The addresses of host:port, looked up within timeout seconds (a name
+ * server that does not answer would otherwise hold the run for as long
+ * as the system's resolver settings say).  A lookup that has not ended
+ * by then is cancelled; one that cannot be cancelled goes on in glibc's
+ * own thread, with its request kept in abandoned so that it stays valid.
  * -1 with the reason in why.
+ */
+struct lookup {
+	struct gaicb	 cb;
+	struct addrinfo	 hints;
+	char		 port[8];
+	char		*host;
+	struct lookup	*next;
+};
+static struct lookup *abandoned;
+
+static int
+lookup(const char *host, long port, long long deadline, long timeout,
+    struct addrinfo **res, char *why, size_t whysz)
+{
+	struct lookup *l = xcalloc(1, sizeof(*l));
+	struct gaicb *list[1] = { &l->cb };
+	struct timespec ts;
+	long long left;
+	int r;
+
+	*res = NULL;
+	l->hints.ai_family = AF_UNSPEC;
+	l->hints.ai_socktype = SOCK_STREAM;
+	snprintf(l->port, sizeof(l->port), "%ld", port);
+	l->host = xstrdup(host);
+	l->cb.ar_name = l->host;
+	l->cb.ar_service = l->port;
+	l->cb.ar_request = &l->hints;
+	if ((r = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL)) != 0) {
+		snprintf(why, whysz, "cannot resolve the host: %s",
+		    gai_strerror(r));
+		goto done;
+	}
+	for (;;) {
+		left = deadline - now_ms();
+		ts.tv_sec = left > 0 ? left / 1000 : 0;
+		ts.tv_nsec = left > 0 ? left % 1000 * 1000000 : 0;
+		r = gai_suspend((const struct gaicb *const *)list, 1, &ts);
+		if (r != EAI_INTR && (r != EAI_AGAIN || left <= 0 ||
+		    gai_error(&l->cb) != EAI_INPROGRESS))
+			break;
+	}
+	if ((r = gai_error(&l->cb)) == EAI_INPROGRESS) {
+		snprintf(why, whysz, "cannot resolve the host: no answer "
+		    "within %ld s", timeout);
+		if (gai_cancel(&l->cb) != EAI_CANCELED) {
+			l->next = abandoned;
+			abandoned = l;
+			return -1;
+		}
+		goto done;
+	}
+	if (r != 0) {
+		snprintf(why, whysz, "cannot resolve the host: %s",
+		    gai_strerror(r));
+		goto done;
+	}
+	*res = l->cb.ar_result;
+done:
+	free(l->host);
+	free(l);
+	return *res != NULL ? 0 : -1;
+}
+
+/*
+ * A TCP connection to host:port within timeout seconds (the lookup
+ * included), trying each address in turn; the descriptor is blocking,
+ * as libetpan expects.  -1 with the reason in why.
  */
 static int
 tcp_connect(const char *host, long port, long timeout, char *why,
     size_t whysz)
 {
-	struct addrinfo hints, *res = NULL, *ai;
-	char portstr[8];
+	struct addrinfo *res = NULL, *ai;
 	long long deadline = now_ms() + timeout * 1000;
 	int fd = -1, r, soerr, flags;
 	socklen_t len;
 
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	snprintf(portstr, sizeof(portstr), "%ld", port);
-	if ((r = getaddrinfo(host, portstr, &hints, &res)) != 0) {
-		snprintf(why, whysz, "cannot resolve the host: %s",
-		    gai_strerror(r));
+	if (lookup(host, port, deadline, timeout, &res, why, whysz) < 0)
 		return -1;
-	}
 	snprintf(why, whysz, "no address");
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		struct pollfd pfd;

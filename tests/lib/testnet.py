@@ -8,6 +8,8 @@
                                 wait until 127.0.0.1:PORT greets with an
                                 IMAP "* OK" line (a server that greets
                                 is ready to log users in)
+  testnet.py mute ADDR PORT     a UDP socket on ADDR:PORT that reads and
+                                never answers (a name server gone quiet)
   testnet.py holders PORT       print the pids of the processes that hold
                                 a connection accepted on local port PORT
   testnet.py serve PORT MODE    a server on 127.0.0.1:PORT that fails a
@@ -57,6 +59,14 @@ def greeting(port, secs):
             pass
         time.sleep(0.02)
     return 1
+
+
+def mute(addr, port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((addr, port))
+    print("ready", flush=True)
+    while True:
+        s.recv(4096)
 
 
 def holders(port):
@@ -148,6 +158,8 @@ if __name__ == "__main__":
     elif sys.argv[1] == "greeting":
         sys.exit(greeting(int(sys.argv[2]),
                           float(sys.argv[3]) if len(sys.argv) > 3 else 10))
+    elif sys.argv[1] == "mute":
+        mute(sys.argv[2], int(sys.argv[3]))
     elif sys.argv[1] == "holders":
         holders(int(sys.argv[2]))
     elif sys.argv[1] == "serve":
