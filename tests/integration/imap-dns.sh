@@ -11,6 +11,7 @@ command -v unshare >/dev/null 2>&1 || skip_all "unshare (util-linux) is missing"
 unshare -m true 2>/dev/null ||
     skip_all "cannot make a mount namespace here (unshare -m)"
 
+: >"$T/mute"
 python3 "$top_srcdir/tests/lib/testnet.py" mute 127.0.0.2 53 >"$T/mute" 2>&1 &
 mute=$!
 at_exit "kill $mute 2>/dev/null"
@@ -35,10 +36,15 @@ password_file = $T/pass
 connect_timeout = 2s
 INI
 
-# The resolver of the namespace is the mute one: a lookup there waits.
+# The resolver of the namespace is the mute one: a lookup there waits
+# (where the system does not look names up through resolv.conf, or
+# cannot mount over it, there is nothing to test).
+unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf' sh "$T/resolv.conf" \
+    2>"$T/mount" || skip_all "cannot mount over /etc/resolv.conf: $(cat "$T/mount")"
 unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf &&
-    exec timeout 5 getent hosts mail.example.test' sh "$T/resolv.conf"
-is "the system's own lookup waits (killed after 5 s)" "$?" 124
+    exec timeout 3 getent hosts mail.example.test' sh "$T/resolv.conf"
+[ $? = 124 ] || skip_all "host lookups here do not wait for the name server" \
+    "of resolv.conf (see /etc/nsswitch.conf)"
 
 start=$(date +%s)
 unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf && shift &&
