@@ -13,7 +13,9 @@
 #            and with FSync no
 #   no-op    abuse-collector collect again, nothing new (median of 5)
 #
-# and the collector's peak RSS at N and at 5 N (default 50,000) messages.
+# and the collector's peak RSS at N and at 5 N (default 50,000) messages,
+# its CPU time, and how long the whole machine was busy during raw and
+# during collect (the server shares the machine's CPUs with the client).
 # Targets: collect <= 1.5 x raw, mbsync >= 4 x collect, peak RSS < 64 MB
 # and about the same at both sizes, no-op < 100 ms.
 #
@@ -106,14 +108,16 @@ python3 "$here/raw_fetch.py" localhost "$DC_SPORT" "$DC_CA" "$DC_USER" \
 # Rounds of raw, collect and the two mbsyncs, interleaved so that a
 # change in the machine's load touches all alike; medians are compared.
 r=0
-: >"$T/raw" >"$T/col" >"$T/mb" >"$T/mb2" >"$T/rss"
+: >"$T/raw" >"$T/col" >"$T/mb" >"$T/mb2" >"$T/rss" >"$T/rawbusy" \
+    >"$T/colcpu" >"$T/colbusy"
 while [ $r -lt "$ROUNDS" ]; do
 	r=$((r + 1))
 	echo "bench-imap: round $r of $ROUNDS" >&2
-	x=$(python3 "$here/raw_fetch.py" localhost "$DC_SPORT" "$DC_CA" \
-	    "$DC_USER" "$T/pass")
-	field "$x" 1 >>"$T/raw"
-	raw_bytes=$(field "$x" 2)
+	x=$(measure -o python3 "$here/raw_fetch.py" localhost "$DC_SPORT" \
+	    "$DC_CA" "$DC_USER" "$T/pass")
+	field "$(echo "$x" | sed -n 1p)" 1 >>"$T/raw"
+	raw_bytes=$(field "$(echo "$x" | sed -n 1p)" 2)
+	field "$(echo "$x" | sed -n 2p)" 5 >>"$T/rawbusy"
 	rm -f "$T/a.db" "$T/a.db-wal" "$T/a.db-shm"
 	collector_ini "$T/a.db"
 	c=$(measure "$AC" -c "$T/ac.ini" collect)
@@ -122,6 +126,8 @@ while [ $r -lt "$ROUNDS" ]; do
 	[ "$stored" = "$N" ] || skip_all "collect stored $stored of $N"
 	field "$c" 1 >>"$T/col"
 	field "$c" 2 >>"$T/rss"
+	field "$c" 4 >>"$T/colcpu"
+	field "$c" 5 >>"$T/colbusy"
 	mbsync_rc nofsync no
 	m=$(measure mbsync -c "$T/mbsyncrc" -q pull)
 	[ "$(field "$m" 3)" = 0 ] || skip_all "mbsync failed: $m"
@@ -176,6 +182,8 @@ IMAP benchmark, $N notifications ($raw_bytes bytes over TLS), $(nproc) CPUs,
 load average $(cut -d' ' -f1-3 /proc/loadavg); medians of $ROUNDS rounds (all values)
   raw UID FETCH 1:* BODY.PEEK[]   ${raw_s} s   ($(all "$T/raw"))
   abuse-collector collect         ${cs} s   ($(all "$T/col")) peak RSS $((rss / 1024)) MB
+  CPU time (medians)              collect $(median "$T/colcpu") s; the whole machine busy during
+                                  raw $(median "$T/rawbusy") s, collect $(median "$T/colbusy") s (server included)
   mbsync (FSync yes, default)     ${ms} s   ($(all "$T/mb"))
   mbsync (FSync no)               ${ms2} s   ($(all "$T/mb2"))
   collect, batch_size = $N       $(field "$one" 1) s   (one transaction)
