@@ -195,20 +195,25 @@ folder_to_wire(const char *name, const char **why)
 	return out;
 }
 
-/* A folder name: UTF-8 without control characters, sent in modified
- * UTF-7; *wire is that form. */
+/* A folder name v (UTF-8 without control characters) into *name, and
+ * its modified UTF-7 into *wire; NULL, or why it is refused. */
 static const char *
-check_folder(const char *v, char **wire)
+set_folder(char **name, char **wire, const char *v)
 {
 	const char *c, *why = "cannot be encoded for IMAP";
+	char *w;
 
 	if (*v == '\0' || strlen(v) > MAX_FOLDER_LEN)
 		return "must be a folder name of 1 to 255 bytes";
 	for (c = v; *c; c++)
 		if ((unsigned char)*c < 0x20 || (unsigned char)*c == 0x7f)
 			return "holds a control character";
-	if ((*wire = folder_to_wire(v, &why)) == NULL)
+	if ((w = folder_to_wire(v, &why)) == NULL)
 		return why;
+	free(*wire);
+	*wire = w;
+	free(*name);
+	*name = xstrdup(v);
 	return NULL;
 }
 
@@ -216,14 +221,8 @@ const char *
 imap_set_folder(struct loader *l, void *t, const char *v)
 {
 	struct source_conf *s = t;
-	const char *msg;
-	char *wire;
 
-	if ((msg = check_folder(v, &wire)) != NULL)
-		return msg;
-	free(s->folder_wire);
-	s->folder_wire = wire;
-	return imap_set_string(l, &s->folder, v);
+	return set_folder(&s->folder, &s->folder_wire, v);
 }
 
 const char *
@@ -231,20 +230,16 @@ imap_set_after(struct loader *l, void *t, const char *v)
 {
 	struct source_conf *s = t;
 	const char *msg;
-	char *wire;
 
 	if (strcmp(v, "keep") == 0) {
 		s->after = AFTER_KEEP;
 	} else if (strcmp(v, "seen") == 0) {
 		s->after = AFTER_SEEN;
 	} else if (strncmp(v, "move:", 5) == 0) {
-		if ((msg = check_folder(v + 5, &wire)) != NULL)
+		if ((msg = set_folder(&s->after_folder, &s->after_wire,
+		    v + 5)) != NULL)
 			return msg;
-		free(s->after_wire);
-		s->after_wire = wire;
 		s->after = AFTER_MOVE;
-		free(s->after_folder);
-		s->after_folder = xstrdup(v + 5);
 	} else {
 		return "must be keep, seen or move:FOLDER";
 	}
@@ -316,10 +311,8 @@ imap_validate(struct loader *l, struct source_conf *s)
 	if (s->tls == TLS_NONE && !s->allow_plaintext)
 		config_error(l, s->line, "tls", "none sends the password in "
 		    "clear text: set allow_plaintext = yes to accept that");
-	if (s->folder == NULL) {
-		s->folder = xstrdup("INBOX");
-		s->folder_wire = xstrdup("INBOX");
-	}
+	if (s->folder == NULL)
+		(void)set_folder(&s->folder, &s->folder_wire, "INBOX");
 	if (s->after == AFTER_MOVE && strcmp(s->after_folder, s->folder) == 0)
 		config_error(l, s->line, "after", "moves into the folder it "
 		    "reads ('%s')", s->folder);
@@ -363,6 +356,15 @@ imap_tls_name(enum imap_tls t)
 }
 
 /* The keys of an imap source; the inline password is masked. */
+/* "KEYname", and the name the server knows when it differs. */
+static void
+print_folder(FILE *f, const char *key, const char *name, const char *wire)
+{
+	fprintf(f, "%s%s\n", key, name);
+	if (strcmp(name, wire) != 0)
+		fprintf(f, "# the server knows it as %s\n", wire);
+}
+
 void
 imap_print(const struct source_conf *s, FILE *f)
 {
@@ -383,15 +385,11 @@ imap_print(const struct source_conf *s, FILE *f)
 		fprintf(f, "password = ********\n");
 	if (s->token_command)
 		fprintf(f, "token_command = %s\n", s->token_command);
-	fprintf(f, "folder = %s\n", s->folder);
-	if (strcmp(s->folder, s->folder_wire) != 0)
-		fprintf(f, "# the server knows it as %s\n", s->folder_wire);
-	if (s->after == AFTER_MOVE) {
-		fprintf(f, "after = move:%s\n", s->after_folder);
-		if (strcmp(s->after_folder, s->after_wire) != 0)
-			fprintf(f, "# the server knows it as %s\n",
-			    s->after_wire);
-	} else
+	print_folder(f, "folder = ", s->folder, s->folder_wire);
+	if (s->after == AFTER_MOVE)
+		print_folder(f, "after = move:", s->after_folder,
+		    s->after_wire);
+	else
 		fprintf(f, "after = %s\n", s->after == AFTER_SEEN ? "seen" :
 		    "keep");
 	fprintf(f, "batch_size = %zu\nconnect_timeout = %lds\n"

@@ -36,6 +36,15 @@ imap_mark(struct imap_session *is)
 	is->since_ms = now_ms();
 }
 
+/* The server has said nothing for the whole timeout since imap_mark (a
+ * quarter of a second early: the stream gives up on time, not after). */
+static int
+waited_out(const struct imap_session *is)
+{
+	return is->since_ms != 0 &&
+	    now_ms() - is->since_ms >= is->s->timeout * 1000 - 250;
+}
+
 static int
 is_ip_literal(const char *host)
 {
@@ -85,15 +94,12 @@ lookup(const char *host, long port, long long deadline, long timeout,
 		    gai_strerror(r));
 		goto done;
 	}
-	for (;;) {
+	do {
 		left = deadline - now_ms();
 		ts.tv_sec = left > 0 ? left / 1000 : 0;
 		ts.tv_nsec = left > 0 ? left % 1000 * 1000000 : 0;
-		r = gai_suspend((const struct gaicb *const *)list, 1, &ts);
-		if (r != EAI_INTR && (r != EAI_AGAIN || left <= 0 ||
-		    gai_error(&l->cb) != EAI_INPROGRESS))
-			break;
-	}
+	} while (gai_suspend((const struct gaicb *const *)list, 1, &ts) ==
+	    EAI_INTR);
 	if ((r = gai_error(&l->cb)) == EAI_INPROGRESS) {
 		snprintf(why, whysz, "cannot resolve the host: no answer "
 		    "within %ld s", timeout);
@@ -294,13 +300,13 @@ catch_end(struct stderr_catch *c, char *out, size_t outsz)
 }
 
 /*
- * Why the TLS handshake on fd failed, begun at started: what is left of
- * the connection tells a server that went away or never answered from
+ * Why the TLS handshake on fd, begun at imap_mark, failed: what is left
+ * of the connection tells a server that went away or never answered from
  * one that answered something else than TLS (said: GnuTLS's reason).
  */
 static void
-handshake_why(const struct imap_session *is, int fd, long long started,
-    const char *said, int implicit, char *why, size_t whysz)
+handshake_why(const struct imap_session *is, int fd, const char *said,
+    int implicit, char *why, size_t whysz)
 {
 	char c;
 	ssize_t n = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
@@ -310,7 +316,7 @@ handshake_why(const struct imap_session *is, int fd, long long started,
 	if (n == 0 || (n < 0 && errno == ECONNRESET))
 		snprintf(why, whysz, "TLS handshake failed: the server closed "
 		    "the connection");
-	else if (now_ms() - started >= is->s->timeout * 1000 - 250)
+	else if (waited_out(is))
 		snprintf(why, whysz, "TLS handshake failed: no answer within "
 		    "%ld s (timeout)", is->s->timeout);
 	else if (implicit)
@@ -343,7 +349,6 @@ imap_fail(struct imap_session *is, int r, struct err *e, const char *what)
 {
 	char said[128], *why = is->why;
 	size_t whysz = sizeof(is->why);
-	long long elapsed = now_ms() - is->since_ms;
 
 	server_text(is, said, sizeof(said));
 	switch (r) {
@@ -351,8 +356,7 @@ imap_fail(struct imap_session *is, int r, struct err *e, const char *what)
 	case MAILIMAP_ERROR_FATAL:
 	case MAILIMAP_ERROR_PARSE:
 		is->broken = 1;
-		if (r == MAILIMAP_ERROR_STREAM && is->since_ms != 0 &&
-		    elapsed >= is->s->timeout * 1000 - 250) {
+		if (r == MAILIMAP_ERROR_STREAM && waited_out(is)) {
 			is->timed_out = 1;
 			snprintf(why, whysz, "no answer within %ld s "
 			    "(timeout)", is->s->timeout);
@@ -445,7 +449,6 @@ imap_open(struct imap_session *is, const struct source_conf *s,
 	mailstream *stream = NULL;
 	struct stderr_catch cat;
 	char why[200], said[200];
-	long long started;
 	int fd, r;
 	enum rc rc;
 
@@ -463,14 +466,12 @@ imap_open(struct imap_session *is, const struct source_conf *s,
 	}
 	imap_mark(is);
 	if (s->tls == TLS_IMPLICIT) {
-		started = now_ms();
 		catch_begin(&cat);
 		stream = mailstream_ssl_open_with_callback_timeout(fd,
 		    s->timeout, sni_callback, (void *)(uintptr_t)s->host);
 		catch_end(&cat, said, sizeof(said));
 		if (stream == NULL) {
-			handshake_why(is, fd, started, said, 1, why,
-			    sizeof(why));
+			handshake_why(is, fd, said, 1, why, sizeof(why));
 			close(fd);
 			rc = err_set(e, RC_TEMP, "%s: %s", is->where, why);
 			goto fail;
@@ -500,7 +501,6 @@ imap_open(struct imap_session *is, const struct source_conf *s,
 			goto fail;
 		}
 		imap_mark(is);
-		started = now_ms();
 		catch_begin(&cat);
 		r = mailimap_socket_starttls_with_callback(is->imap,
 		    sni_callback, (void *)(uintptr_t)s->host);
@@ -510,7 +510,7 @@ imap_open(struct imap_session *is, const struct source_conf *s,
 			is->broken = 1;
 			handshake_why(is, mailstream_low_get_fd(
 			    mailstream_get_low(is->imap->imap_stream)),
-			    started, said, 0, why, sizeof(why));
+			    said, 0, why, sizeof(why));
 			rc = err_set(e, RC_TEMP, "%s: %s", is->where, why);
 			goto fail;
 		}

@@ -281,15 +281,16 @@ set_empty(const struct mailimap_set *set)
 	return clist_isempty(set->set_list);
 }
 
-/* UID FETCH set (UIDs lo..hi) with the handler on; the results arrive
- * in on_fetch. */
+/* UID FETCH set (UIDs lo..hi) of the items ft ("sizes" or "messages",
+ * as errors name them) with the handler on; the results arrive in
+ * on_fetch. */
 static enum rc
 fetch(struct folder_run *fr, struct mailimap_set *set, uint32_t lo,
-    uint32_t hi, struct mailimap_fetch_type *ft, struct err *e,
-    const char *what)
+    uint32_t hi, struct mailimap_fetch_type *ft, const char *items,
+    struct err *e)
 {
 	clist *res = NULL;
-	char msg[200];
+	char what[80], msg[200];
 	int r;
 
 	fr->hrc = RC_OK;
@@ -303,6 +304,8 @@ fetch(struct folder_run *fr, struct mailimap_set *set, uint32_t lo,
 	if (res != NULL)
 		mailimap_fetch_list_free(res);
 	if (r != MAILIMAP_NO_ERROR) {
+		snprintf(what, sizeof(what), "fetch %s of uid %u:%u", items,
+		    lo, hi);
 		snprintf(msg, sizeof(msg), "folder %s: %s", fr->s->folder,
 		    what);
 		imap_fail(&fr->is, r, e, msg);
@@ -322,7 +325,6 @@ fetch_sizes(struct folder_run *fr, uint32_t lo, uint32_t hi, struct err *e)
 {
 	struct mailimap_fetch_type *ft;
 	struct mailimap_set *set;
-	char what[80];
 	enum rc rc;
 
 	fr->n = 0;
@@ -338,8 +340,7 @@ fetch_sizes(struct folder_run *fr, uint32_t lo, uint32_t hi, struct err *e)
 	    mailimap_fetch_type_new_fetch_att_list_add(ft,
 	    mailimap_fetch_att_new_internaldate()) != MAILIMAP_NO_ERROR)
 		abort();
-	snprintf(what, sizeof(what), "fetch sizes of uid %u:%u", lo, hi);
-	rc = fetch(fr, set, lo, hi, ft, e, what);
+	rc = fetch(fr, set, lo, hi, ft, "sizes", e);
 	mailimap_fetch_type_free(ft);
 	mailimap_set_free(set);
 	if (rc == RC_OK)
@@ -355,7 +356,6 @@ fetch_bodies(struct folder_run *fr, struct err *e)
 	struct mailimap_fetch_type *ft;
 	struct mailimap_fetch_att *body;
 	struct mailimap_set *set;
-	char what[80];
 	enum rc rc = RC_OK;
 
 	set = uid_set(fr->batch, fr->nbatch, 1, limit);
@@ -375,10 +375,8 @@ fetch_bodies(struct folder_run *fr, struct err *e)
 	    MAILIMAP_NO_ERROR)
 		abort();
 	fr->pass = PASS_BODIES;
-	snprintf(what, sizeof(what), "fetch messages of uid %u:%u",
-	    fr->batch[0].uid, fr->batch[fr->nbatch - 1].uid);
 	rc = fetch(fr, set, fr->batch[0].uid, fr->batch[fr->nbatch - 1].uid,
-	    ft, e, what);
+	    ft, "messages", e);
 	mailimap_fetch_type_free(ft);
 out:
 	mailimap_set_free(set);

@@ -49,14 +49,9 @@ is "a server killed in the middle of a fetch: exit 75" "$?" 75
 ok "the warning names source, server, folder and what was lost" \
     grep -Eq "^abuse-collector: warning: box: 127.0.0.1:$DC_SPORT: folder INBOX: fetch (sizes|messages) of uid [0-9]+:[0-9]+: connection lost; reading uid [0-9]+:[0-9]+ again in smaller parts" \
     "$T/out"
-# The output, shown when a line is not there.
-says() {
-	grep -q "$1" "$T/out" && return 0
-	cat "$T/out"
-	return 1
-}
-ok "the error says the server is gone" says \
-    "^abuse-collector: box: 127.0.0.1:$DC_SPORT: cannot connect: Connection refused"
+ok "the error says the server is gone" has_line \
+    "^abuse-collector: box: 127.0.0.1:$DC_SPORT: cannot connect: Connection refused" \
+    "$T/out"
 got=$(dbq 'SELECT count(*) FROM messages')
 ok "what was committed stays ($got of $big)" test "$got" -gt 0 -a \
     "$got" -lt $big

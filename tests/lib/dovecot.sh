@@ -247,7 +247,7 @@ dc_stop() {
 	local pid kids n=0
 	[ -f "$DC/run/master.pid" ] || return 0
 	pid=$(cat "$DC/run/master.pid")
-	kids=$(ps -e -o pid=,ppid= | awk -v m="$pid" '$2 == m { print $1 }')
+	kids=$(_dc_kids "$pid")
 	# Dovecot takes seconds over a clean shutdown; the tests do not need
 	# one, so its processes are killed, by pid, once the log has had a
 	# moment to catch up.
@@ -264,13 +264,16 @@ dc_doveadm() {
 	doveadm -c "$DC/dovecot.conf" "$@"
 }
 
+# The child processes of $1, named $2 when given.
+_dc_kids() {
+	ps -e -o pid=,ppid=,comm= | awk -v m="$1" -v c="${2:-}" \
+	    '$2 == m && (c == "" || $3 == c) { print $1 }'
+}
+
 # The imap processes (one per logged-in session) of this instance.
 dc_imap_pids() {
-	local master
 	[ -f "$DC/run/master.pid" ] || return 0
-	master=$(cat "$DC/run/master.pid")
-	ps -e -o pid=,ppid=,comm= | awk -v m="$master" \
-	    '$2 == m && $3 == "imap" { print $1 }'
+	_dc_kids "$(cat "$DC/run/master.pid")" imap
 }
 
 # Hold the imap session of collector $1 on a leash: let it run in 10 ms
@@ -306,7 +309,7 @@ dc_crash() {
 	local imap=$1 master kids holders others
 	master=$(cat "$DC/run/master.pid")
 	kill -STOP "$master"
-	kids=$(ps -e -o pid=,ppid= | awk -v m="$master" '$2 == m { print $1 }')
+	kids=$(_dc_kids "$master")
 	[ -z "$kids" ] || kill -STOP $kids
 	holders=$(python3 "$TESTLIB/testnet.py" holders "$DC_SPORT")
 	echo "# the session's TLS side: process" $holders

@@ -66,5 +66,13 @@ secret_file() {
 	chmod 600 "$1"
 }
 
+# File $2 has a line matching the basic regular expression $1; when it
+# has not, the file is shown (for the test's diagnostics).
+has_line() {
+	grep -q "$1" "$2" && return 0
+	cat "$2"
+	return 1
+}
+
 # A TCP port free on 127.0.0.1 (nothing listens there).
 free_port() { python3 "$top_srcdir/tests/lib/testnet.py" freeport; }
