@@ -13,6 +13,7 @@
 #include "../reporters/csv.h"
 #include "cli.h"
 #include "correlate.h"
+#include "files.h"
 #include "formats/formats.h"
 #include "json.h"
 #include "log.h"
@@ -30,17 +31,69 @@ exit_for(enum rc rc)
 	}
 }
 
+/*
+ * The store, its -wal and -shm and its lock hold personal data and raw
+ * mail: their mode and group come from the configuration, never from the
+ * umask.  SQLite gives -wal and -shm the store's mode when it creates
+ * them, but the process's group: each open puts that right, and a store
+ * left wider by an earlier version is narrowed (said once, with -v).
+ */
+enum rc
+cli_secure_file(const struct config *c, const char *path, int create,
+    struct err *e)
+{
+	mode_t mode = config_store_mode(c);
+	int old;
+	enum rc rc;
+
+	if ((rc = file_secure(path, mode, c->store_gid, create, &old, e)) !=
+	    RC_OK)
+		return rc;
+	if (old >= 0)
+		log_info("%s had mode %04o; now %04o%s%s", path, old,
+		    (unsigned)mode, c->store_group ? ", group " : "",
+		    c->store_group ? c->store_group : "");
+	return RC_OK;
+}
+
+static enum rc
+secure_store_files(const struct config *c, struct err *e)
+{
+	static const char *const companion[] = { "-wal", "-shm" };
+	char *path;
+	size_t i;
+	enum rc rc = RC_OK;
+
+	for (i = 0; i < 2 && rc == RC_OK; i++) {
+		path = xasprintf("%s%s", c->store_path, companion[i]);
+		rc = cli_secure_file(c, path, 0, e);
+		free(path);
+	}
+	return rc;
+}
+
 enum rc
 cli_store(struct cli *cli, int readonly, struct store **s, struct err *e)
 {
 	const char *path = cli->cfg->store_path;
+	enum rc rc;
 
 	if (cli->dry_run && access(path, F_OK) != 0)
 		return store_open(s, path, STORE_SCRATCH, e);
 	if (readonly && access(path, F_OK) != 0)
 		return err_set(e, RC_FATAL, "no store at %s yet: run "
 		    "'abuse-collector collect' first", path);
-	return store_open(s, path, readonly ? STORE_READONLY : 0, e);
+	/* Created here, before SQLite would create it under the umask. */
+	if ((rc = cli_secure_file(cli->cfg, path, !readonly, e)) != RC_OK)
+		return rc;
+	if ((rc = store_open(s, path, readonly ? STORE_READONLY : 0, e)) !=
+	    RC_OK)
+		return rc;
+	if ((rc = secure_store_files(cli->cfg, e)) != RC_OK) {
+		store_close(*s);
+		*s = NULL;
+	}
+	return rc;
 }
 
 int
