@@ -335,7 +335,7 @@ static const struct key keys[] = {
 	{ S_SOURCE, "ca_file", cfg_set_file, O(struct source_conf, ca_file), 0 },
 	{ S_SOURCE, "user", imap_set_string, O(struct source_conf, user), 0 },
 	{ S_SOURCE, "auth", imap_set_auth, O(struct source_conf, auth), 0 },
-	{ S_SOURCE, "password_file", cfg_set_file,
+	{ S_SOURCE, "password_file", imap_set_password_file,
 	    O(struct source_conf, password_file), 0 },
 	{ S_SOURCE, "password_env", imap_set_env_name,
 	    O(struct source_conf, password_env), 0 },

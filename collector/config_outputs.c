@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config_int.h"
+#include "files.h"
 
 /* A whole-number key in [lo, hi]. */
 static const char *
@@ -188,9 +189,8 @@ read_secret(struct loader *l, const char *v, char **secret, size_t *len,
 	if (*v == '\0')
 		return "empty path";
 	path = cfg_abs_path(l, v);
-	if (stat(path, &st) == 0 && (st.st_mode & S_IROTH)) {
-		snprintf(msg, sizeof(msg), "'%s' is readable by others: "
-		    "chmod o-r it", path);
+	if (stat(path, &st) == 0 &&
+	    secret_file_private(path, st.st_mode, msg, sizeof(msg)) != 0) {
 		free(path);
 		return msg;
 	}

@@ -101,6 +101,16 @@ atomic_file_abort(struct atomic_file *af)
 	memset(af, 0, sizeof(*af));
 }
 
+int
+secret_file_private(const char *path, mode_t mode, char *msg, size_t n)
+{
+	if (!(mode & S_IROTH))
+		return 0;
+	snprintf(msg, n, "'%s' is readable by others (mode %04o): chmod o-r "
+	    "it", path, (unsigned)(mode & 07777));
+	return -1;
+}
+
 enum rc
 file_secure(const char *path, mode_t mode, gid_t gid, int create, int *old,
     struct err *e)

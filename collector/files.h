@@ -47,4 +47,11 @@ void atomic_file_abort(struct atomic_file *af);
 enum rc file_secure(const char *path, mode_t mode, gid_t gid, int create,
     int *old, struct err *e);
 
+/*
+ * A file holding a secret (a password, a token, a signing key) must not
+ * be readable by others.  0 when mode keeps it private; -1 otherwise,
+ * with "'PATH' is readable by others (mode 0644): chmod o-r it" in msg.
+ */
+int secret_file_private(const char *path, mode_t mode, char *msg, size_t n);
+
 #endif

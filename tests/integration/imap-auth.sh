@@ -74,7 +74,7 @@ ok "its exit status is reported" grep -q "token_command exited with status 3" \
 run collect auth=xoauth2 "token_command=sleep 30" password_file= timeout=1s
 is "a token command that hangs: exit 75" "$rc" 75
 ok "it is killed after the timeout" \
-    grep -q "token_command did not finish within 1 s" "$T/out"
+    grep -q "token_command timed out after 1 s and was killed" "$T/out"
 
 run collect auth=xoauth2 password_file=
 is "xoauth2 without token_command is a configuration error" "$rc" 78
