@@ -467,10 +467,12 @@ print_outputs(const struct config *c, FILE *f)
 	    "case.confirmed", "case.escalated", "summary.daily" };
 	const struct email_conf *m = &c->email;
 	size_t i, k, n;
+	char *u;
 
 	if (m->line != 0) {
-		fprintf(f, "\n[email]\nurl = %s\nfrom = %s\nto = ", m->url,
-		    m->from);
+		u = url_masked(m->url);
+		fprintf(f, "\n[email]\nurl = %s\nfrom = %s\nto = ", u, m->from);
+		free(u);
 		for (i = 0; i < m->nto; i++)
 			fprintf(f, "%s%s", i ? ", " : "", m->to[i]);
 		fputc('\n', f);
@@ -488,7 +490,9 @@ print_outputs(const struct config *c, FILE *f)
 	for (i = 0; i < c->nwebhooks; i++) {
 		const struct webhook_conf *w = &c->webhooks[i];
 
-		fprintf(f, "\n[webhook %s]\nurl = %s\n", w->name, w->url);
+		u = url_masked(w->url);
+		fprintf(f, "\n[webhook %s]\nurl = %s\n", w->name, u);
+		free(u);
 		if (w->secret_file != NULL)
 			fprintf(f, "secret_file = %s\n", w->secret_file);
 		else

@@ -84,11 +84,51 @@ buffers(void)
 	buf_release(&b);
 }
 
+static void
+urls(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;
+	} t[] = {
+		{ "https://api.example.net/lookup",
+		    "https://api.example.net/lookup" },
+		{ "https://api.example.net/v1?token=abc123",
+		    "https://api.example.net/v1?token=***" },
+		{ "https://h.example/x?apikey=K1&ip=192.0.2.1&access_token=T2",
+		    "https://h.example/x?apikey=***&ip=192.0.2.1&access_token=***" },
+		{ "https://h.example/?API_KEY=a&Secret=b&password=c&sig=d",
+		    "https://h.example/?API_KEY=***&Secret=***&password=***&sig=***" },
+		{ "https://h.example/?X-Amz-Signature=ab&X-Amz-Credential=cd",
+		    "https://h.example/?X-Amz-Signature=***&X-Amz-Credential=***" },
+		{ "https://h.example/?key=&format=json&token",
+		    "https://h.example/?key=***&format=json&token" },
+		{ "https://u:p4ss@h.example:8443/x?key=v",
+		    "https://***@h.example:8443/x?key=***" },
+		{ "https://u:p@ss@h.example/a@b", "https://***@h.example/a@b" },
+		{ "https://h.example/p?q=1#frag?token=x",
+		    "https://h.example/p?q=1#frag?token=x" },
+		{ "smtps://mail.example:465", "smtps://mail.example:465" },
+		{ "https://h.example/?", "https://h.example/?" },
+		{ "https://h.example/?&&token=z&",
+		    "https://h.example/?&&token=***&" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char *m = url_masked(t[i].in);
+
+		is(m, t[i].want, "url %zu is masked", i);
+		free(m);
+	}
+}
+
 int
 main(void)
 {
 	search();
 	numbers();
 	buffers();
+	urls();
 	return tap_done();
 }
