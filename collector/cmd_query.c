@@ -83,13 +83,15 @@ cli_store(struct cli *cli, int readonly, struct store **s, struct err *e)
 	if (readonly && access(path, F_OK) != 0)
 		return err_set(e, RC_FATAL, "no store at %s yet: run "
 		    "'abuse-collector collect' first", path);
-	/* Created here, before SQLite would create it under the umask. */
-	if ((rc = cli_secure_file(cli->cfg, path, !readonly, e)) != RC_OK)
+	/* Created here, before SQLite would create it under the umask.  A
+	 * dry run changes nothing, modes included. */
+	if (!cli->dry_run &&
+	    (rc = cli_secure_file(cli->cfg, path, !readonly, e)) != RC_OK)
 		return rc;
 	if ((rc = store_open(s, path, readonly ? STORE_READONLY : 0, e)) !=
 	    RC_OK)
 		return rc;
-	if ((rc = secure_store_files(cli->cfg, e)) != RC_OK) {
+	if (!cli->dry_run && (rc = secure_store_files(cli->cfg, e)) != RC_OK) {
 		store_close(*s);
 		*s = NULL;
 	}
