@@ -170,6 +170,9 @@ ok "and for its -shm" has_line "/abuse.db-shm had mode 0644; now 0600\$" \
 "$AC" -c ac.ini -v collect 2>v2.err
 is "and not again" "$(grep -c 'had mode' v2.err)" 0
 release_store
+chmod 644 var/abuse.db
+"$AC" -c ac.ini -n collect 2>n.err
+is "a dry run changes no mode" "$?:$(stat -c %a var/abuse.db)" "0:644"
 
 # 6. A symbolic link at the store's place is refused, not followed.
 rm -rf var/*
