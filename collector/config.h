@@ -111,7 +111,7 @@ struct cases_conf {
 
 struct report_conf {
 	char		*output_dir;	/* absolute */
-	int		 mode;		/* of summaries; -1: as the store */
+	int		 mode;		/* of summaries; -1: the store's */
 };
 
 /*
@@ -171,7 +171,7 @@ struct config {
 	/* [store] group: the store, its -wal and -shm, the summaries
 	 * and the lock belong to it, mode 0640; NULL: 0600. */
 	char			*store_group;
-	gid_t			 store_gid;	/* NO_GROUP without one */
+	gid_t			 store_gid;	/* or NO_GROUP */
 	struct source_conf	*sources;
 	size_t			 nsources;
 	struct resolver_conf	 resolver;

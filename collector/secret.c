@@ -214,8 +214,8 @@ read_until_exit(pid_t pid, int fd, long long deadline, char *data,
 			continue;
 		if (got < 0)
 			goto out;
-		if (got == 0)
-			pfd[0].fd = -1;	/* closed; wait for the exit alone */
+		if (got == 0)	/* closed: wait for the exit alone */
+			pfd[0].fd = -1;
 		*n += (size_t)got;
 		if (*n == max) {
 			ret = 0;
@@ -271,9 +271,9 @@ secret_from_command(const char *command, long timeout, char **out,
 			rc = err_set(e, RC_TEMP, "token_command printed more "
 			    "than %d bytes and was killed", MAX_TOKEN_LEN);
 		else if (done == 0)
-			rc = err_set(e, RC_TEMP, "token_command timed out after "
-			    "%ld s and was killed with its process group",
-			    timeout);
+			rc = err_set(e, RC_TEMP, "token_command timed out "
+			    "after %ld s and was killed with its process "
+			    "group", timeout);
 		else
 			rc = err_set(e, RC_TEMP, "token_command: waiting for "
 			    "it failed (%s); it was killed", strerror(saved));

@@ -272,7 +272,8 @@ commands(void)
 		{ "/nonexistent/token-tool", 5, NULL, "status 127" },
 		{ "sleep 10", 1, NULL, "timed out after 1 s and was killed" },
 		/* Closes its output but does not end. */
-		{ "echo tok; exec >&-; sleep 10", 1, NULL, "timed out after 1 s" },
+		{ "echo tok; exec >&-; sleep 10", 1, NULL,
+		    "timed out after 1 s" },
 		{ "yes", 5, NULL, "printed more than" },
 		{ "head -c 16385 /dev/zero | tr '\\0' a", 5, NULL,
 		    "printed more than" },

@@ -102,11 +102,14 @@ urls(void)
 		{ "https://api.example.net/v1?token=abc123",
 		    "https://api.example.net/v1?token=***" },
 		{ "https://h.example/x?apikey=K1&ip=192.0.2.1&access_token=T2",
-		    "https://h.example/x?apikey=***&ip=192.0.2.1&access_token=***" },
+		    "https://h.example/x?apikey=***&ip=192.0.2.1&"
+		    "access_token=***" },
 		{ "https://h.example/?API_KEY=a&Secret=b&password=c&sig=d",
-		    "https://h.example/?API_KEY=***&Secret=***&password=***&sig=***" },
+		    "https://h.example/?API_KEY=***&Secret=***&password=***&"
+		    "sig=***" },
 		{ "https://h.example/?X-Amz-Signature=ab&X-Amz-Credential=cd",
-		    "https://h.example/?X-Amz-Signature=***&X-Amz-Credential=***" },
+		    "https://h.example/?X-Amz-Signature=***&"
+		    "X-Amz-Credential=***" },
 		{ "https://h.example/?key=&format=json&token",
 		    "https://h.example/?key=***&format=json&token" },
 		{ "https://u:p4ss@h.example:8443/x?key=v",
