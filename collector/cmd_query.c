@@ -34,39 +34,55 @@ exit_for(enum rc rc)
 /*
  * The store, its -wal and -shm and its lock hold personal data and raw
  * mail: their mode and group come from the configuration, never from the
- * umask.  SQLite gives -wal and -shm the store's mode when it creates
- * them, but the process's group: each open puts that right, and a store
- * left wider by an earlier version is narrowed (said once, with -v).
+ * umask.  A store left wider by an earlier version is narrowed (said
+ * once, with -v).
  */
+static void
+said(const struct config *c, const char *path, int old)
+{
+	if (old >= 0)
+		log_info("%s had mode %04o; now %04o%s%s", path, old,
+		    (unsigned)config_store_mode(c), c->store_group ?
+		    ", group " : "", c->store_group ? c->store_group : "");
+}
+
 enum rc
 cli_secure_file(const struct config *c, const char *path, int create,
     struct err *e)
 {
-	mode_t mode = config_store_mode(c);
 	int old;
 	enum rc rc;
 
-	if ((rc = file_secure(path, mode, c->store_gid, create, &old, e)) !=
-	    RC_OK)
-		return rc;
-	if (old >= 0)
-		log_info("%s had mode %04o; now %04o%s%s", path, old,
-		    (unsigned)mode, c->store_group ? ", group " : "",
-		    c->store_group ? c->store_group : "");
-	return RC_OK;
+	rc = file_secure(path, config_store_mode(c), c->store_gid, create,
+	    &old, e);
+	said(c, path, old);
+	return rc;
 }
 
+/*
+ * -wal and -shm: before the store is opened, those an earlier run left
+ * behind; after, those SQLite made, which have the store's mode but the
+ * process's group.  Once SQLite has them open they are changed by name
+ * only (file_secure_held): closing a descriptor would drop its locks.
+ */
 static enum rc
-secure_store_files(const struct config *c, struct err *e)
+secure_store_files(const struct config *c, int opened, struct err *e)
 {
 	static const char *const companion[] = { "-wal", "-shm" };
 	char *path;
 	size_t i;
+	int old;
 	enum rc rc = RC_OK;
 
 	for (i = 0; i < 2 && rc == RC_OK; i++) {
 		path = xasprintf("%s%s", c->store_path, companion[i]);
-		rc = cli_secure_file(c, path, 0, e);
+		if (opened) {
+			rc = file_secure_held(path, config_store_mode(c),
+			    c->store_gid, &old, e);
+			said(c, path, old);
+		} else {
+			rc = cli_secure_file(c, path, 0, e);
+		}
 		free(path);
 	}
 	return rc;
@@ -86,12 +102,14 @@ cli_store(struct cli *cli, int readonly, struct store **s, struct err *e)
 	/* Created here, before SQLite would create it under the umask.  A
 	 * dry run changes nothing, modes included. */
 	if (!cli->dry_run &&
-	    (rc = cli_secure_file(cli->cfg, path, !readonly, e)) != RC_OK)
+	    ((rc = cli_secure_file(cli->cfg, path, !readonly, e)) != RC_OK ||
+	    (rc = secure_store_files(cli->cfg, 0, e)) != RC_OK))
 		return rc;
 	if ((rc = store_open(s, path, readonly ? STORE_READONLY : 0, e)) !=
 	    RC_OK)
 		return rc;
-	if (!cli->dry_run && (rc = secure_store_files(cli->cfg, e)) != RC_OK) {
+	if (!cli->dry_run &&
+	    (rc = secure_store_files(cli->cfg, 1, e)) != RC_OK) {
 		store_close(*s);
 		*s = NULL;
 	}

@@ -101,6 +101,39 @@ atomic_file_abort(struct atomic_file *af)
 	memset(af, 0, sizeof(*af));
 }
 
+enum rc
+file_secure_held(const char *path, mode_t mode, gid_t gid, int *old,
+    struct err *e)
+{
+	struct stat st;
+
+	*old = -1;
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? RC_OK : err_set(e, RC_FATAL,
+		    "cannot read the mode of '%s': %s", path, strerror(errno));
+	if (S_ISLNK(st.st_mode))
+		return err_set(e, RC_FATAL, "cannot open '%s': it is a "
+		    "symbolic link", path);
+	if (!S_ISREG(st.st_mode))
+		return err_set(e, RC_FATAL, "'%s' is not a regular file", path);
+	if (st.st_uid != geteuid() || ((st.st_mode & 07777) == mode &&
+	    (gid == NO_GROUP || st.st_gid == gid)))
+		return RC_OK;
+	if (gid != NO_GROUP && st.st_gid != gid &&
+	    lchown(path, (uid_t)-1, gid) != 0)
+		return err_set(e, RC_FATAL, "cannot set the group of '%s': %s",
+		    path, strerror(errno));
+	/* Never through a link put there since the lstat; without /proc
+	 * (which the C library needs for that), by name. */
+	if (fchmodat(AT_FDCWD, path, mode, AT_SYMLINK_NOFOLLOW) != 0 &&
+	    ((errno != EOPNOTSUPP && errno != ENOTSUP) ||
+	    chmod(path, mode) != 0))
+		return err_set(e, RC_FATAL, "cannot set the mode of '%s': %s",
+		    path, strerror(errno));
+	*old = (int)(st.st_mode & 07777);
+	return RC_OK;
+}
+
 int
 secret_file_private(const char *path, mode_t mode, char *msg, size_t n)
 {

@@ -48,6 +48,16 @@ enum rc file_secure(const char *path, mode_t mode, gid_t gid, int create,
     int *old, struct err *e);
 
 /*
+ * The same for a file that another part of this process may hold open
+ * with POSIX locks (SQLite's store, -wal and -shm once it has opened
+ * them): it is changed through its name and never opened, because
+ * closing any descriptor of a file drops all of the process's locks on
+ * it.  Nothing is created.
+ */
+enum rc file_secure_held(const char *path, mode_t mode, gid_t gid, int *old,
+    struct err *e);
+
+/*
  * A file holding a secret (a password, a token, a signing key) must not
  * be readable by others.  0 when mode keeps it private; -1 otherwise,
  * with "'PATH' is readable by others (mode 0644): chmod o-r it" in msg.
