@@ -166,8 +166,8 @@ exec_command(const char *command, int out, char *const *env)
  * Its exit is what ends the reading, not the end of its output: a child
  * it left in the background may hold the output open for good.  Returns
  * 1 when the command has exited (*status is its wait status), 0 at the
- * deadline or when it printed more than *n may hold, -1 on a system
- * error (errno).
+ * deadline or when it printed max bytes (more than a token may be), -1
+ * on a system error (errno).
  */
 static int
 read_until_exit(pid_t pid, int fd, long long deadline, char *data,
