@@ -108,6 +108,13 @@ ok "are refused like a bearer token" grep -q \
     "plain.ini:4: \[resolver\] http_url: a user and password are sent only over https" \
     "$T/out"
 ok "without printing the password" sh -c '! grep -q pw-9f2 "$1"' sh "$T/out"
+printf '[store]\npath = u.db\n[webhook w]\nurl = http://u:pw-9f2@hooks.example.net/in\nallow_plaintext = yes\nsecret_file = hook.secret\n' \
+    >"$T/hook.ini"
+"$AC" -c "$T/hook.ini" check-config >"$T/out" 2>&1
+is "a webhook URL with a user and password exits 78" "$?" 78
+ok "naming the key, without the password" sh -c \
+    'grep -q "hook.ini:4: \[webhook w\] url: .*no user" "$1" && ! grep -q pw-9f2 "$1"' \
+    sh "$T/out"
 printf '[store]\npath = u.db\n[resolver]\nhttp_url = http://api.example.net/v1?u=a@b\n' \
     >"$T/at.ini"
 ok "an '@' in the query of an http:// URL is no user" \
