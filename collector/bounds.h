@@ -59,6 +59,8 @@
 /* Customer tables (CSV). */
 #define MAX_TABLE_LINE		4096
 #define MAX_CUSTOMER_LEN	200
+/* [store] group: a group name. */
+#define MAX_GROUP_NAME		64
 
 /* Outputs (reporters/). */
 #define MAX_WEBHOOKS		32

@@ -57,9 +57,14 @@ int cmd_deliver(struct cli *, int, char **);
 
 /* Map an rc to the exit status of the design. */
 int exit_for(enum rc rc);
-/* Open the configured store (read-only for queries). */
+/* Open the configured store (read-only for queries), its files with the
+ * configured mode and group. */
 enum rc cli_store(struct cli *cli, int readonly, struct store **s,
     struct err *e);
+/* Give path (created when create is set) the store's mode and group;
+ * a change is logged with -v. */
+enum rc cli_secure_file(const struct config *c, const char *path,
+    int create, struct err *e);
 /* 1 when s is a date YYYY-MM-DD. */
 int valid_day(const char *s);
 /* Today minus n days in the cases time zone. */

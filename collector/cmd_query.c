@@ -13,6 +13,7 @@
 #include "../reporters/csv.h"
 #include "cli.h"
 #include "correlate.h"
+#include "files.h"
 #include "formats/formats.h"
 #include "json.h"
 #include "log.h"
@@ -30,17 +31,89 @@ exit_for(enum rc rc)
 	}
 }
 
+/*
+ * The store, its -wal and -shm and its lock hold personal data and raw
+ * mail: their mode and group come from the configuration, never from the
+ * umask.  A store left wider by an earlier version is narrowed (said
+ * once, with -v).
+ */
+static void
+said(const struct config *c, const char *path, int old)
+{
+	if (old >= 0)
+		log_info("%s had mode %04o; now %04o%s%s", path, old,
+		    (unsigned)config_store_mode(c), c->store_group ?
+		    ", group " : "", c->store_group ? c->store_group : "");
+}
+
+enum rc
+cli_secure_file(const struct config *c, const char *path, int create,
+    struct err *e)
+{
+	int old;
+	enum rc rc;
+
+	rc = file_secure(path, config_store_mode(c), c->store_gid, create,
+	    &old, e);
+	said(c, path, old);
+	return rc;
+}
+
+/*
+ * -wal and -shm: before the store is opened, those an earlier run left
+ * behind; after, those SQLite made, which have the store's mode but the
+ * process's group.  Once SQLite has them open they are changed by name
+ * only (file_secure_held): closing a descriptor would drop its locks.
+ */
+static enum rc
+secure_store_files(const struct config *c, int opened, struct err *e)
+{
+	static const char *const companion[] = { "-wal", "-shm" };
+	char *path;
+	size_t i;
+	int old;
+	enum rc rc = RC_OK;
+
+	for (i = 0; i < 2 && rc == RC_OK; i++) {
+		path = xasprintf("%s%s", c->store_path, companion[i]);
+		if (opened) {
+			rc = file_secure_held(path, config_store_mode(c),
+			    c->store_gid, &old, e);
+			said(c, path, old);
+		} else {
+			rc = cli_secure_file(c, path, 0, e);
+		}
+		free(path);
+	}
+	return rc;
+}
+
 enum rc
 cli_store(struct cli *cli, int readonly, struct store **s, struct err *e)
 {
 	const char *path = cli->cfg->store_path;
+	enum rc rc;
 
 	if (cli->dry_run && access(path, F_OK) != 0)
 		return store_open(s, path, STORE_SCRATCH, e);
 	if (readonly && access(path, F_OK) != 0)
 		return err_set(e, RC_FATAL, "no store at %s yet: run "
 		    "'abuse-collector collect' first", path);
-	return store_open(s, path, readonly ? STORE_READONLY : 0, e);
+	/* Created here, before SQLite would create it under the umask.  A
+	 * dry run changes nothing, modes included. */
+	if (!cli->dry_run &&
+	    ((rc = cli_secure_file(cli->cfg, path, !readonly, e)) != RC_OK ||
+	    (rc = secure_store_files(cli->cfg, 0, e)) != RC_OK))
+		return rc;
+	if ((rc = store_open(s, path, readonly ? STORE_READONLY : 0, e)) !=
+	    RC_OK)
+		return rc;
+	if (!cli->dry_run &&
+	    (rc = secure_store_files(cli->cfg, 1, e)) != RC_OK) {
+		store_close(*s);
+		*s = NULL;
+	}
+	return rc;
 }
 
 int

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <grp.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include "bounds.h"
 #include "config.h"
 #include "config_int.h"
+#include "files.h"
 
 static const char *const sect_names[] = { "", "store", "source",
 	"resolver", "cases", "report", "limits", "email", "webhook" };
@@ -159,6 +161,69 @@ set_log(struct loader *l, void *t, const char *v)
 	return NULL;
 }
 
+/* [store] group: a group that exists, by name or number. */
+static const char *
+set_group(struct loader *l, void *t, const char *v)
+{
+	static char msg[128 + MAX_GROUP_NAME];
+	struct config *c = l->c;
+	struct group *g;
+	long long n;
+
+	errno = 0;
+	if (*v == '\0' || strlen(v) > MAX_GROUP_NAME)
+		g = NULL;
+	else if ((g = getgrnam(v)) == NULL && parse_ll(v, 0, 0x7ffffffe,
+	    &n) == 0)
+		g = getgrgid((gid_t)n);
+	if (g == NULL) {
+		snprintf(msg, sizeof(msg), "no group '%.*s' on this system",
+		    MAX_GROUP_NAME, v);
+		return msg;
+	}
+	free(c->store_group);
+	c->store_group = xstrdup(g->gr_name);
+	c->store_gid = g->gr_gid;
+	return NULL;
+}
+
+/* [report] mode: octal, permissions bits only, nothing others may write
+ * or run. */
+static const char *
+set_mode(struct loader *l, void *t, const char *v)
+{
+	int *p = t;
+	char *end;
+	long m;
+
+	if (v[0] != '0' || strspn(v, "01234567") != strlen(v))
+		return "must be an octal mode like 0640 (with its leading 0)";
+	errno = 0;
+	m = strtol(v, &end, 8);
+	if (errno != 0 || *end != '\0' || m > 0777)
+		return "must be an octal mode from 0000 to 0777";
+	if (m & 0133)
+		return "a summary is not run, and only its owner may write it: "
+		    "use 0600, 0640 or 0644";
+	if (!(m & 0400))
+		return "the owner must be able to read it (0600, 0640, 0644)";
+	*p = (int)m;
+	return NULL;
+}
+
+mode_t
+config_store_mode(const struct config *c)
+{
+	return c->store_group != NULL ? 0640 : 0600;
+}
+
+mode_t
+config_report_mode(const struct config *c)
+{
+	return c->report.mode >= 0 ? (mode_t)c->report.mode :
+	    config_store_mode(c);
+}
+
 /* Split a comma-separated list; each item trimmed, none empty. */
 int
 cfg_split_list(const char *v, char ***items, size_t *n)
@@ -257,6 +322,7 @@ set_yesno(struct loader *l, void *t, const char *v)
 static const struct key keys[] = {
 	{ S_TOP, "log", set_log, O(struct config, log_syslog), 0 },
 	{ S_STORE, "path", cfg_set_path, O(struct config, store_path), 0 },
+	{ S_STORE, "group", set_group, 0, 0 },
 	{ S_SOURCE, "type", set_source_type, O(struct source_conf, type), 0 },
 	{ S_SOURCE, "path", cfg_set_path, O(struct source_conf, path), 0 },
 	{ S_SOURCE, "role", set_role, O(struct source_conf, role), 0 },
@@ -269,7 +335,7 @@ static const struct key keys[] = {
 	{ S_SOURCE, "ca_file", cfg_set_file, O(struct source_conf, ca_file), 0 },
 	{ S_SOURCE, "user", imap_set_string, O(struct source_conf, user), 0 },
 	{ S_SOURCE, "auth", imap_set_auth, O(struct source_conf, auth), 0 },
-	{ S_SOURCE, "password_file", cfg_set_file,
+	{ S_SOURCE, "password_file", imap_set_password_file,
 	    O(struct source_conf, password_file), 0 },
 	{ S_SOURCE, "password_env", imap_set_env_name,
 	    O(struct source_conf, password_env), 0 },
@@ -314,6 +380,7 @@ static const struct key keys[] = {
 	    0 },
 	{ S_REPORT, "output_dir", cfg_set_path, O(struct report_conf, output_dir),
 	    0 },
+	{ S_REPORT, "mode", set_mode, O(struct report_conf, mode), 0 },
 	{ S_LIMITS, "max_message_size", set_size,
 	    O(struct limits, message_size), 0 },
 	{ S_LIMITS, "max_mime_depth", set_depth, O(struct limits, mime_depth),
@@ -584,6 +651,8 @@ defaults(struct config *c)
 	c->store_path = xstrdup(LOCALSTATEDIR "/lib/abuse-collector/abuse.db");
 	c->report.output_dir = xstrdup(LOCALSTATEDIR
 	    "/lib/abuse-collector/reports");
+	c->report.mode = -1;
+	c->store_gid = NO_GROUP;
 	c->cases.timezone = xstrdup("UTC");
 	memcpy(c->resolver.order, order, sizeof(order));
 	c->resolver.norder = sizeof(order) / sizeof(order[0]);
@@ -706,6 +775,7 @@ config_release(struct config *c)
 	free(c->report.output_dir);
 	release_outputs(c);
 	free(c->store_path);
+	free(c->store_group);
 	free(c->file);
 	free(c->dir);
 	memset(c, 0, sizeof(*c));
@@ -739,6 +809,9 @@ config_print(const struct config *c, FILE *f)
 
 	fprintf(f, "# %s\nlog = %s\n\n[store]\npath = %s\n", c->file,
 	    c->log_syslog ? "syslog" : "stderr", c->store_path);
+	if (c->store_group != NULL)
+		fprintf(f, "group = %s\n", c->store_group);
+	fprintf(f, "# mode %04o\n", (unsigned)config_store_mode(c));
 	for (i = 0; i < c->nsources; i++) {
 		const struct source_conf *s = &c->sources[i];
 
@@ -751,6 +824,10 @@ config_print(const struct config *c, FILE *f)
 	}
 	print_resolver(c, f);
 	fprintf(f, "\n[report]\noutput_dir = %s\n", c->report.output_dir);
+	if (c->report.mode >= 0)
+		fprintf(f, "mode = %04o\n", (unsigned)c->report.mode);
+	else
+		fprintf(f, "# mode %04o\n", (unsigned)config_report_mode(c));
 	print_outputs(c, f);
 	fprintf(f, "\n[limits]\nmax_message_size = %zu\nmax_mime_depth = %d\n"
 	    "max_mime_parts = %zu\nmax_headers = %zu\nmax_header_length = %zu\n"

@@ -11,6 +11,7 @@
 #include <regex.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "formats/formats.h"
 #include "mime.h"
@@ -110,6 +111,7 @@ struct cases_conf {
 
 struct report_conf {
 	char		*output_dir;	/* absolute */
+	int		 mode;		/* of summaries; -1: the store's */
 };
 
 /*
@@ -166,6 +168,10 @@ struct config {
 	char			*dir;	/* its directory, for relative paths */
 	int			 log_syslog;
 	char			*store_path;
+	/* [store] group: the store, its -wal and -shm, the summaries
+	 * and the lock belong to it, mode 0640; NULL: 0600. */
+	char			*store_group;
+	gid_t			 store_gid;	/* or NO_GROUP */
 	struct source_conf	*sources;
 	size_t			 nsources;
 	struct resolver_conf	 resolver;
@@ -176,6 +182,11 @@ struct config {
 	struct webhook_conf	*webhooks;
 	size_t			 nwebhooks;
 };
+
+/* The mode of the store and its companion files: 0600, or 0640 with a
+ * group; and that of summaries: [report] mode, or the store's. */
+mode_t config_store_mode(const struct config *c);
+mode_t config_report_mode(const struct config *c);
 
 /* The webhook called name, or NULL. */
 const struct webhook_conf *config_webhook(const struct config *c,

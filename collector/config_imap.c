@@ -9,14 +9,17 @@
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "bounds.h"
 #include "config.h"
 #include "config_int.h"
+#include "files.h"
 
 /* The [source] keys that only type = imap takes. */
 int
@@ -150,6 +153,23 @@ imap_set_password(struct loader *l, void *t, const char *v)
 		    "start of a comment: put the password in a file and "
 		    "name it with password_file";
 	return imap_set_string(l, t, v);
+}
+
+/* Like the other secrets' files, one others can read is refused. */
+const char *
+imap_set_password_file(struct loader *l, void *t, const char *v)
+{
+	static char msg[PATH_MAX + 96];
+	char **p = t;
+	const char *why;
+	struct stat st;
+
+	if ((why = cfg_set_file(l, t, v)) != NULL)
+		return why;
+	if (stat(*p, &st) == 0 &&
+	    secret_file_private(*p, st.st_mode, msg, sizeof(msg)) != 0)
+		return msg;
+	return NULL;
 }
 
 const char *

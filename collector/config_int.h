@@ -104,6 +104,8 @@ const char *imap_set_yesno(struct loader *, void *t, const char *v);
 const char *imap_set_auth(struct loader *, void *t, const char *v);
 const char *imap_set_env_name(struct loader *, void *t, const char *v);
 const char *imap_set_password(struct loader *, void *t, const char *v);
+const char *imap_set_password_file(struct loader *, void *t,
+    const char *v);
 const char *imap_set_token_command(struct loader *, void *t,
     const char *v);
 const char *imap_set_folder(struct loader *, void *t, const char *v);

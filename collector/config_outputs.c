@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config_int.h"
+#include "files.h"
 
 /* A whole-number key in [lo, hi]. */
 static const char *
@@ -188,9 +189,8 @@ read_secret(struct loader *l, const char *v, char **secret, size_t *len,
 	if (*v == '\0')
 		return "empty path";
 	path = cfg_abs_path(l, v);
-	if (stat(path, &st) == 0 && (st.st_mode & S_IROTH)) {
-		snprintf(msg, sizeof(msg), "'%s' is readable by others: "
-		    "chmod o-r it", path);
+	if (stat(path, &st) == 0 &&
+	    secret_file_private(path, st.st_mode, msg, sizeof(msg)) != 0) {
 		free(path);
 		return msg;
 	}
@@ -467,10 +467,12 @@ print_outputs(const struct config *c, FILE *f)
 	    "case.confirmed", "case.escalated", "summary.daily" };
 	const struct email_conf *m = &c->email;
 	size_t i, k, n;
+	char *u;
 
 	if (m->line != 0) {
-		fprintf(f, "\n[email]\nurl = %s\nfrom = %s\nto = ", m->url,
-		    m->from);
+		u = url_masked(m->url);
+		fprintf(f, "\n[email]\nurl = %s\nfrom = %s\nto = ", u, m->from);
+		free(u);
 		for (i = 0; i < m->nto; i++)
 			fprintf(f, "%s%s", i ? ", " : "", m->to[i]);
 		fputc('\n', f);
@@ -488,7 +490,9 @@ print_outputs(const struct config *c, FILE *f)
 	for (i = 0; i < c->nwebhooks; i++) {
 		const struct webhook_conf *w = &c->webhooks[i];
 
-		fprintf(f, "\n[webhook %s]\nurl = %s\n", w->name, w->url);
+		u = url_masked(w->url);
+		fprintf(f, "\n[webhook %s]\nurl = %s\n", w->name, u);
+		free(u);
 		if (w->secret_file != NULL)
 			fprintf(f, "secret_file = %s\n", w->secret_file);
 		else

@@ -399,6 +399,11 @@ set_url(struct loader *l, void *t, const char *v)
 			return "the URL has white space or control characters";
 	if (strchr(h, '#') != NULL)
 		return "the URL has a fragment ('#')";
+	/* A user and password go in every request, readable on the way
+	 * over plain http, like a bearer token (refused there too). */
+	if (h == v + 7 && memchr(h, '@', strcspn(h, "/?")) != NULL)
+		return "a user and password are sent only over https; this "
+		    "URL is http://";
 	free(*p);
 	*p = xstrdup(v);
 	return NULL;
@@ -561,19 +566,15 @@ release_resolver(struct config *c)
 	free(c->cases.timezone);
 }
 
-/* http_url with any user:password@ masked. */
+/* http_url with any user:password@ and credentials in its query
+ * masked. */
 static void
 print_url(FILE *f, const char *url)
 {
-	const char *h = strstr(url, "://") + 3, *at, *end;
+	char *m = url_masked(url);
 
-	end = h + strcspn(h, "/?");
-	at = memchr(h, '@', (size_t)(end - h));
-	if (at == NULL)
-		fprintf(f, "http_url = %s\n", url);
-	else
-		fprintf(f, "http_url = %.*s***@%s\n", (int)(h - url), url,
-		    at + 1);
+	fprintf(f, "http_url = %s\n", m);
+	free(m);
 }
 
 /* [resolver] and [cases] as understood; a URL's password masked. */

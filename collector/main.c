@@ -76,9 +76,15 @@ take_lock(const struct config *c)
 {
 	char *path = xasprintf("%s.lock", c->store_path);
 	char pid[32];
+	struct err e;
 	int fd, n;
 
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	if (cli_secure_file(c, path, 1, &e) != RC_OK) {
+		log_error("lock: %s", e.msg);
+		free(path);
+		return EXIT_CONFIG;
+	}
+	fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		log_error("cannot open lock %s: %s", path, strerror(errno));
 		free(path);

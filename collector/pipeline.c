@@ -440,14 +440,15 @@ pipeline_add(struct pipeline *p, const struct origin *o, const char *raw,
 }
 
 /* A message known only by its place: stored as quarantined without its
- * bytes, its place (what, source, folder, UIDs, size) hashed in their
- * stead so that a rerun recognises it. */
+ * bytes, its place (what, source, folder, UIDs, size, and the file name
+ * or mbox offset of a local one) hashed in their stead so that a rerun
+ * recognises it. */
 static enum rc
 add_unread(struct pipeline *p, const struct origin *o, size_t size,
     const char *what, const char *reason, struct err *e)
 {
 	struct stored_msg sm;
-	char id[512], sha[65];
+	char id[512], sha[65], *key;
 	int64_t row;
 	int dup;
 	enum rc rc;
@@ -458,9 +459,15 @@ add_unread(struct pipeline *p, const struct origin *o, size_t size,
 		return p->failure.rc;
 	}
 	p->stats.messages++;
-	snprintf(id, sizeof(id), "%s\n%s\n%s\n%u\n%u\n%zu", what, o->source,
-	    o->folder ? o->folder : "", o->uidvalidity, o->uid, size);
-	sha256_hex(id, strlen(id), sha);
+	/* A local message's place includes its name: the Maildir file's
+	 * unique name (or the file read) and the mbox message's offset;
+	 * without it, messages of equal size in one folder would be one. */
+	key = xasprintf("%s\n%s\n%s\n%u\n%u\n%zu%s%s", what, o->source,
+	    o->folder ? o->folder : "", o->uidvalidity, o->uid, size,
+	    o->name != NULL || o->file != NULL ? "\n" : "",
+	    o->name != NULL ? o->name : o->file != NULL ? o->file : "");
+	sha256_hex(key, strlen(key), sha);
+	free(key);
 	memset(&sm, 0, sizeof(sm));
 	sm.source = o->source;
 	sm.folder = o->folder;

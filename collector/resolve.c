@@ -2,12 +2,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "files.h"
 #include "http.h"
 #include "json.h"
 #include "log.h"
@@ -170,7 +172,7 @@ static enum rc
 load_token(struct resolver *r, const char *path, struct err *e)
 {
 	struct stat st;
-	char *data = NULL;
+	char *data = NULL, why[PATH_MAX + 96];
 	const char *p;
 	size_t n, i;
 	enum rc rc;
@@ -178,9 +180,8 @@ load_token(struct resolver *r, const char *path, struct err *e)
 	if (stat(path, &st) != 0)
 		return err_set(e, RC_FATAL, "http_token_file %s: %s", path,
 		    strerror(errno));
-	if (st.st_mode & S_IROTH)
-		return err_set(e, RC_FATAL, "http_token_file %s is readable "
-		    "by others: chmod o-r %s", path, path);
+	if (secret_file_private(path, st.st_mode, why, sizeof(why)) != 0)
+		return err_set(e, RC_FATAL, "http_token_file %s", why);
 	if ((rc = read_file(path, MAX_TOKEN_FILE, &data, &n, e)) != RC_OK) {
 		err_prefix(e, "http_token_file");
 		return RC_FATAL;

@@ -21,7 +21,8 @@
 enum rc secret_take(const char *what, const char *p, size_t n, char **out,
     struct err *e);
 
-/* The password in the file at path (secret_take's rules). */
+/* The password in the file at path (secret_take's rules); a file others
+ * can read is refused. */
 enum rc secret_from_file(const char *path, char **out, struct err *e);
 
 /* The password in environment variable name (secret_take's rules). */
@@ -29,12 +30,16 @@ enum rc secret_from_env(const char *name, char **out, struct err *e);
 
 /*
  * Run command with /bin/sh -c, standard input from /dev/null, standard
- * error inherited, no other descriptor, in a process group of its own.
- * What it prints on standard output, without surrounding white space, is
- * the token: at most MAX_TOKEN_LEN bytes of printable ASCII without
- * spaces.  The command's process group is killed when it takes longer
- * than timeout seconds or prints too much.  RC_TEMP when it cannot be
- * run, fails, exits non-zero or prints no usable token.
+ * error inherited, no other descriptor, in a process group of its own,
+ * with only PATH, HOME, USER, LOGNAME, LANG, LC_ALL, LC_CTYPE and TMPDIR
+ * of the environment.  What it prints on standard output until it exits
+ * (a child left in the background may keep the output open; it is not
+ * waited for), without surrounding white space, is the token: at most
+ * MAX_TOKEN_LEN bytes of printable ASCII without spaces.  The command's
+ * process group is killed when it takes longer than timeout seconds or
+ * prints too much.  RC_TEMP when it cannot be run, fails, exits non-zero
+ * or prints no usable token; the message says which (exit status,
+ * signal, timeout).
  */
 enum rc secret_from_command(const char *command, long timeout, char **out,
     struct err *e);

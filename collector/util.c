@@ -459,6 +459,69 @@ out:
 	return rc;
 }
 
+/* Query parameter names that carry credentials, as parts of the name:
+ * token, access_token, apikey, api_key, X-Amz-Signature, password, ... */
+static int
+secret_param(const char *name, size_t n)
+{
+	static const char *const part[] = { "token", "key", "secret", "pass",
+	    "pwd", "sig", "auth", "cred", "session" };
+	size_t i, k, len;
+
+	for (i = 0; i < sizeof(part) / sizeof(part[0]); i++) {
+		len = strlen(part[i]);
+		for (k = 0; k + len <= n; k++)
+			if (ascii_ncasecmp(name + k, part[i], len) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+char *
+url_masked(const char *url)
+{
+	const char *h = strstr(url, "://"), *p, *end, *at, *amp, *eq;
+	char *masked;
+	struct buf b;
+
+	buf_init(&b, 2 * strlen(url) + 16);
+	h = h != NULL ? h + 3 : url;
+	end = h + strcspn(h, "/?#");
+	at = memchr(h, '@', (size_t)(end - h));
+	/* The last '@' ends the user part: a password may hold one. */
+	while (at != NULL && memchr(at + 1, '@', (size_t)(end - at - 1)))
+		at = memchr(at + 1, '@', (size_t)(end - at - 1));
+	buf_add(&b, url, (size_t)(h - url));
+	if (at != NULL) {
+		buf_addstr(&b, "***");
+		h = at;
+	}
+	p = h + strcspn(h, "?#");
+	buf_add(&b, h, (size_t)(p - h));
+	if (*p == '?') {
+		end = p + strcspn(p, "#");
+		buf_addch(&b, '?');
+		for (p++; p < end; p = amp + (amp < end)) {
+			if ((amp = memchr(p, '&', (size_t)(end - p))) == NULL)
+				amp = end;
+			eq = memchr(p, '=', (size_t)(amp - p));
+			if (eq != NULL && secret_param(p, (size_t)(eq - p))) {
+				buf_add(&b, p, (size_t)(eq - p) + 1);
+				buf_addstr(&b, "***");
+			} else {
+				buf_add(&b, p, (size_t)(amp - p));
+			}
+			if (amp < end)
+				buf_addch(&b, '&');
+		}
+		p = end;
+	}
+	buf_addstr(&b, p);
+	masked = buf_detach(&b, NULL);
+	buf_release(&b);
+	return masked;
+}
+
 int
 mkdirs(const char *dir, int mode)
 {

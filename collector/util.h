@@ -82,6 +82,14 @@ int parse_duration(const char *s, long long *seconds);
 /* "25M", "512k", "1G" or plain bytes. */
 int parse_size(const char *s, long long *bytes);
 
+/*
+ * url as it may be shown (check-config): a user and password before the
+ * host as "***@", and the value of every query parameter whose name
+ * suggests a credential (token, key, secret, pass, sig, auth, ...) as
+ * "***".  The caller frees the result.
+ */
+char *url_masked(const char *url);
+
 /* Seconds since the epoch as "YYYY-MM-DDTHH:MM:SSZ" into out[21]. */
 void iso8601_utc(time_t t, char out[21]);
 

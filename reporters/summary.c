@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "csv.h"
+#include "files.h"
 #include "store.h"
 #include "summary.h"
 
@@ -175,7 +176,8 @@ text_summary(FILE *f, struct store *s, const struct config *c,
 
 enum which { W_SUMMARY_CSV, W_REPORTS_CSV, W_HTML };
 
-/* One file, written to a temporary name and renamed into place. */
+/* One file, written under a fresh temporary name and renamed into
+ * place, with the mode and group the configuration gives summaries. */
 static enum rc
 write_one(struct store *s, const struct config *c, const char *day,
     const char *dir, time_t now, enum which w, char **written,
@@ -183,43 +185,31 @@ write_one(struct store *s, const struct config *c, const char *day,
 {
 	static const char *const names[][2] = { { "summary-", ".csv" },
 	    { "reports-", ".csv" }, { "summary-", ".html" } };
-	char name[64], *path, *tmp;
-	FILE *f;
+	struct atomic_file af;
+	char *path;
 	enum rc rc;
 
-	snprintf(name, sizeof(name), "%s%s%s", names[w][0], day, names[w][1]);
-	path = xasprintf("%s/%s", dir, name);
-	tmp = xasprintf("%s/.%s.%ld", dir, name, (long)getpid());
-	if ((f = fopen(tmp, "w")) == NULL) {
-		rc = err_set(e, RC_FATAL, "cannot write '%s': %s", tmp,
-		    strerror(errno));
+	path = xasprintf("%s/%s%s%s", dir, names[w][0], day, names[w][1]);
+	if ((rc = atomic_file_open(&af, path, config_report_mode(c),
+	    c->store_gid, e)) != RC_OK)
 		goto out;
-	}
 	switch (w) {
-	case W_SUMMARY_CSV: rc = csv_summary(f, s, day, e); break;
-	case W_REPORTS_CSV: rc = csv_reports(f, s, day, e); break;
-	default: rc = html_summary(f, s, c, day, now, e); break;
+	case W_SUMMARY_CSV: rc = csv_summary(af.f, s, day, e); break;
+	case W_REPORTS_CSV: rc = csv_reports(af.f, s, day, e); break;
+	default: rc = html_summary(af.f, s, c, day, now, e); break;
 	}
-	if ((fflush(f) != 0 || ferror(f)) && rc == RC_OK)
-		rc = err_set(e, RC_FATAL, "cannot write '%s': %s", tmp,
-		    strerror(errno));
-	if (fclose(f) != 0 && rc == RC_OK)
-		rc = err_set(e, RC_FATAL, "cannot write '%s': %s", tmp,
-		    strerror(errno));
-	if (rc == RC_OK && rename(tmp, path) != 0)
-		rc = err_set(e, RC_FATAL, "cannot rename '%s' to '%s': %s",
-		    tmp, path, strerror(errno));
 	if (rc != RC_OK) {
-		unlink(tmp);
+		atomic_file_abort(&af);
 		goto out;
 	}
+	if ((rc = atomic_file_commit(&af, e)) != RC_OK)
+		goto out;
 	if (written != NULL) {
 		*written = path;
 		path = NULL;
 	}
 out:
 	free(path);
-	free(tmp);
 	return rc;
 }
 

@@ -83,4 +83,61 @@ printf '[resolver]\nusers_file = users.csv\n' >"$T/tables.ini"
 is "a bad table row exits 78" "$?" 78
 ok "a bad table row is named with file:line" grep -q "users.csv:3: malformed CSV line" "$T/err"
 
+# Credentials in URLs: masked when printed, refused over plain http.
+secret_file "$T/hook.secret" k
+cat >"$T/urls.ini" <<'X'
+[store]
+path = u.db
+[resolver]
+http_url = https://lookup:pw-9f2@api.example.net/v1/owner?ip={ip}&apikey=K-7d1e&format=json
+[webhook tickets]
+url = https://hooks.example.net/in?token=T-55a0&sig=S-c3b2&team=abuse
+secret_file = hook.secret
+X
+"$AC" -c "$T/urls.ini" check-config >"$T/out" 2>&1
+is "URLs with credentials pass check-config" "$?" 0
+ok "the resolver URL is shown with its user, password and key masked" \
+    grep -qx 'http_url = https://\*\*\*@api.example.net/v1/owner?ip={ip}&apikey=\*\*\*&format=json' "$T/out"
+ok "the webhook URL with its token and signature masked" \
+    grep -qx 'url = https://hooks.example.net/in?token=\*\*\*&sig=\*\*\*&team=abuse' "$T/out"
+ok "no credential is printed" sh -c '! grep -e pw-9f2 -e K-7d1e -e T-55a0 -e S-c3b2 "$1"' sh "$T/out"
+sed 's|https://lookup:|http://lookup:|' "$T/urls.ini" >"$T/plain.ini"
+"$AC" -c "$T/plain.ini" check-config >"$T/out" 2>&1
+is "a user and password over http:// exit 78" "$?" 78
+ok "are refused like a bearer token" grep -q \
+    "plain.ini:4: \[resolver\] http_url: a user and password are sent only over https" \
+    "$T/out"
+ok "without printing the password" sh -c '! grep -q pw-9f2 "$1"' sh "$T/out"
+printf '[store]\npath = u.db\n[webhook w]\nurl = http://u:pw-9f2@hooks.example.net/in\nallow_plaintext = yes\nsecret_file = hook.secret\n' \
+    >"$T/hook.ini"
+"$AC" -c "$T/hook.ini" check-config >"$T/out" 2>&1
+is "a webhook URL with a user and password exits 78" "$?" 78
+ok "naming the key, without the password" sh -c \
+    'grep -q "hook.ini:4: \[webhook w\] url: .*no user" "$1" && ! grep -q pw-9f2 "$1"' \
+    sh "$T/out"
+printf '[store]\npath = u.db\n[resolver]\nhttp_url = http://api.example.net/v1?u=a@b\n' \
+    >"$T/at.ini"
+ok "an '@' in the query of an http:// URL is no user" \
+    "$AC" -c "$T/at.ini" check-config
+
+# An IMAP password_file others can read is refused like the other secrets.
+printf 'pw\n' >"$T/imap.pass"
+chmod 644 "$T/imap.pass"
+cat >"$T/imap.ini" <<'X'
+[store]
+path = u.db
+[source box]
+type = imap
+host = imap.example.net
+user = abuse
+password_file = imap.pass
+X
+"$AC" -c "$T/imap.ini" check-config >"$T/out" 2>&1
+is "a password_file others can read exits 78" "$?" 78
+ok "naming the file and its mode" grep -q \
+    "imap.ini:7: \[source box\] password_file: '$T/imap.pass' is readable by others (mode 0644): chmod o-r it" \
+    "$T/out"
+chmod 640 "$T/imap.pass"
+ok "one only its group can read is taken" "$AC" -c "$T/imap.ini" check-config
+
 done_testing

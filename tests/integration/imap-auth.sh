@@ -74,7 +74,34 @@ ok "its exit status is reported" grep -q "token_command exited with status 3" \
 run collect auth=xoauth2 "token_command=sleep 30" password_file= timeout=1s
 is "a token command that hangs: exit 75" "$rc" 75
 ok "it is killed after the timeout" \
-    grep -q "token_command did not finish within 1 s" "$T/out"
+    grep -q "token_command timed out after 1 s and was killed" "$T/out"
+
+# A token command that leaves a helper in the background holding its
+# output: its token is used once it exits, and it sees no secret of the
+# collector's environment.
+cat >"$T/bgtoken.sh" <<'EOF'
+#!/bin/sh
+env >"${0%.sh}.env"
+sleep 60 &
+echo $! >"${0%.sh}.bgpid"
+printf 'tok-4a1f.good_token-xyz\n'
+EOF
+chmod 755 "$T/bgtoken.sh"
+AC_TEST_SMTP_PASSWORD=hunter2-smtp-pw
+export AC_TEST_SMTP_PASSWORD
+n_before=$(grep -c "method=XOAUTH2" "$DC/dovecot.log")
+run collect auth=xoauth2 "token_command=$T/bgtoken.sh" password_file= \
+    timeout=10s
+unset AC_TEST_SMTP_PASSWORD
+[ -s "$T/bgtoken.bgpid" ] && kill "$(cat "$T/bgtoken.bgpid")" 2>/dev/null
+is "a token command with a helper in the background logs in" \
+    "$rc:$(cat "$T/out")" "0:"
+is "with the token it printed" \
+    "$(grep -c "method=XOAUTH2" "$DC/dovecot.log")" "$((n_before + 1))"
+ok "the command saw no secret variable" \
+    sh -c '! grep -q -e hunter2-smtp-pw -e AC_TEST "$1"' sh "$T/bgtoken.env"
+ok "but PATH and HOME" \
+    sh -c 'grep -q "^PATH=" "$1" && grep -q "^HOME=" "$1"' sh "$T/bgtoken.env"
 
 run collect auth=xoauth2 password_file=
 is "xoauth2 without token_command is a configuration error" "$rc" 78

@@ -99,14 +99,11 @@ is "slow: only the first report waited" "$(requests plain)" 1
 ok "slow: the error shows no query string" sh -c '! grep -q "203.0.113" err'
 
 conf secret.ini "http://user:pw-9x@127.0.0.1:$port/lookup?key=S3CR3T"
-answer "$(all3 '{"status": 503}')"
-"$AC" -c secret.ini parse a.eml >out 2>err
-ok "a bad answer is reported without the URL's password or query" sh -c \
-    'grep -q "GET http://127.0.0.1:[0-9]*/lookup: HTTP status 503" err &&
-    ! grep -q -e pw-9x -e S3CR3T err'
 "$AC" -c secret.ini check-config >out 2>&1
-ok "check-config masks the URL's password" sh -c \
-    'grep -q "^http_url = http://\*\*\*@127.0.0.1" out && ! grep -q pw-9x out'
+is "a user and password over plain http: exit 78" "$?" 78
+ok "... refused, without printing them" sh -c \
+    'grep -q "http_url: a user and password are sent only over https" out &&
+    ! grep -q -e pw-9x -e S3CR3T out'
 
 closed=$(free_port)
 conf refused.ini "http://127.0.0.1:$closed/lookup"
@@ -174,6 +171,19 @@ http_token_file = token"
 	"$AC" -c system.ini parse a.eml >out 2>err
 	is "the system store does not trust the test CA" \
 	    "$(sed -n 's/^resolved_by: //p' out)" "network"
+	conf secret.ini \
+	    "https://user:pw-9x@localhost:$tport/lookup?key=S3CR3T" \
+	    "ca_file = ca.pem
+http_token_file = token"
+	answer "$(all3 '{"status": 503}')"
+	"$AC" -c secret.ini parse a.eml >out 2>err
+	ok "a bad answer is reported without the URL's password or query" \
+	    sh -c 'grep -q "GET https://localhost:[0-9]*/lookup: HTTP status 503" err &&
+	    ! grep -q -e pw-9x -e S3CR3T err'
+	"$AC" -c secret.ini check-config >out 2>&1
+	ok "check-config masks the URL's password and key" sh -c \
+	    'grep -q "^http_url = https://\*\*\*@localhost:[0-9]*/lookup?key=\*\*\*$" out &&
+	    ! grep -q -e pw-9x -e S3CR3T out'
 	chmod 644 token
 	"$AC" -c tls.ini check-config >out 2>&1
 	is "a token file others can read: exit 78" "$?" 78

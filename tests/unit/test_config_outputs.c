@@ -97,7 +97,8 @@ errors(void)
 		    "password_env" },
 		{ "[email]\nurl = smtps://m.example\nfrom = a@example.net\n"
 		    "to = b@example.net\nuser = u\npassword_file = pw-public\n",
-		    "pw-public' is readable by others: chmod o-r it" },
+		    "pw-public' is readable by others (mode 0644): "
+		    "chmod o-r it" },
 		{ "[email]\nurl = smtps://m.example\nfrom = a@example.net\n"
 		    "to = b@example.net\nuser = u\npassword_env = AC_NO_SUCH_VAR\n",
 		    "[email] password_env: that environment variable is not set" },

@@ -435,7 +435,8 @@ token(void)
 		return;
 	}
 	ok(resolver_open(&r, &c, NULL, &e) == RC_FATAL &&
-	    strstr(e.msg, "is readable by others: chmod o-r") != NULL,
+	    strstr(e.msg, "is readable by others (mode 0644): chmod o-r") !=
+	    NULL,
 	    "a token file others can read is refused");
 	chmod(p, 0600);
 	ok(resolver_open(&r, &c, NULL, &e) == RC_OK, "a private token file "

@@ -1,9 +1,15 @@
-/* util.c: the capped buffer, number parsing, case-insensitive search. */
+/* util.c: the capped buffer, number parsing, case-insensitive search,
+ * masked URLs; files.c: atomic files and modes. */
 #include "autoconf.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "files.h"
 #include "tap.h"
 #include "util.h"
 
@@ -84,11 +90,126 @@ buffers(void)
 	buf_release(&b);
 }
 
+static void
+urls(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;
+	} t[] = {
+		{ "https://api.example.net/lookup",
+		    "https://api.example.net/lookup" },
+		{ "https://api.example.net/v1?token=abc123",
+		    "https://api.example.net/v1?token=***" },
+		{ "https://h.example/x?apikey=K1&ip=192.0.2.1&access_token=T2",
+		    "https://h.example/x?apikey=***&ip=192.0.2.1&"
+		    "access_token=***" },
+		{ "https://h.example/?API_KEY=a&Secret=b&password=c&sig=d",
+		    "https://h.example/?API_KEY=***&Secret=***&password=***&"
+		    "sig=***" },
+		{ "https://h.example/?X-Amz-Signature=ab&X-Amz-Credential=cd",
+		    "https://h.example/?X-Amz-Signature=***&"
+		    "X-Amz-Credential=***" },
+		{ "https://h.example/?key=&format=json&token",
+		    "https://h.example/?key=***&format=json&token" },
+		{ "https://u:p4ss@h.example:8443/x?key=v",
+		    "https://***@h.example:8443/x?key=***" },
+		{ "https://u:p@ss@h.example/a@b", "https://***@h.example/a@b" },
+		{ "https://h.example/p?q=1#frag?token=x",
+		    "https://h.example/p?q=1#frag?token=x" },
+		{ "smtps://mail.example:465", "smtps://mail.example:465" },
+		{ "https://h.example/?", "https://h.example/?" },
+		{ "https://h.example/?&&token=z&",
+		    "https://h.example/?&&token=***&" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char *m = url_masked(t[i].in);
+
+		is(m, t[i].want, "url %zu is masked", i);
+		free(m);
+	}
+}
+
+/* files.c: atomic files and modes, on a directory of its own. */
+static void
+files(void)
+{
+	char dir[] = "/tmp/ac-util-XXXXXX", p[128], q[128], buf[64];
+	struct atomic_file af;
+	struct err e = { RC_OK, "" };
+	struct stat st;
+	FILE *f;
+	int old;
+
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "a temporary directory");
+		return;
+	}
+	snprintf(p, sizeof(p), "%s/out.csv", dir);
+	snprintf(q, sizeof(q), "%s/victim", dir);
+	umask(0);
+	ok(atomic_file_open(&af, p, 0640, NO_GROUP, &e) == RC_OK,
+	    "an atomic file opens (%s)", e.msg);
+	ok(af.tmp != NULL && strncmp(af.tmp, dir, strlen(dir)) == 0 &&
+	    strstr(af.tmp, "/.out.csv.") != NULL, "under a dot name in the "
+	    "same directory: %s", af.tmp ? af.tmp : "");
+	fputs("a,b\r\n", af.f);
+	ok(access(p, F_OK) != 0, "nothing is at the name before the commit");
+	ok(atomic_file_commit(&af, &e) == RC_OK, "commit");
+	ok(stat(p, &st) == 0 && (st.st_mode & 07777) == 0640,
+	    "the file has the mode asked for under umask 0 (%o)",
+	    (unsigned)(st.st_mode & 07777));
+	f = fopen(p, "r");
+	ok(f != NULL && fgets(buf, sizeof(buf), f) != NULL &&
+	    strcmp(buf, "a,b\r\n") == 0, "and what was written");
+	if (f != NULL)
+		fclose(f);
+	ok(atomic_file_open(&af, p, 0600, NO_GROUP, &e) == RC_OK,
+	    "another one");
+	fputs("half", af.f);
+	atomic_file_abort(&af);
+	f = fopen(p, "r");
+	ok(f != NULL && fgets(buf, sizeof(buf), f) != NULL &&
+	    strcmp(buf, "a,b\r\n") == 0, "an abort leaves the old file");
+	if (f != NULL)
+		fclose(f);
+
+	unlink(p);
+	ok(symlink(q, p) == 0, "a link in the file's place");
+	ok(file_secure(p, 0600, NO_GROUP, 1, &old, &e) == RC_FATAL &&
+	    strstr(e.msg, "symbolic link") != NULL && access(q, F_OK) != 0,
+	    "file_secure refuses a link and creates nothing through it: %s",
+	    e.msg);
+	unlink(p);
+	ok(file_secure(p, 0600, NO_GROUP, 0, &old, &e) == RC_OK &&
+	    access(p, F_OK) != 0, "an absent file is left absent");
+	ok(file_secure(p, 0600, NO_GROUP, 1, &old, &e) == RC_OK && old == -1 &&
+	    stat(p, &st) == 0 && (st.st_mode & 07777) == 0600,
+	    "or created with the mode, said as no change");
+	chmod(p, 0664);
+	ok(file_secure(p, 0600, NO_GROUP, 0, &old, &e) == RC_OK &&
+	    old == 0664 && stat(p, &st) == 0 && (st.st_mode & 07777) == 0600,
+	    "a wider one is narrowed, saying from what");
+	ok(file_secure(p, 0600, NO_GROUP, 0, &old, &e) == RC_OK && old == -1,
+	    "and once only");
+	unlink(p);
+	ok(mkfifo(p, 0600) == 0 && file_secure(p, 0600, NO_GROUP, 0, &old,
+	    &e) == RC_FATAL && strstr(e.msg, "not a regular file") != NULL,
+	    "a FIFO is refused without blocking: %s", e.msg);
+	unlink(p);
+	umask(022);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
 	search();
 	numbers();
 	buffers();
+	urls();
+	files();
 	return tap_done();
 }
