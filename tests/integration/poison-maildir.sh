@@ -53,6 +53,8 @@ ok "and dies too (status $st)" test "$st" -ge 128
 is "one strike is kept, against that message" \
     "$(q run 'select position, strikes, phase from message_strikes')" \
     "1700000050.M50P7.poison|1|parsing"
+"$AC" -c "$T/run.ini" status >"$T/status"
+ok "status shows it" has_line "source box, folder $T/box: message 1700000050.M50P7.poison: 1 run(s) died while working on it, the last while parsing it" "$T/status"
 
 as_run "$limit" -c "$T/run.ini" collect >"$T/out3" 2>&1
 is "run 3 exits 0" "$?" 0
