@@ -12,13 +12,13 @@
 #include "inflight.h"
 
 /*
- * Layout: one byte at offset 0, the slot a crashing thread had (0xff:
- * none noted), then NSLOTS records of SLOT_SIZE bytes: phase (one byte,
+ * Layout: one byte at offset 0, one more than the slot a crashing thread
+ * had (0, as in a file just truncated: none noted), then NSLOTS records of SLOT_SIZE bytes: phase (one byte,
  * 0: empty), then source, position and folder, each NUL-terminated (the
  * folder last: a path too long for the slot is what gets cut).
  */
 #define SLOT_SIZE	8192
-#define NO_CULPRIT	0xff
+#define NO_CULPRIT	0
 
 struct inflight {
 	int	fd;
@@ -49,7 +49,7 @@ on_crash(int sig)
 
 	(void)sig;
 	if (crash_fd >= 0 && my_slot >= 0) {
-		b = (unsigned char)my_slot;
+		b = (unsigned char)(my_slot + 1);
 		(void)pwrite(crash_fd, &b, 1, 0);
 	}
 }
@@ -148,7 +148,7 @@ inflight_take(struct inflight *in, void (*cb)(void *, int, const char *,
 	n = pread(in->fd, buf, sizeof(buf), 0);
 
 	if (n > 0) {
-		culprit = buf[0] < NSLOTS ? buf[0] : -1;
+		culprit = buf[0] > 0 && buf[0] <= NSLOTS ? buf[0] - 1 : -1;
 		for (s = 0; s < NSLOTS; s++) {
 			const char *rec = (const char *)buf + 1 + s * SLOT_SIZE;
 			size_t len = SLOT_SIZE - 1;
