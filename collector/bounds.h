@@ -29,6 +29,27 @@
 /* Nested comments in one header field; libetpan recurses per level. */
 #define MAX_COMMENT_DEPTH	256
 
+/*
+ * Memory for parsing one message, all of it together: the arena the
+ * parts, header copies and decoded bodies live in, libetpan's MIME trees
+ * (estimated before libetpan builds them) and buffers being decoded may
+ * hold at most PARSE_MEM_PER_BYTE times the message's size plus
+ * PARSE_MEM_BASE.  A message that needs more is refused (quarantined).
+ * Peak memory of `parse` on one message, the raw copy, the program and
+ * what the format parsers convert included, is at most
+ * PARSE_RSS_PER_BYTE times its size plus PARSE_RSS_BASE (README,
+ * tests/bench/bench-memory.sh).
+ */
+#define PARSE_MEM_PER_BYTE	8
+#define PARSE_MEM_BASE		(16u * 1024 * 1024)
+#define PARSE_RSS_PER_BYTE	12
+#define PARSE_RSS_BASE		(48u * 1024 * 1024)
+/* What libetpan allocates, per header field it reads (its structs, the
+ * name and parameters: 150 to 520 bytes measured) and per MIME part,
+ * besides copies of the header bytes. */
+#define ETPAN_FIELD_COST	640
+#define ETPAN_PART_COST		640
+
 /* One extracted report field (subject, address, ...), after decoding. */
 #define MAX_FIELD_LEN		998
 /* Recipients kept per report; more are counted, not kept. */

@@ -72,6 +72,13 @@ session_open(struct session *s, struct cli *cli, const char *command)
 		log_warn("%s", e.msg);
 	s->pipeline = pipeline_new(cli->cfg, s->store, s->resolver,
 	    cli->dry_run);
+	if ((rc = pipeline_recover(s->pipeline, &e)) != RC_OK) {
+		log_error("%s", e.msg);
+		pipeline_free(s->pipeline);
+		resolver_close(s->resolver);
+		store_close(s->store);
+		return exit_for(rc);
+	}
 	/* Events become webhook deliveries in the batch's transaction. */
 	pipeline_on_event(s->pipeline, outbox_hook, cli->cfg);
 	return EXIT_OK;

@@ -428,6 +428,20 @@ status_totals(void *arg, int n, const char *const *names,
 	return 0;
 }
 
+/* A message runs died on, not yet stored. */
+static int
+status_strike(void *arg, int n, const char *const *names,
+    const char *const *v)
+{
+	(void)arg;
+	(void)n;
+	(void)names;
+	printf("source %s, folder %s: message %s: %s run(s) died while "
+	    "working on it, the last while %s it; at 2 it is quarantined "
+	    "unparsed\n", v[0], v[1], v[2], v[3], v[4]);
+	return 0;
+}
+
 int
 cmd_status(struct cli *cli, int argc, char **argv)
 {
@@ -457,6 +471,8 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		if (!sc.listed[i])
 			printf("source %s: nothing collected yet\n",
 			    cli->cfg->sources[i].name);
+	if (rc == RC_OK)
+		rc = store_strike_list(s, status_strike, NULL, &e);
 	if (rc != RC_OK)
 		log_error("%s", e.msg);
 	free(sc.listed);

@@ -28,6 +28,37 @@ struct msg_arena {
 
 #define BLOCK_SIZE	(32u * 1024)
 
+static void
+over_budget(struct msg *m, const char *what)
+{
+	err_set(&m->err, RC_REJECT, "parsing needs more than %zu bytes of "
+	    "memory for %s (the budget of a message of %zu bytes: %zu times "
+	    "its size plus %zu MiB)", m->mem_budget, what, m->len,
+	    m->lim->mem_per_byte, m->lim->mem_base >> 20);
+}
+
+int
+mem_take(struct ctx *c, size_t n, const char *what)
+{
+	struct msg *m = c->m;
+
+	if (n > m->mem_budget || m->mem > m->mem_budget - n) {
+		if (!over(c))
+			over_budget(m, what);
+		return -1;
+	}
+	m->mem += n;
+	if (m->mem > m->mem_peak)
+		m->mem_peak = m->mem;
+	return 0;
+}
+
+void
+mem_give(struct msg *m, size_t n)
+{
+	m->mem -= n < m->mem ? n : m->mem;
+}
+
 void *
 arena_alloc(struct msg *m, size_t n)
 {
@@ -37,6 +68,11 @@ arena_alloc(struct msg *m, size_t n)
 	if (b == NULL || b->size - b->used < n) {
 		size_t sz = n > BLOCK_SIZE / 4 ? n : BLOCK_SIZE;
 
+		m->mem += sizeof(*b) + sz;
+		if (m->mem > m->mem_peak)
+			m->mem_peak = m->mem;
+		if (m->mem > m->mem_budget && m->err.rc == RC_OK)
+			over_budget(m, "the parts");
 		b = xmalloc(sizeof(*b) + sz);
 		b->size = sz;
 		b->used = 0;
@@ -73,6 +109,8 @@ limits_default(struct limits *l)
 	l->headers = MAX_HEADERS;
 	l->header_len = MAX_HEADER_LEN;
 	l->decoded_size = MAX_DECODED_SIZE;
+	l->mem_per_byte = PARSE_MEM_PER_BYTE;
+	l->mem_base = PARSE_MEM_BASE;
 }
 
 void
@@ -218,7 +256,7 @@ static void
 set_body(struct ctx *c, struct part *p, struct mailmime_data *d)
 {
 	const char *src;
-	size_t n, idx = 0, outlen = 0;
+	size_t n, idx = 0, outlen = 0, held = 0;
 	char *out = NULL;
 
 	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT)
@@ -237,6 +275,10 @@ set_body(struct ctx *c, struct part *p, struct mailmime_data *d)
 	}
 	if (d->dt_encoding == MAILMIME_MECHANISM_BASE64 ||
 	    d->dt_encoding == MAILMIME_MECHANISM_QUOTED_PRINTABLE) {
+		/* Decoding never makes text longer: n bytes cover it. */
+		if (mem_take(c, n, "decoding a part") < 0)
+			return;
+		held = n;
 		if (mailmime_part_parse(src, n, &idx, d->dt_encoding, &out,
 		    &outlen) != MAILIMF_NO_ERROR) {
 			/* Undecodable: keep the text as it stands. */
@@ -256,6 +298,7 @@ set_body(struct ctx *c, struct part *p, struct mailmime_data *d)
 	}
 	if (out != NULL)
 		mailmime_decoded_part_free(out);
+	mem_give(c->m, held);
 }
 
 char *
@@ -265,9 +308,13 @@ mime_base64(struct msg *m, const char *p, size_t n, size_t *outlen)
 	char *out = NULL, *r = NULL;
 	size_t idx = 0, len = 0;
 
-	if (over(&c) || mailmime_part_parse(p, n, &idx,
-	    MAILMIME_MECHANISM_BASE64, &out, &len) != MAILIMF_NO_ERROR)
+	if (over(&c) || mem_take(&c, n, "decoding base64") < 0)
 		return NULL;
+	if (mailmime_part_parse(p, n, &idx, MAILMIME_MECHANISM_BASE64, &out,
+	    &len) != MAILIMF_NO_ERROR) {
+		mem_give(m, n);
+		return NULL;
+	}
 	if (len > m->lim->decoded_size - m->decoded) {
 		err_set(c.e, RC_REJECT, "decoded parts exceed %zu bytes "
 		    "(max_decoded_size)", m->lim->decoded_size);
@@ -277,6 +324,7 @@ mime_base64(struct msg *m, const char *p, size_t n, size_t *outlen)
 		*outlen = len;
 	}
 	mailmime_decoded_part_free(out);
+	mem_give(m, n);
 	return r;
 }
 
@@ -423,7 +471,7 @@ parse_message(struct ctx *c, struct part *parent, const char *p, size_t n)
 {
 	struct mailmime *mm = NULL;
 	struct part *node;
-	size_t idx = 0, hlen;
+	size_t idx = 0, hlen, cost;
 	struct hdrs h;
 
 	if (over(c))
@@ -438,16 +486,21 @@ parse_message(struct ctx *c, struct part *parent, const char *p, size_t n)
 	hlen = split_headers(c, p, n, &h);
 	if (over(c) || h.n == 0)
 		return NULL;
-	if (guard(c, p, n, parent ? parent->depth + 1 : 0) < 0)
+	if (guard(c, p, n, parent ? parent->depth + 1 : 0, &cost) < 0)
 		return NULL;
 	if ((node = new_part(c, parent)) == NULL)
 		return NULL;
 	node->is_message = 1;
 	node->hdrs = h;
+	/* libetpan's tree is held until the parts are converted, and the
+	 * trees of messages decoded below this one come on top. */
+	if (mem_take(c, cost, "libetpan's MIME tree") < 0)
+		return NULL;
 	if (mailmime_parse(p, n, &idx, &mm) != MAILIMF_NO_ERROR ||
 	    mm == NULL) {
 		/* Headers without a readable MIME structure: keep the rest
 		 * as a plain body. */
+		mem_give(c->m, cost);
 		node->body = p + hlen;
 		node->body_len = n - hlen;
 		return node;
@@ -460,6 +513,7 @@ parse_message(struct ctx *c, struct part *parent, const char *p, size_t n)
 		node->body_len = n - hlen;
 	}
 	mailmime_free(mm);
+	mem_give(c->m, cost);
 	return over(c) ? NULL : node;
 }
 
@@ -483,6 +537,10 @@ mime_parse(struct msg *m, const char *raw, size_t len,
 	m->len = len;
 	m->lim = lim;
 	m->arena = xcalloc(1, sizeof(*m->arena));
+	/* Saturating: a budget past SIZE_MAX is no budget. */
+	m->mem_budget = lim->mem_per_byte != 0 &&
+	    len > (SIZE_MAX - lim->mem_base) / lim->mem_per_byte ? SIZE_MAX :
+	    lim->mem_per_byte * len + lim->mem_base;
 	err_clear(&m->err);
 	err_clear(e);
 	if (len > lim->message_size) {

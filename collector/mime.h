@@ -18,6 +18,10 @@ struct limits {
 	size_t	headers;
 	size_t	header_len;
 	size_t	decoded_size;
+	/* The memory budget of one message: mem_per_byte times its size
+	 * plus mem_base (bounds.h; not configurable). */
+	size_t	mem_per_byte;
+	size_t	mem_base;
 };
 
 /* The defaults of bounds.h. */
@@ -68,6 +72,9 @@ struct msg {
 	size_t			 decoded;
 	const struct limits	*lim;
 	struct msg_arena	*arena;	/* everything the parts point to */
+	/* Memory held for this message (arena blocks, libetpan's trees as
+	 * estimated, buffers being decoded), its peak, and the budget. */
+	size_t			 mem, mem_peak, mem_budget;
 	/* The first limit hit, also by mime_parse_embedded() and
 	 * mime_split_headers() after mime_parse() returned: sticky, so a
 	 * limit hit inside a format parser still quarantines the message. */
@@ -77,7 +84,8 @@ struct msg {
 /*
  * Parse (raw, len) into m.  The raw bytes must outlive m.  Returns RC_OK,
  * or RC_REJECT with the reason (over a limit, naming the [limits] key;
- * no header block) in e; m is then released.  A leading mbox "From " (or
+ * no header block, more memory needed than the memory budget) in e;
+ * m is then released.  A leading mbox "From " (or
  * ">From ") line is skipped; bare CR line ends are read as LF and NUL
  * bytes as spaces.  Nesting is bounded before libetpan, which recurses,
  * sees the text.

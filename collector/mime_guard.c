@@ -91,8 +91,9 @@ field_boundary(const char *p, size_t n, size_t *bl)
 	return *bl ? b : NULL;
 }
 
-/* A Content-Type field spanning (p, n): push what it opens. */
-static void
+/* A Content-Type field spanning (p, n): push what it opens.  Returns 1
+ * for a message type (its body is a message: a header block again). */
+static int
 guard_field(struct guard *g, const char *p, size_t n, size_t *composite)
 {
 	const char *b;
@@ -106,12 +107,16 @@ guard_field(struct guard *g, const char *p, size_t n, size_t *composite)
 	    memcasemem(p, n, "message/global") != NULL) {
 		(*composite)++;
 		guard_push(g, NULL, 0);
+		return 1;
 	}
+	return 0;
 }
+
+enum delim { NOT_DELIM, DELIM_PART, DELIM_CLOSE };
 
 /* A line starting with "--": the outermost open boundary it starts
  * ends the levels opened after it (and itself, with a trailing "--"). */
-static void
+static enum delim
 guard_delimiter(struct guard *g, const char *p, size_t n)
 {
 	size_t i;
@@ -121,12 +126,35 @@ guard_delimiter(struct guard *g, const char *p, size_t n)
 		    memcmp(p + 2, g->bound[i], g->blen[i]) != 0)
 			continue;
 		if (n >= 4 + g->blen[i] && p[2 + g->blen[i]] == '-' &&
-		    p[3 + g->blen[i]] == '-')
+		    p[3 + g->blen[i]] == '-') {
 			guard_pop(g, i);
-		else
-			guard_pop(g, i + 1);
-		return;
+			return DELIM_CLOSE;
+		}
+		guard_pop(g, i + 1);
+		return DELIM_PART;
 	}
+	return NOT_DELIM;
+}
+
+/* A line that starts a header field the way split_headers() reads one:
+ * a name, perhaps white space, a colon, and not a bare URL. */
+static int
+starts_field(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (unsigned char)p[i] > 32 && (unsigned char)p[i] < 127 &&
+	    p[i] != ':')
+		i++;
+	if (i == 0)
+		return 0;
+	if (i + 2 < n && p[i] == ':' && p[i + 1] == '/' && p[i + 2] == '/' &&
+	    ((i == 4 && ascii_ncasecmp(p, "http", 4) == 0) ||
+	    (i == 5 && ascii_ncasecmp(p, "https", 5) == 0)))
+		return 0;
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	return i < n && p[i] == ':';
 }
 
 /* The deepest comment nesting on a line, continuing a field's count. */
@@ -147,19 +175,29 @@ comment_depth(const char *p, size_t n, int *depth)
 	return max;
 }
 
+/*
+ * Besides nesting, the guard follows header blocks (the message's, each
+ * part's after its delimiter, and a message part's inner message) to
+ * count their fields: libetpan allocates per field and per part, so a
+ * message of many tiny fields or parts costs it many times its size.
+ */
 int
-guard(struct ctx *c, const char *p, size_t n, int base)
+guard(struct ctx *c, const char *p, size_t n, int base, size_t *cost)
 {
 	const struct limits *lim = c->m->lim;
 	struct guard g;
-	size_t i = 0, composite = 0;
-	int comments = 0;
+	size_t i = 0, composite = 0, parts = 0, fields = 0, block = 0;
+	size_t hbytes = 0;
+	int comments = 0, in_hdr = 1, msg_next = 0;
 
 	memset(&g, 0, sizeof(g));
+	*cost = 0;
 	while (i < n) {
 		const char *nl = memchr(p + i, '\n', n - i);
 		size_t e = nl ? (size_t)(nl - p) + 1 : n;
 		int cont = p[i] == ' ' || p[i] == '\t';
+		int blank = p[i] == '\n' || (p[i] == '\r' && e - i == 2);
+		enum delim d = NOT_DELIM;
 
 		if (!cont)
 			comments = 0;
@@ -171,7 +209,7 @@ guard(struct ctx *c, const char *p, size_t n, int base)
 			return -1;
 		}
 		if (p[i] == '-' && e - i > 2 && p[i + 1] == '-') {
-			guard_delimiter(&g, p + i, e - i);
+			d = guard_delimiter(&g, p + i, e - i);
 		} else if (!cont && e - i > 12 &&
 		    ascii_ncasecmp(p + i, "content-type", 12) == 0) {
 			size_t fe = e;
@@ -181,9 +219,33 @@ guard(struct ctx *c, const char *p, size_t n, int base)
 				nl = memchr(p + fe, '\n', n - fe);
 				fe = nl ? (size_t)(nl - p) + 1 : n;
 			}
-			guard_field(&g, p + i, fe - i, &composite);
+			if (guard_field(&g, p + i, fe - i, &composite) &&
+			    in_hdr)
+				msg_next = 1;
 		}
-		if (composite > lim->mime_parts) {
+		if (d != NOT_DELIM) {
+			/* A part's header block follows its delimiter. */
+			parts += d == DELIM_PART;
+			in_hdr = d == DELIM_PART;
+			msg_next = 0;
+			block = 0;
+		} else if (in_hdr && blank) {
+			in_hdr = msg_next;
+			msg_next = 0;
+			block = 0;
+		} else if (in_hdr) {
+			hbytes += e - i;
+			if (!cont && starts_field(p + i, e - i)) {
+				fields++;
+				if (++block > lim->headers) {
+					err_set(c->e, RC_REJECT, "more than "
+					    "%zu header fields in one block "
+					    "(max_headers)", lim->headers);
+					return -1;
+				}
+			}
+		}
+		if (composite > lim->mime_parts || parts > lim->mime_parts) {
 			err_set(c->e, RC_REJECT, "more than %zu MIME parts "
 			    "(max_mime_parts)", lim->mime_parts);
 			return -1;
@@ -195,5 +257,9 @@ guard(struct ctx *c, const char *p, size_t n, int base)
 		}
 		i = e;
 	}
+	/* libetpan copies the header text (its own fields and the MIME
+	 * ones), and allocates per field and per part. */
+	*cost = 2 * hbytes + fields * ETPAN_FIELD_COST +
+	    (1 + parts + composite) * ETPAN_PART_COST;
 	return 0;
 }

@@ -19,15 +19,62 @@
 #include "mime.h"
 #include "mime_int.h"
 
+/*
+ * The state of one split.  A field that lines without a colon continue
+ * is joined in buf, which grows by doubling, and copied into the arena
+ * once, when the next field starts or the block ends: copying the whole
+ * field again for each such line would cost its length squared.
+ */
+struct split {
+	struct ctx	*c;
+	struct hdrs	*h;
+	size_t		 alloc;		/* slots of h->v */
+	char		*buf;		/* the last field's value, while open */
+	size_t		 len, cap;
+	int		 open;		/* h->v[h->n - 1].value is in buf */
+};
+
+/* Append (p, n) to buf, CR and LF removed; room was made by the caller. */
+static void
+buf_put(struct split *s, const char *p, size_t n)
+{
+	for (; n > 0; p++, n--)
+		if (*p != '\r' && *p != '\n')
+			s->buf[s->len++] = *p;
+}
+
+static void
+buf_reserve(struct split *s, size_t n)
+{
+	if (s->cap >= n)
+		return;
+	while (s->cap < n)
+		s->cap = s->cap ? s->cap * 2 : 256;
+	s->buf = xrealloc(s->buf, s->cap);
+}
+
+/* The open field's value goes into the arena. */
+static void
+close_field(struct split *s)
+{
+	if (!s->open)
+		return;
+	s->h->v[s->h->n - 1].value = msg_strndup(s->c->m, s->buf, s->len);
+	s->open = 0;
+}
+
 /* Append one field, unfolding its value (CR and LF removed, white space
  * at both ends trimmed). */
 static int
-add_field(struct ctx *c, struct hdrs *h, size_t *alloc, const char *name,
-    size_t nn, const char *value, size_t vn)
+add_field(struct split *s, const char *name, size_t nn, const char *value,
+    size_t vn)
 {
+	struct ctx *c = s->c;
+	struct hdrs *h = s->h;
 	size_t i, j;
 	char *v;
 
+	close_field(s);
 	if (h->n >= c->m->lim->headers) {
 		err_set(c->e, RC_REJECT, "more than %zu header fields in one "
 		    "block (max_headers)", c->m->lim->headers);
@@ -45,14 +92,14 @@ add_field(struct ctx *c, struct hdrs *h, size_t *alloc, const char *name,
 		if (value[i] != '\r' && value[i] != '\n')
 			v[j++] = value[i];
 	v[j] = '\0';
-	if (h->n == *alloc) {
-		size_t na = *alloc ? *alloc * 2 : 16;
+	if (h->n == s->alloc) {
+		size_t na = s->alloc ? s->alloc * 2 : 16;
 		struct hdr *nv = arena_alloc(c->m, na * sizeof(*nv));
 
 		if (h->n)
 			memcpy(nv, h->v, h->n * sizeof(*nv));
 		h->v = nv;
-		*alloc = na;
+		s->alloc = na;
 	}
 	h->v[h->n].name = msg_strndup(c->m, name, nn);
 	h->v[h->n].value = v;
@@ -62,28 +109,30 @@ add_field(struct ctx *c, struct hdrs *h, size_t *alloc, const char *name,
 
 /* Join a line that lacks a colon to the field before it. */
 static int
-continue_field(struct ctx *c, struct hdrs *h, const char *p, size_t n)
+continue_field(struct split *s, const char *p, size_t n)
 {
-	const char *old = h->v[h->n - 1].value;
-	size_t on = strlen(old);
-	char *v;
+	struct ctx *c = s->c;
+	struct hdr *last = &s->h->v[s->h->n - 1];
 
+	if (!s->open) {
+		size_t on = strlen(last->value);
+
+		buf_reserve(s, on + 1);
+		memcpy(s->buf, last->value, on);
+		s->len = on;
+		s->open = 1;
+	}
 	trim(&p, &n);
-	if (on + 1 + n > c->m->lim->header_len) {
+	if (s->len + 1 + n > c->m->lim->header_len) {
 		err_set(c->e, RC_REJECT, "header field '%.60s' is longer "
-		    "than %zu bytes (max_header_length)", h->v[h->n - 1].name,
+		    "than %zu bytes (max_header_length)", last->name,
 		    c->m->lim->header_len);
 		return -1;
 	}
-	v = arena_alloc(c->m, on + n + 2);
-	memcpy(v, old, on);
-	if (on > 0)
-		v[on++] = ' ';
-	for (; n > 0; p++, n--)
-		if (*p != '\r' && *p != '\n')
-			v[on++] = *p;
-	v[on] = '\0';
-	h->v[h->n - 1].value = v;
+	buf_reserve(s, s->len + 1 + n);
+	if (s->len > 0)
+		s->buf[s->len++] = ' ';
+	buf_put(s, p, n);
 	return 0;
 }
 
@@ -130,16 +179,22 @@ name_len(const char *p, size_t n)
 size_t
 split_headers(struct ctx *c, const char *p, size_t n, struct hdrs *out)
 {
-	size_t i = 0, alloc = 0;
+	struct split s;
+	size_t i = 0;
 
 	memset(out, 0, sizeof(*out));
+	memset(&s, 0, sizeof(s));
+	s.c = c;
+	s.h = out;
 	if (n >= 5 && memcmp(p, "From ", 5) == 0)
 		i = line_end(p, n, 0);
 	while (i < n && !over(c)) {
 		size_t e = line_end(p, n, i), end = e, nn, k;
 
-		if (blank_line_at(p, n, i))
-			return e;
+		if (blank_line_at(p, n, i)) {
+			i = e;
+			goto out;
+		}
 		/* The field goes on over the indented lines after it. */
 		while (end < n && (p[end] == ' ' || p[end] == '\t'))
 			end = line_end(p, n, end);
@@ -151,19 +206,24 @@ split_headers(struct ctx *c, const char *p, size_t n, struct hdrs *out)
 			size_t vn = end - (k + 1);
 
 			if (out->n > 0 && url_line(p + i, nn, v, vn))
-				(void)continue_field(c, out, p + i, end - i);
+				(void)continue_field(&s, p + i, end - i);
 			else
-				(void)add_field(c, out, &alloc, p + i, nn, v, vn);
+				(void)add_field(&s, p + i, nn, v, vn);
 		} else if (memchr(p + i, ':', e - i) == NULL) {
 			/* A line without a colon continues the field before;
 			 * before any field, this is no header block. */
-			if (out->n == 0)
-				return 0;
-			(void)continue_field(c, out, p + i, end - i);
+			if (out->n == 0) {
+				i = 0;
+				goto out;
+			}
+			(void)continue_field(&s, p + i, end - i);
 		}
 		/* Else a line with a colon that names no field: skipped. */
 		i = end;
 	}
+out:
+	close_field(&s);
+	free(s.buf);
 	return i;
 }
 

@@ -22,8 +22,16 @@ over(const struct ctx *c)
 	return c->e->rc != RC_OK;
 }
 
-/* n bytes from m's arena, 16-aligned; freed with the message. */
+/* n bytes from m's arena, 16-aligned; freed with the message.  The
+ * blocks count against m's memory budget: going over it records
+ * RC_REJECT in m->err (the memory is still given, so callers stay
+ * simple; they stop at their next check of over()). */
 void *arena_alloc(struct msg *m, size_t n);
+
+/* Count n bytes held outside the arena against the budget: -1 with
+ * RC_REJECT in c when that goes over it (then nothing is counted). */
+int mem_take(struct ctx *c, size_t n, const char *what);
+void mem_give(struct msg *m, size_t n);
 
 /* The offset just past the line that starts at i (or n). */
 size_t line_end(const char *p, size_t n, size_t i);
@@ -39,9 +47,11 @@ size_t split_headers(struct ctx *c, const char *p, size_t n,
 /*
  * Estimate what libetpan would do with (p, n), a message whose node will
  * sit at depth base: refuse (RC_REJECT in c, returns -1) nesting deeper
- * than max_mime_depth plus MIME_DEPTH_SLACK, more composite parts than
- * max_mime_parts, and comments nested deeper than MAX_COMMENT_DEPTH.
+ * than max_mime_depth plus MIME_DEPTH_SLACK, more parts than
+ * max_mime_parts, more fields in a header block than max_headers, and
+ * comments nested deeper than MAX_COMMENT_DEPTH.  *cost is what
+ * libetpan's tree of the text will hold, estimated (ETPAN_*_COST).
  */
-int guard(struct ctx *c, const char *p, size_t n, int base);
+int guard(struct ctx *c, const char *p, size_t n, int base, size_t *cost);
 
 #endif

@@ -8,6 +8,7 @@
 #include "bounds.h"
 #include "correlate.h"
 #include "formats/formats.h"
+#include "inflight.h"
 #include "json.h"
 #include "log.h"
 #include "mime.h"
@@ -34,9 +35,26 @@
  */
 #define HAND_RUN	8
 
+/*
+ * One message must never stop a mailbox: what each thread works on is
+ * kept in the inflight file (inflight.h), a run that finds that a dead
+ * run left a message named there counts a strike against the message's
+ * place in its source, and a message with STRIKES_MAX strikes is stored
+ * as quarantined with its raw bytes, never parsed again.  A strike is
+ * cleared when its message is stored.
+ */
+#define STRIKES_MAX	2
+
+struct strike {
+	char	*source, *folder, *position, *phase;
+	long	 n;
+};
+
 struct job {
 	struct origin	 o;		/* its strings point into strs */
 	char		*strs;
+	char		*pos;		/* its place (position_of) */
+	int		 struck;	/* has a strike to clear */
 	char		*raw;		/* a copy: the source's buffer goes */
 	size_t		 len;
 	/* What the worker found. */
@@ -54,6 +72,9 @@ struct pipeline {
 	int			 dry_run;
 	int			 open;		/* a transaction is open */
 	struct pipeline_stats	 stats;
+	struct inflight		*in;		/* NULL: not kept (dry run) */
+	struct strike		*strikes;	/* as the store had them */
+	size_t			 nstrikes;
 
 	/* The worker and its queue: jobs [head, tail) are in flight, those
 	 * before next are parsed.  Guarded by mu, except that the worker
@@ -100,6 +121,15 @@ enum drain { DRAIN_DROP, DRAIN_ALL, DRAIN_READY };
 
 static void drain(struct pipeline *p, enum drain how, struct err *e);
 
+#define POSITION_MAX	1024
+static void position_of(const struct origin *, char *, size_t);
+static const struct strike *strike_find(const struct pipeline *,
+    const struct origin *, const char *);
+static enum rc add_struck(struct pipeline *, const struct origin *,
+    const char *, const struct strike *, const char *, size_t,
+    struct err *);
+static void strikes_free(struct strike *, size_t);
+
 void
 pipeline_free(struct pipeline *p)
 {
@@ -116,8 +146,128 @@ pipeline_free(struct pipeline *p)
 	pthread_cond_destroy(&p->ready);
 	pthread_cond_destroy(&p->work);
 	pthread_mutex_destroy(&p->mu);
+	inflight_close(p->in);
+	strikes_free(p->strikes, p->nstrikes);
 	correlator_free(p->k);
 	free(p);
+}
+
+struct dead {
+	struct strike	*v;
+	size_t		 n;
+};
+
+static void
+on_dead(void *arg, int phase, const char *source, const char *folder,
+    const char *position)
+{
+	struct dead *d = arg;
+	struct strike *k;
+
+	d->v = xrealloc(d->v, (d->n + 1) * sizeof(*d->v));
+	k = &d->v[d->n++];
+	k->source = xstrdup(source);
+	k->folder = xstrdup(folder);
+	k->position = xstrdup(position);
+	k->phase = xstrdup(phase_name(phase));
+	k->n = 1;
+}
+
+static void
+strikes_free(struct strike *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].source);
+		free(v[i].folder);
+		free(v[i].position);
+		free(v[i].phase);
+	}
+	free(v);
+}
+
+static int
+add_strike(void *arg, int n, const char *const *names,
+    const char *const *vals)
+{
+	struct dead *d = arg;
+	long long k;
+
+	(void)names;
+	if (n < 5 || vals[0] == NULL || vals[1] == NULL || vals[2] == NULL ||
+	    vals[4] == NULL || vals[3] == NULL ||
+	    parse_ll(vals[3], 1, 1000000, &k) < 0)
+		return 0;
+	on_dead(d, 0, vals[0], vals[1], vals[2]);
+	free(d->v[d->n - 1].phase);
+	d->v[d->n - 1].phase = xstrdup(vals[4]);
+	d->v[d->n - 1].n = (long)k;
+	return 0;
+}
+
+enum rc
+pipeline_recover(struct pipeline *p, struct err *e)
+{
+	struct dead d = { NULL, 0 };
+	size_t i;
+	enum rc rc = RC_OK;
+
+	if (!p->dry_run) {
+		if ((rc = inflight_open(&p->in, store_path(p->s), e)) != RC_OK)
+			return rc;
+		inflight_thread(SLOT_MAIN);
+		inflight_take(p->in, on_dead, &d);
+	}
+	if (d.n > 0) {
+		if ((rc = store_begin(p->s, e)) != RC_OK)
+			goto out;
+		for (i = 0; i < d.n && rc == RC_OK; i++)
+			rc = store_strike_add(p->s, d.v[i].source,
+			    d.v[i].folder, d.v[i].position, d.v[i].phase,
+			    time(NULL), e);
+		if (rc == RC_OK)
+			rc = store_commit(p->s, e);
+		if (rc != RC_OK) {
+			store_rollback(p->s);
+			goto out;
+		}
+		for (i = 0; i < d.n; i++)
+			log_warn("%s: folder %s: message %s: the last run "
+			    "died while %s it; after %d such deaths it is "
+			    "stored without being parsed", d.v[i].source,
+			    d.v[i].folder, d.v[i].position, d.v[i].phase,
+			    STRIKES_MAX);
+	}
+	strikes_free(d.v, d.n);
+	memset(&d, 0, sizeof(d));
+	rc = store_strike_list(p->s, add_strike, &d, e);
+	p->strikes = d.v;
+	p->nstrikes = d.n;
+	return rc;
+out:
+	strikes_free(d.v, d.n);
+	return rc;
+}
+
+enum rc
+pipeline_reading(struct pipeline *p, const struct origin *o, int *skip,
+    struct err *e)
+{
+	const struct strike *st;
+	char pos[POSITION_MAX];
+
+	*skip = 0;
+	position_of(o, pos, sizeof(pos));
+	st = strike_find(p, o, pos);
+	if (st != NULL && st->n >= STRIKES_MAX &&
+	    strcmp(st->phase, phase_name(PHASE_READING)) == 0) {
+		*skip = 1;
+		return add_struck(p, o, pos, st, NULL, 0, e);
+	}
+	inflight_set(p->in, SLOT_MAIN, PHASE_READING, o->source, o->folder,
+	    pos);
+	return RC_OK;
 }
 
 enum rc
@@ -218,6 +368,7 @@ job_new(const struct origin *o, const char *raw, size_t len)
 static void
 job_free(struct job *j)
 {
+	free(j->pos);
 	free(j->strs);
 	free(j->raw);
 	free(j->msgid);
@@ -225,15 +376,19 @@ job_free(struct job *j)
 	free(j);
 }
 
-/* The worker's share: nothing here touches the store. */
+/* The worker's share (slot is the thread's): nothing here touches the
+ * store. */
 static void
-parse_job(const struct pipeline *p, struct job *j)
+parse_job(const struct pipeline *p, struct job *j, enum slot slot)
 {
+	inflight_set(p->in, slot, PHASE_PARSING, j->o.source, j->o.folder,
+	    j->pos);
 	sha256_hex(j->raw, j->len, j->sha);
 	message_parse(j->raw, j->len, &p->opts, &j->r);
 	if (j->r.status == MSG_PARSED && j->o.role != ROLE_AUTO)
 		j->r.role = j->o.role;
 	j->msgid = own_msgid(j->raw, j->len);
+	inflight_set(p->in, slot, 0, NULL, NULL, NULL);
 }
 
 static void *
@@ -242,6 +397,7 @@ worker(void *arg)
 	struct pipeline *p = arg;
 	size_t i, end;
 
+	inflight_thread(SLOT_WORKER);
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		while (!p->stop && p->next == p->tail) {
@@ -255,7 +411,7 @@ worker(void *arg)
 		end = p->tail - i > HAND_RUN ? i + HAND_RUN : p->tail;
 		pthread_mutex_unlock(&p->mu);
 		for (; i < end; i++)
-			parse_job(p, p->ring[i % PIPELINE_JOBS]);
+			parse_job(p, p->ring[i % PIPELINE_JOBS], SLOT_WORKER);
 		pthread_mutex_lock(&p->mu);
 		p->next = end;
 		if (p->want != 0 && p->next >= p->want)
@@ -278,9 +434,24 @@ await_parsed(struct pipeline *p)
 	p->want = 0;
 }
 
+static enum rc store_parsed(struct pipeline *, struct job *, struct err *);
+
 /* The calling thread's share, in order: dedup, store, resolve, count. */
 static enum rc
 store_job(struct pipeline *p, struct job *j, struct err *e)
+{
+	const struct origin *o = &j->o;
+	enum rc rc;
+
+	inflight_set(p->in, SLOT_MAIN, PHASE_STORING, o->source, o->folder,
+	    j->pos);
+	rc = store_parsed(p, j, e);
+	inflight_set(p->in, SLOT_MAIN, 0, NULL, NULL, NULL);
+	return rc;
+}
+
+static enum rc
+store_parsed(struct pipeline *p, struct job *j, struct err *e)
 {
 	const struct origin *o = &j->o;
 	struct report *r = &j->r;
@@ -291,6 +462,9 @@ store_job(struct pipeline *p, struct job *j, struct err *e)
 	time_t now = time(NULL), when;
 	enum rc rc;
 
+	if (j->struck && (rc = store_strike_clear(p->s, o->source,
+	    o->folder ? o->folder : "", j->pos, e)) != RC_OK)
+		return rc;
 	/* A message stored before (by its hash) is not inserted again. */
 	p->stats.messages++;
 	memset(&sm, 0, sizeof(sm));
@@ -384,18 +558,116 @@ drain(struct pipeline *p, enum drain how, struct err *e)
 		*e = p->failure;
 }
 
+/* A message's place in its source, as strikes are kept: a Maildir file
+ * name or mbox key, else the IMAP UIDVALIDITY and UID, else the file. */
+static void
+position_of(const struct origin *o, char *out, size_t outsz)
+{
+	if (o->name != NULL)
+		snprintf(out, outsz, "%s", o->name);
+	else if (o->uid != 0)
+		snprintf(out, outsz, "%u/%u", o->uidvalidity, o->uid);
+	else
+		snprintf(out, outsz, "%s", o->file ? o->file : "");
+}
+
+static const struct strike *
+strike_find(const struct pipeline *p, const struct origin *o,
+    const char *pos)
+{
+	const char *folder = o->folder ? o->folder : "";
+	size_t i;
+
+	for (i = 0; i < p->nstrikes; i++)
+		if (strcmp(p->strikes[i].position, pos) == 0 &&
+		    strcmp(p->strikes[i].source, o->source) == 0 &&
+		    strcmp(p->strikes[i].folder, folder) == 0)
+			return &p->strikes[i];
+	return NULL;
+}
+
+/* A message runs died on STRIKES_MAX times: stored as quarantined with
+ * its bytes (raw NULL: without, when reading it is what killed), unparsed,
+ * in order with the messages before it. */
+static enum rc
+add_struck(struct pipeline *p, const struct origin *o, const char *pos,
+    const struct strike *st, const char *raw, size_t len, struct err *e)
+{
+	struct stored_msg sm;
+	char sha[65], reason[256], where[512];
+	int64_t row;
+	int dup;
+	enum rc rc;
+
+	drain(p, DRAIN_ALL, NULL);
+	if (p->failed) {
+		*e = p->failure;
+		return p->failure.rc;
+	}
+	p->stats.messages++;
+	snprintf(reason, sizeof(reason), "the collector died %ld times while "
+	    "working on this message (last while %s it); %s", st->n,
+	    st->phase, raw ? "stored without parsing" : "not read again");
+	if (raw != NULL) {
+		sha256_hex(raw, len, sha);
+	} else {
+		/* Known by its place only, as add_unread() does. */
+		snprintf(where, sizeof(where), "struck\n%s\n%s\n%s", o->source,
+		    o->folder ? o->folder : "", pos);
+		sha256_hex(where, strlen(where), sha);
+	}
+	memset(&sm, 0, sizeof(sm));
+	sm.source = o->source;
+	sm.folder = o->folder;
+	sm.uidvalidity = o->uidvalidity;
+	sm.uid = o->uid;
+	sm.sha256 = sha;
+	sm.size = len;
+	sm.received_at = time(NULL);
+	sm.format = "unknown";
+	sm.status = MSG_QUARANTINED;
+	sm.reason = reason;
+	sm.raw = raw;
+	sm.raw_len = len;
+	if ((rc = store_strike_clear(p->s, o->source, o->folder ? o->folder :
+	    "", pos, e)) != RC_OK ||
+	    (rc = store_message_add(p->s, &sm, &row, &dup, e)) != RC_OK)
+		return rc;
+	if (dup) {
+		p->stats.duplicates++;
+	} else {
+		p->stats.stored++;
+		p->stats.quarantined++;
+		origin_where(o, where, sizeof(where));
+		log_warn("%s: quarantined: %s", where, reason);
+	}
+	if (o->name != NULL)
+		rc = store_local_mark(p->s, o->source, o->name, e);
+	return rc;
+}
+
 enum rc
 pipeline_add(struct pipeline *p, const struct origin *o, const char *raw,
     size_t len, struct err *e)
 {
+	const struct strike *st;
 	struct job *j;
+	char pos[POSITION_MAX];
 	enum rc rc = RC_OK;
 
 	if (p->failed) {
 		*e = p->failure;
 		return p->failure.rc;
 	}
+	position_of(o, pos, sizeof(pos));
+	st = strike_find(p, o, pos);
+	if (st != NULL && st->n >= STRIKES_MAX)
+		return add_struck(p, o, pos, st, raw, len, e);
+	inflight_set(p->in, SLOT_MAIN, PHASE_ADDING, o->source, o->folder,
+	    pos);
 	j = job_new(o, raw, len);
+	j->pos = xstrdup(pos);
+	j->struck = st != NULL;
 	if (!p->started && !p->sync) {
 		if (pthread_create(&p->worker, NULL, worker, p) == 0)
 			p->started = 1;
@@ -403,7 +675,8 @@ pipeline_add(struct pipeline *p, const struct origin *o, const char *raw,
 			p->sync = 1;	/* parse in this thread instead */
 	}
 	if (p->sync) {
-		parse_job(p, j);
+		inflight_set(p->in, SLOT_MAIN, 0, NULL, NULL, NULL);
+		parse_job(p, j, SLOT_MAIN);
 		rc = store_job(p, j, e);
 		job_free(j);
 		if (rc != RC_OK) {
@@ -430,6 +703,7 @@ pipeline_add(struct pipeline *p, const struct origin *o, const char *raw,
 	if (p->idle && p->tail - p->next >= HAND_RUN)
 		pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->mu);
+	inflight_set(p->in, SLOT_MAIN, 0, NULL, NULL, NULL);
 	/* Whatever is parsed already is stored now. */
 	drain(p, DRAIN_READY, NULL);
 	if (p->failed) {
@@ -553,6 +827,7 @@ pipeline_commit(struct pipeline *p, struct err *e)
 	}
 	if (p->dry_run)
 		return RC_OK;
+	inflight_set(p->in, SLOT_MAIN, 0, NULL, NULL, NULL);
 	rc = store_commit(p->s, e);
 	if (rc != RC_OK)
 		store_rollback(p->s);

@@ -53,6 +53,22 @@ struct pipeline *pipeline_new(const struct config *c, struct store *s,
 /* Frees; rolls back an open batch (and a dry run). */
 void pipeline_free(struct pipeline *p);
 
+/*
+ * Once, before the first batch: count a strike against each message a
+ * dead run was working on (inflight.h), in a transaction of its own, and
+ * read the strikes.  A message with two strikes is stored as quarantined
+ * with its raw bytes by pipeline_add(), not parsed.  Not kept in a dry
+ * run (the strikes are still obeyed).
+ */
+enum rc pipeline_recover(struct pipeline *p, struct err *e);
+/*
+ * A source is about to read the message at o into memory: *skip = 1 when
+ * reading it killed two runs already (it is then stored as quarantined
+ * without bytes); else it is named as read from now on.
+ */
+enum rc pipeline_reading(struct pipeline *p, const struct origin *o,
+    int *skip, struct err *e);
+
 enum rc pipeline_begin(struct pipeline *p, struct err *e);
 /*
  * Process one message of the open batch.  A message that cannot be read

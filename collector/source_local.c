@@ -41,10 +41,13 @@ add_file(struct pipeline *p, const struct origin *o, const char *path,
 	size_t len;
 	char *data;
 	enum rc rc;
+	int skip;
 
 	if (stat(path, &st) == 0 && oo.arrived == 0)
 		oo.arrived = st.st_mtime;
 	oo.file = path;
+	if ((rc = pipeline_reading(p, &oo, &skip, e)) != RC_OK || skip)
+		return rc;
 	rc = read_file(path, max, &data, &len, &fe);
 	if (rc == RC_REJECT && stat(path, &st) == 0 &&
 	    (unsigned long long)st.st_size > max)

@@ -128,6 +128,13 @@ static const char *const migrations[] = {
 	"  run INTEGER NOT NULL REFERENCES runs (id),"
 	"  source TEXT, at INTEGER NOT NULL, error TEXT NOT NULL);"
 	"CREATE INDEX run_errors_at ON run_errors (at);",
+	/* 2: messages a run died on, by their place in the source
+	 * (store_strike.c). */
+	"CREATE TABLE message_strikes ("
+	"  source TEXT NOT NULL, folder TEXT NOT NULL, position TEXT NOT NULL,"
+	"  strikes INTEGER NOT NULL, phase TEXT NOT NULL,"
+	"  last_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (source, folder, position)) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS	(int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -259,4 +259,19 @@ enum rc store_dump_header(struct store *s, enum dump which, row_fn cb,
 enum rc store_dump(struct store *s, enum dump which, enum dump_format fmt,
     const char *a, const char *b, row_fn cb, void *arg, struct err *e);
 
+/*
+ * Strikes (store_strike.c): runs that died while working on a message,
+ * counted by the message's place in its source (position: an IMAP
+ * "uidvalidity/uid", a Maildir file name, an mbox key).  Each is its own
+ * statement; the caller holds the transaction.
+ */
+enum rc store_strike_add(struct store *s, const char *source,
+    const char *folder, const char *position, const char *phase, time_t now,
+    struct err *e);
+/* Every strike row: source, folder, position, strikes, phase, last_at. */
+enum rc store_strike_list(struct store *s, row_fn cb, void *arg,
+    struct err *e);
+enum rc store_strike_clear(struct store *s, const char *source,
+    const char *folder, const char *position, struct err *e);
+
 #endif

@@ -328,6 +328,160 @@ depth(void)
 	free(s);
 }
 
+/*
+ * Lines without a colon continue the field before; a field of many of
+ * them is joined in time and memory linear in its length (eight fields
+ * of 32,700 such lines once took gigabytes), and reads as before.
+ */
+static void
+unfold(void)
+{
+	static const char mixed[] = "From: a@example.net\r\n"
+	    "Subject: one\r\n"
+	    "two  \r\n"
+	    "\tthree\r\n"
+	    "http://example.org/four\r\n"
+	    "X-Skip\t:\r\n"
+	    ":not a field\r\n"
+	    "five\r\n"
+	    "X-Next: six\r\n"
+	    "\r\n"
+	    "body\r\n";
+	struct limits lim;
+	struct msg m;
+	struct err e;
+	struct buf b;
+	const char *v;
+	char *s, name[32];
+	size_t i, k, len, good = 0;
+
+	limits_default(&lim);
+	ok(mime_parse(&m, mixed, strlen(mixed), &lim, &e) == RC_OK,
+	    "continuations of every kind");
+	is(hdr_get(&m.root->hdrs, "Subject"),
+	    "one two  \tthree http://example.org/four",
+	    "joined with one space, indented lines as they stand");
+	is(hdr_get(&m.root->hdrs, "X-Skip"), "five",
+	    "a line that names no field is skipped");
+	is(hdr_get(&m.root->hdrs, "X-Next"), "six", "the next field apart");
+	msg_release(&m);
+
+	buf_init(&b, 1u << 20);
+	(void)buf_addstr(&b, "From: a@example.net\nSubject: folded\n");
+	for (k = 0; k < 8; k++) {
+		(void)buf_addf(&b, "X-Folded-%zu: start\n", k);
+		for (i = 0; i < 32700; i++)
+			(void)buf_addstr(&b, "x\n");
+	}
+	(void)buf_addstr(&b, "\nbody\n");
+	s = buf_detach(&b, &len);
+	buf_release(&b);
+	ok(mime_parse(&m, s, len, &lim, &e) == RC_OK,
+	    "8 fields of 32,700 lines (%zu bytes) parse within the memory "
+	    "budget (%s)", len, e.msg);
+	if (e.rc == RC_OK) {
+		for (k = 0; k < 8; k++) {
+			snprintf(name, sizeof(name), "X-Folded-%zu", k);
+			v = hdr_get(&m.root->hdrs, name);
+			good += v != NULL && strlen(v) == 5 + 2 * 32700 &&
+			    strncmp(v, "start x x", 9) == 0;
+		}
+		ok(good == 8, "each field whole: 'start' and 32,700 ' x'");
+		ok(m.mem_peak < 4 * len, "memory held %zu bytes, under 4 "
+		    "times the size", m.mem_peak);
+		msg_release(&m);
+	} else {
+		ok(0, "each field whole");
+		ok(0, "memory held");
+	}
+	free(s);
+}
+
+/* The memory budget: what libetpan would build, and the arena. */
+static void
+budget(void)
+{
+	struct limits lim;
+	struct msg m;
+	struct err e;
+	char *s;
+
+	/* 300 parts of 900 tiny fields: within every count limit, but
+	 * libetpan would allocate about a hundred times the size. */
+	limits_default(&lim);
+	{
+		struct buf b;
+		size_t i, j;
+
+		buf_init(&b, 8u << 20);
+		(void)buf_addstr(&b, "From: a@example.net\nContent-Type: "
+		    "multipart/mixed; boundary=b\n\n");
+		for (i = 0; i < 300; i++) {
+			(void)buf_addstr(&b, "--b\n");
+			for (j = 0; j < 900; j++)
+				(void)buf_addstr(&b, "a:b\n");
+			(void)buf_addstr(&b, "\nx\n");
+		}
+		(void)buf_addstr(&b, "--b--\n");
+		s = buf_detach(&b, NULL);
+		buf_release(&b);
+	}
+	ok(mime_parse(&m, s, strlen(s), &lim, &e) == RC_REJECT &&
+	    strstr(e.msg, "bytes of memory") != NULL &&
+	    strstr(e.msg, "8 times its size plus 16 MiB") != NULL,
+	    "tiny fields by the hundred thousand: %s", e.msg);
+	free(s);
+
+	/* The same leaf parts, too many of them, and too many fields in a
+	 * part's header: refused by count before libetpan sees them. */
+	REPEAT(s, "From: a@example.net\nContent-Type: multipart/mixed; "
+	    "boundary=b\n\n", "--b\n\n%zu%zu\n", 600, "--b--\n");
+	ok(mime_parse(&m, s, strlen(s), &lim, &e) == RC_REJECT &&
+	    strstr(e.msg, "max_mime_parts") != NULL,
+	    "600 empty parts: %s", e.msg);
+	free(s);
+	REPEAT(s, "From: a@example.net\nContent-Type: multipart/mixed; "
+	    "boundary=b\n\n--b\n", "X-%zu: %zu\n", 1001, "\nx\n--b--\n");
+	ok(mime_parse(&m, s, strlen(s), &lim, &e) == RC_REJECT &&
+	    strstr(e.msg, "max_headers") != NULL,
+	    "1001 fields in a part's header: %s", e.msg);
+	free(s);
+	REPEAT(s, "From: a@example.net\nContent-Type: multipart/mixed; "
+	    "boundary=b\n\n--b\n", "X-%zu: %zu\n", 1000, "\nx\n--b--\n");
+	ok(mime_parse(&m, s, strlen(s), &lim, &e) == RC_OK,
+	    "1000 are fine (%s)", e.msg);
+	if (e.rc == RC_OK)
+		msg_release(&m);
+	free(s);
+
+	/* Decoded parts fill the arena: a budget of one time the size
+	 * plus 64 KiB holds a few of them, not forty. */
+	limits_default(&lim);
+	lim.mem_per_byte = 1;
+	lim.mem_base = 64u * 1024;
+	REPEAT(s, "From: a@example.net\nContent-Type: multipart/mixed; "
+	    "boundary=b\n\n", "--b\nX-Part: %zu%zu\n"
+	    "Content-Transfer-Encoding: base64\n\n"
+	    "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB"
+	    "QUFBQUFBQUFBQUFBQUFBQUFB\n", 4000, "--b--\n");
+	lim.mime_parts = 5000;
+	ok(mime_parse(&m, s, strlen(s), &lim, &e) == RC_REJECT &&
+	    strstr(e.msg, "bytes of memory") != NULL,
+	    "a small budget: %s", e.msg);
+	lim.mem_per_byte = PARSE_MEM_PER_BYTE;
+	lim.mem_base = PARSE_MEM_BASE;
+	ok(mime_parse(&m, s, strlen(s), &lim, &e) == RC_OK,
+	    "the default budget holds them (%s)", e.msg);
+	if (e.rc == RC_OK) {
+		ok(m.mem_peak <= m.mem_budget, "peak %zu within the budget "
+		    "%zu", m.mem_peak, m.mem_budget);
+		msg_release(&m);
+	} else {
+		ok(0, "peak within the budget");
+	}
+	free(s);
+}
+
 /* A limit hit while a parser reads an embedded message sticks. */
 static void
 embedded(void)
@@ -375,7 +529,9 @@ main(void)
 	tree();
 	line_ends();
 	split();
+	unfold();
 	limits();
+	budget();
 	depth();
 	embedded();
 	return tap_done();
