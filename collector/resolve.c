@@ -709,3 +709,29 @@ resolver_resolve(struct resolver *r, struct report *rep)
 	resolver_resolve_at(r, rep, rep->occurred_at ? rep->occurred_at :
 	    time(NULL));
 }
+
+const char *
+resolver_address(const struct resolver *r, const char *addr,
+    const char **table)
+{
+	const char *at, *d, *cust;
+	char dom[256];
+
+	*table = NULL;
+	if (addr == NULL)
+		return NULL;
+	if (r->have_users &&
+	    (cust = keytab_find(r, &r->users, addr)) != NULL) {
+		*table = "users_file";
+		return cust;
+	}
+	if (!r->have_domains || (at = strrchr(addr, '@')) == NULL ||
+	    domain_norm(at + 1, strlen(at + 1), dom, sizeof(dom)) < 0)
+		return NULL;
+	for (d = dom; d != NULL; d = (d = strchr(d, '.')) ? d + 1 : NULL)
+		if ((cust = keytab_find(r, &r->domains, d)) != NULL) {
+			*table = "domains_file";
+			return cust;
+		}
+	return NULL;
+}

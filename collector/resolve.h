@@ -57,6 +57,15 @@ void resolver_resolve_at(struct resolver *r, struct report *rep,
     time_t when);
 void resolver_resolve(struct resolver *r, struct report *rep);
 
+/*
+ * The customer an e-mail address belongs to by the tables alone: the
+ * whole address in users_file, else its domain or a parent domain in
+ * domains_file; *table names the table.  NULL when neither lists it.
+ * The result belongs to the resolver.
+ */
+const char *resolver_address(const struct resolver *r, const char *addr,
+    const char **table);
+
 /* Lookups the http step made and answered from the cache, this run. */
 struct resolver_stats {
 	long	http_requests;
