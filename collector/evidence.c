@@ -72,6 +72,8 @@ evidence_resolve(struct resolver *r, struct report *rep, time_t when)
 	}
 	resolver_resolve_at(r, rep, when);
 	resolved = rep->resolved_by != NULL;
+	if (!resolved && rep->mail_from == NULL)
+		resolved = resolver_from_domain(r, rep, rep->offending_from);
 	if (resolved && (who = sender_is(r, rep, rep->customer,
 	    &table)) != NULL) {
 		rep->status = MSG_IGNORED;

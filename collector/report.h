@@ -53,14 +53,15 @@ struct report {
 	 * the offending message names the customer (a complaint) sets
 	 * needs_evidence, and says where it found that message (attached,
 	 * forwarded, pasted; NULL: nowhere), whether source_ip came from
-	 * the complainant's own words (source_hint), and the complaint's
-	 * own envelope sender.  The judgement fills unverified and
+	 * the complainant's own words (source_hint), the complaint's own
+	 * envelope sender and the offending message's From address.  The judgement fills unverified and
 	 * evidence (why it counts or not).
 	 */
 	int		 needs_evidence;
 	const char	*evidence_found;	/* static */
 	int		 source_hint;
 	char		*sender;
+	char		*offending_from;	/* its From address */
 	int		 unverified;
 	char		*evidence;
 };

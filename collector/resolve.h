@@ -66,6 +66,16 @@ void resolver_resolve(struct resolver *r, struct report *rep);
 const char *resolver_address(const struct resolver *r, const char *addr,
     const char **table);
 
+/*
+ * The domain step for an offending message that names no envelope
+ * sender (a mail client's forward keeps only From): the domain of addr,
+ * or a parent, in domains_file, when the domain step is in the order.
+ * Fills rep's customer, resolved_by and resolve_note and returns 1 when
+ * found; 0 leaves rep as it was.
+ */
+int resolver_from_domain(struct resolver *r, struct report *rep,
+    const char *addr);
+
 /* Lookups the http step made and answered from the cache, this run. */
 struct resolver_stats {
 	long	http_requests;

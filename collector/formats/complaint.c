@@ -251,8 +251,11 @@ cp_parse(struct msg *m, struct report *r, struct err *e)
 	r->needs_evidence = 1;
 	(void)set_addr(&r->sender, root_hdr(m, "Return-Path"));
 	off = r->offending = find_evidence(m, t, &where);
-	if (off != NULL)
+	if (off != NULL) {
 		r->evidence_found = where;
+		(void)set_addr(&r->offending_from, hdr_get(&off->hdrs,
+		    "From"));
+	}
 	if (subj != NULL)
 		ds = decode_header(subj, strlen(subj), MAX_FIELD_LEN);
 	if (ds != NULL)
