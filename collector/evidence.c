@@ -74,6 +74,9 @@ evidence_resolve(struct resolver *r, struct report *rep, time_t when)
 	resolved = rep->resolved_by != NULL;
 	if (!resolved && rep->mail_from == NULL)
 		resolved = resolver_from_domain(r, rep, rep->offending_from);
+	/* Kept as what the complainant said, for the desk to read. */
+	if (hint != NULL)
+		report_take(&rep->source_ip, hint);
 	if (resolved && (who = sender_is(r, rep, rep->customer,
 	    &table)) != NULL) {
 		rep->status = MSG_IGNORED;
@@ -82,21 +85,18 @@ evidence_resolve(struct resolver *r, struct report *rep, time_t when)
 		    "customer writing about their own account", who,
 		    rep->customer, table, rep->evidence_found,
 		    rep->resolved_by);
-		free(hint);
 		return VERDICT_REPLY;
 	}
 	if (resolved) {
 		say(&rep->evidence, "the %s message names the customer (%s)",
 		    rep->evidence_found, rep->resolved_by);
-		free(hint);
 		return VERDICT_COUNTED;
 	}
 	say(&rep->evidence, "the %s message names no customer of ours",
 	    rep->evidence_found);
-	if (hint != NULL) {
-		rep->source_ip = hint;
+	/* The desk's suggestion comes from all there is. */
+	if (rep->source_hint)
 		resolver_resolve_at(r, rep, when);
-	}
 	rep->unverified = 1;
 	return VERDICT_UNVERIFIED;
 }

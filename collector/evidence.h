@@ -5,9 +5,10 @@
  * one of our customers: the offending message attached, forwarded or
  * pasted, and the customer found from that message by the resolver (an
  * identity header written by our hops, an origin address in our
- * networks, the offending sender's domain in our tables, the lookup API
- * asked about them), never from the complainant's own address, headers
- * or words.  Without it the complaint is stored unverified: it waits for
+ * networks, the offending sender's domain in our tables (its envelope
+ * sender, or the From of a forward that kept nothing else), the lookup
+ * API asked about them), never from the complainant's own address,
+ * headers or words.  Without it the complaint is stored unverified: it waits for
  * the abuse desk (accept, dismiss) and counts nowhere.
  *
  * A complaint whose own sender (From or envelope sender) belongs to the
