@@ -81,6 +81,12 @@ cust-gamma,internal,1,0
 customer,confidence,internal_reports,external_reports"
 ok "reports --review lists gamma's complaint" sh -c \
     '"$0" -c ac.ini reports --review | grep -q "^[0-9]*,.*dave@mail.example,.*,cust-gamma,network,\"none: no offending message"' "$AC"
+ok "report" "$AC" -c ac.ini report --date "$DAY"
+ok "reports-D.csv lists the unverified complaint" \
+    grep -q ',unverified,"none: no offending message' "out/reports-$DAY.csv"
+ok "the summary's Needs review table lists it" sh -c \
+    'sed -n "/<section id=\"review\">/,/<\/section>/p" "$0" |
+    grep -q "dave@mail.example"' "out/summary-$DAY.html"
 ok "deliver" deliver_until_idle 30
 is "opened and confirmed arrived" \
     "$("$PY" "$LIBDIR/hookcheck.py" list "$A_LOG" | cut -d' ' -f1,2 | sort |
@@ -94,21 +100,21 @@ SE=$(q "SELECT id FROM reports WHERE format = 'spamexperts' AND
     customer = 'cust-alpha'")
 
 # Errors change nothing and say which report.
-"$AC" -c ac.ini dismiss "$ARF" >out 2>err
+"$AC" -c ac.ini dismiss "$ARF" >said 2>err
 is "dismiss without a reason is a usage error" "$?" 64
-"$AC" -c ac.ini accept "$ARF" >out 2>err
+"$AC" -c ac.ini accept "$ARF" >said 2>err
 is "accepting a report that counts already exits 65" "$?" 65
 ok "... and names it" grep -q "report $ARF is not an unverified complaint" err
-"$AC" -c ac.ini dismiss "$ARF" 99999 --reason x >out 2>err
+"$AC" -c ac.ini dismiss "$ARF" 99999 --reason x >said 2>err
 is "an unknown report exits 65" "$?" 65
 ok "... names it" grep -q "report 99999: no such report" err
 is "... and nothing changed, not even the known one" \
     "$(q "SELECT state FROM reports WHERE id = $ARF")" counted
 
 # 1. Dismiss the feedback loop's report: alpha loses its confirmation.
-"$AC" -c ac.ini dismiss "$ARF" --reason 'forwarded by mistake' >out 2>&1
+"$AC" -c ac.ini dismiss "$ARF" --reason 'forwarded by mistake' >said 2>&1
 is "dismiss exits 0" "$?" 0
-ok "... and says so" grep -q "case cust-alpha $DAY: confirmed, now internal" out
+ok "... and says so" grep -q "case cust-alpha $DAY: confirmed, now internal" said
 is "alpha is internal now" \
     "$(q "SELECT confidence, internal_reports, external_reports,
     round(score, 2) FROM cases WHERE customer = 'cust-alpha'")" \
@@ -119,14 +125,14 @@ is "case.unconfirmed arrived once" \
     grep -c '^case.unconfirmed cust-alpha 1 ')" 1
 ok "with who, when and why" sh -c 'grep "case.unconfirmed" "$0" |
     grep -q "forwarded by mistake"' "$A_LOG"
-"$AC" -c ac.ini dismiss "$ARF" --reason 'forwarded by mistake' >out 2>&1
+"$AC" -c ac.ini dismiss "$ARF" --reason 'forwarded by mistake' >said 2>&1
 is "dismissing it again exits 0" "$?" 0
-ok "... and says nothing changed" grep -q "^nothing changed" out
+ok "... and says nothing changed" grep -q "^nothing changed" said
 ok "deliver" deliver_until_idle 30
 is "nothing more arrived" "$(wc -l <"$A_LOG")" 5
 
 # 2. Accept gamma's complaint: gamma is confirmed.
-"$AC" -c ac.ini accept "$GAMMA" --reason 'the address is gamma' >out 2>&1
+"$AC" -c ac.ini accept "$GAMMA" --reason 'the address is gamma' >said 2>&1
 is "accept exits 0" "$?" 0
 is "gamma is confirmed" "$(q "SELECT confidence, external_reports FROM
     cases WHERE customer = 'cust-gamma'")" "confirmed|1"
@@ -134,16 +140,16 @@ ok "deliver" deliver_until_idle 30
 is "case.confirmed arrived for gamma" \
     "$("$PY" "$LIBDIR/hookcheck.py" list "$A_LOG" |
     grep -c '^case.confirmed cust-gamma 1 ')" 1
-"$AC" -c ac.ini accept "$GAMMA" >out 2>&1
+"$AC" -c ac.ini accept "$GAMMA" >said 2>&1
 is "accepting it again exits 0" "$?" 0
-ok "... and says nothing changed" grep -q "^nothing changed" out
+ok "... and says nothing changed" grep -q "^nothing changed" said
 ok "deliver" deliver_until_idle 30
 is "nothing more arrived" "$(wc -l <"$A_LOG")" 6
 
 # 3. Restore the feedback loop's report: alpha is confirmed again,
 # under a key that is neither the first confirmation's nor the
 # unconfirmation's.
-"$AC" -c ac.ini restore "$ARF" >out 2>&1
+"$AC" -c ac.ini restore "$ARF" >said 2>&1
 is "restore exits 0" "$?" 0
 ok "deliver" deliver_until_idle 30
 is "alpha's second case.confirmed arrived" \
@@ -155,15 +161,20 @@ CONF2=$(q "SELECT o.idempotency_key FROM outbox o WHERE o.kind =
 UNC=$(q "SELECT idempotency_key FROM outbox WHERE kind = 'case.unconfirmed'")
 ok "three different keys" test -n "$CONF2" -a "$CONF2" != "$UNC" -a \
     "$CONF1" != "$UNC"
-"$AC" -c ac.ini restore "$ARF" >out 2>&1
+"$AC" -c ac.ini restore "$ARF" >said 2>&1
 is "restoring again exits 0 and changes nothing" \
-    "$?:$(grep -c '^nothing changed' out)" "0:1"
+    "$?:$(grep -c '^nothing changed' said)" "0:1"
 is "the keys, the events and the bodies hold" \
     "$("$PY" "$LIBDIR/hookcheck.py" keys "$A_LOG")" \
     "event under 2 keys: case.confirmed cust-alpha $DAY
 events 6 keys 7 requests 7"
 is "every body as documented" \
     "$("$PY" "$LIBDIR/hookcheck.py" schema "$A_LOG")" ""
+ok "report again" "$AC" -c ac.ini report --date "$DAY"
+ok "the summary lists the corrections with who and why" sh -c \
+    'sed -n "/<h3>Corrections/,/<\/section>/p" "$0" |
+    grep "forwarded by mistake" | grep -q "$(id -un)"' \
+    "out/summary-$DAY.html"
 is "reports shows who corrected what and why" \
     "$("$AC" -c ac.ini reports | tr -d '\r' | "$PY" -c '
 import csv, sys
@@ -192,7 +203,7 @@ before=$(q "SELECT (SELECT group_concat(id || ':' || state) FROM reports),
     (SELECT group_concat(customer || ':' || confidence) FROM cases),
     (SELECT count(*) FROM corrections), (SELECT count(*) FROM outbox),
     (SELECT count(*) FROM case_flips)")
-"$AC" -c ac.ini dismiss "$ARF" "$SE" --reason 'both wrong' >out 2>&1 &
+"$AC" -c ac.ini dismiss "$ARF" "$SE" --reason 'both wrong' >said 2>&1 &
 pid=$!
 i=0
 while [ "$(stat -c %s var/abuse.db-wal 2>/dev/null || echo 0)" -lt 30000000 ] &&
