@@ -61,13 +61,15 @@ complaint beta.eml 'Bob <bob@mail.example>' 'Spam from your network' \
     192.0.2.20
 mkreport internal 198.51.100.7 09:00 'gamma spam' 1 ig
 complaint gamma.eml 'Dave <dave@mail.example>' 'Spam from 198.51.100.7'
+complaint nobody.eml 'Eve <eve@mail.example>' 'Junk again'
 complaint sorry.eml 'Owner <owner@alpha-shop.example>' \
     'Re: spam from your account' 192.0.2.9 owner@alpha-shop.example
 ok "collect" "$AC" -c ac.ini collect
 is "complaints: with evidence counted for beta, without it unverified" \
     "$(q "SELECT r.customer, r.state FROM reports r JOIN messages m
     ON m.id = r.message WHERE r.format = 'complaint' ORDER BY r.customer")" \
-    "cust-beta|counted
+    "(unresolved)|unverified
+cust-beta|counted
 cust-gamma|unverified"
 is "the owner's apology is a reply, stored ignored, not a report" \
     "$(q "SELECT m.status, m.kind, count(r.id) FROM messages m LEFT JOIN
@@ -95,7 +97,10 @@ is "opened and confirmed arrived" \
 CONF1=$(q "SELECT idempotency_key FROM outbox WHERE kind = 'case.confirmed'")
 
 ARF=$(q "SELECT id FROM reports WHERE format = 'arf'")
-GAMMA=$(q "SELECT id FROM reports WHERE state = 'unverified'")
+GAMMA=$(q "SELECT id FROM reports WHERE state = 'unverified' AND
+    customer = 'cust-gamma'")
+NOBODY=$(q "SELECT id FROM reports WHERE state = 'unverified' AND
+    customer = '(unresolved)'")
 SE=$(q "SELECT id FROM reports WHERE format = 'spamexperts' AND
     customer = 'cust-alpha'")
 
@@ -146,6 +151,18 @@ ok "... and says nothing changed" grep -q "^nothing changed" said
 ok "deliver" deliver_until_idle 30
 is "nothing more arrived" "$(wc -l <"$A_LOG")" 6
 
+# A complaint that suggests no customer is accepted only for one named.
+"$AC" -c ac.ini accept "$NOBODY" >said 2>err
+is "accepting a complaint without a customer exits 65" "$?" 65
+ok "... and says to name one" grep -q "report $NOBODY names no customer: say which with --customer" err
+"$AC" -c ac.ini accept "$NOBODY" --customer cust-beta >said 2>&1
+is "accepting it for a customer exits 0" "$?" 0
+is "it counts for that customer" "$(q "SELECT state, customer FROM reports
+    WHERE id = $NOBODY")|$(q "SELECT external_reports FROM cases WHERE
+    customer = 'cust-beta'")" "counted|cust-beta|2"
+"$AC" -c ac.ini accept "$NOBODY" --customer cust-delta >said 2>err
+is "accepting it again for another customer exits 65" "$?" 65
+
 # 3. Restore the feedback loop's report: alpha is confirmed again,
 # under a key that is neither the first confirmation's nor the
 # unconfirmation's.
@@ -181,9 +198,10 @@ import csv, sys
 for r in csv.DictReader(sys.stdin):
     if r["corrected"]:
         print(r["id"], r["state"], r["corrected"], r["corrected_by"] != "",
-              r["correction_reason"])')" \
-    "$ARF counted restore True 
-$GAMMA counted accept True the address is gamma"
+              r["correction_reason"])' | sort -n)" \
+    "$(printf '%s\n' "$ARF counted restore True " \
+    "$NOBODY counted accept True " \
+    "$GAMMA counted accept True the address is gamma" | sort -n)"
 
 # 4. kill -9 in the middle of a correction: the second report's record
 # makes the store stop in a trigger (which first writes enough to spill
