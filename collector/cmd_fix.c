@@ -253,9 +253,9 @@ fix(struct cli *cli, enum fix what, int argc, char **argv)
 	struct correlator *k = NULL;
 	struct store *s = NULL;
 	struct err e;
-	int64_t *ids;
+	int64_t *ids, id;
 	size_t nids = 0, i, j;
-	int status = EXIT_OK, confirmed;
+	int a, status = EXIT_OK, confirmed;
 	enum rc rc = RC_OK;
 
 	memset(&f, 0, sizeof(f));
@@ -263,9 +263,7 @@ fix(struct cli *cli, enum fix what, int argc, char **argv)
 	/* A line or two per report, a line per case. */
 	buf_init(&f.out, (size_t)FIX_MAX_IDS * 1024);
 	ids = xcalloc(argc > 0 ? (size_t)argc : 1, sizeof(*ids));
-	for (int a = 1; a < argc; a++) {
-		int64_t id;
-
+	for (a = 1; a < argc; a++) {
 		if ((what == FIX_ACCEPT &&
 		    take_opt(argc, argv, &a, "--customer", &f.customer)) ||
 		    take_opt(argc, argv, &a, "--reason", &f.reason))
