@@ -14,6 +14,7 @@
 #define EXIT_OK		0
 #define EXIT_INTERNAL	1
 #define EXIT_USAGE	64
+#define EXIT_DATAERR	65
 #define EXIT_NOINPUT	66
 #define EXIT_TEMP	75
 #define EXIT_CONFIG	78
@@ -52,6 +53,9 @@ int cmd_cases(struct cli *, int, char **);
 int cmd_status(struct cli *, int, char **);
 int cmd_check_config(struct cli *, int, char **);
 int cmd_deliver(struct cli *, int, char **);
+int cmd_accept(struct cli *, int, char **);
+int cmd_dismiss(struct cli *, int, char **);
+int cmd_restore(struct cli *, int, char **);
 
 /* Helpers shared by the commands. */
 

@@ -81,6 +81,7 @@ session_open(struct session *s, struct cli *cli, const char *command)
 	}
 	/* Events become webhook deliveries in the batch's transaction. */
 	pipeline_on_event(s->pipeline, outbox_hook, cli->cfg);
+	pipeline_on_flip(s->pipeline, outbox_flip_hook, cli->cfg);
 	return EXIT_OK;
 }
 

@@ -13,6 +13,7 @@
 #include "../reporters/csv.h"
 #include "cli.h"
 #include "correlate.h"
+#include "evidence.h"
 #include "files.h"
 #include "formats/formats.h"
 #include "json.h"
@@ -222,6 +223,9 @@ print_json(const struct report *r)
 	}
 	doc = jset(doc, "customer", r->customer);
 	doc = jset(doc, "resolved_by", r->resolved_by);
+	if (r->unverified)
+		doc = jset(doc, "state", "unverified");
+	doc = jset(doc, "evidence", r->evidence);
 	puts(doc);
 	free(doc);
 }
@@ -272,7 +276,8 @@ cmd_parse(struct cli *cli, int argc, char **argv)
 		report_init(&r);
 		message_parse(data, len, &o, &r);
 		if (res != NULL && r.status == MSG_PARSED)
-			resolver_resolve(res, &r);
+			(void)evidence_resolve(res, &r, r.occurred_at ?
+			    r.occurred_at : time(NULL));
 		if (json) {
 			print_json(&r);
 		} else {
@@ -357,9 +362,13 @@ int
 cmd_reports(struct cli *cli, int argc, char **argv)
 {
 	const char *since = NULL, *until = NULL, *format = "csv";
-	int i;
+	int i, review = 0;
 
 	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--review") == 0) {
+			review = 1;
+			continue;
+		}
 		if (take_opt(argc, argv, &i, "--since", &since) ||
 		    take_opt(argc, argv, &i, "--until", &until) ||
 		    take_opt(argc, argv, &i, "--format", &format))
@@ -370,7 +379,8 @@ cmd_reports(struct cli *cli, int argc, char **argv)
 	}
 	if (bad_day("--since", since) || bad_day("--until", until))
 		return EXIT_USAGE;
-	return dump(cli, DUMP_REPORTS, since, until, format);
+	return dump(cli, review ? DUMP_REVIEW : DUMP_REPORTS, since, until,
+	    format);
 }
 
 int
@@ -425,6 +435,9 @@ status_totals(void *arg, int n, const char *const *names,
 	    "bytes\noutbox: %s waiting, %s dead letters\nlast run: %s "
 	    "(exit status %s)\n", v[0], v[1], v[2], v[3], v[4], v[5],
 	    v[6] ? v[6] : "never", v[7] ? v[7] : "-");
+	if (n > 9)
+		printf("review: %s complaints wait (abuse-collector reports "
+		    "--review), %s reports dismissed\n", v[8], v[9]);
 	return 0;
 }
 

@@ -141,7 +141,8 @@ struct email_conf {
 #define EV_CASE_CONFIRMED	0x2
 #define EV_CASE_ESCALATED	0x4
 #define EV_SUMMARY_DAILY	0x8
-#define EV_ALL			0xf
+#define EV_CASE_UNCONFIRMED	0x10	/* implied by EV_CASE_CONFIRMED */
+#define EV_ALL			0x1f
 
 /* [webhook NAME]: events POSTed as signed JSON. */
 struct webhook_conf {

@@ -294,13 +294,16 @@ set_events(struct loader *l, void *t, const char *v)
 	for (i = 0; i < n; i++) {
 		if ((f = event_flag(items[i])) == 0) {
 			snprintf(msg, sizeof(msg), "unknown event '%.200s' "
-			    "(case.opened, case.confirmed, case.escalated, "
-			    "summary.daily)", items[i]);
+			    "(case.opened, case.confirmed, case.unconfirmed, "
+			    "case.escalated, summary.daily)", items[i]);
 			cfg_free_list(items, n);
 			return msg;
 		}
 		all |= f;
 	}
+	/* Whoever acts on a confirmation must hear when it is taken back. */
+	if (all & EV_CASE_CONFIRMED)
+		all |= EV_CASE_UNCONFIRMED;
 	cfg_free_list(items, n);
 	*ev = all;
 	return NULL;
@@ -439,6 +442,7 @@ event_flag(const char *name)
 		{ "case.confirmed", EV_CASE_CONFIRMED },
 		{ "case.escalated", EV_CASE_ESCALATED },
 		{ "summary.daily", EV_SUMMARY_DAILY },
+		{ "case.unconfirmed", EV_CASE_UNCONFIRMED },
 	};
 	size_t i;
 
@@ -464,7 +468,8 @@ void
 print_outputs(const struct config *c, FILE *f)
 {
 	static const char *const evname[] = { "case.opened",
-	    "case.confirmed", "case.escalated", "summary.daily" };
+	    "case.confirmed", "case.escalated", "summary.daily",
+	    "case.unconfirmed" };
 	const struct email_conf *m = &c->email;
 	size_t i, k, n;
 	char *u;
@@ -498,7 +503,7 @@ print_outputs(const struct config *c, FILE *f)
 		else
 			fprintf(f, "secret = (hidden)\n");
 		fprintf(f, "events = ");
-		for (k = 0, n = 0; k < 4; k++)
+		for (k = 0, n = 0; k < 5; k++)
 			if (w->events & (1u << k))
 				fprintf(f, "%s%s", n++ ? ", " : "", evname[k]);
 		fputc('\n', f);

@@ -23,6 +23,8 @@ struct correlator {
 	size_t			 n, alloc;
 	event_hook		 hook;
 	void			*hook_arg;
+	flip_hook		 flip;
+	void			*flip_arg;
 };
 
 struct correlator *
@@ -60,6 +62,13 @@ correlator_on_event(struct correlator *k, event_hook fn, void *arg)
 {
 	k->hook = fn;
 	k->hook_arg = arg;
+}
+
+void
+correlator_on_flip(struct correlator *k, flip_hook fn, void *arg)
+{
+	k->flip = fn;
+	k->flip_arg = arg;
 }
 
 void
@@ -180,6 +189,44 @@ escalation(struct correlator *k, const struct touched *t,
 }
 
 /*
+ * What the receivers were told last about the case's confirmation, and
+ * what it is now: the first confirmation is the case.confirmed event;
+ * after it each change is a flip of its own.
+ */
+static enum rc
+announce(struct correlator *k, const struct case_row *now, int confirmed,
+    const struct case_cause *why, struct err *e)
+{
+	const char *kind;
+	char last[32];
+	int64_t ev, seq;
+	int said;
+	enum rc rc;
+
+	if ((rc = store_event_id(k->s, EVENT_CASE_CONFIRMED, now->customer,
+	    now->day, &ev, e)) != RC_OK)
+		return rc;
+	if (confirmed && ev == 0)
+		return event(k, EVENT_CASE_CONFIRMED, now, e);
+	if ((rc = store_flip_last(k->s, now->customer, now->day, &seq, last,
+	    e)) != RC_OK)
+		return rc;
+	said = ev != 0 && (seq == 0 ||
+	    strcmp(last, EVENT_CASE_CONFIRMED) == 0);
+	if (confirmed == said)
+		return RC_OK;
+	kind = confirmed ? EVENT_CASE_CONFIRMED : EVENT_CASE_UNCONFIRMED;
+	if ((rc = store_flip_add(k->s, now->customer, now->day, seq + 1,
+	    kind, why ? why->correction : 0, time(NULL), e)) != RC_OK)
+		return rc;
+	log_info("%s: %s on %s (change %lld of its confirmation)", kind,
+	    now->customer, now->day, (long long)(seq + 1));
+	if (k->flip == NULL)
+		return RC_OK;
+	return k->flip(k->flip_arg, k->s, kind, seq + 1, now, why, e);
+}
+
+/*
  * The store has counted the batch's reports into the case already
  * (store_report_add); what is left is what follows from the counts:
  * confidence, score, escalation, and the events.
@@ -208,7 +255,47 @@ refresh(struct correlator *k, const struct touched *t, struct err *e)
 	if ((rc = event(k, EVENT_CASE_OPENED, &now, e)) != RC_OK)
 		return rc;
 	if (strcmp(now.confidence, "confirmed") == 0 &&
-	    (rc = event(k, EVENT_CASE_CONFIRMED, &now, e)) != RC_OK)
+	    (rc = announce(k, &now, 1, NULL, e)) != RC_OK)
+		return rc;
+	if (now.escalated_at != 0)
+		rc = event(k, EVENT_CASE_ESCALATED, &now, e);
+	return rc;
+}
+
+enum rc
+correlator_recount(struct correlator *k, const char *customer,
+    const char *day, const struct case_cause *why, int *confirmed,
+    struct err *e)
+{
+	struct touched whole;
+	struct case_row now;
+	int found, resolved = strcmp(customer, CUSTOMER_UNRESOLVED) != 0;
+	enum rc rc;
+
+	*confirmed = 0;
+	if ((rc = store_case_recount(k->s, customer, day, &now, &found, e)) !=
+	    RC_OK)
+		return rc;
+	if (!found) {
+		/* Nothing of the case counts any more. */
+		snprintf(now.confidence, sizeof(now.confidence), "none");
+		return resolved ? announce(k, &now, 0, why, e) : RC_OK;
+	}
+	snprintf(now.confidence, sizeof(now.confidence), "%s",
+	    now.internal_reports && now.external_reports ? "confirmed" :
+	    now.internal_reports ? "internal" : "external");
+	*confirmed = strcmp(now.confidence, "confirmed") == 0;
+	now.score = case_score(&now);
+	/* Escalation from scratch: the whole day is searched. */
+	memset(&whole, 0, sizeof(whole));
+	whole.first = now.first_seen;
+	whole.last = now.last_seen;
+	if (resolved && (rc = escalation(k, &whole, &now, e)) != RC_OK)
+		return rc;
+	if ((rc = store_case_put(k->s, &now, e)) != RC_OK || !resolved)
+		return rc;
+	if ((rc = event(k, EVENT_CASE_OPENED, &now, e)) != RC_OK ||
+	    (rc = announce(k, &now, *confirmed, why, e)) != RC_OK)
 		return rc;
 	if (now.escalated_at != 0)
 		rc = event(k, EVENT_CASE_ESCALATED, &now, e);

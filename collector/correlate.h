@@ -37,6 +37,7 @@ struct case_row;
 #define EVENT_CASE_OPENED	"case.opened"
 #define EVENT_CASE_CONFIRMED	"case.confirmed"
 #define EVENT_CASE_ESCALATED	"case.escalated"
+#define EVENT_CASE_UNCONFIRMED	"case.unconfirmed"
 
 /*
  * The seam for delivery (webhooks, email): called once for each event
@@ -58,6 +59,42 @@ void correlator_touch(struct correlator *k, const char *customer,
     const char *day, time_t when);
 /* Recompute every touched case and record its events. */
 enum rc correlator_flush(struct correlator *k, struct err *e);
+
+/*
+ * Corrections.  After the first case.confirmed of a case, its
+ * confirmation can be taken back (a dismissed report: case.unconfirmed)
+ * and given again (an accepted complaint, or new reports:
+ * case.confirmed).  Each such flip is numbered per case (1, 2, ...) and
+ * recorded with the correction that caused it, so it is announced once
+ * under a key of its own, whatever is re-run.  A flip's hook hears of
+ * it inside the transaction, as the event hook does; c is the case as
+ * it stands (all counts 0 and confidence "none" when no report of it
+ * counts any more).
+ */
+struct case_cause {
+	int64_t		 correction;	/* the first correction behind it */
+	const char	*action;	/* accept, dismiss, restore */
+	const char	*who;
+	const char	*reason;	/* may be NULL */
+	time_t		 at;
+};
+
+typedef enum rc (*flip_hook)(void *arg, struct store *s, const char *kind,
+    int64_t seq, const struct case_row *c, const struct case_cause *why,
+    struct err *e);
+
+void correlator_on_flip(struct correlator *k, flip_hook fn, void *arg);
+
+/*
+ * Count the case (customer, day) again from its counted reports (after
+ * a correction changed them) and settle what follows: confidence, score,
+ * escalation from scratch, and the events and flips; why (may be NULL)
+ * goes with the flips.  *confirmed says whether the case is confirmed
+ * now.
+ */
+enum rc correlator_recount(struct correlator *k, const char *customer,
+    const char *day, const struct case_cause *why, int *confirmed,
+    struct err *e);
 
 /* The score of a case (the formula above). */
 double case_score(const struct case_row *c);

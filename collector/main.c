@@ -27,10 +27,19 @@ static const struct command commands[] = {
 	    cmd_parse },
 	{ "import", "PATH...", "ingest .eml files, Maildirs or mbox files",
 	    NEED_CONFIG | NEED_LOCK, cmd_import },
-	{ "reports", "[--since D] [--until D] [--format csv|json]",
-	    "dump stored reports", NEED_CONFIG, cmd_reports },
+	{ "reports", "[--since D] [--until D] [--review] [--format csv|json]",
+	    "dump stored reports (--review: those waiting for review)",
+	    NEED_CONFIG, cmd_reports },
 	{ "cases", "[--date D] [--format csv|json]", "dump cases",
 	    NEED_CONFIG, cmd_cases },
+	{ "accept", "ID... [--customer C] [--reason TEXT]",
+	    "count unverified complaints (for customer C)", NEED_CONFIG,
+	    cmd_accept },
+	{ "dismiss", "ID... --reason TEXT",
+	    "make reports stop counting, and say why", NEED_CONFIG,
+	    cmd_dismiss },
+	{ "restore", "ID... [--reason TEXT]", "undo a dismissal",
+	    NEED_CONFIG, cmd_restore },
 	{ "status", "", "sources, checkpoints, counts and quarantine",
 	    NEED_CONFIG, cmd_status },
 	{ "check-config", "", "validate the configuration and print it",
@@ -63,7 +72,8 @@ usage(FILE *f)
 	    "  -V, --version print the version\n"
 	    "\nexit status: 0 success, 75 temporary failure (a source not "
 	    "reached, the lock\nheld), 78 configuration error, 64 usage "
-	    "error, 1 internal error\n", CONFIG_DEFAULT_FILE);
+	    "error, 65 a correction that cannot\nbe made, 1 internal "
+	    "error\n", CONFIG_DEFAULT_FILE);
 }
 
 /*

@@ -7,6 +7,7 @@
 
 #include "bounds.h"
 #include "correlate.h"
+#include "evidence.h"
 #include "formats/formats.h"
 #include "inflight.h"
 #include "json.h"
@@ -460,6 +461,7 @@ store_parsed(struct pipeline *p, struct job *j, struct err *e)
 	int64_t row;
 	int dup;
 	time_t now = time(NULL), when;
+	enum verdict verdict;
 	enum rc rc;
 
 	if (j->struck && (rc = store_strike_clear(p->s, o->source,
@@ -500,17 +502,29 @@ store_parsed(struct pipeline *p, struct job *j, struct err *e)
 	if (r->status != MSG_PARSED)
 		goto remember;
 	when = r->occurred_at ? r->occurred_at : o->arrived ? o->arrived : now;
-	resolver_resolve_at(p->r, r, when);
+	verdict = evidence_resolve(p->r, r, when);
+	if (verdict == VERDICT_REPLY) {
+		/* Known to be no report only now, with the customer. */
+		p->stats.ignored++;
+		origin_where(o, where, sizeof(where));
+		log_info("%s: ignored: %s", where, r->reason);
+		if ((rc = store_message_classify(p->s, row, MSG_IGNORED,
+		    KIND_REPLY, r->reason, e)) != RC_OK)
+			return rc;
+		goto remember;
+	}
 	day_of(when, day);
 	report_key(r, j->sha, key);
-	if ((rc = store_report_add(p->s, row, r, key, day, when, &dup, e)) !=
-	    RC_OK)
+	if ((rc = store_report_add_as(p->s, row, r, key, day, when,
+	    verdict == VERDICT_UNVERIFIED ? "unverified" : "counted",
+	    r->evidence, &dup, e)) != RC_OK)
 		return rc;
 	if (dup) {
 		p->stats.duplicates++;
 	} else {
 		p->stats.reports++;
-		correlator_touch(p->k, r->customer, day, when);
+		if (verdict == VERDICT_COUNTED)
+			correlator_touch(p->k, r->customer, day, when);
 	}
 remember:
 	if (o->name != NULL)
@@ -874,4 +888,10 @@ void
 pipeline_on_event(struct pipeline *p, event_hook fn, void *arg)
 {
 	correlator_on_event(p->k, fn, arg);
+}
+
+void
+pipeline_on_flip(struct pipeline *p, flip_hook fn, void *arg)
+{
+	correlator_on_flip(p->k, fn, arg);
 }

@@ -105,5 +105,8 @@ struct store *pipeline_store(const struct pipeline *p);
 /* Hear of each case event as it is recorded (correlate.h: the seam for
  * the outbox). */
 void pipeline_on_event(struct pipeline *p, event_hook fn, void *arg);
+/* And of each flip of a case's confirmation (new reports confirming a
+ * case again after a correction took its confirmation back). */
+void pipeline_on_flip(struct pipeline *p, flip_hook fn, void *arg);
 
 #endif

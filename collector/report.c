@@ -21,7 +21,8 @@ report_release(struct report *r)
 	    &r->reporter, &r->source_ip, &r->origin_ip, &r->auth_user,
 	    &r->identity_header, &r->smtp_auth, &r->mail_from, &r->subject,
 	    &r->message_id, &r->envelope_id, &r->outgoing_class,
-	    &r->customer, &r->resolved_by, &r->resolve_note };
+	    &r->customer, &r->resolved_by, &r->resolve_note, &r->sender,
+	    &r->offending_from, &r->evidence };
 	size_t i;
 
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
@@ -183,4 +184,7 @@ report_print(FILE *f, const struct report *r)
 		kv(f, "review", "yes");
 	kv(f, "customer", r->customer);
 	kv(f, "resolved_by", r->resolved_by);
+	if (r->unverified)
+		kv(f, "state", "unverified");
+	kv(f, "evidence", r->evidence);
 }

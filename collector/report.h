@@ -48,6 +48,22 @@ struct report {
 	/* The offending message inside the report, when there is one; it
 	 * points into the parsed message and is valid only as long as it. */
 	const struct part *offending;
+	/*
+	 * Evidence (evidence.h).  A format whose reports count only when
+	 * the offending message names the customer (a complaint) sets
+	 * needs_evidence, and says where it found that message (attached,
+	 * forwarded, pasted; NULL: nowhere), whether source_ip came from
+	 * the complainant's own words (source_hint), the complaint's own
+	 * envelope sender and the offending message's From address.  The judgement fills unverified and
+	 * evidence (why it counts or not).
+	 */
+	int		 needs_evidence;
+	const char	*evidence_found;	/* static */
+	int		 source_hint;
+	char		*sender;
+	char		*offending_from;	/* its From address */
+	int		 unverified;
+	char		*evidence;
 };
 
 void report_init(struct report *r);

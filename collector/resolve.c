@@ -710,3 +710,58 @@ resolver_resolve(struct resolver *r, struct report *rep)
 	resolver_resolve_at(r, rep, rep->occurred_at ? rep->occurred_at :
 	    time(NULL));
 }
+
+const char *
+resolver_address(const struct resolver *r, const char *addr,
+    const char **table)
+{
+	const char *at, *d, *cust;
+	char dom[256];
+
+	*table = NULL;
+	if (addr == NULL)
+		return NULL;
+	if (r->have_users &&
+	    (cust = keytab_find(r, &r->users, addr)) != NULL) {
+		*table = "users_file";
+		return cust;
+	}
+	if (!r->have_domains || (at = strrchr(addr, '@')) == NULL ||
+	    domain_norm(at + 1, strlen(at + 1), dom, sizeof(dom)) < 0)
+		return NULL;
+	for (d = dom; d != NULL; d = (d = strchr(d, '.')) ? d + 1 : NULL)
+		if ((cust = keytab_find(r, &r->domains, d)) != NULL) {
+			*table = "domains_file";
+			return cust;
+		}
+	return NULL;
+}
+
+int
+resolver_from_domain(struct resolver *r, struct report *rep,
+    const char *addr)
+{
+	const char *at, *d, *cust;
+	char dom[256], note[600];
+	size_t i;
+
+	for (i = 0; i < r->rc->norder && r->rc->order[i] != STEP_DOMAIN; i++)
+		;
+	if (i == r->rc->norder || !r->have_domains || addr == NULL ||
+	    (at = strrchr(addr, '@')) == NULL ||
+	    domain_norm(at + 1, strlen(at + 1), dom, sizeof(dom)) < 0)
+		return 0;
+	for (d = dom; d != NULL; d = (d = strchr(d, '.')) ? d + 1 : NULL) {
+		if ((cust = keytab_find(r, &r->domains, d)) == NULL)
+			continue;
+		snprintf(note, sizeof(note), "domain: %s%s%s%s in domains_file "
+		    "(the sender in the offending message's From)", d,
+		    d == dom ? "" : " (parent of ", d == dom ? "" : dom,
+		    d == dom ? "" : ")");
+		report_setz(&rep->customer, cust);
+		report_setz(&rep->resolved_by, resolve_step_name(STEP_DOMAIN));
+		report_setz(&rep->resolve_note, note);
+		return 1;
+	}
+	return 0;
+}

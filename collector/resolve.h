@@ -57,6 +57,25 @@ void resolver_resolve_at(struct resolver *r, struct report *rep,
     time_t when);
 void resolver_resolve(struct resolver *r, struct report *rep);
 
+/*
+ * The customer an e-mail address belongs to by the tables alone: the
+ * whole address in users_file, else its domain or a parent domain in
+ * domains_file; *table names the table.  NULL when neither lists it.
+ * The result belongs to the resolver.
+ */
+const char *resolver_address(const struct resolver *r, const char *addr,
+    const char **table);
+
+/*
+ * The domain step for an offending message that names no envelope
+ * sender (a mail client's forward keeps only From): the domain of addr,
+ * or a parent, in domains_file, when the domain step is in the order.
+ * Fills rep's customer, resolved_by and resolve_note and returns 1 when
+ * found; 0 leaves rep as it was.
+ */
+int resolver_from_domain(struct resolver *r, struct report *rep,
+    const char *addr);
+
 /* Lookups the http step made and answered from the cache, this run. */
 struct resolver_stats {
 	long	http_requests;

@@ -135,6 +135,38 @@ static const char *const migrations[] = {
 	"  strikes INTEGER NOT NULL, phase TEXT NOT NULL,"
 	"  last_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (source, folder, position)) WITHOUT ROWID;",
+	/*
+	 * 3: what counts.  A report's state: counted, unverified (a
+	 * complaint without evidence that points at a customer: waits for
+	 * review) or dismissed; evidence says why.  Mail recognised as not
+	 * a report keeps its kind (reply: a customer writing about their
+	 * own account).  corrections: the abuse desk's accept, dismiss and
+	 * restore, with who, when and why.  case_flips: a confirmation
+	 * taken back (case.unconfirmed) or given again (case.confirmed)
+	 * after the first case.confirmed, numbered per case, so that each
+	 * has its own event key.
+	 */
+	"ALTER TABLE reports ADD COLUMN state TEXT NOT NULL DEFAULT 'counted'"
+	"  CHECK (state IN ('counted', 'unverified', 'dismissed'));"
+	"ALTER TABLE reports ADD COLUMN evidence TEXT;"
+	"CREATE INDEX reports_state ON reports (state, day);"
+	"ALTER TABLE messages ADD COLUMN kind TEXT;"
+	"CREATE TABLE corrections ("
+	"  id INTEGER PRIMARY KEY,"
+	"  report INTEGER NOT NULL REFERENCES reports (id),"
+	"  action TEXT NOT NULL"
+	"    CHECK (action IN ('accept', 'dismiss', 'restore')),"
+	"  state_before TEXT NOT NULL, state_after TEXT NOT NULL,"
+	"  customer_before TEXT NOT NULL, customer_after TEXT NOT NULL,"
+	"  who TEXT NOT NULL, at INTEGER NOT NULL, reason TEXT);"
+	"CREATE INDEX corrections_report ON corrections (report, id);"
+	"CREATE TABLE case_flips ("
+	"  customer TEXT NOT NULL, day TEXT NOT NULL, seq INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL"
+	"    CHECK (kind IN ('case.unconfirmed', 'case.confirmed')),"
+	"  correction INTEGER REFERENCES corrections (id),"
+	"  created_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (customer, day, seq)) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS	(int)(sizeof(migrations) / sizeof(migrations[0]))
@@ -146,6 +178,8 @@ enum stmt {
 	Q_EVENT_ADD, Q_RUN_START, Q_RUN_FINISH, Q_DAY_GET, Q_DAY_SET,
 	/* resolver block */
 	Q_CASE_BURST, Q_EVENT_ID, Q_CACHE_GET, Q_CACHE_PUT, Q_CACHE_PURGE,
+	/* what counts */
+	Q_REPORT_STATE, Q_MSG_KIND,
 	Q_COUNT
 };
 
@@ -224,6 +258,7 @@ static const char *const sql[Q_COUNT] = {
 	[Q_CASE_BURST] = "SELECT t FROM (SELECT occurred_at AS t,"
 	    " lag(occurred_at, ?4) OVER (ORDER BY occurred_at, id) AS s"
 	    " FROM reports WHERE customer = ?1 AND day = ?2 AND role = ?3"
+	    " AND state = 'counted'"
 	    " AND occurred_at >= ?7 AND occurred_at <= ?6)"
 	    " WHERE s IS NOT NULL AND t - s < ?5 ORDER BY t LIMIT 1",
 	[Q_EVENT_ID] = "SELECT id FROM events WHERE kind = ?1"
@@ -234,6 +269,10 @@ static const char *const sql[Q_COUNT] = {
 	    " VALUES (?1, ?2, ?3) ON CONFLICT (key) DO UPDATE SET"
 	    " customer = excluded.customer, expires_at = excluded.expires_at",
 	[Q_CACHE_PURGE] = "DELETE FROM resolver_cache WHERE expires_at <= ?1",
+	[Q_REPORT_STATE] = "UPDATE reports SET state = ?2, evidence = ?3"
+	    " WHERE id = ?1",
+	[Q_MSG_KIND] = "UPDATE messages SET status = ?2, kind = ?3,"
+	    " reason = ?4 WHERE id = ?1",
 };
 
 struct store {
@@ -474,6 +513,20 @@ changed(struct store *s, sqlite3_stmt *st, struct err *e, const char *what)
 	return sqlite3_changes(s->db) > 0;
 }
 
+static enum rc
+report_state_set(struct store *s, int64_t id, const char *state,
+    const char *evidence, struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_REPORT_STATE, e);
+
+	if (st == NULL)
+		return e->rc;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, state);
+	bind_text(st, 3, evidence);
+	return step_done(s, st, e, "store report state");
+}
+
 /*
  * A new report counts into its case at once, so a case never has to be
  * counted again from all its reports: the distinct addresses and
@@ -526,6 +579,15 @@ store_report_add(struct store *s, int64_t message_row,
     const struct report *r, const char *key, const char *day, time_t when,
     int *dup, struct err *e)
 {
+	return store_report_add_as(s, message_row, r, key, day, when,
+	    "counted", NULL, dup, e);
+}
+
+enum rc
+store_report_add_as(struct store *s, int64_t message_row,
+    const struct report *r, const char *key, const char *day, time_t when,
+    const char *state, const char *evidence, int *dup, struct err *e)
+{
 	sqlite3_stmt *st = prep(s, Q_REPORT_ADD, e);
 	char *rcpt = NULL, *next;
 	size_t i;
@@ -567,10 +629,30 @@ store_report_add(struct store *s, int64_t message_row,
 	rc = step_done(s, st, e, "store report");
 	if (rc == RC_OK)
 		*dup = sqlite3_changes(s->db) == 0;
-	if (rc == RC_OK && !*dup)
+	if (rc == RC_OK && !*dup && (strcmp(state, "counted") != 0 ||
+	    evidence != NULL))
+		rc = report_state_set(s, sqlite3_last_insert_rowid(s->db),
+		    state, evidence, e);
+	/* Only what counts goes into its case. */
+	if (rc == RC_OK && !*dup && strcmp(state, "counted") == 0)
 		rc = case_count(s, r, day, when, e);
 	free(rcpt);
 	return rc;
+}
+
+enum rc
+store_message_classify(struct store *s, int64_t id, enum msg_status status,
+    const char *kind, const char *reason, struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_MSG_KIND, e);
+
+	if (st == NULL)
+		return e->rc;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, status_name(status));
+	bind_text(st, 3, kind);
+	bind_text(st, 4, reason);
+	return step_done(s, st, e, "classify message");
 }
 
 int

@@ -61,6 +61,20 @@ enum rc store_report_add(struct store *s, int64_t message_row,
     const struct report *r, const char *key, const char *day,
     time_t when, int *dup, struct err *e);
 
+/* The same, in a state: "counted" (as store_report_add), "unverified"
+ * (waits for review) or "dismissed"; only a counted report goes into
+ * its case.  evidence (may be NULL) says why it counts or not. */
+enum rc store_report_add_as(struct store *s, int64_t message_row,
+    const struct report *r, const char *key, const char *day,
+    time_t when, const char *state, const char *evidence, int *dup,
+    struct err *e);
+
+/* Settle a stored message as status with its kind and reason, once it is
+ * known to be what the parser could not tell alone (a customer's reply). */
+enum rc store_message_classify(struct store *s, int64_t id,
+    enum msg_status status, const char *kind, const char *reason,
+    struct err *e);
+
 /* What a Maildir source has processed, by unique file name. */
 int store_local_seen(struct store *s, const char *source, const char *name,
     struct err *e);
@@ -202,6 +216,55 @@ enum rc store_outbox_requeue(struct store *s, const char *key, time_t now,
 enum rc store_outbox_prune(struct store *s, time_t before, long *n,
     struct err *e);
 
+/*
+ * Corrections by the abuse desk (store_fix.c): a report's state and
+ * customer change, each change is kept with who, when and why, and the
+ * report's case is counted again from its reports.
+ */
+#define REPORT_STATE_MAX	16
+#define CORRECTION_WHO_MAX	64
+#define CORRECTION_REASON_MAX	500
+
+struct report_state {
+	int64_t	 id;
+	char	 state[REPORT_STATE_MAX];	/* counted, unverified,
+						 * dismissed */
+	char	 customer[MAX_CUSTOMER_LEN + 1];
+	char	 day[11];
+	char	 format[32];
+	/* The last correction of the report; action "" when none. */
+	char	 action[16];
+	char	 state_before[REPORT_STATE_MAX];
+	char	 customer_before[MAX_CUSTOMER_LEN + 1];
+	char	 who[CORRECTION_WHO_MAX + 1];
+	time_t	 at;
+	char	 reason[CORRECTION_REASON_MAX + 1];
+};
+
+/* Report id as it stands; RC_OK with *found = 0 when there is none. */
+enum rc store_report_state(struct store *s, int64_t id,
+    struct report_state *r, int *found, struct err *e);
+/* Record a correction of report id (action accept, dismiss or restore)
+ * and set its state and customer; *correction gets the record's id. */
+enum rc store_correct(struct store *s, int64_t id, const char *action,
+    const char *state, const char *customer, const char *who, time_t at,
+    const char *reason, int64_t *correction, struct err *e);
+/*
+ * Count the case (customer, day) again from its counted reports: its
+ * addresses and reporters, counts, first and last seen.  Confidence,
+ * score and escalation are left to the caller (escalation is cleared).
+ * When no report counts any more, the case is removed and *found = 0.
+ */
+enum rc store_case_recount(struct store *s, const char *customer,
+    const char *day, struct case_row *c, int *found, struct err *e);
+/* The last flip of a case's confirmation (seq 0, kind "" when none) and
+ * a new one (case_flips in store.c). */
+enum rc store_flip_last(struct store *s, const char *customer,
+    const char *day, int64_t *seq, char kind[32], struct err *e);
+enum rc store_flip_add(struct store *s, const char *customer,
+    const char *day, int64_t seq, const char *kind, int64_t correction,
+    time_t now, struct err *e);
+
 /* Which days `run` has written summaries for. */
 int store_day_reported(struct store *s, const char *day, struct err *e);
 enum rc store_day_mark(struct store *s, const char *day, struct err *e);
@@ -241,7 +304,14 @@ enum dump { DUMP_REPORTS, DUMP_CASES, DUMP_SUMMARY, DUMP_STATUS_SOURCES,
 	DUMP_DAY_SOURCE_ERRORS,	/* source, failures, last at, last error */
 	DUMP_DAY_OUTBOX,	/* target, delivered that day, waiting, dead,
 				 * oldest waiting created_at */
-	DUMP_DAY_EVENT		/* DUMP_JSON only: the summary.daily body */
+	DUMP_DAY_EVENT,		/* DUMP_JSON only: the summary.daily body */
+	DUMP_REVIEW,		/* a, b = first and last day: the complaints
+				 * waiting for review */
+	DUMP_DAY_REVIEW,	/* occurred_at, id, reporter, subject,
+				 * suggested customer, evidence */
+	DUMP_DAY_CORRECTIONS	/* corrections of the day's reports: at, id,
+				 * action, who, state change, customer (or
+				 * its change), reason */
 };
 enum dump_format { DUMP_TEXT, DUMP_JSON };
 

@@ -15,6 +15,9 @@
  * Dumps.  The text form and the JSON form select the same columns; JSON
  * objects are built by SQLite's json_object(), so escaping is SQLite's.
  */
+/* Columns a dump may have. */
+#define DUMP_COLS_MAX	48
+
 #define ISO(col) "strftime('%Y-%m-%dT%H:%M:%SZ', " col ", 'unixepoch')"
 
 /* A time column within day ?1 of the report time zone (the process's
@@ -27,11 +30,11 @@
 #define T_CASES(conf) "(SELECT count(*) FROM cases c WHERE c.day = ?1" \
 	" AND c.confidence = '" conf "' AND " CUSTOMER_KNOWN("c") ")"
 #define T_UNRESOLVED "(SELECT count(*) FROM reports r WHERE r.day = ?1" \
-	" AND r.customer = '(unresolved)')"
+	" AND r.customer = '(unresolved)' AND r.state = 'counted')"
 #define T_QUARANTINED "(SELECT count(*) FROM messages" \
 	" WHERE status = 'quarantined' AND " IN_DAY("received_at") ")"
 #define T_ROLE(role) "(SELECT count(*) FROM reports r WHERE r.day = ?1" \
-	" AND r.role = '" role "')"
+	" AND r.role = '" role "' AND r.state = 'counted')"
 #define T_ESCALATED "(SELECT count(*) FROM cases c WHERE c.day = ?1" \
 	" AND c.escalated_at IS NOT NULL AND " CUSTOMER_KNOWN("c") ")"
 #define DAY_TOTALS_COLS T_CASES("confirmed") ", " T_CASES("internal") ", " \
@@ -46,6 +49,21 @@
 	" 'external_reports', " T_ROLE("external") "," \
 	" 'escalated', " T_ESCALATED
 
+/* The last correction of report r (as x), for the dumps of reports. */
+#define LAST_FIX "(SELECT max(id) FROM corrections WHERE report = r.id)"
+#define LAST_FIX_COLS "x.action AS corrected, x.who AS corrected_by," \
+	" " ISO("x.at") " AS corrected_at, x.reason AS correction_reason"
+#define LAST_FIX_JSON "'corrected', x.action, 'corrected_by', x.who," \
+	" 'corrected_at', " ISO("x.at") ", 'correction_reason', x.reason"
+/* The complaints waiting for review (?1, ?2: first and last day). */
+#define REVIEW_COLS "r.id, r.day, " ISO("r.occurred_at") " AS occurred_at," \
+	" r.reporter, r.subject, r.source_ip, r.mail_from," \
+	" r.customer AS suggested_customer, r.resolved_by, r.evidence," \
+	" r.resolve_note, m.source, m.folder, m.uid"
+#define REVIEW_WHERE " FROM reports r JOIN messages m ON m.id = r.message" \
+	" WHERE r.state = 'unverified' AND (?1 IS NULL OR r.day >= ?1)" \
+	" AND (?2 IS NULL OR r.day <= ?2) ORDER BY r.occurred_at, r.id"
+
 static const char *const dump_sql[][2] = {
 	[DUMP_REPORTS] = {
 	    "SELECT r.id, r.day, " ISO("r.occurred_at") " AS occurred_at,"
@@ -58,8 +76,10 @@ static const char *const dump_sql[][2] = {
 	    " r.subject, r.message_id,"
 	    " r.envelope_id, r.outgoing_class, r.customer, r.resolved_by,"
 	    " r.resolve_note, CASE r.review WHEN 0 THEN 'no' ELSE 'yes' END"
-	    " AS review, m.source, m.folder, m.uid"
+	    " AS review, m.source, m.folder, m.uid,"
+	    " r.state, r.evidence, " LAST_FIX_COLS
 	    " FROM reports r JOIN messages m ON m.id = r.message"
+	    " LEFT JOIN corrections x ON x.id = " LAST_FIX
 	    " WHERE (?1 IS NULL OR r.day >= ?1) AND (?2 IS NULL OR r.day <= ?2)"
 	    " ORDER BY r.occurred_at, r.id",
 	    "SELECT json_object('id', r.id, 'day', r.day,"
@@ -75,8 +95,10 @@ static const char *const dump_sql[][2] = {
 	    " 'customer', r.customer, 'resolved_by', r.resolved_by,"
 	    " 'resolve_note', r.resolve_note, 'review', json(CASE r.review"
 	    " WHEN 0 THEN 'false' ELSE 'true' END), 'source', m.source,"
-	    " 'folder', m.folder, 'uid', m.uid)"
+	    " 'folder', m.folder, 'uid', m.uid, 'state', r.state,"
+	    " 'evidence', r.evidence, " LAST_FIX_JSON ")"
 	    " FROM reports r JOIN messages m ON m.id = r.message"
+	    " LEFT JOIN corrections x ON x.id = " LAST_FIX
 	    " WHERE (?1 IS NULL OR r.day >= ?1) AND (?2 IS NULL OR r.day <= ?2)"
 	    " ORDER BY r.occurred_at, r.id" },
 	[DUMP_CASES] = {
@@ -111,11 +133,13 @@ static const char *const dump_sql[][2] = {
 	    " " ISO("c.first_seen") " AS first_seen,"
 	    " " ISO("c.last_seen") " AS last_seen,"
 	    " (SELECT r.subject FROM reports r WHERE r.customer = c.customer"
-	    "  AND r.day = c.day AND r.subject IS NOT NULL GROUP BY r.subject"
+	    "  AND r.day = c.day AND r.state = 'counted'"
+	    "  AND r.subject IS NOT NULL GROUP BY r.subject"
 	    "  ORDER BY count(*) DESC, r.subject LIMIT 1) AS top_subject,"
 	    " (SELECT group_concat(b, ' ') FROM (SELECT DISTINCT"
 	    "  coalesce(r.resolved_by, 'none') AS b FROM reports r"
-	    "  WHERE r.customer = c.customer AND r.day = c.day ORDER BY b))"
+	    "  WHERE r.customer = c.customer AND r.day = c.day"
+	    "  AND r.state = 'counted' ORDER BY b))"
 	    " AS resolved_by,"
 	    " CASE WHEN c.escalated_at IS NULL THEN 'no' ELSE 'yes' END"
 	    " AS escalated"
@@ -148,7 +172,9 @@ static const char *const dump_sql[][2] = {
 	    "  AND dead = 0),"
 	    " (SELECT count(*) FROM outbox WHERE dead = 1),"
 	    " (SELECT " ISO("max(started_at)") " FROM runs),"
-	    " (SELECT status FROM runs ORDER BY id DESC LIMIT 1)",
+	    " (SELECT status FROM runs ORDER BY id DESC LIMIT 1),"
+	    " (SELECT count(*) FROM reports WHERE state = 'unverified'),"
+	    " (SELECT count(*) FROM reports WHERE state = 'dismissed')",
 	    NULL },
 	[DUMP_DAYS_DUE] = {
 	    "SELECT DISTINCT day FROM cases WHERE day < ?1"
@@ -188,11 +214,13 @@ static const char *const dump_sql[][2] = {
 	    " (SELECT json_group_array(json_array(s, n)) FROM"
 	    "  (SELECT r.subject AS s, count(*) AS n FROM reports r"
 	    "  WHERE r.customer = c.customer AND r.day = c.day"
+	    "  AND r.state = 'counted'"
 	    "  AND r.subject IS NOT NULL GROUP BY r.subject"
 	    "  ORDER BY n DESC, s LIMIT 3)),"
 	    " (SELECT group_concat(b, ', ') FROM (SELECT DISTINCT"
 	    "  coalesce(r.resolved_by, 'none') AS b FROM reports r"
-	    "  WHERE r.customer = c.customer AND r.day = c.day ORDER BY b)),"
+	    "  WHERE r.customer = c.customer AND r.day = c.day"
+	    "  AND r.state = 'counted' ORDER BY b)),"
 	    " coalesce(c.escalated_at, 0)"
 	    " FROM cases c WHERE c.day = ?1 AND c.confidence = ?2"
 	    " AND " CUSTOMER_KNOWN("c")
@@ -201,7 +229,7 @@ static const char *const dump_sql[][2] = {
 	[DUMP_DAY_UNRESOLVED] = {
 	    "SELECT occurred_at, format, role, reporter, source_ip, origin_ip,"
 	    " auth_user, mail_from, subject, resolve_note FROM reports"
-	    " WHERE day = ?1 AND customer = '(unresolved)'"
+	    " WHERE day = ?1 AND customer = '(unresolved)' AND state = 'counted'"
 	    " ORDER BY occurred_at, id",
 	    NULL },
 	[DUMP_DAY_QUARANTINE] = {
@@ -250,6 +278,29 @@ static const char *const dump_sql[][2] = {
 	    " min(created_at) FILTER (WHERE delivered_at IS NULL AND dead = 0)"
 	    " FROM outbox GROUP BY target ORDER BY target",
 	    NULL },
+	[DUMP_REVIEW] = {
+	    "SELECT " REVIEW_COLS REVIEW_WHERE,
+	    "SELECT json_object('id', r.id, 'day', r.day, 'occurred_at', "
+	    ISO("r.occurred_at") ", 'reporter', r.reporter,"
+	    " 'subject', r.subject, 'source_ip', r.source_ip,"
+	    " 'mail_from', r.mail_from, 'suggested_customer', r.customer,"
+	    " 'resolved_by', r.resolved_by, 'evidence', r.evidence,"
+	    " 'resolve_note', r.resolve_note, 'source', m.source,"
+	    " 'folder', m.folder, 'uid', m.uid)" REVIEW_WHERE },
+	[DUMP_DAY_REVIEW] = {
+	    "SELECT r.occurred_at, r.id, r.reporter, r.subject,"
+	    " r.customer, r.evidence FROM reports r"
+	    " WHERE r.day = ?1 AND r.state = 'unverified'"
+	    " ORDER BY r.occurred_at, r.id",
+	    NULL },
+	[DUMP_DAY_CORRECTIONS] = {
+	    "SELECT x.at, x.report, x.action, x.who, x.state_before || ' → '"
+	    " || x.state_after, CASE WHEN x.customer_before = x.customer_after"
+	    " THEN x.customer_after ELSE x.customer_before || ' → ' ||"
+	    " x.customer_after END, x.reason"
+	    " FROM corrections x JOIN reports r ON r.id = x.report"
+	    " WHERE r.day = ?1 ORDER BY x.at, x.id",
+	    NULL },
 	[DUMP_DAY_EVENT] = {
 	    NULL,
 	    "SELECT json_object('day', ?1,"
@@ -273,7 +324,7 @@ enum rc
 store_dump_header(struct store *s, enum dump which, row_fn cb, void *arg,
     struct err *e)
 {
-	const char *q = dump_sql[which][DUMP_TEXT], *names[32];
+	const char *q = dump_sql[which][DUMP_TEXT], *names[DUMP_COLS_MAX];
 	sqlite3_stmt *st;
 	int n, i;
 
@@ -282,8 +333,8 @@ store_dump_header(struct store *s, enum dump which, row_fn cb, void *arg,
 	if (sqlite3_prepare_v2(store_handle(s), q, -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, e, "prepare dump");
 	n = sqlite3_column_count(st);
-	if (n > 32)
-		n = 32;
+	if (n > DUMP_COLS_MAX)
+		n = DUMP_COLS_MAX;
 	for (i = 0; i < n; i++)
 		names[i] = sqlite3_column_name(st, i);
 	cb(arg, n, names, names);
@@ -296,7 +347,7 @@ store_dump(struct store *s, enum dump which, enum dump_format fmt,
     const char *a, const char *b, row_fn cb, void *arg, struct err *e)
 {
 	const char *q = dump_sql[which][fmt == DUMP_JSON];
-	const char *names[32], *vals[32];
+	const char *names[DUMP_COLS_MAX], *vals[DUMP_COLS_MAX];
 	sqlite3_stmt *st;
 	int r, n, i;
 
@@ -310,8 +361,8 @@ store_dump(struct store *s, enum dump which, enum dump_format fmt,
 	if (n >= 2)
 		bind_text(st, 2, b);
 	n = sqlite3_column_count(st);
-	if (n > 32)
-		n = 32;
+	if (n > DUMP_COLS_MAX)
+		n = DUMP_COLS_MAX;
 	for (i = 0; i < n; i++)
 		names[i] = sqlite3_column_name(st, i);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {

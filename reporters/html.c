@@ -321,6 +321,7 @@ head(FILE *f, const struct config *c, const char *day, time_t now)
 	    "<a href=\"#internal\">Internal only</a>"
 	    "<a href=\"#external\">External only</a>"
 	    "<a href=\"#unresolved\">Unresolved</a>"
+	    "<a href=\"#review\">Needs review</a>"
 	    "<a href=\"#quarantine\">Quarantine</a>"
 	    "<a href=\"#dead\">Dead letters</a>"
 	    "<a href=\"#health\">Run health</a></nav>\n", f);
@@ -354,6 +355,22 @@ html_summary(FILE *f, struct store *s, const struct config *c,
 	    "</h2><p class=\"note\">No customer was found for these "
 	    "reports.</p>\n", t.unresolved);
 	if ((rc = html_list(f, s, LIST_UNRESOLVED, day, reports_csv, e)) !=
+	    RC_OK)
+		goto out;
+	fputs("</section>\n<section id=\"review\"><h2>Needs review</h2>"
+	    "<p class=\"note\">Complaints without evidence that points at a "
+	    "customer: the offending message was not attached, forwarded or "
+	    "pasted, or names no customer of ours. They count nowhere until "
+	    "<code>abuse-collector accept ID [--customer C]</code>; "
+	    "<code>abuse-collector dismiss ID --reason TEXT</code> takes one "
+	    "off this list.</p>\n", f);
+	if ((rc = html_list(f, s, LIST_REVIEW, day, reports_csv, e)) !=
+	    RC_OK)
+		goto out;
+	fputs("<h3>Corrections</h3><p class=\"note\">What the abuse desk "
+	    "accepted, dismissed or restored of this day's reports, by whom "
+	    "and why.</p>\n", f);
+	if ((rc = html_list(f, s, LIST_CORRECTIONS, day, reports_csv, e)) !=
 	    RC_OK)
 		goto out;
 	fprintf(f, "</section>\n<section id=\"quarantine\"><h2>Quarantined "

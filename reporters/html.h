@@ -45,7 +45,8 @@ long html_num(const char *v);
  * its heading.  html_list: the table of a list (the section is the
  * caller's).  more names where rows past the limit are found.
  */
-enum html_list { LIST_UNRESOLVED, LIST_QUARANTINE, LIST_DEAD };
+enum html_list { LIST_UNRESOLVED, LIST_QUARANTINE, LIST_DEAD, LIST_REVIEW,
+	LIST_CORRECTIONS };
 
 enum rc html_cases(FILE *f, struct store *s, const char *day,
     const char *confidence, const char *anchor, const char *title,

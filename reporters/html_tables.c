@@ -198,6 +198,30 @@ timed_row(void *arg, int n, const char *const *names, const char *const *v)
 	return 0;
 }
 
+static const char *const review_cols[] = { "=Time", "#Report",
+	"Reporter", "Subject", "Suggested customer", "Why not counted" };
+
+static const char *const fix_cols[] = { "=When", "#Report", "=Action",
+	"=By", "=State", "Customer", "Why" };
+
+/* A correction: made on any day since, so with its date. */
+static int
+fix_row(void *arg, int n, const char *const *names, const char *const *v)
+{
+	struct tbl *t = arg;
+	size_t i;
+
+	if ((size_t)n < t->ncols)
+		return 1;
+	if (!row_open(t))
+		return 0;
+	td_time(t, 0, v[0], 1);
+	for (i = 1; i < t->ncols; i++)
+		td(t, i, v[i]);
+	fputs("</tr>\n", t->f);
+	return 0;
+}
+
 static const char *const dead_cols[] = { "=Queued", "Target", "=Event",
 	"#Attempts", "=Last attempt", "Last error", "Delivery id" };
 
@@ -448,6 +472,10 @@ html_list(FILE *f, struct store *s, enum html_list which, const char *day,
 		[LIST_QUARANTINE] = { DUMP_DAY_QUARANTINE, quarantine_cols, 7,
 		    timed_row },
 		[LIST_DEAD] = { DUMP_DEAD_LETTERS, dead_cols, 7, dead_row },
+		[LIST_REVIEW] = { DUMP_DAY_REVIEW, review_cols, 6,
+		    timed_row },
+		[LIST_CORRECTIONS] = { DUMP_DAY_CORRECTIONS, fix_cols, 7,
+		    fix_row },
 	};
 	struct tbl t = { f, l[which].cols, l[which].ncols, 0, more };
 	enum rc rc;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bounds.h"
+#include "correlate.h"
 #include "email.h"
 #include "json.h"
 #include "log.h"
@@ -155,6 +156,76 @@ outbox_event(const struct config *cfg, struct store *s, const char *kind,
 		free(payload);
 	}
 	return rc;
+}
+
+void
+outbox_flip_key(const char *kind, const char *target, const char *customer,
+    const char *day, int64_t seq, char out[33])
+{
+	const char *part[4] = { kind, target, customer, day };
+	char hex[65], n[32];
+	struct buf b;
+	size_t i;
+
+	/* Five parts where outbox_key has four, so the two never meet;
+	 * the flip's number makes each flip of a case a key of its own. */
+	snprintf(n, sizeof(n), "flip %lld", (long long)seq);
+	buf_init(&b, 4 * 1024);
+	for (i = 0; i < 4; i++) {
+		if (part[i] != NULL)
+			buf_addstr(&b, part[i]);
+		buf_add(&b, "", 1);
+	}
+	buf_addstr(&b, n);
+	buf_add(&b, "", 1);
+	sha256_hex(b.data, b.len, hex);
+	buf_release(&b);
+	memcpy(out, hex, 32);
+	out[32] = '\0';
+}
+
+enum rc
+outbox_flip(const struct config *cfg, struct store *s, const char *kind,
+    int64_t seq, const struct case_row *c, const struct case_cause *why,
+    time_t now, struct err *e)
+{
+	unsigned flag = event_flag(kind);
+	char target[OUTBOX_TARGET_MAX + 1], key[33], *payload, *cause = NULL;
+	size_t i;
+	int created;
+	enum rc rc = RC_OK;
+
+	if (flag == 0 || strcmp(c->customer, "(unresolved)") == 0)
+		return RC_OK;
+	if (why != NULL) {
+		jstr(&cause, "action", why->action);
+		jstr(&cause, "by", why->who);
+		jtime(&cause, "at", why->at);
+		jstr(&cause, "reason", why->reason);
+	}
+	for (i = 0; i < cfg->nwebhooks && rc == RC_OK; i++) {
+		const struct webhook_conf *w = &cfg->webhooks[i];
+
+		if (!(w->events & flag))
+			continue;
+		snprintf(target, sizeof(target), "webhook:%s", w->name);
+		outbox_flip_key(kind, target, c->customer, c->day, seq, key);
+		payload = case_payload(kind, key, c, now);
+		if (cause != NULL)
+			jraw(&payload, "correction", cause);
+		rc = store_outbox_add(s, kind, target, key, payload,
+		    c->customer, c->day, now, &created, e);
+		free(payload);
+	}
+	free(cause);
+	return rc;
+}
+
+enum rc
+outbox_flip_hook(void *arg, struct store *s, const char *kind, int64_t seq,
+    const struct case_row *c, const struct case_cause *why, struct err *e)
+{
+	return outbox_flip(arg, s, kind, seq, c, why, time(NULL), e);
 }
 
 enum rc

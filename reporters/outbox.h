@@ -41,6 +41,25 @@ enum rc outbox_event(const struct config *cfg, struct store *s,
  * the configuration. */
 enum rc outbox_hook(void *arg, struct store *s, int64_t event_id,
     const char *kind, const struct case_row *c, struct err *e);
+/*
+ * Queue a flip of case c's confirmation (case.unconfirmed, or
+ * case.confirmed given again; correlate.h) for every webhook subscribed
+ * to it.  Its key comes from the flip's number seq, so each flip has
+ * its own and a rerun of the same flip finds it queued.  why, when not
+ * NULL, goes into the body as "correction".
+ */
+struct case_cause;
+enum rc outbox_flip(const struct config *cfg, struct store *s,
+    const char *kind, int64_t seq, const struct case_row *c,
+    const struct case_cause *why, time_t now, struct err *e);
+/* outbox_flip as the correlator's flip hook; arg is the configuration. */
+enum rc outbox_flip_hook(void *arg, struct store *s, const char *kind,
+    int64_t seq, const struct case_row *c, const struct case_cause *why,
+    struct err *e);
+/* The key of a flip (outbox_key's, with the flip's number). */
+void outbox_flip_key(const char *kind, const char *target,
+    const char *customer, const char *day, int64_t seq, char out[33]);
+
 /* Queue summary.daily of day for every subscribed webhook (once per day
  * and webhook, however often it is called). */
 enum rc outbox_daily(const struct config *cfg, struct store *s,

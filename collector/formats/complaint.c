@@ -183,12 +183,14 @@ forwarded(struct msg *m, const struct part *t, const char *mark)
 	return embed(m, t, p, (size_t)(end - p));
 }
 
+/* The offending message, and in *where how the complaint carries it. */
 static const struct part *
-find_evidence(struct msg *m, const struct part *t)
+find_evidence(struct msg *m, const struct part *t, const char **where)
 {
 	const struct part *e;
 	const char *s;
 
+	*where = "attached";
 	if ((e = find_offending(m, m->root)) != NULL)
 		return e;
 	if ((e = eml_attachment(m)) != NULL)
@@ -196,8 +198,10 @@ find_evidence(struct msg *m, const struct part *t)
 		    e->body, e->body_len);
 	if (t == NULL || strcmp(t->type, "text/plain") != 0)
 		return NULL;
+	*where = "pasted";
 	if ((s = pasted(t->body, t->body_len)) != NULL)
 		return embed(m, t, s, t->body_len - (size_t)(s - t->body));
+	*where = "forwarded";
 	if ((s = forward_mark(t->body, t->body_len)) != NULL)
 		return forwarded(m, t, s);
 	return NULL;
@@ -229,7 +233,7 @@ static enum rc
 cp_parse(struct msg *m, struct report *r, struct err *e)
 {
 	const struct part *t = own_text(m), *off;
-	const char *subj = root_hdr(m, "Subject"), *c = NULL;
+	const char *subj = root_hdr(m, "Subject"), *c = NULL, *where;
 	char ip[IP_STRLEN];
 	char *ds = NULL;
 
@@ -241,7 +245,17 @@ cp_parse(struct msg *m, struct report *r, struct err *e)
 		for (q = r->reporter; *q; q++)
 			*q = (char)tolower((unsigned char)*q);
 	}
-	off = r->offending = find_evidence(m, t);
+	/* It counts only when the offending message names the customer;
+	 * the complainant's own address serves to tell a customer's
+	 * reply about their own account (evidence.c). */
+	r->needs_evidence = 1;
+	(void)set_addr(&r->sender, root_hdr(m, "Return-Path"));
+	off = r->offending = find_evidence(m, t, &where);
+	if (off != NULL) {
+		r->evidence_found = where;
+		(void)set_addr(&r->offending_from, hdr_get(&off->hdrs,
+		    "From"));
+	}
 	if (subj != NULL)
 		ds = decode_header(subj, strlen(subj), MAX_FIELD_LEN);
 	if (ds != NULL)
@@ -251,8 +265,10 @@ cp_parse(struct msg *m, struct report *r, struct err *e)
 	report_setz(&r->category, c ? c : "spam");
 	source_ip_fallback(r, off);
 	/* An address in the subject is a hint, taken when nothing better. */
-	if (r->source_ip == NULL && ds != NULL && ip_find(ds, strlen(ds), ip))
+	if (r->source_ip == NULL && ds != NULL && ip_find(ds, strlen(ds), ip)) {
 		report_setz(&r->source_ip, ip);
+		r->source_hint = 1;
+	}
 	if (off != NULL && hdr_get(&off->hdrs, "Date") == NULL)
 		set_date(&r->occurred_at, hdr_get(&off->hdrs, "Sent"));
 	if (off == NULL && ds != NULL)

@@ -35,22 +35,29 @@ def subject(rec):
     return p.get("day", "-"), p.get("day", "-")
 
 
-def check_case(c, where, bad):
+def check_case(c, where, bad, event=None):
+    # A case none of whose reports counts any more has no first or last.
+    empty = event == "case.unconfirmed" and c.get("confidence") == "none"
+    seen = type(None) if empty else str
     want = {"customer": str, "day": str, "confidence": str,
             "score": (int, float), "internal_reports": int,
             "external_reports": int, "distinct_source_ips": int,
-            "distinct_reporters": int, "first_seen": str,
-            "last_seen": str, "escalated": bool}
+            "distinct_reporters": int, "first_seen": seen,
+            "last_seen": seen, "escalated": bool}
     for k, t in want.items():
         if not isinstance(c.get(k), t) or (t is int and
                                            isinstance(c.get(k), bool)):
             bad.append("%s: case.%s is %r" % (where, k, c.get(k)))
     if "escalated_at" not in c:
         bad.append("%s: case.escalated_at missing" % where)
-    if c.get("confidence") not in ("internal", "external", "confirmed"):
+    # A confirmation taken back from a case none of whose reports counts
+    # any more leaves confidence "none".
+    allowed = ("internal", "external", "confirmed") + \
+        (("none",) if event == "case.unconfirmed" else ())
+    if c.get("confidence") not in allowed:
         bad.append("%s: confidence %r" % (where, c.get("confidence")))
     for k in ("first_seen", "last_seen"):
-        if not ISO.match(str(c.get(k))):
+        if not empty and not ISO.match(str(c.get(k))):
             bad.append("%s: case.%s not ISO 8601" % (where, k))
     if not DAY.match(str(c.get("day"))):
         bad.append("%s: case.day %r" % (where, c.get("day")))
@@ -78,7 +85,14 @@ def schema(recs):
         if r["content_type"] != "application/json":
             bad.append("%s: content type %r" % (where, r["content_type"]))
         if p.get("event", "").startswith("case."):
-            check_case(p.get("case", {}), where, bad)
+            check_case(p.get("case", {}), where, bad, p.get("event"))
+            x = p.get("correction")
+            if x is not None and (
+                    x.get("action") not in ("accept", "dismiss", "restore")
+                    or not isinstance(x.get("by"), str)
+                    or not ISO.match(str(x.get("at")))
+                    or "reason" not in x):
+                bad.append("%s: correction %r" % (where, x))
         elif p.get("event") == "summary.daily":
             t = p.get("totals", {})
             for k in ("confirmed", "internal_only", "external_only",

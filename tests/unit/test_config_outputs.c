@@ -188,7 +188,8 @@ values(void)
 	ok(c.email.timeout == 60 && c.email.max_attempts == 8 &&
 	    c.email.retry_base == 300, "e-mail defaults");
 	ok((w = config_webhook(&c, "one")) != NULL &&
-	    w->events == EV_CASE_CONFIRMED && w->secret_len == 7 &&
+	    w->events == (EV_CASE_CONFIRMED | EV_CASE_UNCONFIRMED) &&
+	    w->secret_len == 7 &&
 	    memcmp(w->secret, "k3y\0k3y", 7) == 0,
 	    "events and a key file (a NUL in it kept)");
 	ok((w = config_webhook(&c, "two")) != NULL && w->events == EV_ALL &&
@@ -203,7 +204,7 @@ values(void)
 	ok(strstr(out, "# password: (hidden, from file ") != NULL &&
 	    strstr(out, "[webhook two]\nurl = https://h.example/y\n"
 	    "secret = (hidden)\nevents = case.opened, case.confirmed, "
-	    "case.escalated, summary.daily\n") != NULL,
+	    "case.escalated, summary.daily, case.unconfirmed\n") != NULL,
 	    "but says where they are");
 	free(out);
 	config_release(&c);

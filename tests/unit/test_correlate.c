@@ -1,7 +1,8 @@
 /*
  * correlate.c on a scratch store: confidence, the score, escalation as
  * a sliding window (late reports, the window's edge, both roles), events
- * once each and through the hook, and unresolved reports never acted on.
+ * once each and through the hook, unresolved reports never acted on, and
+ * cases counted again after corrections, with their confirmation flips.
  */
 #include "autoconf.h"
 
@@ -35,6 +36,20 @@ hook(void *arg, struct store *s, int64_t id, const char *kind,
 		return err_set(e, RC_FATAL, "hook refused %s", kind);
 	snprintf(heard + strlen(heard), sizeof(heard) - strlen(heard),
 	    "%s%s %s %s", heard[0] ? "; " : "", kind, c->customer, c->day);
+	return RC_OK;
+}
+
+static enum rc
+flip(void *arg, struct store *s, const char *kind, int64_t seq,
+    const struct case_row *c, const struct case_cause *why, struct err *e)
+{
+	(void)arg;
+	if (s != st)
+		return err_set(e, RC_FATAL, "flip: bad store");
+	snprintf(heard + strlen(heard), sizeof(heard) - strlen(heard),
+	    "%s%s %s #%lld %s%s%s", heard[0] ? "; " : "", kind, c->customer,
+	    (long long)seq, c->confidence, why ? " by " : "",
+	    why ? why->who : "");
 	return RC_OK;
 }
 
@@ -113,6 +128,103 @@ iso(time_t t)
 		return "none";
 	iso8601_utc(t, out);
 	return out;
+}
+
+/* A correction of report id, and its case counted again. */
+static void
+correct(int id, const char *action, const char *state, const char *customer,
+    const char *day)
+{
+	struct case_cause why = { 0, action, "tester", "test", 1 };
+	struct err e;
+	int64_t corr;
+	int confirmed;
+
+	heard[0] = '\0';
+	if (store_correct(st, id, action, state, customer, "tester", 1,
+	    "test", &corr, &e) != RC_OK ||
+	    correlator_recount(k, customer, day, &why, &confirmed, &e) !=
+	    RC_OK)
+		printf("# correct: %s\n", e.msg);
+}
+
+static void
+recount(const char *customer, const char *day)
+{
+	struct err e;
+	int confirmed;
+
+	heard[0] = '\0';
+	if (correlator_recount(k, customer, day, NULL, &confirmed, &e) !=
+	    RC_OK)
+		printf("# recount: %s\n", e.msg);
+}
+
+static void
+corrections(void)
+{
+	struct case_row c;
+	int ext, in, x2, e1;
+
+	add("cust-f", ROLE_INTERNAL, "2026-03-05T10:00:00Z", NULL, "192.0.2.1");
+	in = nreports;
+	add("cust-f", ROLE_EXTERNAL, "2026-03-05T10:30:00Z", "r1.example",
+	    "192.0.2.2");
+	ext = nreports;
+	flush();
+	is(heard, "case.opened cust-f 2026-03-05; case.confirmed cust-f "
+	    "2026-03-05", "a confirmed case");
+	correct(ext, "dismiss", "dismissed", "cust-f", "2026-03-05");
+	c = get("cust-f", "2026-03-05");
+	is(heard, "case.unconfirmed cust-f #1 internal by tester",
+	    "dismissing its external report takes the confirmation back");
+	ok(c.internal_reports == 1 && c.external_reports == 0 &&
+	    c.distinct_reporters == 0 && c.distinct_source_ips == 1 &&
+	    strcmp(c.confidence, "internal") == 0 && c.score == 3.01,
+	    "the case is counted again from what counts");
+	recount("cust-f", "2026-03-05");
+	is(heard, "", "counting it again says nothing again");
+	correct(ext, "restore", "counted", "cust-f", "2026-03-05");
+	is(heard, "case.confirmed cust-f #2 confirmed by tester",
+	    "restoring it confirms the case again, as flip 2");
+	c = get("cust-f", "2026-03-05");
+	ok(c.external_reports == 1 && c.distinct_reporters == 1 &&
+	    c.score == 64.77, "with its counts and score back");
+	correct(ext, "dismiss", "dismissed", "cust-f", "2026-03-05");
+	correct(in, "dismiss", "dismissed", "cust-f", "2026-03-05");
+	is(heard, "", "the internal report's dismissal changes no "
+	    "confirmation");
+	c = get("cust-f", "2026-03-05");
+	is(c.customer, "", "a case of which nothing counts is gone");
+
+	/* New reports confirm a case again after a correction. */
+	add("cust-g", ROLE_INTERNAL, "2026-03-05T10:00:00Z", NULL, "192.0.2.3");
+	add("cust-g", ROLE_EXTERNAL, "2026-03-05T10:10:00Z", "r1.example",
+	    "192.0.2.3");
+	e1 = nreports;
+	flush();
+	correct(e1, "dismiss", "dismissed", "cust-g", "2026-03-05");
+	add("cust-g", ROLE_EXTERNAL, "2026-03-05T11:00:00Z", "r2.example",
+	    "192.0.2.3");
+	x2 = nreports;
+	flush();
+	is(heard, "case.confirmed cust-g #2 confirmed",
+	    "a new external report confirms it again, as flip 2");
+	c = get("cust-g", "2026-03-05");
+	ok(c.external_reports == 1 && c.distinct_reporters == 1,
+	    "counting on from the corrected case");
+	(void)x2;
+
+	/* Escalation is found again from scratch. */
+	add("cust-h", ROLE_INTERNAL, "2026-03-05T10:00:00Z", NULL, "192.0.2.4");
+	add("cust-h", ROLE_INTERNAL, "2026-03-05T10:03:00Z", NULL, "192.0.2.4");
+	in = nreports;
+	add("cust-h", ROLE_INTERNAL, "2026-03-05T10:06:00Z", NULL, "192.0.2.4");
+	flush();
+	ok(get("cust-h", "2026-03-05").escalated_at != 0, "escalated");
+	correct(in, "dismiss", "dismissed", "cust-h", "2026-03-05");
+	ok(get("cust-h", "2026-03-05").escalated_at == 0,
+	    "dismissing one of its three reports undoes the escalation");
 }
 
 static void
@@ -292,10 +404,12 @@ main(void)
 	}
 	k = correlator_new(&cfg, st);
 	correlator_on_event(k, hook, NULL);
+	correlator_on_flip(k, flip, NULL);
 	scores();
 	cases();
 	escalation();
 	unresolved();
+	corrections();
 	correlator_free(k);
 	store_close(st);
 	return tap_done();

@@ -165,6 +165,24 @@ keys(void)
 	outbox_key("summary.daily", "webhook:t", NULL, "2026-03-02", c);
 	outbox_key("summary.daily", "webhook:t", "", "2026-03-02", d);
 	ok(strcmp(c, d) == 0, "no customer and an empty one are alike");
+	/* Flips of a case's confirmation: the first case.confirmed's key
+	 * and every flip's differ, and a flip's is the same on a rerun. */
+	outbox_key("case.confirmed", "webhook:t", "cust", "2026-03-02", a);
+	outbox_flip_key("case.confirmed", "webhook:t", "cust", "2026-03-02",
+	    2, b);
+	ok(strcmp(a, b) != 0, "a confirmation given again has a key of its "
+	    "own");
+	outbox_flip_key("case.confirmed", "webhook:t", "cust", "2026-03-02",
+	    4, c);
+	ok(strcmp(b, c) != 0, "each flip another");
+	outbox_flip_key("case.unconfirmed", "webhook:t", "cust",
+	    "2026-03-02", 1, c);
+	outbox_flip_key("case.unconfirmed", "webhook:t", "cust",
+	    "2026-03-02", 1, d);
+	is(c, d, "the same flip, the same key");
+	outbox_flip_key("case.unconfirmed", "webhook:u", "cust",
+	    "2026-03-02", 1, d);
+	ok(strcmp(c, d) != 0, "another target, another key");
 }
 
 /* Unfold a header value and decode it with the collector's reader. */
