@@ -8,7 +8,7 @@
 #
 #   tests/fuzz/run-fuzzers.sh BUILDDIR [SECONDS [JOBS [TARGET...]]]
 #
-# Targets: mime text config classify and one per format (spamexperts arf
+# Targets: mime text config received classify and one per format (spamexperts arf
 # dmarc xarf xarf_json spamcop jmrp complaint dsn auto-reply newsletter).
 set -u
 build=${1:?usage: run-fuzzers.sh BUILDDIR [SECONDS [JOBS [TARGET...]]]}
@@ -17,13 +17,13 @@ jobs=${3:-2}
 shift; [ $# -gt 0 ] && shift; [ $# -gt 0 ] && shift
 src=$(cd "$(dirname "$0")/../.." && pwd)
 work=${AC_FUZZ_WORK:-$build/fuzz-work}
-targets=${*:-mime text config classify spamexperts arf dmarc xarf xarf_json spamcop jmrp complaint dsn auto-reply newsletter}
+targets=${*:-mime text config received classify spamexperts arf dmarc xarf xarf_json spamcop jmrp complaint dsn auto-reply newsletter}
 mkdir -p "$work"
 
 run() {	# target
 	t=$1
 	case $t in
-	mime|text|config) bin=$build/tests/fuzz/fuzz_$t; fmt= ;;
+	mime|text|config|received) bin=$build/tests/fuzz/fuzz_$t; fmt= ;;
 	*) bin=$build/tests/fuzz/fuzz_format; fmt=$t ;;
 	esac
 	dir=$work/$t
