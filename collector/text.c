@@ -54,14 +54,12 @@ static char *
 sanitise(char *s, size_t max)
 {
 	unsigned char *p = (unsigned char *)s;
-	size_t n = strlen(s), i, j = 0;
+	size_t n = ctl_blank(s, strlen(s)), i, j = 0;
 	int space = 1;
 
 	for (i = 0; i < n; i++) {
 		unsigned char c = p[i];
 
-		if (c < 0x20 || c == 0x7f)
-			c = ' ';
 		if (c == ' ' && space)
 			continue;
 		space = c == ' ';

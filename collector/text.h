@@ -15,7 +15,8 @@
 /*
  * Decode RFC 2047 encoded words of a header value into UTF-8, reading
  * undeclared 8-bit bytes as UTF-8 when they are valid, else as
- * Windows-1252.  Control characters become spaces; the result is at most
+ * Windows-1252.  Control characters (C0, C1 and bidirectional
+ * overrides: ctl_len in util.h) become spaces; the result is at most
  * max bytes (cut at a character boundary).  Caller frees.
  */
 char *decode_header(const char *p, size_t n, size_t max);

@@ -341,6 +341,13 @@ headers(void)
 	s = decode_header("a\tb\x01" "c", 5, 998);
 	is(s, "a b c", "control characters become spaces");
 	free(s);
+	enc = "=?iso-8859-1?Q?a=9B31m?= =?utf-8?Q?b=E2=80=AEc?=";
+	s = decode_header(enc, strlen(enc), 998);
+	is(s, "a 31mb c", "C1 and bidirectional overrides become spaces");
+	free(s);
+	s = decode_header("x\xc2\x9by\xe2\x81\xa7z", 9, 998);
+	is(s, "x y z", "... also in raw UTF-8");
+	free(s);
 	s = decode_header("\xc3\xa9\xc3\xa9\xc3\xa9", 6, 3);
 	is(s, "é", "cut at a character boundary");
 	free(s);
