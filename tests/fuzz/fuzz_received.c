@@ -147,6 +147,10 @@ report(const char *top, int ours)
 	report_init(&r);
 	message_parse_as(b.data, b.len, &o, &format_arf, &r);
 	fuzz_check_report(&r);
+	/* A HELO past a limit (comments nested too deep, a field too
+	 * long) quarantines the report: nothing is attributed then. */
+	if (r.status == MSG_QUARANTINED && r.customer == NULL)
+		goto out;
 	if (r.status != MSG_PARSED)
 		abort();
 	if (ours) {
@@ -163,6 +167,7 @@ report(const char *top, int ours)
 		    "2001:db8::5") != 0))
 			abort();
 	}
+out:
 	report_release(&r);
 	buf_release(&b);
 }
