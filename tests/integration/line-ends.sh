@@ -39,4 +39,13 @@ is "the stored hash is of the bytes as they came" \
 is "... and its size is theirs" \
     "$(sqlite3 crcrlf.db 'SELECT size FROM messages')" \
     "$(wc -c <"$crcrlf" | tr -d ' ')"
+
+# The report's own Message-ID is read from its header block only, which
+# ends at the first empty line whatever CRs come before its LF.
+printf 'From: a@example.net\r\r\nSubject: note\r\r\n\r\r\nMessage-ID: <in-body@example.net>\r\r\n' \
+    >crcrlf/new/2.eml
+"$AC" -c crcrlf.ini collect >crcrlf.out 2>&1
+is "a Message-ID line in the body is not the message's" \
+    "$(sqlite3 crcrlf.db "SELECT coalesce(report_msgid, '-') FROM messages
+        WHERE size = $(wc -c <crcrlf/new/2.eml)")" "-"
 done_testing
