@@ -14,6 +14,7 @@
  *   qmail      from rdns (HELO name) (addr), (ident@addr), (user@dom@addr)
  *   Exim       from [addr] (port=N helo=HELO), from rdns ([addr]:N helo=HELO)
  *              or, with $sender_fullhost, from rdns (HELO) [addr]
+ *   CommuniGate  from [addr] (HELO name)
  *
  * Postfix lets the HELO text hold anything printable, spaces, brackets,
  * parentheses and the word "by" included, and puts it first, left of
@@ -211,13 +212,14 @@ recorded(const char *p, size_t n, char out[IP_STRLEN])
 	return i < n && p[i] == '[' && bracket_word(p + i, k2, out);
 }
 
-/* Exim's comment after "[addr]": "port=N", "helo=..." and "ident=...". */
+/* A comment after "[addr]" that only annotates it: Exim's "port=N",
+ * "helo=..." and "ident=...", CommuniGate's "(HELO name)". */
 static int
 exim_comment(const char *p, size_t n)
 {
 	trim(&p, &n);
 	return has_prefix_ci(p, n, "port=") || has_prefix_ci(p, n, "helo=") ||
-	    has_prefix_ci(p, n, "ident=");
+	    has_prefix_ci(p, n, "ident=") || helo_word(p, toklen(p, n));
 }
 
 /*
@@ -326,7 +328,8 @@ other_addr(const struct item *it, size_t cnt, int whole, enum mta mta,
 	if (!it[0].comment && (cnt >= 2 || !whole) &&
 	    bracket_word(it[0].p, it[0].n, out))
 		return 1;
-	/* Exim not named in the by clause: "[addr] (port=N helo=...)". */
+	/* Exim not named in the by clause: "[addr] (port=N helo=...)";
+	 * CommuniGate: "[addr] (HELO name)". */
 	if (whole && cnt >= 2 && !it[cnt - 1].comment &&
 	    bracket_word(it[cnt - 1].p, it[cnt - 1].n, out)) {
 		for (j = 0; j + 1 < cnt; j++)

@@ -299,6 +299,13 @@ received_helo(void)
 		{ "from relay.example.net (mail.customer.example. [2001:db8::5]) "
 		  "by mx.google.com with ESMTPS id x", "2001:db8::5", 0, NULL },
 
+		/* CommuniGate: the address first, the HELO in a comment. */
+		{ "from [203.0.113.5] (HELO [192.0.2.60]) by mx.example.org "
+		  "(CommuniGate Pro SMTP 6.3.5) with ESMTPS id 1", "203.0.113.5",
+		  0, "mx.example.org" },
+		{ "from [203.0.113.5] (HELO relay.example.net) by mx with ESMTP",
+		  "203.0.113.5", 0, NULL },
+
 		/* No recorded place: no address, and the hop is unsure. */
 		{ "from [192.0.2.60] by mx.example.org with SMTP id 1", "", 1,
 		  NULL },
