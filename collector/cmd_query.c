@@ -308,7 +308,14 @@ dump_row(void *arg, int n, const char *const *names, const char *const *vals)
 	struct out *o = arg;
 
 	if (o->json) {
-		puts(vals[0] ? vals[0] : "{}");
+		/* SQLite escapes C0 in JSON strings, not C1 or the
+		 * bidirectional overrides that rows stored by older
+		 * versions may hold. */
+		char *v = xstrdup(vals[0] ? vals[0] : "{}");
+
+		ctl_blank(v, strlen(v));
+		puts(v);
+		free(v);
 		return 0;
 	}
 	csv_row(stdout, n, vals);

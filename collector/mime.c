@@ -439,29 +439,42 @@ fill_content(struct ctx *c, struct part *p, struct mailmime *mm)
 }
 
 /*
- * Bare CR line ends (old Mac mail) become LF, CRLF stays; NUL bytes
- * become spaces, since libetpan hands out C strings and would cut a
- * field at the first NUL.  A copy is made only when needed.
+ * Line ends as libetpan reads them.  CRLF stays; a run of CRs before LF
+ * is one line end (CRLF stored and then served with each LF turned into
+ * CRLF again arrives as CR CR LF), kept as CRLF; a bare CR (old Mac mail)
+ * becomes LF.  NUL bytes become spaces, since libetpan hands out C
+ * strings and would cut a field at the first NUL.  A copy is made only
+ * when needed; *n gets its length.  The raw bytes (what is stored and
+ * hashed) are never changed.
  */
 static const char *
-normalise(struct msg *m, const char *raw, size_t len)
+normalise(struct msg *m, const char *raw, size_t *n)
 {
-	const char *cr = memchr(raw, '\r', len);
+	const char *cr = memchr(raw, '\r', *n);
+	size_t len = *n, i, j, k;
 	char *copy;
-	size_t i;
 
 	while (cr != NULL && (size_t)(cr - raw) + 1 < len && cr[1] == '\n')
 		cr = memchr(cr + 1, '\r', len - (size_t)(cr + 1 - raw));
 	if (cr == NULL && memchr(raw, '\0', len) == NULL)
 		return raw;
 	copy = arena_alloc(m, len);
-	memcpy(copy, raw, len);
-	for (i = 0; i < len; i++) {
-		if (copy[i] == '\r' && (i + 1 == len || copy[i + 1] != '\n'))
-			copy[i] = '\n';
-		else if (copy[i] == '\0')
-			copy[i] = ' ';
+	for (i = j = 0; i < len; i++) {
+		if (raw[i] == '\r') {
+			for (k = i; k < len && raw[k] == '\r'; k++)
+				;
+			if (k < len && raw[k] == '\n') {
+				copy[j++] = '\r';	/* the LF comes next */
+			} else {
+				memset(copy + j, '\n', k - i);
+				j += k - i;
+			}
+			i = k - 1;
+		} else {
+			copy[j++] = raw[i] == '\0' ? ' ' : raw[i];
+		}
 	}
+	*n = j;
 	return copy;
 }
 
@@ -482,7 +495,7 @@ parse_message(struct ctx *c, struct part *parent, const char *p, size_t n)
 		p += e;
 		n -= e;
 	}
-	p = normalise(c->m, p, n);
+	p = normalise(c->m, p, &n);
 	hlen = split_headers(c, p, n, &h);
 	if (over(c) || h.n == 0)
 		return NULL;

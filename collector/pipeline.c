@@ -294,7 +294,10 @@ own_msgid(const char *raw, size_t len)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
-		if (n == 0 || (n == 1 && p[0] == '\r'))
+		/* CRLF, and CR CR LF as some servers serve it (mime.c). */
+		while (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n == 0)
 			break;
 		if (has_prefix_ci(p, n, "Message-ID:")) {
 			const char *v = p + 11;

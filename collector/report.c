@@ -35,8 +35,7 @@ report_release(struct report *r)
 void
 report_take(char **field, char *s)
 {
-	unsigned char *p;
-	size_t n;
+	size_t n, lead;
 
 	free(*field);
 	*field = NULL;
@@ -49,12 +48,13 @@ report_take(char **field, char *s)
 		free(s);
 		s = u;
 	}
-	for (p = (unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			*p = ' ';
-	n = strlen(s);
+	n = ctl_blank(s, strlen(s));
 	while (n > 0 && s[n - 1] == ' ')
 		s[--n] = '\0';
+	for (lead = 0; lead < n && s[lead] == ' '; lead++)
+		;
+	memmove(s, s + lead, n - lead + 1);
+	n -= lead;
 	if (n > MAX_FIELD_LEN) {
 		n = MAX_FIELD_LEN;
 		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)

@@ -70,7 +70,8 @@ void report_init(struct report *r);
 void report_release(struct report *r);
 
 /* Replace *field with a sanitised copy of (p, n); an empty value clears
- * it.  Control characters become spaces; the copy is capped. */
+ * it.  Control characters (C0, C1 and bidirectional overrides: ctl_len
+ * in util.h) become spaces; the copy is capped. */
 void report_set(char **field, const char *p, size_t n);
 void report_setz(char **field, const char *s);
 /* Take ownership of s (which may be NULL) as the new value of *field. */

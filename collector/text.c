@@ -54,14 +54,12 @@ static char *
 sanitise(char *s, size_t max)
 {
 	unsigned char *p = (unsigned char *)s;
-	size_t n = strlen(s), i, j = 0;
+	size_t n = ctl_blank(s, strlen(s)), i, j = 0;
 	int space = 1;
 
 	for (i = 0; i < n; i++) {
 		unsigned char c = p[i];
 
-		if (c < 0x20 || c == 0x7f)
-			c = ' ';
 		if (c == ' ' && space)
 			continue;
 		space = c == ' ';
@@ -553,132 +551,4 @@ msgid_strip(const char *p, size_t n)
 		trim(&p, &n);
 	}
 	return n ? xstrndup(p, n) : NULL;
-}
-
-/* Copy the token starting at p (up to white space, '(' or ';'). */
-static size_t
-token(const char *p, size_t n, char *out, size_t outsz)
-{
-	size_t i = 0;
-
-	while (i < n && !isspace((unsigned char)p[i]) && p[i] != '(' &&
-	    p[i] != ';')
-		i++;
-	if (i >= outsz)
-		i = outsz - 1;
-	memcpy(out, p, i);
-	out[i] = '\0';
-	return i;
-}
-
-/* Position of the word w (surrounded by white space) in (p, n), or n. */
-static size_t
-word_at(const char *p, size_t n, const char *w, size_t from)
-{
-	size_t m = strlen(w), i;
-
-	for (i = from; i + m <= n; i++)
-		if ((i == 0 || isspace((unsigned char)p[i - 1])) &&
-		    ascii_ncasecmp(p + i, w, m) == 0 &&
-		    (i + m == n || isspace((unsigned char)p[i + m])))
-			return i;
-	return n;
-}
-
-/* An address in [brackets], also "[192.0.2.1:4227]" with a port. */
-static int
-bracket_ip(const char *p, size_t n, char out[IP_STRLEN])
-{
-	const char *colon;
-
-	if (ip_normalise(p, n, out))
-		return 1;
-	/* IPv4 with a port: exactly one colon, after a dotted quad. */
-	if ((colon = memchr(p, ':', n)) != NULL && memchr(p, '.', n) != NULL &&
-	    memchr(colon + 1, ':', n - (size_t)(colon + 1 - p)) == NULL)
-		return ip_normalise(p, (size_t)(colon - p), out);
-	return 0;
-}
-
-/*
- * The sending address of a "from" clause.  MTAs write the address they
- * saw in brackets inside the TCP-info comment ("from helo (rdns [ip])",
- * Postfix, Exim, Microsoft), or in brackets alone (Exim "from [ip]
- * (helo=...)"), or in a comment holding only the address (qmail "from
- * host (HELO name) (ip)"); the HELO name may itself look like an address,
- * so these come first, in that order, and a bare address last.
- */
-static void
-clause_ip(const char *p, size_t n, char out[IP_STRLEN])
-{
-	const char *lb, *rb, *lp, *rp;
-	int pass;
-
-	for (pass = 0; pass < 2; pass++) {
-		size_t depth = 0, i;
-
-		for (i = 0; i < n; i++) {
-			if (p[i] == '(')
-				depth++;
-			else if (p[i] == ')' && depth > 0)
-				depth--;
-			if (p[i] != '[' || (pass == 0 && depth == 0))
-				continue;
-			lb = p + i;
-			if ((rb = memchr(lb, ']', n - i)) != NULL &&
-			    bracket_ip(lb + 1, (size_t)(rb - lb) - 1, out))
-				return;
-		}
-	}
-	for (lp = memchr(p, '(', n); lp != NULL;
-	    lp = memchr(lp + 1, '(', n - (size_t)(lp + 1 - p))) {
-		if ((rp = memchr(lp, ')', n - (size_t)(lp - p))) != NULL &&
-		    ip_normalise(lp + 1, (size_t)(rp - lp) - 1, out))
-			return;
-	}
-	if (!ip_find(p, n, out))
-		out[0] = '\0';
-}
-
-int
-received_parse(const char *p, size_t n, struct received *r)
-{
-	const char *semi;
-	size_t from, by, end, stop;
-
-	memset(r, 0, sizeof(*r));
-	/* The date after the last ';' is not part of the route. */
-	if ((semi = memchr(p, ';', n)) != NULL)
-		n = (size_t)(semi - p);
-	trim(&p, &n);
-	from = word_at(p, n, "from", 0);
-	by = word_at(p, n, "by", from < n ? from : 0);
-	if (from == n && by == n)
-		return -1;
-	if (from < n) {
-		size_t s = from + 4, e = by < n && by > from ? by : n;
-
-		while (s < e && isspace((unsigned char)p[s]))
-			s++;
-		token(p + s, e - s, r->from_host, sizeof(r->from_host));
-		clause_ip(p + s, e - s, r->from_ip);
-	}
-	if (by < n) {
-		size_t s = by + 2;
-
-		while (s < n && isspace((unsigned char)p[s]))
-			s++;
-		token(p + s, n - s, r->by_host, sizeof(r->by_host));
-		end = word_at(p, n, "with", s);
-		stop = word_at(p, n, "id", s);
-		if (stop < end)
-			end = stop;
-		stop = word_at(p, n, "for", s);
-		if (stop < end)
-			end = stop;
-		clause_ip(p + s, end - s, r->by_ip);
-		if (r->by_ip[0] == '\0')
-			ip_normalise(r->by_host, strlen(r->by_host), r->by_ip);
-	}
-	return 0;
 }

@@ -15,7 +15,8 @@
 /*
  * Decode RFC 2047 encoded words of a header value into UTF-8, reading
  * undeclared 8-bit bytes as UTF-8 when they are valid, else as
- * Windows-1252.  Control characters become spaces; the result is at most
+ * Windows-1252.  Control characters (C0, C1 and bidirectional
+ * overrides: ctl_len in util.h) become spaces; the result is at most
  * max bytes (cut at a character boundary).  Caller frees.
  */
 char *decode_header(const char *p, size_t n, size_t max);
@@ -59,13 +60,22 @@ char *addr_spec(const char *p, size_t n);
  * empty.  Caller frees. */
 char *msgid_strip(const char *p, size_t n);
 
-/* What a Received field says about the hop: the sending host's name and
- * address (from the "from" clause) and the receiving host ("by"). */
+/*
+ * What a Received field says about the hop: the sending host's name (the
+ * first word of the "from" clause, often what it said in HELO) and the
+ * address the receiving server recorded for the connection, and the
+ * receiving host ("by").  from_ip is never taken from the client's HELO
+ * argument: when the clause names an address only in a place that is not
+ * one an MTA records the connection in, from_ip is empty and from_unsure
+ * is 1 (the sender is unknown, which is not the same as a hop without a
+ * sender, such as a local pickup).  received.c has the shapes.
+ */
 struct received {
 	char	from_host[256];
 	char	from_ip[IP_STRLEN];
 	char	by_host[256];
 	char	by_ip[IP_STRLEN];
+	int	from_unsure;
 };
 
 /* Returns 0 when the field has a "from" or "by" clause, else -1. */

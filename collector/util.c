@@ -302,6 +302,40 @@ has_prefix_ci(const char *s, size_t n, const char *prefix)
 	return n >= m && ascii_ncasecmp(s, prefix, m) == 0;
 }
 
+size_t
+ctl_len(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (n == 0)
+		return 0;
+	if (p[0] < 0x20 || p[0] == 0x7f)
+		return 1;
+	if (n >= 2 && p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+		return 2;
+	if (n >= 3 && p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xaa &&
+	    p[2] <= 0xae) || (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)))
+		return 3;
+	return 0;
+}
+
+size_t
+ctl_blank(char *s, size_t n)
+{
+	size_t i = 0, j = 0, k;
+
+	while (i < n) {
+		if ((k = ctl_len(s + i, n - i)) > 0) {
+			s[j++] = ' ';
+			i += k;
+		} else {
+			s[j++] = s[i++];
+		}
+	}
+	s[j] = '\0';
+	return j;
+}
+
 void
 trim(const char **p, size_t *n)
 {

@@ -73,6 +73,18 @@ int has_prefix_ci(const char *s, size_t n, const char *prefix);
 void trim(const char **p, size_t *n);
 
 /*
+ * Characters that must not reach output or logs as they are: C0 controls
+ * and DEL, C1 controls (U+0080-U+009F, in UTF-8; U+009B alone is a
+ * terminal's CSI) and the bidirectional embeddings, overrides and
+ * isolates (U+202A-U+202E, U+2066-U+2069), which reorder what is shown.
+ * ctl_len is the length in bytes of such a character at the start of
+ * (p, n), or 0.  ctl_blank replaces each by one space in the
+ * NUL-terminated string s of length n and returns its new length.
+ */
+size_t ctl_len(const char *p, size_t n);
+size_t ctl_blank(char *s, size_t n);
+
+/*
  * Strict integer parsing: the whole string must be a number in [min, max].
  * Returns 0 and sets *out, or -1.
  */

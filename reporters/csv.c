@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "util.h"
 
 static void
 cell(FILE *f, const char *v)
@@ -18,6 +19,15 @@ cell(FILE *f, const char *v)
 	if (strchr("=+-@\t\r", v[0]) != NULL && v[0] != '\0')
 		fputc('\'', f);
 	for (; *v; v++) {
+		size_t k = ctl_len(v, strnlen(v, 3));
+
+		/* Tabs and line ends stay (quoted); other controls, C1
+		 * and bidirectional overrides do not. */
+		if (k > 0 && *v != '\t' && *v != '\r' && *v != '\n') {
+			fputc(' ', f);
+			v += k - 1;
+			continue;
+		}
 		if (*v == '"')
 			fputc('"', f);
 		fputc(*v, f);

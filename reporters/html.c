@@ -15,6 +15,7 @@
 #include "config.h"
 #include "html.h"
 #include "store.h"
+#include "util.h"
 
 #define CSP	"default-src 'none'; style-src 'unsafe-inline'; " \
 	"img-src data:; base-uri 'none'; form-action 'none'"
@@ -87,7 +88,14 @@ html_escape(FILE *f, const char *s, size_t n)
 		return;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
+		size_t k = ctl_len(s + i, n - i);
 
+		if (k > 0) {
+			/* Rows stored by older versions may hold them. */
+			putc(' ', f);
+			i += k - 1;
+			continue;
+		}
 		switch (c) {
 		case '&': fputs("&amp;", f); break;
 		case '<': fputs("&lt;", f); break;
@@ -95,7 +103,7 @@ html_escape(FILE *f, const char *s, size_t n)
 		case '"': fputs("&quot;", f); break;
 		case '\'': fputs("&#39;", f); break;
 		default:
-			putc(c < 0x20 || c == 0x7f ? ' ' : c, f);
+			putc(c, f);
 			break;
 		}
 	}

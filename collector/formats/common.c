@@ -344,8 +344,11 @@ first_hop_ip(const struct part *msgnode, char out[IP_STRLEN])
 
 	for (i = 0; (v = hdr_get_nth(&msgnode->hdrs, "Received", i)) != NULL;
 	    i++) {
-		if (received_parse(v, strlen(v), &rv) == 0 &&
-		    rv.from_ip[0] != '\0') {
+		if (received_parse(v, strlen(v), &rv) < 0)
+			continue;
+		if (rv.from_unsure)
+			return 0;
+		if (rv.from_ip[0] != '\0') {
 			memcpy(out, rv.from_ip, IP_STRLEN);
 			return 1;
 		}

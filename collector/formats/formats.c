@@ -63,7 +63,10 @@ static const struct identity_rule default_identity[] = {
  * top, the first hop whose sender is not one of ours.  With no trusted
  * hosts configured that is simply the first hop.  Hops that name no
  * sending address (local pickup, "by ... id ..." only) say nothing about
- * where the message came from and are passed over.
+ * where the message came from and are passed over.  A hop whose sender
+ * cannot be told (an address only where the client's HELO may have put
+ * it) ends the walk without an origin: the fields below it may be the
+ * sender's own inventions.
  */
 static void
 find_origin(struct report *r, const struct part *off,
@@ -78,6 +81,8 @@ find_origin(struct report *r, const struct part *off,
 		if (ascii_casecmp(h->name, "Received") != 0 ||
 		    received_parse(h->value, strlen(h->value), &rv) < 0)
 			continue;
+		if (rv.from_unsure)
+			return;
 		/* A hop that names no sender address cannot be the origin;
 		 * a sender is ours only by the address its receiver wrote
 		 * down (its name is whatever it said in HELO). */
@@ -106,14 +111,14 @@ find_origin(struct report *r, const struct part *off,
  * by one of our hosts met first below a foreign hop that did not get the
  * message from us was written by someone else: nothing is trusted then.
  *
- * A hop's sender is judged by its address when the field has one: the
- * name in a "from" clause is whatever the sender said in HELO.
+ * A hop's sender is judged only by the address its receiver recorded:
+ * the name in a "from" clause is whatever the sender said in HELO, and a
+ * hop without a recorded address did not come from one of ours.
  */
 static int
 from_ours(const struct received *rv, const struct hostlist *t)
 {
-	return rv->from_ip[0] != '\0' ? hostlist_match(t, NULL, rv->from_ip) :
-	    hostlist_match(t, rv->from_host, NULL);
+	return rv->from_ip[0] != '\0' && hostlist_match(t, NULL, rv->from_ip);
 }
 
 static void

@@ -137,7 +137,8 @@ const char *line_starting(const char *p, size_t n, const char *prefix);
  * hop that has one. */
 void source_ip_fallback(struct report *r, const struct part *off);
 /* The sending address of the first Received hop (from the top) of a
- * message node that names one, or 0. */
+ * message node that names one, or 0; also 0 when a hop above it has a
+ * sender that cannot be told (struct received's from_unsure). */
 int first_hop_ip(const struct part *msgnode, char out[IP_STRLEN]);
 /* The date of the first Received field of a message node. */
 int first_hop_date(const struct part *msgnode, time_t *t);

@@ -8,6 +8,7 @@
 #include "fuzz.h"
 #include "report.h"
 #include "text.h"
+#include "util.h"
 
 static void
 field(const char *s)
@@ -20,7 +21,7 @@ field(const char *s)
 	if (n == 0 || n > MAX_FIELD_LEN || !utf8_valid(s, n))
 		abort();
 	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+		if (ctl_len(s + i, n - i) > 0)	/* C0, C1, bidi controls */
 			abort();
 }
 

@@ -28,7 +28,7 @@ valid(const char *s, size_t max)
 	if (n > max || !utf8_valid(s, n))
 		abort();
 	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20)
+		if (ctl_len(s + i, n - i) > 0)
 			abort();
 }
 

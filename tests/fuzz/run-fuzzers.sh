@@ -8,8 +8,8 @@
 #
 #   tests/fuzz/run-fuzzers.sh BUILDDIR [SECONDS [JOBS [TARGET...]]]
 #
-# Targets: mime text config headers classify and one per format
-# (spamexperts arf dmarc xarf xarf_json spamcop jmrp complaint dsn
+# Targets: mime text config headers received classify and one per
+# format (spamexperts arf dmarc xarf xarf_json spamcop jmrp complaint dsn
 # auto-reply newsletter).  headers runs with inputs up to 128 KiB and
 # an RSS limit of 512 MB: unfolding a 64 KiB field of bare lines at a
 # cost of its length squared needs a gigabyte, so it cannot pass.
@@ -20,14 +20,14 @@ jobs=${3:-2}
 shift; [ $# -gt 0 ] && shift; [ $# -gt 0 ] && shift
 src=$(cd "$(dirname "$0")/../.." && pwd)
 work=${AC_FUZZ_WORK:-$build/fuzz-work}
-targets=${*:-mime text config headers classify spamexperts arf dmarc xarf xarf_json spamcop jmrp complaint dsn auto-reply newsletter}
+targets=${*:-mime text config headers received classify spamexperts arf dmarc xarf xarf_json spamcop jmrp complaint dsn auto-reply newsletter}
 mkdir -p "$work"
 
 run() {	# target
 	t=$1
 	rss=2048 len=65536
 	case $t in
-	mime|text|config) bin=$build/tests/fuzz/fuzz_$t; fmt= ;;
+	mime|text|config|received) bin=$build/tests/fuzz/fuzz_$t; fmt= ;;
 	headers) bin=$build/tests/fuzz/fuzz_$t; fmt= rss=512 len=131072 ;;
 	*) bin=$build/tests/fuzz/fuzz_format; fmt=$t ;;
 	esac

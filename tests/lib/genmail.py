@@ -58,7 +58,7 @@ def offending(rng, c, t, subject, msgid, rcpt, extra=""):
     return (
         "Received: from %s ([%s]) by %s with esmtps id %s\n"
         "\tfor <%s>; %s\n"
-        "Received: from [%s] by %s with esmtpa (authenticated)\n"
+        "Received: from [%s] (helo=laptop) by %s with esmtpa (Exim 4.96)\n"
         "\tid %s; %s\n"
         "X-AuthUser: %s\n"
         "From: <%s>\n"
@@ -161,7 +161,7 @@ def external(rng, c, t, n, reporter=None, direct=None):
         mta = rng.choice(MTAS)
         sender = MTA_IP[mta]
         hops = ("Received: from %s (%s [%s]) by mx.%s with ESMTPS;\n\t%s\n"
-                "Received: from [%s] by %s with esmtpa (authenticated)\n"
+                "Received: from [%s] (helo=laptop) by %s with esmtpa (Exim 4.96)\n"
                 "\tid %08x; %s\n"
                 "X-AuthUser: %s\n"
                 % (mta, mta, sender, rdom, rfc5322(t), c["ip"], mta,

@@ -38,6 +38,10 @@ main(void)
 		{ "\rx", "\"'\rx\"\r\n" },
 		{ "a=b", "a=b\r\n" },
 		{ "ünïcödé", "ünïcödé\r\n" },
+		{ "a\x1b[2Jb", "a [2Jb\r\n" },
+		{ "a\xc2\x9b" "2Jb", "a 2Jb\r\n" },
+		{ "exe.\xe2\x80\xae" "fdp", "exe. fdp\r\n" },
+		{ "\xe2\x81\xa6" "x\xe2\x81\xa9", " x \r\n" },
 	};
 	const char *row[] = { "x", NULL, "y" };
 	size_t i;

@@ -104,6 +104,12 @@ line_ends(void)
 	static const char quoted[] = ">From a@example.net Mon Jan  1 2024\n"
 	    "Subject: quoted\n\nbody\n";
 	static const char nul[] = "From: a@example.net\nSubject: a\0b\n\nc";
+	/* CRLF stored, served with each LF made CRLF again. */
+	static const char crcrlf[] = "From: a@example.net\r\r\nSubject: "
+	    "twice\r\r\nTo: b@example.net\r\r\n\r\r\nline 1\r\r\nline 2\r\r\n";
+	static const char mixed[] = "From: a@example.net\r\r\r\nSubject: "
+	    "m\r\nX-A: 1\nX-B: 2\rX-C: 3\r\n\r\nb\r\r";
+	char crs[4096];
 	struct limits lim;
 	struct msg m;
 	struct err e;
@@ -129,6 +135,32 @@ line_ends(void)
 	ok(mime_parse(&m, nul, sizeof(nul) - 1, &lim, &e) == RC_OK &&
 	    strcmp(hdr_get(&m.root->hdrs, "Subject"), "a b") == 0,
 	    "a NUL byte does not cut the field");
+	msg_release(&m);
+	ok(mime_parse(&m, crcrlf, strlen(crcrlf), &lim, &e) == RC_OK &&
+	    m.root->hdrs.n == 3 &&
+	    strcmp(hdr_get(&m.root->hdrs, "Subject"), "twice") == 0 &&
+	    strcmp(hdr_get(&m.root->hdrs, "To"), "b@example.net") == 0,
+	    "CR CR LF line ends are one line end each");
+	ok(m.root != NULL && m.root->body_len == 16 &&
+	    memcmp(m.root->body, "line 1\r\nline 2\r\n", 16) == 0,
+	    "... in the body too, as CRLF");
+	ok(m.raw == crcrlf && m.len == strlen(crcrlf),
+	    "the raw bytes stay as given");
+	msg_release(&m);
+	ok(mime_parse(&m, mixed, strlen(mixed), &lim, &e) == RC_OK &&
+	    m.root->hdrs.n == 5 &&
+	    strcmp(hdr_get(&m.root->hdrs, "Subject"), "m") == 0 &&
+	    strcmp(hdr_get(&m.root->hdrs, "X-B"), "2") == 0 &&
+	    strcmp(hdr_get(&m.root->hdrs, "X-C"), "3") == 0,
+	    "CR CR CR LF, CRLF, LF and bare CR mixed");
+	msg_release(&m);
+	/* A long run of bare CRs: each a line end, in linear time. */
+	memcpy(crs, "From: a@example.net\nSubject: s\n", 32);
+	memset(crs + 32, '\r', sizeof(crs) - 33);
+	crs[sizeof(crs) - 1] = 'x';
+	ok(mime_parse(&m, crs, sizeof(crs), &lim, &e) == RC_OK &&
+	    strcmp(hdr_get(&m.root->hdrs, "Subject"), "s") == 0,
+	    "bare CRs are line ends");
 	msg_release(&m);
 	ok(mime_parse(&m, "just text\n", 10, &lim, &e) == RC_REJECT &&
 	    strcmp(e.msg, "no header block") == 0, "text is not a message");

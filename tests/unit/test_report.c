@@ -24,6 +24,15 @@ fields(void)
 		{ "   ", NULL },
 		{ "caf\xe9", "café" },		/* Windows-1252 read as such */
 		{ "caf\xc3\xa9", "café" },	/* UTF-8 kept */
+		/* C1 (U+009B, a one-character CSI) and bidirectional
+		 * overrides and isolates become spaces. */
+		{ "a\xc2\x9b" "31mb", "a 31mb" },
+		{ "a\xc2\x80" "b\xc2\x9f" "c", "a b c" },
+		{ "pay\xe2\x80\xae" "fdp.exe", "pay fdp.exe" },
+		{ "\xe2\x80\xaa" "x\xe2\x80\xac\xe2\x81\xa6" "y\xe2\x81\xa9",
+		    "x  y" },
+		{ "caf\x9b", "caf›" },		/* Windows-1252 0x9B is U+203A */
+		{ "\xc2\xa0\xe2\x80\x8b\xe2\x80\xaf", "\xc2\xa0\xe2\x80\x8b\xe2\x80\xaf" },
 	};
 	char *f = NULL, big[MAX_FIELD_LEN + 10];
 	size_t i;

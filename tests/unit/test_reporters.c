@@ -52,6 +52,9 @@ escape(void)
 		{ "a & b &amp; c", "a &amp; b &amp;amp; c" },
 		{ "tab\tnew\nline\x01\x7f", "tab new line  " },
 		{ "R\xc3\xa9sum\xc3\xa9 \xe2\x80\x93 ok", "R\xc3\xa9sum\xc3\xa9 \xe2\x80\x93 ok" },
+		{ "csi\xc2\x9b" "2J", "csi 2J" },
+		{ "invoice\xe2\x80\xae" "fdp.exe", "invoice fdp.exe" },
+		{ "\xe2\x81\xa6<b>\xe2\x81\xa9", " &lt;b&gt; " },
 		{ "", "" },
 	};
 	size_t i;

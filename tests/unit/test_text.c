@@ -142,6 +142,195 @@ received(void)
 	}
 }
 
+/*
+ * The connecting address per MTA, with and without reverse DNS, each time
+ * with a client whose HELO is 192.0.2.60, one of the provider's relays:
+ * the address must be the one the server recorded (203.0.113.5 or
+ * 2001:db8::5), never the HELO's.  unsure: the clause names an address
+ * in no place a server records one.
+ */
+static void
+received_helo(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*from_ip;
+		int		 unsure;
+		const char	*by_host;
+	} t[] = {
+		/* Exim, $sender_rcvhost: no rDNS, then verified rDNS. */
+		{ "from [203.0.113.5] (port=4444 helo=[192.0.2.60]) by "
+		  "mx.example.org with esmtp (Exim 4.96) id 1tX-00", "203.0.113.5",
+		  0, "mx.example.org" },
+		{ "from [203.0.113.5] (helo=192.0.2.60) by mx.example.org "
+		  "with esmtp (Exim 4.96)", "203.0.113.5", 0, NULL },
+		{ "from host.customer.example ([203.0.113.5]:4444 "
+		  "helo=[192.0.2.60]) by mx.example.org with esmtps (TLS1.3) "
+		  "tls TLS_AES_256_GCM_SHA384 (Exim 4.96) (envelope-from "
+		  "<a@b.example>) id 1tX for c@d.example", "203.0.113.5", 0,
+		  "mx.example.org" },
+		{ "from host.customer.example ([203.0.113.5] "
+		  "helo=relay.example.net) by mx with esmtp (Exim 4.96)",
+		  "203.0.113.5", 0, NULL },
+		{ "from [2001:db8::5] (port=587 helo=[IPv6:2001:db8::60]) by mx "
+		  "with esmtpsa (Exim 4.96)", "2001:db8::5", 0, NULL },
+		/* Exim, a comment of its own per item, and $sender_fullhost. */
+		{ "from host.customer.example ([203.0.113.5]) "
+		  "(helo=[192.0.2.60]) by mx with esmtp (Exim 4.96)",
+		  "203.0.113.5", 0, NULL },
+		{ "from ([192.0.2.60]) [203.0.113.5] by mx with esmtp "
+		  "(Exim 4.96)", "203.0.113.5", 0, NULL },
+		{ "from host.customer.example ([192.0.2.60]) [203.0.113.5]:25 "
+		  "by mx with esmtp (Exim 4.96)", "203.0.113.5", 0, NULL },
+		/* Exim accepting junk HELO: the address still comes first. */
+		{ "from [203.0.113.5] (port=1 helo=x) ([192.0.2.60]) by mx "
+		  "with esmtp (Exim 4.96)", "203.0.113.5", 0, NULL },
+		{ "from [203.0.113.5] (port=1 helo=x) (relay [192.0.2.60] by "
+		  "mx with esmtp (Exim 4.96)", "203.0.113.5", 0, NULL },
+		/* Exim with a received_header_text in Postfix's shape. */
+		{ "from relay.example.net (host.customer.example "
+		  "[203.0.113.5]) by mx with esmtp (Exim 4.96)", "203.0.113.5",
+		  0, NULL },
+		{ "from [192.0.2.60] (unknown [203.0.113.5]) by mx with esmtp "
+		  "(Exim 4.96)", "203.0.113.5", 0, NULL },
+		/* Exim, local submission: a HELO and no address. */
+		{ "from alice (helo=[192.0.2.60]) by mx with local-esmtp "
+		  "(Exim 4.96)", "", 0, NULL },
+		/* Exim's shape in a by clause that does not name it. */
+		{ "from [203.0.113.5] (port=4444 helo=[192.0.2.60]) by mx "
+		  "with esmtp", "203.0.113.5", 0, NULL },
+
+		/* qmail: rDNS or "unknown", HELO, then the address. */
+		{ "from unknown (HELO [192.0.2.60]) (203.0.113.5) by "
+		  "mx.example.org with SMTP", "203.0.113.5", 0,
+		  "mx.example.org" },
+		{ "from host.customer.example (HELO 192.0.2.60) (203.0.113.5) "
+		  "by mx with SMTP", "203.0.113.5", 0, NULL },
+		{ "from unknown (HELO ?192.0.2.60?) (203.0.113.5) by mx with "
+		  "SMTP", "203.0.113.5", 0, NULL },
+		{ "from unknown (HELO 192.0.2.60) (192.0.2.60@203.0.113.5) by "
+		  "mx with SMTP", "203.0.113.5", 0, NULL },
+		{ "from unknown (HELO relay.example.net) "
+		  "(alice@example.com@203.0.113.5) by mx with ESMTPA",
+		  "203.0.113.5", 0, NULL },
+		{ "from unknown (HELO [192.0.2.60]) ([203.0.113.5]) by mx with "
+		  "SMTP", "203.0.113.5", 0, NULL },
+		{ "from unknown (HELO [IPv6:2001:db8::60]) (2001:db8::5) by mx "
+		  "with SMTP", "2001:db8::5", 0, NULL },
+		{ "from 192.0.2.60 (EHLO relay.example.net) (203.0.113.5) by "
+		  "mta.example.com with SMTP", "203.0.113.5", 0, NULL },
+		{ "from 203.0.113.5 by mx.example.org (envelope-from <a@b>, "
+		  "uid 89) with qmail-scanner-2.11", "203.0.113.5", 0,
+		  "mx.example.org" },
+
+		/* Postfix: HELO first, "rdns [addr]" or "unknown [addr]". */
+		{ "from relay.example.net (unknown [203.0.113.5]) by "
+		  "mx.example.org (Postfix) with ESMTP id 4Ab", "203.0.113.5",
+		  0, "mx.example.org" },
+		{ "from [192.0.2.60] (host.customer.example [203.0.113.5]) "
+		  "by mx (Postfix) with ESMTP id 4Ab", "203.0.113.5", 0, NULL },
+		{ "from [192.0.2.60] (unknown [203.0.113.5]) (using TLSv1.3 "
+		  "with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) "
+		  "key-exchange X25519) (No client certificate requested) by "
+		  "mx (Postfix) with ESMTPS id 4A for <v@example.org>",
+		  "203.0.113.5", 0, "mx" },
+		{ "from [IPv6:2001:db8::60] (unknown [IPv6:2001:db8::5]) by mx "
+		  "(Postfix) with ESMTP", "2001:db8::5", 0, NULL },
+		{ "from [192.0.2.60] (unknown [203.0.113.5]) (Authenticated "
+		  "sender: [192.0.2.60]) by mx (Postfix) with ESMTPSA",
+		  "203.0.113.5", 0, NULL },
+		/* Postfix keeps HELO text with spaces, parentheses, "by". */
+		{ "from x (relay.example.net [192.0.2.60]) (unknown "
+		  "[203.0.113.5]) by mx (Postfix) with ESMTP id 1",
+		  "203.0.113.5", 0, "mx" },
+		{ "from x by relay.example.net (Postfix) (unknown "
+		  "[203.0.113.5]) by mx.example.org (Postfix) with ESMTP id 1 "
+		  "for <v@example.org>", "203.0.113.5", 0, "mx.example.org" },
+		{ "from x ([192.0.2.60]) ( (unknown [203.0.113.5]) by mx "
+		  "(Postfix) with ESMTP", "203.0.113.5", 0, "mx" },
+		{ "from a;b (unknown [203.0.113.5]) by mx (Postfix) with ESMTP "
+		  "id 1; Mon, 1 Jan 2024 10:00:00 +0000", "203.0.113.5", 0,
+		  "mx" },
+		{ "from relay.example.net (unknown [203.0.113.5]) by mx "
+		  "(Postfix) with ESMTP id 1 for <\"x by relay.example.net\""
+		  "@example.org>", "203.0.113.5", 0, "mx" },
+
+		/* Sendmail: HELO, then "(rdns [addr])" or "([addr])". */
+		{ "from [192.0.2.60] (host.customer.example [203.0.113.5]) by "
+		  "mx.example.org (8.17.1/8.17.1) with ESMTP id 1",
+		  "203.0.113.5", 0, "mx.example.org" },
+		{ "from [192.0.2.60] ([203.0.113.5]) by mx (8.17.1/8.17.1) "
+		  "with ESMTP id 1", "203.0.113.5", 0, NULL },
+		{ "from relay.example.net (host.customer.example [203.0.113.5] "
+		  "(may be forged)) by mx (8.17.1/8.17.1) with ESMTP",
+		  "203.0.113.5", 0, NULL },
+		{ "from relay.example.net (alice@host.customer.example "
+		  "[203.0.113.5]) by mx (8.15.2/8.15.2) with SMTP",
+		  "203.0.113.5", 0, NULL },
+		{ "from relay.example.net (host [203.0.113.5]) (authenticated "
+		  "bits=0) by mx (8.17.1/8.17.1) with ESMTPSA", "203.0.113.5",
+		  0, NULL },
+		{ "from relay.example.net (host [IPv6:2001:db8::5]) by mx "
+		  "(8.17.1/8.17.1) with ESMTP", "2001:db8::5", 0, NULL },
+
+		/* Exchange and Microsoft 365: "HELO (addr)". */
+		{ "from [192.0.2.60] (203.0.113.5) by "
+		  "BN1NAM02FT012.mail.protection.outlook.com (10.13.2.77) with "
+		  "Microsoft SMTP Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_"
+		  "WITH_AES_256_GCM_SHA384) id 15.20.1 via Frontend Transport",
+		  "203.0.113.5", 0, "BN1NAM02FT012.mail.protection.outlook.com" },
+		{ "from relay.example.net (203.0.113.5) by EX01.corp.example "
+		  "(10.1.1.1) with Microsoft SMTP Server id 15.1.2",
+		  "203.0.113.5", 0, NULL },
+		{ "from relay.example.net (2001:db8::5) by "
+		  "BN6PR12MB5678.namprd12.prod.outlook.com (2603:10b6:405:4b::11)"
+		  " with Microsoft SMTP Server", "2001:db8::5", 0, NULL },
+		{ "from relay.example.net ([203.0.113.5]) by exch.corp.example "
+		  "with Microsoft SMTPSVC(6.0.3790.4675)", "203.0.113.5", 0,
+		  NULL },
+
+		/* Gmail: "(rdns. [addr])", or "([addr])" without rDNS. */
+		{ "from [192.0.2.60] (host.customer.example. [203.0.113.5]) by "
+		  "mx.google.com with ESMTPS id x for <a@b.example> "
+		  "(version=TLS1_3 cipher=TLS_AES_256_GCM_SHA384 bits=256/256)",
+		  "203.0.113.5", 0, "mx.google.com" },
+		{ "from relay.example.net ([203.0.113.5]) by smtp.gmail.com "
+		  "with ESMTPSA id x", "203.0.113.5", 0, NULL },
+		{ "from relay.example.net (mail.customer.example. [2001:db8::5]) "
+		  "by mx.google.com with ESMTPS id x", "2001:db8::5", 0, NULL },
+
+		/* CommuniGate: the address first, the HELO in a comment. */
+		{ "from [203.0.113.5] (HELO [192.0.2.60]) by mx.example.org "
+		  "(CommuniGate Pro SMTP 6.3.5) with ESMTPS id 1", "203.0.113.5",
+		  0, "mx.example.org" },
+		{ "from [203.0.113.5] (HELO relay.example.net) by mx with ESMTP",
+		  "203.0.113.5", 0, NULL },
+
+		/* No recorded place: no address, and the hop is unsure. */
+		{ "from [192.0.2.60] by mx.example.org with SMTP id 1", "", 1,
+		  NULL },
+		{ "from 192.0.2.60 by mx.example.org with SMTP", "", 1, NULL },
+		{ "from relay.example.net (x [192.0.2.60]) [203.0.113.5] by mx "
+		  "with SMTP", "", 1, NULL },
+		{ "from relay.example.net (HELO [192.0.2.60]) by mx with SMTP",
+		  "", 0, NULL },
+		{ "from root by filter.example.org with local", "", 0, NULL },
+	};
+	struct received r;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int rc = received_parse(t[i].in, strlen(t[i].in), &r);
+
+		ok(rc == 0 && strcmp(r.from_ip, t[i].from_ip) == 0 &&
+		    r.from_unsure == t[i].unsure && (t[i].by_host == NULL ||
+		    strcmp(r.by_host, t[i].by_host) == 0),
+		    "'%s': sender '%s'%s (got '%s'%s, by '%s')", t[i].in,
+		    t[i].from_ip, t[i].unsure ? " unsure" : "", r.from_ip,
+		    r.from_unsure ? " unsure" : "", r.by_host);
+	}
+}
+
 static void
 headers(void)
 {
@@ -158,6 +347,13 @@ headers(void)
 	free(s);
 	s = decode_header("a\tb\x01" "c", 5, 998);
 	is(s, "a b c", "control characters become spaces");
+	free(s);
+	enc = "=?iso-8859-1?Q?a=9B31m?= =?utf-8?Q?b=E2=80=AEc?=";
+	s = decode_header(enc, strlen(enc), 998);
+	is(s, "a 31mb c", "C1 and bidirectional overrides become spaces");
+	free(s);
+	s = decode_header("x\xc2\x9by\xe2\x81\xa7z", 9, 998);
+	is(s, "x y z", "... also in raw UTF-8");
 	free(s);
 	s = decode_header("\xc3\xa9\xc3\xa9\xc3\xa9", 6, 3);
 	is(s, "é", "cut at a character boundary");
@@ -225,6 +421,7 @@ main(void)
 	dates();
 	ips();
 	received();
+	received_helo();
 	headers();
 	find_ip();
 	return tap_done();

@@ -203,9 +203,40 @@ files(void)
 	rmdir(dir);
 }
 
+/* ctl_blank: C0, DEL, C1 and the bidirectional controls, one space each. */
+static void
+controls(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;
+	} t[] = {
+		{ "plain é ›", "plain é ›" },
+		{ "a\tb\x7f" "c\x1b[0m", "a b c [0m" },
+		{ "\xc2\x80\xc2\x9b\xc2\x9f\xc2\xa0", "   \xc2\xa0" },
+		{ "\xe2\x80\xa9\xe2\x80\xaa\xe2\x80\xae\xe2\x80\xaf",
+		    "\xe2\x80\xa9  \xe2\x80\xaf" },
+		{ "\xe2\x81\xa5\xe2\x81\xa6\xe2\x81\xa9\xe2\x81\xaa",
+		    "\xe2\x81\xa5  \xe2\x81\xaa" },
+		{ "cut \xc2", "cut \xc2" },
+		{ "cut \xe2\x80", "cut \xe2\x80" },
+	};
+	char s[64];
+	size_t i, n;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(s, sizeof(s), "%s", t[i].in);
+		n = ctl_blank(s, strlen(s));
+		ok(n == strlen(t[i].want) && strcmp(s, t[i].want) == 0,
+		    "controls of case %zu blanked ('%s')", i, s);
+	}
+	ok(ctl_len("\xc2\x9b", 1) == 0, "a character cut by the length is not read");
+}
+
 int
 main(void)
 {
+	controls();
 	search();
 	numbers();
 	buffers();
