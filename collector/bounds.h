@@ -103,6 +103,11 @@
 /* Seconds ([source] connect_timeout and timeout defaults). */
 #define IMAP_CONNECT_TIMEOUT	30
 #define IMAP_TIMEOUT		60
+/* All connections of one source in one run ([source] deadline). */
+#define IMAP_DEADLINE		(30 * 60)
+/* Bytes a literal may have beyond max_message_size: a body is asked for
+ * up to the limit plus one byte, but servers count sizes differently. */
+#define IMAP_LITERAL_SLACK	(64u * 1024)
 /* Folder names and host names from the configuration. */
 #define MAX_FOLDER_LEN		255
 
