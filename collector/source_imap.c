@@ -777,10 +777,12 @@ imap_collect(const struct source_conf *s, struct pipeline *p, struct err *e)
 	rc = collect_folder(&fr, e);
 	while (rc != RC_OK && fr.fetch_failed && reopens++ < IMAP_REOPENS)
 		rc = get_past(&fr, e);
-	log_info("%s: folder %s: %ld messages read, %ld over the size limit, "
-	    "%ld removed meanwhile, %ld not sent by the server; checkpoint "
-	    "uid %u", fr.is.where, s->folder, fr.fetched, fr.oversize,
-	    fr.vanished, fr.unreadable, fr.last);
+	/* Nothing to count when the folder could not even be opened. */
+	if (fr.uidvalidity != 0)
+		log_info("%s: folder %s: %ld messages read, %ld over the size "
+		    "limit, %ld removed meanwhile, %ld not sent by the server; "
+		    "checkpoint uid %u", fr.is.where, s->folder, fr.fetched,
+		    fr.oversize, fr.vanished, fr.unreadable, fr.last);
 	imap_close(&fr.is);
 	free(fr.list);
 	return rc;

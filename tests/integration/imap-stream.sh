@@ -10,61 +10,7 @@
 . "$top_srcdir/tests/lib/lib.sh"
 
 command -v flock >/dev/null || skip_all "flock (util-linux) not installed"
-[ -x /usr/bin/time ] || skip_all "/usr/bin/time not installed"
-FAULT="$top_srcdir/tests/lib/imapfault.py"
-secret_file "$T/pass" "any password"
-
-# The scripted server in mode $1 (more options after it); its port in
-# $port once it listens.
-fake_start() {
-	rm -f "$T/port"
-	python3 "$FAULT" "$T/port" "$@" >"$T/fake.out" 2>&1 &
-	fakepid=$!
-	i=0
-	while [ ! -s "$T/port" ]; do
-		i=$((i + 1))
-		if [ $i -gt 200 ]; then
-			echo "Bail out! the scripted IMAP server did not start"
-			cat "$T/fake.out"
-			exit 1
-		fi
-		sleep 0.05
-	done
-	port=$(cat "$T/port")
-}
-fake_stop() {
-	kill $fakepid 2>/dev/null
-	wait $fakepid 2>/dev/null
-}
-at_exit 'kill $fakepid 2>/dev/null'
-
-# $T/ac.ini: a store and the source box on the scripted server, with
-# [source box] keys $@ added.
-ini() {
-	{
-		printf '[store]\npath = %s\n\n[source box]\n' "$T/abuse.db"
-		printf 'type = imap\nhost = 127.0.0.1\nport = %s\n' "$port"
-		printf 'tls = none\nallow_plaintext = yes\nuser = abuse\n'
-		printf 'password_file = %s\n' "$T/pass"
-		for kv; do printf '%s = %s\n' "${kv%%=*}" "${kv#*=}"; done
-	} >"$T/ac.ini"
-}
-
-# collect into a new store with ini "$@"; never longer than 60 s (a
-# collector that hangs fails the test, it does not hang it).  rc, took
-# (seconds), rss (KiB) and $T/out.
-collect() {
-	rm -f "$T/abuse.db" "$T/abuse.db-wal" "$T/abuse.db-shm"
-	ini "$@"
-	start=$(date +%s%N)
-	/usr/bin/time -f %M -o "$T/rss" timeout -s KILL 60 \
-	    "$AC" -c "$T/ac.ini" -v collect >"$T/out" 2>&1
-	rc=$?
-	took=$((($(date +%s%N) - start) / 1000000000))
-	rss=$(tail -n 1 "$T/rss")
-	case $rss in *[!0-9]*|'') rss=999999999 ;; esac
-	sed 's/^/# /' "$T/out"
-}
+. "$top_srcdir/tests/lib/fakeimap.sh"
 
 # The run ended by itself, within $2 seconds, small, and let go of the
 # lock: checks named after $1.
@@ -75,7 +21,6 @@ bounded() {
 	ok "$1: the lock is free" flock -n "$T/abuse.db.lock" true
 }
 
-q() { sqlite3 "$T/abuse.db" "$1"; }
 
 where="box: 127.0.0.1"
 # (a) The connection closes in the middle of the body of UID 1, then the
