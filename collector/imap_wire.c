@@ -11,6 +11,7 @@
 
 #include <libetpan/libetpan.h>
 
+#include "bounds.h"
 #include "imap_wire.h"
 #include "log.h"
 #include "util.h"
@@ -34,6 +35,8 @@ wire_init(struct imap_wire *w, const char *where, long timeout,
 	w->deadline_ms = deadline_ms;
 	w->deadline_s = deadline_s;
 	w->max_literal = max_literal;
+	w->max_response = IMAP_RESPONSE_BASE +
+	    (uint64_t)IMAP_BATCH_MAX * IMAP_WINDOW_GROWTH * IMAP_RESPONSE_PER_UID;
 }
 
 /* The UID a FETCH response names before the point reached ("* 3 FETCH
@@ -164,6 +167,15 @@ wire_scan(struct imap_wire *w, const unsigned char *p, size_t n)
 			continue;
 		}
 		c = p[i++];
+		if (++w->resp_bytes > w->max_response) {
+			char what[160];
+
+			snprintf(what, sizeof(what), "the server sent more than "
+			    "%llu bytes of responses without completing the "
+			    "command", (unsigned long long)w->max_response);
+			fault(w, WIRE_FLOOD, what);
+			return -1;
+		}
 		if (w->linelen < WIRE_LINE_KEPT) {
 			w->line[w->linelen++] = (char)c;
 			w->line[w->linelen] = '\0';
@@ -202,6 +214,9 @@ wire_scan(struct imap_wire *w, const unsigned char *p, size_t n)
 		} else if (c == '\n') {
 			alert_check(w, w->linelen == WIRE_LINE_KEPT &&
 			    w->line[WIRE_LINE_KEPT - 1] != '\n');
+			/* A tagged line completes a command. */
+			if (w->line[0] != '*' && w->line[0] != '+')
+				w->resp_bytes = 0;
 			w->linelen = 0;
 			w->line[0] = '\0';
 		}

@@ -9,7 +9,9 @@
  *   - bounds each read and write by the source's timeout and all of them
  *     by the source's deadline,
  *   - follows the IMAP syntax far enough to see each literal's "{N}"
- *     before libetpan does, and refuses one larger than a cap,
+ *     before libetpan does, and refuses one larger than a cap, and
+ *     bounds what libetpan accumulates outside literals before a
+ *     command completes,
  *   - logs the text of every [ALERT] the server sends, wherever it comes
  *     (libetpan drops those of the greeting and keeps one per command).
  * The reason for a failure stays in struct imap_wire, which outlives the
@@ -29,6 +31,7 @@ enum wire_fault {
 	WIRE_TIMEOUT,	/* nothing could be read or written for timeout s */
 	WIRE_DEADLINE,	/* the source's deadline passed */
 	WIRE_LITERAL,	/* a literal over max_literal was announced */
+	WIRE_FLOOD,	/* responses over max_response without a tagged end */
 	WIRE_IO		/* another error of the connection */
 };
 
@@ -42,6 +45,8 @@ struct imap_wire {
 	long long	 deadline_ms;	/* CLOCK_MONOTONIC; 0: none */
 	long		 deadline_s;	/* as configured, for messages */
 	uint64_t	 max_literal;	/* bytes */
+	uint64_t	 max_response;	/* bytes outside literals until a
+					 * tagged line (bounds.h) */
 
 	/* The first failure; once set, every read and write fails. */
 	enum wire_fault	 fault;
@@ -56,10 +61,12 @@ struct imap_wire {
 	char		 line[WIRE_LINE_KEPT + 1];	/* the response so far */
 	size_t		 linelen;
 	uint32_t	 lit_uid;	/* UID named before the literal, or 0 */
+	uint64_t	 resp_bytes;	/* outside literals since a tagged line */
 	char		 alert[WIRE_LINE_KEPT + 1];	/* the last one logged */
 };
 
-/* Set the limits and clear everything else; where must outlive w. */
+/* Set the limits (max_response: enough for the largest batch_size) and
+ * clear everything else; where must outlive w. */
 void wire_init(struct imap_wire *w, const char *where, long timeout,
     long long deadline_ms, long deadline_s, uint64_t max_literal);
 
@@ -74,7 +81,8 @@ mailstream_low *wire_wrap(mailstream_low *inner, struct imap_wire *w);
 
 /*
  * Follow n bytes the server sent.  0, or -1 when they announce a literal
- * over w->max_literal (w->fault and w->why set).  A response line with an
+ * over w->max_literal or bring the bytes outside literals since the last
+ * tagged line over w->max_response (w->fault and w->why set).  A response line with an
  * [ALERT] code is logged as a warning, its text shortened and with
  * anything but printable ASCII replaced.  Exposed for the unit test;
  * wire_wrap's reads call it.

@@ -2,7 +2,8 @@
 # A plaintext IMAP server (scripted, tests/lib/imapfault.py) that goes
 # wrong in the middle of a message's body: it closes the connection, it
 # announces a 4,000,000,000-byte literal, it stops answering, or it sends
-# one byte at a time, slowly enough never to reach the timeout.  Each run
+# one byte at a time, slowly enough never to reach the timeout; or that
+# answers a fetch with untagged lines without end.  Each run
 # ends within a bound with an error that names the source, the folder and
 # the UID, the collector stays small, and the lock is free afterwards.
 # A server that does it on every connection cannot block the folder: the
@@ -93,6 +94,17 @@ ok "the error names the deadline and the UID" has_line \
     "^abuse-collector: $where:$port: folder INBOX: fetch messages of uid 1:2: the source's deadline of 3 s passed (deadline) in the middle of uid 1 ([0-9]* of 1120 bytes read)" \
     "$T/out"
 ok "after about 3 s (${took} s)" test "$took" -ge 2
+
+# (e) Untagged lines without end, as fast as they are read: libetpan
+# would keep them all until the command completes.
+fake_start flood --once
+collect timeout=5s
+fake_stop
+bounded "a flood of responses" 30
+is "a flood of responses: exit 75" "$rc" 75
+ok "the warning says what the server sent" has_line \
+    "^abuse-collector: warning: $where:$port: folder INBOX: fetch sizes of uid 1:2: the server sent more than 5144576 bytes of responses without completing the command" \
+    "$T/out"
 
 # The deadline is checked like the other durations.
 port=143

@@ -17,6 +17,8 @@ What goes wrong is MODE, at the body of UID 1:
                 connection stays open)
   trickle       the body comes one byte every 0.2 s, for as long as the
                 client reads
+  flood         the answer to the fetch of sizes is an endless stream of
+                short untagged lines, as fast as the client reads
   eof-select    the connection is closed (no BYE) when the client asks to
                 open the folder
   no-select     the folder cannot be opened (NO)
@@ -130,6 +132,10 @@ def serve_one(conn, args, misbehave, log):
 
 def fetch(send, tag, words, args, misbehave):
     items = b" ".join(words[4:]).upper()
+    if misbehave and args.mode == "flood":
+        chunk = b"* 1 FETCH (FLAGS (\\Seen))\r\n" * 4096
+        while True:
+            send(chunk)
     for uid in uids_of(words[3].decode(), args.messages):
         m = message(uid)
         if b"BODY" not in items:

@@ -177,10 +177,48 @@ stream_cases(void)
 	mailstream_close(m);
 }
 
+/* Untagged responses without end: bounded; a tagged line starts over. */
+static void
+flood_cases(void)
+{
+	static const char line[] = "* OK 0123456789012345678901234567890\r\n";
+	static const char tagged[] = "A7 OK done\r\n";
+	static const char head[] = "* 1 FETCH (UID 1 BODY[] {3000}\r\n";
+	unsigned char body[100];
+	struct imap_wire w;
+	int i, rc = 0;
+
+	wire_init(&w, "test", 60, 0, 0, 100);
+	w.max_response = 1000;
+	for (i = 0; i < 20 && rc == 0; i++)
+		rc = wire_scan(&w, (const unsigned char *)line,
+		    sizeof(line) - 1);
+	ok(rc == 0, "20 lines of 38 bytes pass a limit of 1000");
+	rc = wire_scan(&w, (const unsigned char *)tagged, sizeof(tagged) - 1);
+	for (i = 0; i < 20 && rc == 0; i++)
+		rc = wire_scan(&w, (const unsigned char *)line,
+		    sizeof(line) - 1);
+	ok(rc == 0, "and 20 more after a tagged line");
+	for (i = 0; i < 20 && rc == 0; i++)
+		rc = wire_scan(&w, (const unsigned char *)line,
+		    sizeof(line) - 1);
+	ok(rc < 0 && w.fault == WIRE_FLOOD, "but not 40 without one");
+	is(w.why, "the server sent more than 1000 bytes of responses without "
+	    "completing the command", "and says so");
+	wire_init(&w, "test", 60, 0, 0, 5000);
+	w.max_response = 1000;
+	rc = wire_scan(&w, (const unsigned char *)head, strlen(head));
+	memset(body, 'x', sizeof(body));
+	for (i = 0; i < 30 && rc == 0; i++)
+		rc = wire_scan(&w, body, sizeof(body));
+	ok(rc == 0 && w.lit_left == 0, "a literal's bytes do not count");
+}
+
 int
 main(void)
 {
 	scan_cases();
+	flood_cases();
 	stream_cases();
 	printf("1..%d\n", tap_n);
 	return tap_failed != 0;
