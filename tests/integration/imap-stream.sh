@@ -86,14 +86,14 @@ ok "the error names the timeout and the UID" has_line \
 
 # (d) One byte every 0.2 s: never a timeout, but the deadline.
 fake_start trickle
-collect timeout=2s connect_timeout=2s deadline=3s
+collect timeout=2s connect_timeout=2s deadline=4s
 fake_stop
-bounded "a trickle" 8
+bounded "a trickle" 10
 is "a trickle: exit 75" "$rc" 75
 ok "the error names the deadline and the UID" has_line \
-    "^abuse-collector: $where:$port: folder INBOX: fetch messages of uid 1:2: the source's deadline of 3 s passed (deadline) in the middle of uid 1 ([0-9]* of 1120 bytes read)" \
+    "^abuse-collector: $where:$port: folder INBOX: fetch messages of uid 1:2: the source's deadline of 4 s passed (deadline) in the middle of uid 1 ([0-9]* of 1120 bytes read)" \
     "$T/out"
-ok "after about 3 s (${took} s)" test "$took" -ge 2
+ok "after about 4 s (${took} s)" test "$took" -ge 3
 
 # (e) Untagged lines without end, as fast as they are read: libetpan
 # would keep them all until the command completes.
