@@ -473,14 +473,15 @@ imap_open(struct imap_session *is, const struct source_conf *s,
 	is->s = s;
 	snprintf(is->where, sizeof(is->where), "%s: %s:%ld", s->name, s->host,
 	    s->port);
-	wire_init(&is->wire, is->where, s->timeout, lim->deadline_ms, s->deadline,
-	    lim->max_literal);
+	wire_init(&is->wire, is->where, s->timeout, lim->deadline_ms,
+	    s->deadline, lim->max_literal);
 	is->wire.max_response = IMAP_RESPONSE_BASE + (uint64_t)s->batch_size *
 	    IMAP_WINDOW_GROWTH * IMAP_RESPONSE_PER_UID;
 	if (lim->deadline_ms != 0) {
 		if ((left = lim->deadline_ms - now_ms()) <= 0)
-			return err_set(e, RC_TEMP, "%s: the source's deadline of "
-			    "%ld s passed (deadline)", is->where, s->deadline);
+			return err_set(e, RC_TEMP, "%s: the source's deadline "
+			    "of %ld s passed (deadline)", is->where,
+			    s->deadline);
 		if ((left + 999) / 1000 < ctimeout)
 			ctimeout = (long)((left + 999) / 1000);
 	}

@@ -35,8 +35,8 @@ wire_init(struct imap_wire *w, const char *where, long timeout,
 	w->deadline_ms = deadline_ms;
 	w->deadline_s = deadline_s;
 	w->max_literal = max_literal;
-	w->max_response = IMAP_RESPONSE_BASE +
-	    (uint64_t)IMAP_BATCH_MAX * IMAP_WINDOW_GROWTH * IMAP_RESPONSE_PER_UID;
+	w->max_response = IMAP_RESPONSE_BASE + (uint64_t)IMAP_BATCH_MAX *
+	    IMAP_WINDOW_GROWTH * IMAP_RESPONSE_PER_UID;
 }
 
 /* The UID a FETCH response names before the point reached ("* 3 FETCH
@@ -115,7 +115,8 @@ alert_check(struct imap_wire *w, int cut)
 		return;
 	kind = i;
 	if (next_word(l, n, &i) < 0 || (strncasecmp(l + kind, "OK ", 3) &&
-	    strncasecmp(l + kind, "NO ", 3) && strncasecmp(l + kind, "BAD ", 4) &&
+	    strncasecmp(l + kind, "NO ", 3) &&
+	    strncasecmp(l + kind, "BAD ", 4) &&
 	    strncasecmp(l + kind, "BYE ", 4)) || n - i < sizeof(code) - 1 ||
 	    strncasecmp(l + i, code, sizeof(code) - 1) != 0)
 		return;

@@ -61,7 +61,8 @@ struct imap_wire {
 	char		 line[WIRE_LINE_KEPT + 1];	/* the response so far */
 	size_t		 linelen;
 	uint32_t	 lit_uid;	/* UID named before the literal, or 0 */
-	uint64_t	 resp_bytes;	/* outside literals since a tagged line */
+	uint64_t	 resp_bytes;	/* outside literals since a tagged
+					 * line */
 	char		 alert[WIRE_LINE_KEPT + 1];	/* the last one logged */
 };
 
@@ -82,10 +83,10 @@ mailstream_low *wire_wrap(mailstream_low *inner, struct imap_wire *w);
 /*
  * Follow n bytes the server sent.  0, or -1 when they announce a literal
  * over w->max_literal or bring the bytes outside literals since the last
- * tagged line over w->max_response (w->fault and w->why set).  A response line with an
- * [ALERT] code is logged as a warning, its text shortened and with
- * anything but printable ASCII replaced.  Exposed for the unit test;
- * wire_wrap's reads call it.
+ * tagged line over w->max_response (w->fault and w->why set).  A
+ * response line with an [ALERT] code is logged as a warning, its text
+ * shortened and with anything but printable ASCII replaced.  Exposed for
+ * the unit test; wire_wrap's reads call it.
  */
 int wire_scan(struct imap_wire *w, const unsigned char *p, size_t n);
 
