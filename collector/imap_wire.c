@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <libetpan/libetpan.h>
@@ -257,11 +258,11 @@ deadline_passed(struct imap_wire *w)
 	fault(w, WIRE_DEADLINE, what);
 }
 
-/* Why a read or write that waited secs from t0 failed. */
+/* Why a read or write on fd that waited secs from t0 failed. */
 static void
-failed(struct imap_wire *w, long secs, long long t0, int err)
+failed(struct imap_wire *w, int fd, long secs, long long t0, int err)
 {
-	char what[120];
+	char what[120], c;
 	long long now = wire_now_ms();
 
 	/* libetpan gives up after exactly secs: a quarter of a second
@@ -276,6 +277,9 @@ failed(struct imap_wire *w, long secs, long long t0, int err)
 		}
 	} else if (err == ECONNRESET || err == EPIPE)
 		fault(w, WIRE_EOF, "connection lost (reset by the server)");
+	else if (fd >= 0 && recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
+		/* TLS reports the end of the connection as an error. */
+		fault(w, WIRE_EOF, "connection lost (closed by the server)");
 	else
 		fault(w, WIRE_IO, "connection lost");
 }
@@ -288,6 +292,7 @@ wire_read(mailstream_low *s, void *buf, size_t count)
 	long long t0;
 	ssize_t n;
 	long secs;
+	int err;
 
 	if (w->fault != WIRE_OK)
 		return -1;
@@ -305,7 +310,8 @@ wire_read(mailstream_low *s, void *buf, size_t count)
 		return -1;
 	}
 	if (n < 0) {
-		failed(w, secs, t0, errno);
+		err = errno;
+		failed(w, mailstream_low_get_fd(wl->inner), secs, t0, err);
 		return -1;
 	}
 	if (wire_scan(w, buf, (size_t)n) < 0)
@@ -348,7 +354,7 @@ wire_write(mailstream_low *s, const void *buf, size_t count)
 		(void)sigtimedwait(&pipe, NULL, &zero);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (n < 0) {
-		failed(w, secs, t0, err);
+		failed(w, mailstream_low_get_fd(wl->inner), secs, t0, err);
 		return -1;
 	}
 	return n;

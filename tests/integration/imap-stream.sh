@@ -111,6 +111,46 @@ ok "the warning says what the server sent" has_line \
     "^abuse-collector: warning: $where:$port: folder INBOX: fetch sizes of uid 1:2: the server sent more than 5144576 bytes of responses without completing the command" \
     "$T/out"
 
+# The same over TLS, from the start and after STARTTLS: the checks sit
+# on top of TLS, after the certificate was checked as always.
+if sh "$top_srcdir/tests/lib/mkcerts.sh" "$T"; then
+	tls="tls=implicit ca_file=$T/ca.pem allow_plaintext="
+	fake_start huge-literal --once --tls implicit --certs "$T"
+	collect_limited timeout=5s $tls
+	fake_stop
+	bounded "a 4 GB literal over TLS" 15
+	is "a 4 GB literal over TLS: exit 75" "$rc" 75
+	ok "the warning names the folder, the UID and the size" has_line \
+	    "^abuse-collector: warning: $where:$port: folder INBOX: fetch messages of uid 1:2: the server announced a literal of 4000000000 bytes for uid 1, over" \
+	    "$T/out"
+
+	fake_start trickle --tls implicit --certs "$T"
+	collect timeout=2s connect_timeout=2s deadline=4s $tls
+	fake_stop
+	bounded "a trickle over TLS" 10
+	is "a trickle over TLS: exit 75" "$rc" 75
+	ok "the error names the deadline and the UID" has_line \
+	    "^abuse-collector: $where:$port: folder INBOX: fetch messages of uid 1:2: the source's deadline of 4 s passed (deadline) in the middle of uid 1" \
+	    "$T/out"
+
+	fake_start eof-literal --once --tls starttls --certs "$T"
+	collect timeout=5s tls=starttls "ca_file=$T/ca.pem" allow_plaintext=
+	fake_stop
+	bounded "closed inside a literal after STARTTLS" 15
+	is "closed inside a literal after STARTTLS: exit 75" "$rc" 75
+	ok "the warning says the connection was lost, and where" has_line \
+	    "^abuse-collector: warning: $where:$port: folder INBOX: fetch messages of uid 1:2: connection lost (closed by the server) in the middle of uid 1 (560 of 1120 bytes read)" \
+	    "$T/out"
+
+	fake_start good --tls implicit --certs "$T"
+	collect $tls
+	fake_stop
+	is "a good server over TLS: exit 0" "$rc" 0
+	is "both messages are stored" "$(q 'SELECT count(*) FROM messages')" 2
+else
+	echo "# no openssl: the TLS cases are left out"
+fi
+
 # The deadline is checked like the other durations.
 port=143
 for bad in "deadline=0s:must be a duration from 1s to 24h" \

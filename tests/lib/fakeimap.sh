@@ -4,7 +4,8 @@
 #   fake_start MODE [OPTION...]   start it; its port in $port once it listens
 #   fake_stop                     stop it
 #   ini [KEY=VALUE...]            $T/ac.ini: a store and the plaintext
-#                                 source box on it, with those keys added
+#                                 source box on it; KEY=VALUE replaces or
+#                                 adds a key, KEY= removes one
 #   collect [KEY=VALUE...]        ini, then collect into a new store: rc,
 #                                 took (s), rss (max KiB) and $T/out
 #   q SQL                         a query on the store
@@ -52,12 +53,24 @@ at_exit 'kill $fakepid 2>/dev/null'
 # $T/ac.ini: a store and the source box on the scripted server, with
 # [source box] keys $@ added.
 ini() {
+	local key kv found
 	{
 		printf '[store]\npath = %s\n\n[source box]\n' "$T/abuse.db"
-		printf 'type = imap\nhost = 127.0.0.1\nport = %s\n' "$port"
-		printf 'tls = none\nallow_plaintext = yes\nuser = abuse\n'
-		printf 'password_file = %s\n' "$T/pass"
-		for kv; do printf '%s = %s\n' "${kv%%=*}" "${kv#*=}"; done
+		for key in type=imap host=127.0.0.1 "port=$port" tls=none \
+		    allow_plaintext=yes user=abuse "password_file=$T/pass"; do
+			found=
+			for kv; do
+				[ "${kv%%=*}" = "${key%%=*}" ] && found=1
+			done
+			[ -n "$found" ] ||
+			    printf '%s = %s\n' "${key%%=*}" "${key#*=}"
+		done
+		for kv; do
+			case $kv in
+			*=) ;;		# key= removes a default
+			*) printf '%s = %s\n' "${kv%%=*}" "${kv#*=}" ;;
+			esac
+		done
 	} >"$T/ac.ini"
 }
 

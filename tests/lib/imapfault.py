@@ -2,6 +2,7 @@
 """A scripted IMAP server on 127.0.0.1 that misbehaves on purpose.
 
   imapfault.py PORTFILE MODE [--messages N] [--once] [--log FILE]
+               [--tls implicit|starttls --certs DIR]
 
 Listens on a free port of 127.0.0.1, writes the port to PORTFILE once it
 accepts connections, and serves a folder INBOX of N small messages (UIDs
@@ -26,6 +27,10 @@ What goes wrong is MODE, at the body of UID 1:
                 character and an escape sequence in it) comes before the
                 greeting and before each tagged answer; bodies are sent
 
+With --tls implicit or --tls starttls (and --certs DIR, which holds the
+server.pem and server.key of tests/lib/mkcerts.sh) the server speaks TLS
+from the start or after STARTTLS.
+
 With --once the misbehaviour happens on the first connection only, and
 the server then stops listening: later connections are refused.  --log
 appends one line per command received (tag and command), for the test
@@ -34,6 +39,7 @@ to check what the client asked.
 import argparse
 import os
 import socket
+import ssl
 import sys
 import time
 
@@ -69,11 +75,36 @@ class Gone(Exception):
     pass
 
 
-def serve_one(conn, args, misbehave, log):
-    f = conn.makefile("rb")
+class Held(Exception):
+    """Keep the connection open until the client goes away."""
+    pass
 
-    def send(data):
-        conn.sendall(data)
+
+class Session:
+    def __init__(self, conn, ctx):
+        self.conn = conn
+        self.ctx = ctx
+        self.f = conn.makefile("rb")
+        self.secure = ctx is None
+
+    def send(self, data):
+        self.conn.sendall(data)
+
+    def close(self):
+        # The file holds the socket open until it is closed too.
+        self.f.close()
+        self.conn.close()
+
+    def starttls(self):
+        self.f.close()
+        self.conn = self.ctx.wrap_socket(self.conn, server_side=True)
+        self.f = self.conn.makefile("rb")
+        self.secure = True
+
+
+def serve_one(se, args, misbehave, log):
+    send = se.send
+    caps = b"IMAP4rev1 AUTH=PLAIN" + (b"" if se.secure else b" STARTTLS")
 
     def alert():
         if misbehave and args.mode == "alert":
@@ -81,9 +112,9 @@ def serve_one(conn, args, misbehave, log):
                  b"\x1b[31mUTC\r\n")
 
     alert()
-    send(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] scripted server ready\r\n")
+    send(b"* OK [CAPABILITY " + caps + b"] scripted server ready\r\n")
     while True:
-        line = f.readline()
+        line = se.f.readline()
         if not line:
             return
         words = line.rstrip(b"\r\n").split(b" ")
@@ -99,8 +130,11 @@ def serve_one(conn, args, misbehave, log):
             cmd = b"UID " + words[2].upper()
         if cmd == b"CAPABILITY":
             alert()
-            send(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n" + tag +
-                 b" OK done\r\n")
+            send(b"* CAPABILITY " + caps + b"\r\n" + tag + b" OK done\r\n")
+        elif cmd == b"STARTTLS" and not se.secure:
+            send(tag + b" OK begin TLS now\r\n")
+            se.starttls()
+            caps = b"IMAP4rev1 AUTH=PLAIN"
         elif cmd == b"LOGIN":
             alert()
             send(tag + b" OK [CAPABILITY IMAP4rev1] logged in\r\n")
@@ -166,12 +200,7 @@ def fetch(send, tag, words, args, misbehave):
 
 
 def hold():
-    """Keep the connection open until the client goes away."""
     raise Held()
-
-
-class Held(Exception):
-    pass
 
 
 def main():
@@ -181,8 +210,15 @@ def main():
     ap.add_argument("--messages", type=int, default=2)
     ap.add_argument("--once", action="store_true")
     ap.add_argument("--log")
+    ap.add_argument("--tls", choices=("implicit", "starttls"))
+    ap.add_argument("--certs")
     args = ap.parse_args()
     log = open(args.log, "a") if args.log else None
+    ctx = None
+    if args.tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(os.path.join(args.certs, "server.pem"),
+                            os.path.join(args.certs, "server.key"))
     ls = socket.socket()
     ls.bind(("127.0.0.1", 0))
     ls.listen(4)
@@ -201,14 +237,21 @@ def main():
             ls = None
         else:
             misbehave = True
+        se = None
         try:
-            serve_one(conn, args, misbehave, log)
+            if args.tls == "implicit":
+                conn = ctx.wrap_socket(conn, server_side=True)
+            se = Session(conn, ctx if args.tls == "starttls" else None)
+            serve_one(se, args, misbehave, log)
         except Held:
-            held.append(conn)
+            held.append(se)
             continue
         except (Gone, OSError):
             pass
-        conn.close()
+        if se is not None:
+            se.close()
+        else:
+            conn.close()
     # --once: keep what is held open until killed.
     while True:
         time.sleep(3600)
