@@ -126,6 +126,17 @@
 /* Seconds ([source] connect_timeout and timeout defaults). */
 #define IMAP_CONNECT_TIMEOUT	30
 #define IMAP_TIMEOUT		60
+/* All connections of one source in one run ([source] deadline). */
+#define IMAP_DEADLINE		(30 * 60)
+/* Bytes a literal may have beyond max_message_size: a body is asked for
+ * up to the limit plus one byte, but servers count sizes differently. */
+#define IMAP_LITERAL_SLACK	(64u * 1024)
+/* Bytes of a server's responses outside literals until it completes a
+ * command (libetpan keeps them until then): this much, plus this much
+ * per UID of the widest range asked for (batch_size times
+ * IMAP_WINDOW_GROWTH; the sizes of one message take about 90). */
+#define IMAP_RESPONSE_BASE	(1024u * 1024)
+#define IMAP_RESPONSE_PER_UID	256u
 /* Folder names and host names from the configuration. */
 #define MAX_FOLDER_LEN		255
 

@@ -428,9 +428,12 @@ status_source(void *arg, int n, const char *const *names,
 	    v[1] ? v[1] : "-");
 	if (v[2] != NULL)
 		printf("  uidvalidity %s, last uid %s\n", v[2], v[3]);
-	printf("  last message stored %s\n  %s messages: %s parsed, %s "
-	    "quarantined, %s ignored\n", v[4] ? v[4] : "never", v[5], v[6],
-	    v[7], v[8]);
+	/* A message that was a duplicate is fetched and committed, but
+	 * stored under the source that brought it first. */
+	printf("  last message stored %s, last fetched %s\n  %s messages: "
+	    "%s parsed, %s quarantined, %s ignored; %s duplicates of "
+	    "messages stored before\n", v[4] ? v[4] : "never",
+	    v[9] ? v[9] : "never", v[5], v[6], v[7], v[8], v[10]);
 	return 0;
 }
 
@@ -440,11 +443,14 @@ status_totals(void *arg, int n, const char *const *names,
 {
 	printf("messages: %s, reports: %s\nquarantine: %s messages, %s "
 	    "bytes\noutbox: %s waiting, %s dead letters\nlast run: %s "
-	    "(exit status %s)\n", v[0], v[1], v[2], v[3], v[4], v[5],
+	    "(%s)\n", v[0], v[1], v[2], v[3], v[4], v[5],
 	    v[6] ? v[6] : "never", v[7] ? v[7] : "-");
 	if (n > 9)
 		printf("review: %s complaints wait (abuse-collector reports "
 		    "--review), %s reports dismissed\n", v[8], v[9]);
+	if (n > 10 && v[10] != NULL && strcmp(v[10], "0") != 0)
+		printf("interrupted runs: %s (killed, or the machine stopped, "
+		    "before they recorded their end)\n", v[10]);
 	return 0;
 }
 

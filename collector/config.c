@@ -351,6 +351,8 @@ static const struct key keys[] = {
 	    O(struct source_conf, connect_timeout), 0 },
 	{ S_SOURCE, "timeout", imap_set_seconds,
 	    O(struct source_conf, timeout), 0 },
+	{ S_SOURCE, "deadline", imap_set_deadline,
+	    O(struct source_conf, deadline), 0 },
 	{ S_RESOLVER, "order", set_order, 0, 0 },
 	{ S_RESOLVER, "identity_headers", set_identity, 0, 0 },
 	{ S_RESOLVER, "trusted_hosts", set_trusted, 0, 0 },

@@ -55,6 +55,7 @@ struct source_conf {
 	size_t		 batch_size;	/* messages per transaction */
 	long		 connect_timeout;	/* seconds */
 	long		 timeout;	/* seconds, each read and the token */
+	long		 deadline;	/* seconds, the whole source per run */
 	/* The first key given that only an imap source takes, for the
 	 * check that a maildir or mbox source does not carry one. */
 	const char	*imap_key;

@@ -28,7 +28,7 @@ imap_only_key(const char *name)
 	static const char *const names[] = { "host", "port", "tls",
 	    "allow_plaintext", "ca_file", "user", "auth", "password_file",
 	    "password_env", "password", "token_command", "folder", "after",
-	    "batch_size", "connect_timeout", "timeout" };
+	    "batch_size", "connect_timeout", "timeout", "deadline" };
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -292,6 +292,18 @@ imap_set_seconds(struct loader *l, void *t, const char *v)
 	return NULL;
 }
 
+/* How long one run may spend on the source, all connections together. */
+const char *
+imap_set_deadline(struct loader *l, void *t, const char *v)
+{
+	long long n;
+
+	if (parse_duration(v, &n) < 0 || n < 1 || n > 86400)
+		return "must be a duration from 1s to 24h (like 30m or 2h)";
+	*(long *)t = (long)n;
+	return NULL;
+}
+
 /* An imap source: what it needs, what goes together, and defaults. */
 void
 imap_validate(struct loader *l, struct source_conf *s)
@@ -344,6 +356,12 @@ imap_validate(struct loader *l, struct source_conf *s)
 		s->connect_timeout = IMAP_CONNECT_TIMEOUT;
 	if (s->timeout == 0)
 		s->timeout = IMAP_TIMEOUT;
+	if (s->deadline == 0)
+		s->deadline = IMAP_DEADLINE;
+	if (s->deadline < s->timeout || s->deadline < s->connect_timeout)
+		config_error(l, s->line, "deadline", "%lds is shorter than "
+		    "timeout (%lds) or connect_timeout (%lds)", s->deadline,
+		    s->timeout, s->connect_timeout);
 }
 
 void
@@ -413,6 +431,6 @@ imap_print(const struct source_conf *s, FILE *f)
 		fprintf(f, "after = %s\n", s->after == AFTER_SEEN ? "seen" :
 		    "keep");
 	fprintf(f, "batch_size = %zu\nconnect_timeout = %lds\n"
-	    "timeout = %lds\n", s->batch_size, s->connect_timeout,
-	    s->timeout);
+	    "timeout = %lds\ndeadline = %lds\n", s->batch_size,
+	    s->connect_timeout, s->timeout, s->deadline);
 }

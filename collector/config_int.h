@@ -113,6 +113,7 @@ const char *imap_set_folder(struct loader *, void *t, const char *v);
 const char *imap_set_after(struct loader *, void *t, const char *v);
 const char *imap_set_batch(struct loader *, void *t, const char *v);
 const char *imap_set_seconds(struct loader *, void *t, const char *v);
+const char *imap_set_deadline(struct loader *, void *t, const char *v);
 
 /* 1 when name is a [source] key that only type = imap takes. */
 int imap_only_key(const char *name);

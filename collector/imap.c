@@ -356,7 +356,14 @@ imap_fail(struct imap_session *is, int r, struct err *e, const char *what)
 	case MAILIMAP_ERROR_FATAL:
 	case MAILIMAP_ERROR_PARSE:
 		is->broken = 1;
-		if (r == MAILIMAP_ERROR_STREAM && waited_out(is)) {
+		/* What the stream saw comes first, except for a server
+		 * that said BYE before it closed. */
+		if (is->wire.fault != WIRE_OK && (r != MAILIMAP_ERROR_FATAL ||
+		    is->wire.fault != WIRE_EOF)) {
+			is->timed_out = is->wire.fault == WIRE_TIMEOUT ||
+			    is->wire.fault == WIRE_DEADLINE;
+			snprintf(why, whysz, "%s", is->wire.why);
+		} else if (r == MAILIMAP_ERROR_STREAM && waited_out(is)) {
 			is->timed_out = 1;
 			snprintf(why, whysz, "no answer within %ld s "
 			    "(timeout)", is->s->timeout);
@@ -442,13 +449,23 @@ login(struct imap_session *is, struct err *e)
 	return imap_fail(is, r, e, what);
 }
 
+/* Put the checks of imap_wire.h between libetpan and the connection. */
+static void
+guard(struct imap_session *is, mailstream *stream)
+{
+	mailstream_set_low(stream, wire_wrap(mailstream_get_low(stream),
+	    &is->wire));
+}
+
 enum rc
 imap_open(struct imap_session *is, const struct source_conf *s,
-    struct err *e)
+    const struct imap_limits *lim, struct err *e)
 {
 	mailstream *stream = NULL;
 	struct stderr_catch cat;
 	char why[200], said[200];
+	long long left;
+	long ctimeout = s->connect_timeout;
 	int fd, r;
 	enum rc rc;
 
@@ -456,10 +473,22 @@ imap_open(struct imap_session *is, const struct source_conf *s,
 	is->s = s;
 	snprintf(is->where, sizeof(is->where), "%s: %s:%ld", s->name, s->host,
 	    s->port);
+	wire_init(&is->wire, is->where, s->timeout, lim->deadline_ms,
+	    s->deadline, lim->max_literal);
+	is->wire.max_response = IMAP_RESPONSE_BASE + (uint64_t)s->batch_size *
+	    IMAP_WINDOW_GROWTH * IMAP_RESPONSE_PER_UID;
+	if (lim->deadline_ms != 0) {
+		if ((left = lim->deadline_ms - now_ms()) <= 0)
+			return err_set(e, RC_TEMP, "%s: the source's deadline "
+			    "of %ld s passed (deadline)", is->where,
+			    s->deadline);
+		if ((left + 999) / 1000 < ctimeout)
+			ctimeout = (long)((left + 999) / 1000);
+	}
 	if ((is->imap = mailimap_new(0, NULL)) == NULL)
 		abort();
 	mailimap_set_timeout(is->imap, s->timeout);
-	if ((fd = tcp_connect(s->host, s->port, s->connect_timeout, why,
+	if ((fd = tcp_connect(s->host, s->port, ctimeout, why,
 	    sizeof(why))) < 0) {
 		rc = err_set(e, RC_TEMP, "%s: %s", is->where, why);
 		goto fail;
@@ -484,6 +513,7 @@ imap_open(struct imap_session *is, const struct source_conf *s,
 	    s->timeout)) == NULL) {
 		abort();
 	}
+	guard(is, stream);
 	r = mailimap_connect(is->imap, stream);
 	if (r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED &&
 	    r != MAILIMAP_NO_ERROR_AUTHENTICATED) {
@@ -524,6 +554,8 @@ imap_open(struct imap_session *is, const struct source_conf *s,
 			is->broken = 1;
 			goto fail;
 		}
+		/* libetpan replaced the stream's low level with its own. */
+		guard(is, is->imap->imap_stream);
 	}
 	/* What was offered before TLS does not count. */
 	if ((rc = capabilities(is, e)) != RC_OK)

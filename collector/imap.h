@@ -11,7 +11,14 @@
 #include <libetpan/libetpan.h>
 
 #include "config.h"
+#include "imap_wire.h"
 #include "util.h"
+
+/* Bounds of a whole source, which hold across its connections. */
+struct imap_limits {
+	long long	 deadline_ms;	/* CLOCK_MONOTONIC ms; 0: none */
+	uint64_t	 max_literal;	/* the largest literal taken */
+};
 
 struct imap_session {
 	mailimap		*imap;
@@ -24,6 +31,7 @@ struct imap_session {
 						 * from, or the command began */
 	int			 has_move;
 	int			 has_uidplus;
+	struct imap_wire	 wire;		/* the connection's checks */
 };
 
 /*
@@ -31,14 +39,17 @@ struct imap_session {
  * certificate (tls.h), then log in with the password or the XOAUTH2 token.
  * STARTTLS is required when configured: a server that does not offer it
  * is an error, never a plain session.  Every network wait is bounded by
- * s->connect_timeout (connecting) or s->timeout (everything after).
+ * s->connect_timeout (connecting) or s->timeout (everything after), and
+ * all of them by lim->deadline_ms; a literal over lim->max_literal is
+ * refused before anything is allocated for it (imap_wire.h).  An end of
+ * stream is an error, never a wait.
  *
  * RC_OK with an authenticated session that imap_close must end; RC_TEMP
  * otherwise, with is already closed and a message that starts with
  * is->where.  No secret ever appears in a message.
  */
 enum rc imap_open(struct imap_session *is, const struct source_conf *s,
-    struct err *e);
+    const struct imap_limits *lim, struct err *e);
 
 /* LOGOUT when the connection still works; free everything.  Safe to call
  * twice. */
@@ -52,8 +63,8 @@ void imap_mark(struct imap_session *is);
  * Set e for the libetpan result r of what (a short phrase such as
  * "select INBOX"): "source: host:port: what: reason", with the server's
  * own words when it gave a NO or BAD.  A broken stream marks the session
- * broken, and timed_out when the server stopped answering; is->why is
- * the reason alone.  Returns RC_TEMP.
+ * broken, and timed_out when the server stopped answering or the
+ * deadline passed; is->why is the reason alone.  Returns RC_TEMP.
  */
 enum rc imap_fail(struct imap_session *is, int r, struct err *e,
     const char *what);

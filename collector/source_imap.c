@@ -49,6 +49,7 @@ enum pass { PASS_SIZES, PASS_BODIES };
 
 struct folder_run {
 	struct imap_session	 is;
+	struct imap_limits	 lim;
 	const struct source_conf *s;
 	struct pipeline		*p;
 	uint32_t		 uidvalidity;
@@ -754,7 +755,7 @@ get_past(struct folder_run *fr, struct err *e)
 		fr->careful_to = fr->fail_hi;
 	fr->careful_w = (w + 15) / 16;
 	imap_close(&fr->is);
-	if ((rc = imap_open(&fr->is, fr->s, e)) != RC_OK)
+	if ((rc = imap_open(&fr->is, fr->s, &fr->lim, e)) != RC_OK)
 		return rc;
 	return collect_folder(fr, e);
 }
@@ -769,15 +770,19 @@ imap_collect(const struct source_conf *s, struct pipeline *p, struct err *e)
 	memset(&fr, 0, sizeof(fr));
 	fr.s = s;
 	fr.p = p;
-	if ((rc = imap_open(&fr.is, s, e)) != RC_OK)
+	fr.lim.deadline_ms = wire_now_ms() + (long long)s->deadline * 1000;
+	fr.lim.max_literal = (uint64_t)pipeline_limit(p) + IMAP_LITERAL_SLACK;
+	if ((rc = imap_open(&fr.is, s, &fr.lim, e)) != RC_OK)
 		return rc;
 	rc = collect_folder(&fr, e);
 	while (rc != RC_OK && fr.fetch_failed && reopens++ < IMAP_REOPENS)
 		rc = get_past(&fr, e);
-	log_info("%s: folder %s: %ld messages read, %ld over the size limit, "
-	    "%ld removed meanwhile, %ld not sent by the server; checkpoint "
-	    "uid %u", fr.is.where, s->folder, fr.fetched, fr.oversize,
-	    fr.vanished, fr.unreadable, fr.last);
+	/* Nothing to count when the folder could not even be opened. */
+	if (fr.uidvalidity != 0)
+		log_info("%s: folder %s: %ld messages read, %ld over the size "
+		    "limit, %ld removed meanwhile, %ld not sent by the server; "
+		    "checkpoint uid %u", fr.is.where, s->folder, fr.fetched,
+		    fr.oversize, fr.vanished, fr.unreadable, fr.last);
 	imap_close(&fr.is);
 	free(fr.list);
 	return rc;

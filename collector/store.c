@@ -167,6 +167,17 @@ static const char *const migrations[] = {
 	"  correction INTEGER REFERENCES corrections (id),"
 	"  created_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (customer, day, seq)) WITHOUT ROWID;",
+	/* 4: when each source and folder last had a message committed, new
+	 * or a duplicate of one already stored, and how many were
+	 * duplicates: status tells a source whose messages all came in
+	 * through another first from one that read nothing ('' is the
+	 * folder of a local source). */
+	"CREATE TABLE source_seen ("
+	"  source TEXT NOT NULL, folder TEXT NOT NULL,"
+	"  last_at INTEGER NOT NULL, duplicates INTEGER NOT NULL,"
+	"  PRIMARY KEY (source, folder)) WITHOUT ROWID;"
+	"INSERT INTO source_seen SELECT source, coalesce(folder, ''),"
+	"  max(received_at), 0 FROM messages GROUP BY 1, 2;",
 };
 
 #define NMIGRATIONS	(int)(sizeof(migrations) / sizeof(migrations[0]))
@@ -180,6 +191,7 @@ enum stmt {
 	Q_CASE_BURST, Q_EVENT_ID, Q_CACHE_GET, Q_CACHE_PUT, Q_CACHE_PURGE,
 	/* what counts */
 	Q_REPORT_STATE, Q_MSG_KIND,
+	Q_SEEN,
 	Q_COUNT
 };
 
@@ -273,6 +285,11 @@ static const char *const sql[Q_COUNT] = {
 	    " WHERE id = ?1",
 	[Q_MSG_KIND] = "UPDATE messages SET status = ?2, kind = ?3,"
 	    " reason = ?4 WHERE id = ?1",
+	[Q_SEEN] = "INSERT INTO source_seen (source, folder, last_at,"
+	    " duplicates) VALUES (?1, coalesce(?2, ''), ?3, ?4)"
+	    " ON CONFLICT (source, folder) DO UPDATE SET"
+	    " last_at = max(last_at, excluded.last_at),"
+	    " duplicates = duplicates + excluded.duplicates",
 };
 
 struct store {
@@ -501,7 +518,13 @@ store_message_add(struct store *s, const struct stored_msg *m, int64_t *id,
 		return rc;
 	*dup = sqlite3_changes(s->db) == 0;
 	*id = *dup ? 0 : sqlite3_last_insert_rowid(s->db);
-	return RC_OK;
+	if ((st = prep(s, Q_SEEN, e)) == NULL)
+		return e->rc;
+	bind_text(st, 1, m->source);
+	bind_text(st, 2, m->folder);
+	sqlite3_bind_int64(st, 3, m->received_at);
+	sqlite3_bind_int(st, 4, *dup);
+	return step_done(s, st, e, "note the source's message");
 }
 
 /* 1 when the statement changed a row, 0 when not, -1 on error. */
@@ -806,10 +829,17 @@ enum rc
 store_run_start(struct store *s, const char *command, int64_t *id,
     struct err *e)
 {
-	sqlite3_stmt *st = prep(s, Q_RUN_START, e);
+	sqlite3_stmt *st;
 	enum rc rc;
 
-	if (st == NULL)
+	/* The caller holds the lock: a run without an end is not running
+	 * any more. */
+	if ((rc = exec(s, "UPDATE runs SET error = 'interrupted: the run "
+	    "ended without recording its end (killed, or the machine "
+	    "stopped)' WHERE finished_at IS NULL AND error IS NULL", e)) !=
+	    RC_OK)
+		return rc;
+	if ((st = prep(s, Q_RUN_START, e)) == NULL)
 		return e->rc;
 	bind_text(st, 1, command);
 	sqlite3_bind_int64(st, 2, time(NULL));

@@ -50,7 +50,9 @@ struct stored_msg {
 	size_t		 raw_len;
 };
 
-/* Insert; *id gets the row id.  A known hash is RC_OK with *dup = 1. */
+/* Insert; *id gets the row id.  A known hash is RC_OK with *dup = 1.
+ * Either way the source and folder are noted as having had a message
+ * committed at received_at (and one more duplicate), for status. */
 enum rc store_message_add(struct store *s, const struct stored_msg *m,
     int64_t *id, int *dup, struct err *e);
 
@@ -143,7 +145,9 @@ enum rc store_cache_put(struct store *s, const char *key,
 /* Forget entries expired at now. */
 enum rc store_cache_purge(struct store *s, time_t now, struct err *e);
 
-/* Runs, for status and run health. */
+/* Runs, for status and run health.  store_run_start is called under
+ * the lock: the runs before it that never recorded their end were
+ * interrupted, and are marked so (their error says it). */
 enum rc store_run_start(struct store *s, const char *command, int64_t *id,
     struct err *e);
 struct run_counts {

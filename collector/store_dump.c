@@ -152,14 +152,19 @@ static const char *const dump_sql[][2] = {
 	    " " ISO("max(m.received_at)") ", count(m.id),"
 	    " count(m.id) FILTER (WHERE m.status = 'parsed'),"
 	    " count(m.id) FILTER (WHERE m.status = 'quarantined'),"
-	    " count(m.id) FILTER (WHERE m.status = 'ignored')"
-	    /* A folder with a checkpoint and no message yet shows too. */
+	    " count(m.id) FILTER (WHERE m.status = 'ignored'),"
+	    " " ISO("max(ss.last_at)") ", coalesce(max(ss.duplicates), 0)"
+	    /* A folder with a checkpoint and no message yet shows too, and
+	     * one whose messages were all stored before through another. */
 	    " FROM (SELECT source, folder FROM messages"
-	    "  UNION SELECT source, folder FROM mailbox_state) k"
+	    "  UNION SELECT source, folder FROM mailbox_state"
+	    "  UNION SELECT source, nullif(folder, '') FROM source_seen) k"
 	    " LEFT JOIN messages m ON m.source = k.source"
 	    "  AND m.folder IS k.folder"
 	    " LEFT JOIN mailbox_state st"
 	    "  ON st.source = k.source AND st.folder = k.folder"
+	    " LEFT JOIN source_seen ss"
+	    "  ON ss.source = k.source AND ss.folder = coalesce(k.folder, '')"
 	    " GROUP BY k.source, k.folder ORDER BY k.source, k.folder",
 	    NULL },
 	[DUMP_STATUS_TOTALS] = {
@@ -172,9 +177,15 @@ static const char *const dump_sql[][2] = {
 	    "  AND dead = 0),"
 	    " (SELECT count(*) FROM outbox WHERE dead = 1),"
 	    " (SELECT " ISO("max(started_at)") " FROM runs),"
-	    " (SELECT status FROM runs ORDER BY id DESC LIMIT 1),"
+	    " (SELECT CASE WHEN finished_at IS NOT NULL"
+	    "  THEN 'exit status ' || status"
+	    "  WHEN error LIKE 'interrupted%' THEN 'interrupted'"
+	    "  ELSE 'not finished: running now, or interrupted' END"
+	    "  FROM runs ORDER BY id DESC LIMIT 1),"
 	    " (SELECT count(*) FROM reports WHERE state = 'unverified'),"
-	    " (SELECT count(*) FROM reports WHERE state = 'dismissed')",
+	    " (SELECT count(*) FROM reports WHERE state = 'dismissed'),"
+	    " (SELECT count(*) FROM runs WHERE finished_at IS NULL"
+	    "  AND error LIKE 'interrupted%')",
 	    NULL },
 	[DUMP_DAYS_DUE] = {
 	    "SELECT DISTINCT day FROM cases WHERE day < ?1"
