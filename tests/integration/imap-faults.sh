@@ -54,7 +54,7 @@ is "a server that stops answering: exit 75" "$rc" 75
 ok "the error says the server gave no answer within the timeout" \
     grep -Eq "^abuse-collector: box: 127.0.0.1:$DC_SPORT: folder INBOX: fetch (sizes|messages) of uid [0-9]+:[0-9]+: no answer within 2 s \(timeout\)" \
     "$T/out"
-ok "it gave up after about the timeout (${took}s)" test "$took" -le 6
+ok "it gave up after about the timeout (${took}s), not the default 60 s" test "$took" -le 20
 got=$(dbq 'SELECT count(*) FROM messages')
 ok "the batches before the stall are kept ($got)" test "$got" -gt 0 -a \
     "$got" -lt $n
