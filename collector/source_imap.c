@@ -80,6 +80,8 @@ struct folder_run {
 	long			 b_fetched, b_oversize, b_vanished;
 	long			 fetched, oversize, vanished, unreadable;
 	int			 warned_uidplus;
+	/* The UIDVALIDITY whose change was told in this run. */
+	uint32_t		 uv_told;
 };
 
 /* INTERNALDATE as seconds since the epoch; 0 when it makes no sense. */
@@ -619,9 +621,16 @@ collect_folder(struct folder_run *fr, struct err *e)
 
 	if ((rc = check_target(fr, e)) != RC_OK)
 		return rc;
-	/* Read-only unless the messages are to be flagged or moved. */
+	/*
+	 * SELECT even with after = keep: some servers (Courier) keep the
+	 * UIDs they give new messages, and even the folder's UIDVALIDITY,
+	 * only when a session may write, so that under EXAMINE a message
+	 * can get a UID at or below the checkpoint and never be read.
+	 * Bodies are fetched with BODY.PEEK, which leaves \Seen alone.
+	 * readonly = yes asks for EXAMINE; so does a dry run.
+	 */
 	imap_mark(&fr->is);
-	if (s->after == AFTER_KEEP || pipeline_dry_run(fr->p)) {
+	if (s->readonly || pipeline_dry_run(fr->p)) {
 		snprintf(what, sizeof(what), "examine %s", s->folder);
 		r = mailimap_examine(fr->is.imap, s->folder_wire);
 	} else {
@@ -645,10 +654,14 @@ collect_folder(struct folder_run *fr, struct err *e)
 		return rc;
 	fr->cp_stored = old_uv == fr->uidvalidity;
 	if (old_uv != 0 && old_uv != fr->uidvalidity) {
-		log_warn("%s: folder %s: UIDVALIDITY changed from %u to %u: "
-		    "reading the folder again from the start (messages "
-		    "already stored are recognised, not counted twice)",
-		    fr->is.where, s->folder, old_uv, fr->uidvalidity);
+		/* Once a run, not again on each new connection. */
+		if (fr->uv_told != fr->uidvalidity)
+			log_warn("%s: folder %s: UIDVALIDITY changed from %u "
+			    "to %u: reading the folder again from the start "
+			    "(messages already stored are recognised, not "
+			    "counted twice)", fr->is.where, s->folder, old_uv,
+			    fr->uidvalidity);
+		fr->uv_told = fr->uidvalidity;
 		fr->last = 0;
 	} else if (old_uv == 0) {
 		fr->last = 0;
