@@ -128,6 +128,20 @@ static const char *const migrations[] = {
 	"  run INTEGER NOT NULL REFERENCES runs (id),"
 	"  source TEXT, at INTEGER NOT NULL, error TEXT NOT NULL);"
 	"CREATE INDEX run_errors_at ON run_errors (at);",
+	/* 2: what the server still has to do with messages whose batch is
+	 * committed (after = seen or move), one row per UID, added in the
+	 * batch's transaction and removed once the server has done it;
+	 * copied: COPY is done, flagging \Deleted and expunging remain. */
+	"CREATE TABLE imap_pending ("
+	"  source TEXT NOT NULL, folder TEXT NOT NULL,"
+	"  uidvalidity INTEGER NOT NULL, uid INTEGER NOT NULL,"
+	"  action TEXT NOT NULL CHECK (action IN ('seen', 'move')),"
+	"  target TEXT,"
+	"  copied INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  refusals INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  PRIMARY KEY (source, folder, uidvalidity, uid)) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS	(int)(sizeof(migrations) / sizeof(migrations[0]))
