@@ -255,7 +255,8 @@ after_apply(struct after_run *ar, const uint32_t *uids, size_t n,
 	return act(ar, uids, n, 0, e);
 }
 
-/* Which of uids [0, n) are still in the folder: present[i]. */
+/* Which of uids [0, n) are still in the folder: present[i].  A search
+ * the server refuses is a refusal like any other. */
 static enum rc
 still_there(struct after_run *ar, const uint32_t *uids, size_t n,
     char *present, struct err *e)
@@ -263,7 +264,6 @@ still_there(struct after_run *ar, const uint32_t *uids, size_t n,
 	struct mailimap_search_key *key;
 	clist *res = NULL;
 	clistiter *it;
-	char what[MAX_FOLDER_LEN + 64];
 	int r;
 
 	memset(present, 0, n);
@@ -272,11 +272,8 @@ still_there(struct after_run *ar, const uint32_t *uids, size_t n,
 	imap_mark(ar->is);
 	r = mailimap_uid_search(ar->is->imap, NULL, key, &res);
 	mailimap_search_key_free(key);
-	if (r != MAILIMAP_NO_ERROR) {
-		snprintf(what, sizeof(what), "folder %s: search the messages "
-		    "that wait for their after action", ar->s->folder);
-		return imap_fail(ar->is, r, e, what);
-	}
+	if (r != MAILIMAP_NO_ERROR)
+		return failed(ar, r, "UID SEARCH", n, e);
 	for (it = clist_begin(res); it != NULL; it = clist_next(it)) {
 		uint32_t *u = clist_content(it);
 		size_t lo = 0, hi = n;
@@ -372,7 +369,8 @@ after_redo(struct after_run *ar, struct err *e)
 		    RC_OK || n == 0)
 			break;
 		from = uids[n - 1];
-		if ((rc = still_there(ar, uids, n, present, e)) != RC_OK)
+		if ((rc = still_there(ar, uids, n, present, e)) != RC_OK ||
+		    ar->refused)
 			break;
 		ngone = ncopied = nnew = 0;
 		for (i = 0; i < n; i++) {

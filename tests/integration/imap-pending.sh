@@ -4,7 +4,8 @@
 # sees): the next run finishes what the batch owed before it reads
 # anything new.  Every message is stored once and moved once: none is
 # left in INBOX, none is in both folders, none is copied twice.  With
-# MOVE, and without MOVE (COPY, \Deleted, UID EXPUNGE).
+# MOVE, and without MOVE (COPY, \Deleted, UID EXPUNGE); after = seen
+# too.
 . "$top_srcdir/tests/lib/lib.sh"
 . "$top_srcdir/tests/lib/dovecot.sh"
 . "$top_srcdir/tests/lib/imapproxy.sh"
@@ -25,11 +26,12 @@ twice() {
 
 # collect NAME: one run of source NAME through the proxy, its pid in
 # $T/ac.pid for the proxy to kill; rc is its exit status.
+after=move:Processed
 collect() {
 	{
 		printf '[store]\npath = %s\n\n' "$T/$1.db"
 		dc_source "$1" "port=$PX_PORT" tls=none allow_plaintext=yes \
-		    ca_file= after=move:Processed batch_size=4
+		    ca_file= after=$after batch_size=4
 	} >"$T/$1.ini"
 	rm -f "$T/ac.pid"
 	"$AC" -c "$T/$1.ini" -vv collect >"$T/out" 2>&1 &
@@ -91,5 +93,21 @@ scenario copied 31 --kill "UID STORE" 2
 # Two batches copied by the first run, the last batch by the second.
 is "copied: the second run did not copy the second batch again" \
     "$(grep -c "UID COPY" "$PX_LOG")" 3
+
+# after = seen: killed before the second batch is flagged.
+dc_start
+after=seen
+dc_load 10 41
+px_start seen --pidfile "$T/ac.pid" --kill "UID STORE" 2
+collect seen
+is "seen: the collector was killed" "$rc" 137
+n=$(count INBOX SEEN)
+ok "seen: one batch is flagged, not all ($n)" test "$n" -gt 0 -a "$n" -lt 10
+collect seen
+is "seen: the next run exits 0" "$rc" 0
+is "seen: every message is stored once" \
+    "$(q seen 'SELECT count(DISTINCT sha256) || count(*) FROM messages')" 1010
+is "seen: all of them are flagged \\Seen" "$(count INBOX SEEN)" 10
+is "seen: nothing waits" "$(q seen 'SELECT count(*) FROM imap_pending')" 0
 
 done_testing
