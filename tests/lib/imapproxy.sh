@@ -1,5 +1,6 @@
 # The IMAP proxy of imapproxy.py in front of the plain IMAP port of the
-# test's Dovecot (dovecot.sh).  Sourced after lib.sh and dovecot.sh:
+# test's Dovecot (dovecot.sh), or of port $PX_UPSTREAM when set.
+# Sourced after lib.sh and dovecot.sh:
 #
 #   px_start NAME [imapproxy.py options]
 #                       start a proxy; sets PX_PORT (where it listens),
@@ -13,7 +14,8 @@ px_start() {
 	PX_PORT=$(free_port)
 	PX_LOG="$T/$name.log"
 	rm -f "$T/$name.ready"
-	python3 "$top_srcdir/tests/lib/imapproxy.py" "$PX_PORT" "$DC_PORT" \
+	python3 "$top_srcdir/tests/lib/imapproxy.py" "$PX_PORT" \
+	    "${PX_UPSTREAM:-$DC_PORT}" \
 	    "$PX_LOG" "$T/$name.ready" "$@" &
 	PX_PID=$!
 	at_exit "kill $PX_PID 2>/dev/null"
