@@ -16,9 +16,10 @@ UTF-7 where they are not ASCII):
   create FOLDER             create a folder (an existing one is fine)
   delete FOLDER             delete a folder (a missing one is fine)
   append FOLDER FILE...     append each file as one message
-  load FOLDER COUNT [--start N] [--pad N] [--plain]
+  load FOLDER COUNT [--start N] [--pad N] [--plain] [--base T]
                             append generated notifications (as
-                            gen_notifications.py writes them)
+                            gen_notifications.py writes them; --base,
+                            which names its files, means nothing here)
   count FOLDER [KEY...]     how many messages match the search keys
                             (default ALL), e.g. count INBOX SEEN
   uids FOLDER [KEY...]      the UIDs that match, one a line
@@ -163,6 +164,7 @@ def main():
         lp.add_argument("--start", type=int, default=1)
         lp.add_argument("--pad", type=int, default=0)
         lp.add_argument("--plain", action="store_true")
+        lp.add_argument("--base", type=int)
         la = lp.parse_args(args)
         pad = ""
         if la.pad:

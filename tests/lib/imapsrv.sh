@@ -55,13 +55,13 @@
 #                           set an access right entry (RFC 4314; Cyrus
 #                           and Courier; 1 with SRV_WHY on Dovecot,
 #                           which runs without its ACL plugin)
-#   srv_session_pids        the server's processes that hold a client
-#                           connection on SRV_SPORT
-#   srv_leash PID [N]       like dc_leash, for any of the three: let the
-#                           sessions of collector PID run in 10 ms
-#                           slices until the store holds more than N
-#                           messages, then leave them stopped and print
-#                           their pids
+#   srv_procs               every process of the server
+#   srv_leash PID [N]       like dc_leash, for any of the three: hold the
+#                           whole server still and let it run in 10 ms
+#                           slices until the store of collector PID
+#                           holds more than N messages (or the collector
+#                           ended), then leave it stopped (SIGSTOP) and
+#                           print its pids
 #
 # Variables: SRV (the kind running), SRV_PORT, SRV_SPORT, SRV_USER,
 # SRV_PASS, SRV_CA.
@@ -242,16 +242,16 @@ srv_new_uidvalidity() {
 		dir=$CO_MAILDIR
 		[ "$folder" = INBOX ] || dir="$CO_MAILDIR/${folder#INBOX}"
 		# Courier takes the UIDVALIDITY from the clock: a list made
-		# again in the same second would have the old one.
+		# again in the same second has the old one.
+		n=$(($(date +%s) + 3))
 		while :; do
 			rm -f "$dir/courierimapuiddb"
 			new=$(srv_ctl select "$folder") || return 1
 			[ "$new" = "$old" ] || break
-			[ $n -lt 200 ] || {
+			[ "$(date +%s)" -lt $n ] || {
 				echo "Courier: UIDVALIDITY of $folder stays $old"
 				return 1; }
-			sleep 0.01
-			n=$((n + 1))
+			sleep 0.05
 		done ;;
 	esac
 	new=$(srv_uidvalidity "$folder") || return 1
@@ -268,22 +268,39 @@ srv_acl() {
 	srv_ctl setacl "$@"
 }
 
-srv_session_pids() {
-	python3 "$TESTLIB/testnet.py" holders "$SRV_SPORT"
+# Every process of the running server.
+srv_procs() {
+	case $SRV in
+	dovecot)
+		[ -f "$DC/run/master.pid" ] || return 0
+		cat "$DC/run/master.pid"
+		_dc_kids "$(cat "$DC/run/master.pid")" ;;
+	cyrus) pkg_procs "$CY" ;;
+	courier) pkg_procs "$CO" ;;
+	esac
 }
 
 srv_leash() {
-	local pid=$1 base=${2:-0} held=
-	while [ -z "$held" ] && kill -0 "$pid" 2>/dev/null; do
-		held=$(srv_session_pids)
-	done
-	[ -n "$held" ] || return 0
-	kill -STOP $held
-	while [ "$(dbq 'SELECT count(*) FROM messages' 2>/dev/null)" -le \
-	    "$base" ] && kill -0 "$pid" 2>/dev/null; do
-		kill -CONT $held
+	local pid=$1 base=${2:-0} held n
+	held=$(srv_procs)
+	kill -STOP $held 2>/dev/null
+	while _dc_alive "$pid"; do
+		# The collector goes on while the server is held: a commit it
+		# makes then comes before anything it asks of the server next.
+		# It is given a few tens of milliseconds for that.
+		n=0
+		while [ $n -lt 10 ]; do
+			[ "$(dbq 'SELECT count(*) FROM messages' \
+			    2>/dev/null)" -le "$base" ] || { echo $held
+				return 0; }
+			n=$((n + 1))
+		done
+		kill -CONT $held 2>/dev/null
 		sleep 0.01
-		kill -STOP $held
+		kill -STOP $held 2>/dev/null
+		# A session started in the slice has processes of its own.
+		held=$(srv_procs)
+		kill -STOP $held 2>/dev/null
 	done
 	echo $held
 }
