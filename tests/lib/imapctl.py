@@ -27,6 +27,7 @@ UTF-7 where they are not ASCII):
   select FOLDER             open the folder read-write (Courier then
                             saves the UIDs it assigned) and print its
                             UIDVALIDITY
+  mailboxid FOLDER          the folder's MAILBOXID (RFC 8474; Cyrus)
   expunge FOLDER [UIDS]     flag \\Deleted and expunge all messages, or
                             the UID set given
   renew FOLDER              give the folder a new UIDVALIDITY with the
@@ -180,6 +181,13 @@ def main():
             print(u)
     elif cmd == "uidvalidity":
         print(uidvalidity(c, args[0]))
+    elif cmd == "mailboxid":
+        data = check("STATUS " + args[0],
+                     c.status(quote(args[0]), "(MAILBOXID)"))
+        m = re.search(rb"MAILBOXID \(([^)]*)\)", data[0])
+        if not m:
+            raise Fail("STATUS %s: no MAILBOXID in %r" % (args[0], data[0]))
+        print(m.group(1).decode())
     elif cmd == "select":
         check("SELECT " + args[0], c.select(quote(args[0])))
         print(int(c.untagged_responses["UIDVALIDITY"][-1]))

@@ -55,6 +55,11 @@
 #                           set an access right entry (RFC 4314; Cyrus
 #                           and Courier; 1 with SRV_WHY on Dovecot,
 #                           which runs without its ACL plugin)
+#   srv_files FOLDER        how many message files the server keeps for
+#                           FOLDER on disk; works while the server is
+#                           stopped (on Cyrus once it was called with
+#                           the server running): a copy or move into
+#                           FOLDER that has begun has added some
 #   srv_procs               every process of the server
 #   srv_leash PID [N]       like dc_leash, for any of the three: hold the
 #                           whole server still and let it run in 10 ms
@@ -268,6 +273,28 @@ srv_acl() {
 	srv_ctl setacl "$@"
 }
 
+srv_files() {
+	local dir id
+	case $SRV in
+	dovecot|courier)
+		dir=$DC_MAILDIR
+		[ "$SRV" = dovecot ] || dir=$CO_MAILDIR
+		case $1 in
+		INBOX) ;;
+		INBOX.*) dir="$dir/${1#INBOX}" ;;
+		*) dir="$dir/.$1" ;;
+		esac
+		find "$dir/new" "$dir/cur" -type f | wc -l ;;
+	cyrus)
+		# Asked while the server runs, kept for when it is stopped.
+		dir="$CY/.mailboxid.$(printf '%s' "$1" | tr -c 'A-Za-z0-9' _)"
+		[ -s "$dir" ] || srv_ctl mailboxid "$1" >"$dir" || return 1
+		id=$(cat "$dir")
+		dir=$(echo "$id" | sed 's|^\(.\)\(.\).*|\1/\2|')
+		find "$CY/spool/uuid/$dir/$id" -name '[0-9]*.' | wc -l ;;
+	esac
+}
+
 # Every process of the running server.
 srv_procs() {
 	case $SRV in
@@ -281,7 +308,7 @@ srv_procs() {
 }
 
 srv_leash() {
-	local pid=$1 base=${2:-0} held n
+	local pid=$1 base=${2:-0} held n c
 	held=$(srv_procs)
 	kill -STOP $held 2>/dev/null
 	while _dc_alive "$pid"; do
@@ -289,10 +316,14 @@ srv_leash() {
 		# makes then comes before anything it asks of the server next.
 		# It is given a few tens of milliseconds for that.
 		n=0
-		while [ $n -lt 10 ]; do
-			[ "$(dbq 'SELECT count(*) FROM messages' \
-			    2>/dev/null)" -le "$base" ] || { echo $held
-				return 0; }
+		while [ $n -lt 20 ]; do
+			# A store being opened or written may be locked: no
+			# answer means no commit seen yet.
+			c=$(dbq 'SELECT count(*) FROM messages' 2>/dev/null)
+			if [ -n "$c" ] && [ "$c" -gt "$base" ]; then
+				echo $held
+				return 0
+			fi
 			n=$((n + 1))
 		done
 		kill -CONT $held 2>/dev/null
