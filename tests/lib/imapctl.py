@@ -16,9 +16,10 @@ UTF-7 where they are not ASCII):
   create FOLDER             create a folder (an existing one is fine)
   delete FOLDER             delete a folder (a missing one is fine)
   append FOLDER FILE...     append each file as one message
-  load FOLDER COUNT [--start N] [--pad N] [--plain]
+  load FOLDER COUNT [--start N] [--pad N] [--plain] [--base T]
                             append generated notifications (as
-                            gen_notifications.py writes them)
+                            gen_notifications.py writes them; --base,
+                            which names its files, means nothing here)
   count FOLDER [KEY...]     how many messages match the search keys
                             (default ALL), e.g. count INBOX SEEN
   uids FOLDER [KEY...]      the UIDs that match, one a line
@@ -26,6 +27,7 @@ UTF-7 where they are not ASCII):
   select FOLDER             open the folder read-write (Courier then
                             saves the UIDs it assigned) and print its
                             UIDVALIDITY
+  mailboxid FOLDER          the folder's MAILBOXID (RFC 8474; Cyrus)
   expunge FOLDER [UIDS]     flag \\Deleted and expunge all messages, or
                             the UID set given
   renew FOLDER              give the folder a new UIDVALIDITY with the
@@ -163,6 +165,7 @@ def main():
         lp.add_argument("--start", type=int, default=1)
         lp.add_argument("--pad", type=int, default=0)
         lp.add_argument("--plain", action="store_true")
+        lp.add_argument("--base", type=int)
         la = lp.parse_args(args)
         pad = ""
         if la.pad:
@@ -178,6 +181,13 @@ def main():
             print(u)
     elif cmd == "uidvalidity":
         print(uidvalidity(c, args[0]))
+    elif cmd == "mailboxid":
+        data = check("STATUS " + args[0],
+                     c.status(quote(args[0]), "(MAILBOXID)"))
+        m = re.search(rb"MAILBOXID \(([^)]*)\)", data[0])
+        if not m:
+            raise Fail("STATUS %s: no MAILBOXID in %r" % (args[0], data[0]))
+        print(m.group(1).decode())
     elif cmd == "select":
         check("SELECT " + args[0], c.select(quote(args[0])))
         print(int(c.untagged_responses["UIDVALIDITY"][-1]))

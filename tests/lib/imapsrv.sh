@@ -55,13 +55,18 @@
 #                           set an access right entry (RFC 4314; Cyrus
 #                           and Courier; 1 with SRV_WHY on Dovecot,
 #                           which runs without its ACL plugin)
-#   srv_session_pids        the server's processes that hold a client
-#                           connection on SRV_SPORT
-#   srv_leash PID [N]       like dc_leash, for any of the three: let the
-#                           sessions of collector PID run in 10 ms
-#                           slices until the store holds more than N
-#                           messages, then leave them stopped and print
-#                           their pids
+#   srv_files FOLDER        how many message files the server keeps for
+#                           FOLDER on disk; works while the server is
+#                           stopped (on Cyrus once it was called with
+#                           the server running): a copy or move into
+#                           FOLDER that has begun has added some
+#   srv_procs               every process of the server
+#   srv_leash PID [N]       like dc_leash, for any of the three: hold the
+#                           whole server still and let it run in 10 ms
+#                           slices until the store of collector PID
+#                           holds more than N messages (or the collector
+#                           ended), then leave it stopped (SIGSTOP) and
+#                           print its pids
 #
 # Variables: SRV (the kind running), SRV_PORT, SRV_SPORT, SRV_USER,
 # SRV_PASS, SRV_CA.
@@ -242,16 +247,16 @@ srv_new_uidvalidity() {
 		dir=$CO_MAILDIR
 		[ "$folder" = INBOX ] || dir="$CO_MAILDIR/${folder#INBOX}"
 		# Courier takes the UIDVALIDITY from the clock: a list made
-		# again in the same second would have the old one.
+		# again in the same second has the old one.
+		n=$(($(date +%s) + 3))
 		while :; do
 			rm -f "$dir/courierimapuiddb"
 			new=$(srv_ctl select "$folder") || return 1
 			[ "$new" = "$old" ] || break
-			[ $n -lt 200 ] || {
+			[ "$(date +%s)" -lt $n ] || {
 				echo "Courier: UIDVALIDITY of $folder stays $old"
 				return 1; }
-			sleep 0.01
-			n=$((n + 1))
+			sleep 0.05
 		done ;;
 	esac
 	new=$(srv_uidvalidity "$folder") || return 1
@@ -268,22 +273,65 @@ srv_acl() {
 	srv_ctl setacl "$@"
 }
 
-srv_session_pids() {
-	python3 "$TESTLIB/testnet.py" holders "$SRV_SPORT"
+srv_files() {
+	local dir id
+	case $SRV in
+	dovecot|courier)
+		dir=$DC_MAILDIR
+		[ "$SRV" = dovecot ] || dir=$CO_MAILDIR
+		case $1 in
+		INBOX) ;;
+		INBOX.*) dir="$dir/${1#INBOX}" ;;
+		*) dir="$dir/.$1" ;;
+		esac
+		find "$dir/new" "$dir/cur" -type f | wc -l ;;
+	cyrus)
+		# Asked while the server runs, kept for when it is stopped.
+		dir="$CY/.mailboxid.$(printf '%s' "$1" | tr -c 'A-Za-z0-9' _)"
+		[ -s "$dir" ] || srv_ctl mailboxid "$1" >"$dir" || return 1
+		id=$(cat "$dir")
+		dir=$(echo "$id" | sed 's|^\(.\)\(.\).*|\1/\2|')
+		find "$CY/spool/uuid/$dir/$id" -name '[0-9]*.' | wc -l ;;
+	esac
+}
+
+# Every process of the running server.
+srv_procs() {
+	case $SRV in
+	dovecot)
+		[ -f "$DC/run/master.pid" ] || return 0
+		cat "$DC/run/master.pid"
+		_dc_kids "$(cat "$DC/run/master.pid")" ;;
+	cyrus) pkg_procs "$CY" ;;
+	courier) pkg_procs "$CO" ;;
+	esac
 }
 
 srv_leash() {
-	local pid=$1 base=${2:-0} held=
-	while [ -z "$held" ] && kill -0 "$pid" 2>/dev/null; do
-		held=$(srv_session_pids)
-	done
-	[ -n "$held" ] || return 0
-	kill -STOP $held
-	while [ "$(dbq 'SELECT count(*) FROM messages' 2>/dev/null)" -le \
-	    "$base" ] && kill -0 "$pid" 2>/dev/null; do
-		kill -CONT $held
+	local pid=$1 base=${2:-0} held n c
+	held=$(srv_procs)
+	kill -STOP $held 2>/dev/null
+	while _dc_alive "$pid"; do
+		# The collector goes on while the server is held: a commit it
+		# makes then comes before anything it asks of the server next.
+		# It is given a few tens of milliseconds for that.
+		n=0
+		while [ $n -lt 20 ]; do
+			# A store being opened or written may be locked: no
+			# answer means no commit seen yet.
+			c=$(dbq 'SELECT count(*) FROM messages' 2>/dev/null)
+			if [ -n "$c" ] && [ "$c" -gt "$base" ]; then
+				echo $held
+				return 0
+			fi
+			n=$((n + 1))
+		done
+		kill -CONT $held 2>/dev/null
 		sleep 0.01
-		kill -STOP $held
+		kill -STOP $held 2>/dev/null
+		# A session started in the slice has processes of its own.
+		held=$(srv_procs)
+		kill -STOP $held 2>/dev/null
 	done
 	echo $held
 }

@@ -65,7 +65,8 @@ pkg_spawn() {
 	while [ $n -lt 500 ]; do
 		if [ "$(readlink "/proc/$!/ns/mnt" 2>/dev/null)" != \
 		    "$(readlink /proc/self/ns/mnt)" ]; then
-			readlink "/proc/$!/ns/mnt" >"$dir/ns" && return 0
+			readlink "/proc/$!/ns/mnt" | tr -dc 0-9 >"$dir/ns" &&
+			    return 0
 		fi
 		kill -0 $! 2>/dev/null || break
 		sleep 0.01
@@ -76,13 +77,8 @@ pkg_spawn() {
 }
 
 pkg_procs() {
-	local ns p
 	[ -f "$1/ns" ] || return 0
-	ns=$(cat "$1/ns")
-	for p in /proc/[0-9]*; do
-		[ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$ns" ] &&
-		    echo "${p#/proc/}"
-	done
+	ps -e -o pid=,mntns= | awk -v ns="$(cat "$1/ns")" '$2 == ns { print $1 }'
 }
 
 pkg_kill() {
