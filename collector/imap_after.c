@@ -120,18 +120,26 @@ store_flag(struct after_run *ar, struct mailimap_set *set,
 }
 
 /*
- * UID COPY of uids into the target; on success uids keeps those the
- * server says it copied (COPYUID, with UIDPLUS), and the store records
- * them as copied before anything else is done to them.
+ * UID COPY of uids into the target.  The store knows the COPY is sent
+ * before it is; on success uids keeps those the server says it copied
+ * (COPYUID, with UIDPLUS), recorded as copied before anything else is
+ * done to them; a refusal is recorded as nothing copied.  When the
+ * answer is lost, the next run looks in the target first (imap_copies.c).
  */
 static enum rc
 copy(struct after_run *ar, uint32_t *uids, size_t *n, int *r,
     struct err *e)
 {
 	const struct source_conf *s = ar->s;
-	struct mailimap_set *set = set_of(uids, *n), *from = NULL, *to = NULL;
+	struct mailimap_set *set, *from = NULL, *to = NULL;
 	uint32_t to_uv = 0;
+	enum rc rc;
 
+	*r = MAILIMAP_NO_ERROR;
+	if ((rc = store_pending_copied(ar->st, s->name, s->folder,
+	    ar->uidvalidity, uids, *n, PENDING_COPY_SENT, e)) != RC_OK)
+		return rc;
+	set = set_of(uids, *n);
 	imap_mark(ar->is);
 	if (ar->is->has_uidplus)
 		*r = mailimap_uidplus_uid_copy(ar->is->imap, set, s->after_wire,
@@ -151,10 +159,13 @@ copy(struct after_run *ar, uint32_t *uids, size_t *n, int *r,
 		mailimap_set_free(from);
 	if (to != NULL)
 		mailimap_set_free(to);
-	if (*r != MAILIMAP_NO_ERROR)
+	/* The session failed: whether the server copied is not known. */
+	if (*r == MAILIMAP_ERROR_STREAM || *r == MAILIMAP_ERROR_FATAL ||
+	    *r == MAILIMAP_ERROR_PARSE)
 		return RC_OK;
 	return store_pending_copied(ar->st, s->name, s->folder,
-	    ar->uidvalidity, uids, *n, e);
+	    ar->uidvalidity, uids, *n, *r == MAILIMAP_NO_ERROR ?
+	    PENDING_COPIED : PENDING_NOT_COPIED, e);
 }
 
 /*
@@ -255,6 +266,31 @@ after_apply(struct after_run *ar, const uint32_t *uids, size_t n,
 	return act(ar, uids, n, 0, e);
 }
 
+/* The index of u in uids [0, n) (ascending), or n when it is not there. */
+static size_t
+position(const uint32_t *uids, size_t n, uint32_t u)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (uids[mid] < u)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && uids[lo] == u ? lo : n;
+}
+
+static int
+by_value(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /* Which of uids [0, n) are still in the folder: present[i].  A search
  * the server refuses is a refusal like any other. */
 static enum rc
@@ -275,23 +311,228 @@ still_there(struct after_run *ar, const uint32_t *uids, size_t n,
 	if (r != MAILIMAP_NO_ERROR)
 		return failed(ar, r, "UID SEARCH", n, e);
 	for (it = clist_begin(res); it != NULL; it = clist_next(it)) {
-		uint32_t *u = clist_content(it);
-		size_t lo = 0, hi = n;
+		size_t i = position(uids, n, *(uint32_t *)clist_content(it));
 
-		/* uids is ascending. */
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-
-			if (uids[mid] < *u)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo < n && uids[lo] == *u)
-			present[lo] = 1;
+		if (i < n)
+			present[i] = 1;
 	}
 	mailimap_search_result_free(res);
 	return RC_OK;
+}
+
+/* The Message-ID in a header section that holds only that field, as
+ * "<...>"; NULL when there is none fit to search for. */
+static char *
+msgid_of(const char *hdr, size_t len)
+{
+	const char *lt, *gt, *c;
+
+	if (hdr == NULL || (lt = memchr(hdr, '<', len)) == NULL ||
+	    (gt = memchr(lt, '>', len - (size_t)(lt - hdr))) == NULL ||
+	    gt - lt + 1 > MSGID_SEARCH_MAX)
+		return NULL;
+	for (c = lt; c <= gt; c++)
+		if ((unsigned char)*c <= 0x20 || (unsigned char)*c >= 0x7f ||
+		    *c == '"' || *c == '\\')
+			return NULL;
+	return xstrndup(lt, (size_t)(gt - lt + 1));
+}
+
+struct probe {
+	uint32_t	 size;
+	char		*msgid;
+};
+
+/* Message-ID and size of each of uids [0, n), from the folder. */
+static int
+probe_fetch(struct after_run *ar, const uint32_t *uids, size_t n,
+    struct probe *pr)
+{
+	struct mailimap_fetch_type *ft;
+	struct mailimap_set *set = set_of(uids, n);
+	clist *hdrs, *res = NULL;
+	clistiter *it, *jt;
+	int r;
+
+	if ((hdrs = clist_new()) == NULL ||
+	    clist_append(hdrs, xstrdup("Message-ID")) < 0 ||
+	    (ft = mailimap_fetch_type_new_fetch_att_list_empty()) == NULL ||
+	    mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_uid()) != MAILIMAP_NO_ERROR ||
+	    mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_rfc822_size()) != MAILIMAP_NO_ERROR ||
+	    mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_body_peek_section(
+	    mailimap_section_new_header_fields(
+	    mailimap_header_list_new(hdrs)))) != MAILIMAP_NO_ERROR)
+		abort();
+	imap_mark(ar->is);
+	r = mailimap_uid_fetch(ar->is->imap, set, ft, &res);
+	mailimap_fetch_type_free(ft);
+	mailimap_set_free(set);
+	for (it = res ? clist_begin(res) : NULL; it != NULL;
+	    it = clist_next(it)) {
+		struct mailimap_msg_att *att = clist_content(it);
+		struct mailimap_msg_att_body_section *sec = NULL;
+		uint32_t uid = 0, size = 0;
+		size_t i;
+
+		for (jt = clist_begin(att->att_list); jt != NULL;
+		    jt = clist_next(jt)) {
+			struct mailimap_msg_att_item *item = clist_content(jt);
+			struct mailimap_msg_att_static *st;
+
+			if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+				continue;
+			st = item->att_data.att_static;
+			if (st->att_type == MAILIMAP_MSG_ATT_UID)
+				uid = st->att_data.att_uid;
+			else if (st->att_type == MAILIMAP_MSG_ATT_RFC822_SIZE)
+				size = st->att_data.att_rfc822_size;
+			else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION)
+				sec = st->att_data.att_body_section;
+		}
+		if ((i = position(uids, n, uid)) == n || pr[i].msgid != NULL)
+			continue;
+		pr[i].size = size;
+		if (sec != NULL)
+			pr[i].msgid = msgid_of(sec->sec_body_part,
+			    sec->sec_length);
+	}
+	if (res != NULL)
+		mailimap_fetch_list_free(res);
+	return r;
+}
+
+/* Does the selected folder hold a message with p's Message-ID and size?
+ * The size is compared as FETCH gives it (RFC822.SIZE), not by SEARCH
+ * LARGER and SMALLER, which Courier counts otherwise. */
+static int
+probe_search(struct after_run *ar, const struct probe *p, int *found)
+{
+	struct mailimap_search_key *key;
+	struct mailimap_fetch_type *ft;
+	struct mailimap_set *set;
+	clist *res = NULL, *atts = NULL;
+	clistiter *it, *jt;
+	int r;
+
+	*found = 0;
+	if ((key = mailimap_search_key_new_header(xstrdup("Message-ID"),
+	    xstrdup(p->msgid))) == NULL)
+		abort();
+	imap_mark(ar->is);
+	r = mailimap_uid_search(ar->is->imap, NULL, key, &res);
+	mailimap_search_key_free(key);
+	if (r != MAILIMAP_NO_ERROR || res == NULL || clist_isempty(res)) {
+		if (res != NULL)
+			mailimap_search_result_free(res);
+		return r;
+	}
+	if ((set = mailimap_set_new_empty()) == NULL)
+		abort();
+	for (it = clist_begin(res); it != NULL; it = clist_next(it))
+		if (mailimap_set_add_single(set,
+		    *(uint32_t *)clist_content(it)) != MAILIMAP_NO_ERROR)
+			abort();
+	mailimap_search_result_free(res);
+	if ((ft = mailimap_fetch_type_new_fetch_att_list_empty()) == NULL ||
+	    mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_uid()) != MAILIMAP_NO_ERROR ||
+	    mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_rfc822_size()) != MAILIMAP_NO_ERROR)
+		abort();
+	imap_mark(ar->is);
+	r = mailimap_uid_fetch(ar->is->imap, set, ft, &atts);
+	mailimap_fetch_type_free(ft);
+	mailimap_set_free(set);
+	for (it = atts ? clist_begin(atts) : NULL; it != NULL;
+	    it = clist_next(it)) {
+		struct mailimap_msg_att *att = clist_content(it);
+
+		for (jt = clist_begin(att->att_list); jt != NULL;
+		    jt = clist_next(jt)) {
+			struct mailimap_msg_att_item *item = clist_content(jt);
+
+			if (item->att_type == MAILIMAP_MSG_ATT_ITEM_STATIC &&
+			    item->att_data.att_static->att_type ==
+			    MAILIMAP_MSG_ATT_RFC822_SIZE &&
+			    item->att_data.att_static->att_data.att_rfc822_size ==
+			    p->size)
+				*found = 1;
+		}
+	}
+	if (atts != NULL)
+		mailimap_fetch_list_free(atts);
+	return r;
+}
+
+/*
+ * Of uids [0, n) (ascending, in the folder; their COPY into the target
+ * was sent and its answer never seen), which the target holds already:
+ * there[i].  A message counts as copied when the target has one with
+ * its Message-ID and RFC822.SIZE (COPY keeps both); one without a Message-ID
+ * counts as not copied, since copying again can at worst leave a second
+ * copy, never lose one.  The target is opened with EXAMINE, and the
+ * folder selected again after it.  A refusal is noted in ar (RC_OK); a
+ * failed session, or a folder that came back with another UIDVALIDITY,
+ * is RC_TEMP.
+ */
+static enum rc
+find_copies(struct after_run *ar, const uint32_t *uids, size_t n,
+    char *there, struct err *e)
+{
+	const struct source_conf *s = ar->s;
+	struct probe *pr = xcalloc(n, sizeof(*pr));
+	const struct mailimap_selection_info *sel;
+	char what[MAX_FOLDER_LEN + 64];
+	enum rc rc = RC_OK;
+	size_t i;
+	int r, found;
+
+	memset(there, 0, n);
+	snprintf(what, sizeof(what), "read the Message-IDs");
+	if ((r = probe_fetch(ar, uids, n, pr)) != MAILIMAP_NO_ERROR) {
+		rc = failed(ar, r, what, n, e);
+		goto out;
+	}
+	snprintf(what, sizeof(what), "examine %s", s->after_folder);
+	imap_mark(ar->is);
+	r = mailimap_examine(ar->is->imap, s->after_wire);
+	snprintf(what, sizeof(what), "search %s", s->after_folder);
+	for (i = 0; i < n && r == MAILIMAP_NO_ERROR; i++)
+		if (pr[i].msgid != NULL &&
+		    (r = probe_search(ar, &pr[i], &found)) == MAILIMAP_NO_ERROR)
+			there[i] = found;
+	if (r != MAILIMAP_NO_ERROR &&
+	    ((rc = failed(ar, r, what, n, e)) != RC_OK))
+		goto out;
+	/* Back to the folder, which must still be the same. */
+	snprintf(what, sizeof(what), "select %s", s->folder);
+	imap_mark(ar->is);
+	if ((r = mailimap_select(ar->is->imap, s->folder_wire)) !=
+	    MAILIMAP_NO_ERROR) {
+		rc = imap_fail(ar->is, r, e, what);
+		goto out;
+	}
+	sel = ar->is->imap->imap_selection_info;
+	if (sel == NULL || sel->sel_uidvalidity != ar->uidvalidity) {
+		rc = err_set(e, RC_TEMP, "%s: folder %s: UIDVALIDITY changed "
+		    "from %u to %u while its after actions were done",
+		    ar->is->where, s->folder, ar->uidvalidity,
+		    sel ? sel->sel_uidvalidity : 0);
+		goto out;
+	}
+	for (i = 0, found = 0; i < n; i++)
+		found += there[i];
+	log_info("%s: folder %s: %zu messages were being copied to %s when "
+	    "the last run ended: %d of them are there already", ar->is->where,
+	    s->folder, n, s->after_folder, found);
+out:
+	for (i = 0; i < n; i++)
+		free(pr[i].msgid);
+	free(pr);
+	return rc;
 }
 
 /* Forget what the folder's UIDs no longer name, or what after = keep
@@ -330,11 +571,11 @@ enum rc
 after_redo(struct after_run *ar, struct err *e)
 {
 	const struct source_conf *s = ar->s;
-	size_t max = s->batch_size, n, i, ngone, ncopied, nnew;
-	uint32_t *uids, *gone, *cop, *fresh, from = 0;
+	size_t max = s->batch_size, n, i, ngone, ncopied, nnew, nsent, k;
+	uint32_t *uids, *gone, *cop, *fresh, *sent, from = 0;
 	char after[MAX_FOLDER_LEN + 32];
 	int *copied;
-	char *present;
+	char *present, *there;
 	long waiting;
 	enum rc rc;
 
@@ -361,8 +602,10 @@ after_redo(struct after_run *ar, struct err *e)
 	gone = xcalloc(max, sizeof(*gone));
 	cop = xcalloc(max, sizeof(*cop));
 	fresh = xcalloc(max, sizeof(*fresh));
+	sent = xcalloc(max, sizeof(*sent));
 	copied = xcalloc(max, sizeof(*copied));
 	present = xcalloc(max, 1);
+	there = xcalloc(max, 1);
 	while (!ar->refused) {
 		if ((rc = store_pending_next(ar->st, s->name, s->folder,
 		    ar->uidvalidity, from, max, uids, copied, &n, e)) !=
@@ -372,14 +615,36 @@ after_redo(struct after_run *ar, struct err *e)
 		if ((rc = still_there(ar, uids, n, present, e)) != RC_OK ||
 		    ar->refused)
 			break;
-		ngone = ncopied = nnew = 0;
+		ngone = ncopied = nnew = nsent = 0;
 		for (i = 0; i < n; i++) {
 			if (!present[i])
 				gone[ngone++] = uids[i];
-			else if (copied[i])
+			else if (copied[i] == PENDING_COPIED)
 				cop[ncopied++] = uids[i];
+			else if (copied[i] == PENDING_COPY_SENT)
+				sent[nsent++] = uids[i];
 			else
 				fresh[nnew++] = uids[i];
+		}
+		/* A COPY whose answer was lost: the target tells. */
+		if (nsent > 0 && ((rc = find_copies(ar, sent, nsent, there,
+		    e)) != RC_OK || ar->refused))
+			break;
+		for (k = 0, i = 0; i < nsent; i++) {
+			if (there[i])
+				cop[ncopied++] = sent[i];
+			else
+				fresh[nnew++] = sent[i];
+			if (there[i])
+				sent[k++] = sent[i];
+		}
+		if (nsent > 0) {
+			qsort(cop, ncopied, sizeof(*cop), by_value);
+			qsort(fresh, nnew, sizeof(*fresh), by_value);
+			if ((rc = store_pending_copied(ar->st, s->name,
+			    s->folder, ar->uidvalidity, sent, k,
+			    PENDING_COPIED, e)) != RC_OK)
+				break;
 		}
 		/* Gone: moved before the record could go, or expunged by
 		 * someone else.  Either way nothing is left to do. */
@@ -397,8 +662,10 @@ after_redo(struct after_run *ar, struct err *e)
 	free(gone);
 	free(cop);
 	free(fresh);
+	free(sent);
 	free(copied);
 	free(present);
+	free(there);
 	return rc;
 }
 

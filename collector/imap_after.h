@@ -9,8 +9,9 @@
  * connection or a refusal left undone is done first on the next session
  * of the run after (after_redo), and only for the UIDs still in the
  * folder: a move the server did do is not done twice.  Without MOVE, a
- * move is COPY, then \Deleted and UID EXPUNGE; a COPY the server
- * confirmed is recorded before the rest, so that it is never made again.
+ * move is COPY, then \Deleted and UID EXPUNGE; that a COPY was sent, and
+ * then that the server confirmed it, is recorded, so that it is not made
+ * again; when its answer was lost, the target is searched first.
  *
  * A refused action (the server says NO: no right to insert into the
  * target, say) does not stop the source: its messages stay recorded and

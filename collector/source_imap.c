@@ -632,6 +632,9 @@ collect_folder(struct folder_run *fr, struct err *e)
 	fr->ar.uidvalidity = fr->uidvalidity;
 	if ((rc = after_redo(&fr->ar, e)) != RC_OK)
 		return rc;
+	/* It may have looked into the target and selected the folder
+	 * again (with the same UIDVALIDITY). */
+	sel = fr->is.imap->imap_selection_info;
 	if (sel->sel_exists == 0)
 		top = 0;
 	else if (sel->sel_uidnext > 1)

@@ -131,7 +131,9 @@ static const char *const migrations[] = {
 	/* 2: what the server still has to do with messages whose batch is
 	 * committed (after = seen or move), one row per UID, added in the
 	 * batch's transaction and removed once the server has done it;
-	 * copied: COPY is done, flagging \Deleted and expunging remain. */
+	 * copied (a move without MOVE): 1 when COPY is done and flagging
+	 * \Deleted and expunging remain, 2 when COPY was sent and its
+	 * answer not seen. */
 	"CREATE TABLE imap_pending ("
 	"  source TEXT NOT NULL, folder TEXT NOT NULL,"
 	"  uidvalidity INTEGER NOT NULL, uid INTEGER NOT NULL,"

@@ -85,17 +85,19 @@ enum rc store_checkpoint_set(struct store *s, const char *source,
 enum rc store_pending_add(struct store *s, const char *source,
     const char *folder, uint32_t uidvalidity, const char *action,
     const char *target, const uint32_t *uids, size_t n, struct err *e);
-/* COPY into the target is done for uids: what remains is to flag them
- * \Deleted and expunge them. */
+/* How far the COPY of a move without MOVE went. */
+#define PENDING_NOT_COPIED	0
+#define PENDING_COPIED		1	/* done: \Deleted, EXPUNGE remain */
+#define PENDING_COPY_SENT	2	/* sent, its answer not seen */
 enum rc store_pending_copied(struct store *s, const char *source,
     const char *folder, uint32_t uidvalidity, const uint32_t *uids,
-    size_t n, struct err *e);
+    size_t n, int copied, struct err *e);
 /* The server has done it: forget uids. */
 enum rc store_pending_done(struct store *s, const char *source,
     const char *folder, uint32_t uidvalidity, const uint32_t *uids,
     size_t n, struct err *e);
-/* Up to max pending UIDs above after_uid, in order, with whether each
- * is copied already. */
+/* Up to max pending UIDs above after_uid, in order, with how far the
+ * COPY of each went (PENDING_*). */
 enum rc store_pending_next(struct store *s, const char *source,
     const char *folder, uint32_t uidvalidity, uint32_t after_uid,
     size_t max, uint32_t *uids, int *copied, size_t *n, struct err *e);

@@ -137,12 +137,26 @@ uids_write(struct store *s, const char *q, const char *source,
 
 enum rc
 store_pending_copied(struct store *s, const char *source, const char *folder,
-    uint32_t uidvalidity, const uint32_t *uids, size_t n, struct err *e)
+    uint32_t uidvalidity, const uint32_t *uids, size_t n, int copied,
+    struct err *e)
 {
-	return uids_write(s, "UPDATE imap_pending SET copied = 1"
-	    " WHERE source = ?1 AND folder = ?2 AND uidvalidity = ?3"
-	    " AND uid = ?4", source, folder, uidvalidity, uids, n,
-	    "record the copy", e);
+	static const char *const q[] = {
+		[PENDING_NOT_COPIED] = "UPDATE imap_pending SET copied = 0"
+		    " WHERE source = ?1 AND folder = ?2 AND uidvalidity = ?3"
+		    " AND uid = ?4",
+		[PENDING_COPIED] = "UPDATE imap_pending SET copied = 1"
+		    " WHERE source = ?1 AND folder = ?2 AND uidvalidity = ?3"
+		    " AND uid = ?4",
+		[PENDING_COPY_SENT] = "UPDATE imap_pending SET copied = 2"
+		    " WHERE source = ?1 AND folder = ?2 AND uidvalidity = ?3"
+		    " AND uid = ?4",
+	};
+
+	if (copied < PENDING_NOT_COPIED || copied > PENDING_COPY_SENT)
+		return err_set(e, RC_FATAL, "store %s: no copy state %d",
+		    store_path(s), copied);
+	return uids_write(s, q[copied], source, folder, uidvalidity, uids, n,
+	    "record how far the copy went", e);
 }
 
 enum rc
@@ -175,7 +189,7 @@ store_pending_next(struct store *s, const char *source, const char *folder,
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)max);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
 		uids[*n] = (uint32_t)sqlite3_column_int64(st, 0);
-		copied[*n] = sqlite3_column_int(st, 1) != 0;
+		copied[*n] = sqlite3_column_int(st, 1);
 		(*n)++;
 	}
 	if (r != SQLITE_ROW && r != SQLITE_DONE)

@@ -2,7 +2,8 @@
 # The after actions that follow the store, against each of Dovecot,
 # Cyrus IMAP (MOVE) and Courier-IMAP (no MOVE: COPY, \Deleted, UID
 # EXPUNGE): a collector killed at the second UID MOVE or UID COPY (and,
-# with COPY, at the second UID STORE, after the copy) is followed by a
+# with COPY, at the second UID STORE, after the copy, or once the server
+# has copied but before its answer reaches the collector) is followed by a
 # run that leaves every message stored once, moved once, none in both
 # folders; a target the user may not insert into (an ACL; Cyrus and
 # Courier) stops nothing, and once the right is granted the next run
@@ -71,7 +72,8 @@ for kind in dovecot cyrus courier; do
 	case $kind in
 	courier)
 		crash "$kind-copy" --kill "UID COPY" 2
-		crash "$kind-copied" --kill "UID STORE" 2 ;;
+		crash "$kind-copied" --kill "UID STORE" 2
+		crash "$kind-copylost" --kill "UID COPY" 2 --after-answer ;;
 	*)
 		crash "$kind-move" --kill "UID MOVE" 2 ;;
 	esac

@@ -4,8 +4,8 @@
 # sees): the next run finishes what the batch owed before it reads
 # anything new.  Every message is stored once and moved once: none is
 # left in INBOX, none is in both folders, none is copied twice.  With
-# MOVE, and without MOVE (COPY, \Deleted, UID EXPUNGE); after = seen
-# too.
+# MOVE, and without MOVE (COPY, \Deleted, UID EXPUNGE), also when the
+# server copied but its answer was lost; after = seen too.
 . "$top_srcdir/tests/lib/lib.sh"
 . "$top_srcdir/tests/lib/dovecot.sh"
 . "$top_srcdir/tests/lib/imapproxy.sh"
@@ -53,7 +53,7 @@ scenario() {
 	px_start "$name" --pidfile "$T/ac.pid" "$@"
 	collect "$name"
 	is "$name: the collector was killed" "$rc" 137
-	ok "$name: by the proxy" has_line "^killed " "$PX_LOG"
+	ok "$name: by the proxy" has_line "^kill -9 " "$PX_LOG"
 	n=$(q "$name" 'SELECT count(*) FROM messages')
 	ok "$name: two batches were committed, not all ($n messages)" \
 	    test "$n" -gt 0 -a "$n" -lt 10
@@ -93,11 +93,18 @@ scenario copied 31 --kill "UID STORE" 2
 # Two batches copied by the first run, the last batch by the second.
 is "copied: the second run did not copy the second batch again" \
     "$(grep -c "UID COPY" "$PX_LOG")" 3
+# ... and once the server has copied, before the collector hears of it:
+# the next run finds the copies in Processed and does not copy again.
+scenario copylost 41 --kill "UID COPY" 2 --after-answer
+ok "copylost: the second run found the copies" has_line \
+    "4 messages were being copied to Processed when the last run ended: 4 of them are there already" \
+    "$T/out"
+is "copylost: and did not copy them again" "$(grep -c "UID COPY" "$PX_LOG")" 3
 
 # after = seen: killed before the second batch is flagged.
 dc_start
 after=seen
-dc_load 10 41
+dc_load 10 51
 px_start seen --pidfile "$T/ac.pid" --kill "UID STORE" 2
 collect seen
 is "seen: the collector was killed" "$rc" 137

@@ -17,8 +17,8 @@ client sends to a log, and can kill the client at a chosen command.
                            (it is not passed on)
 
 READY is written once the port listens.  LOG gets "C: TAG COMMAND"
-lines (LOGIN and AUTHENTICATE arguments left out) and a "killed PID"
-line.  Runs until killed.
+lines (LOGIN and AUTHENTICATE arguments left out) and a "kill -9 PID"
+line, written before the signal is sent.  Runs until killed.
 """
 import os
 import signal
@@ -53,9 +53,10 @@ def kill_client(opts):
         log(opts["log"], "no pid in %s after 10 s: nothing killed"
             % opts["pidfile"])
         return
+    # Logged first: the test reads the log as soon as the client is gone.
+    log(opts["log"], "kill -9 %s" % pid)
     try:
         os.kill(int(pid), signal.SIGKILL)
-        log(opts["log"], "killed %s" % pid)
     except OSError as e:
         log(opts["log"], "kill %s failed: %s" % (pid, e))
 

@@ -22,9 +22,11 @@ static const struct step {
 	uint32_t	 uv;
 	const char	*uids;		/* "1,2,3" */
 	uint32_t	 from;		/* NEXT: after this UID ... */
-	size_t		 max;		/* ... at most this many */
+	size_t		 max;		/* ... at most this many; COPIED:
+					 * the state */
 	const char	*want;		/* rows of (folder, uv) after the step,
-					 * "c" for copied; NEXT: what it gave */
+					 * "c" copied, "s" copy sent; NEXT:
+					 * what it gave */
 	long		 count;		/* store_pending_count of the folder */
 	long		 changed;	/* STALE, DROP: rows dropped */
 } steps[] = {
@@ -35,8 +37,12 @@ static const struct step {
 	{ "the next rows after a UID, at most max", NEXT, "INBOX", 7, "", 2,
 	    2, "3 5", 5, 0 },
 	{ "past the last row: none", NEXT, "INBOX", 7, "", 6, 10, "", 5, 0 },
-	{ "a COPY done", COPIED, "INBOX", 7, "2,3", 0, 0, "1 2c 3c 5 6", 5,
-	    0 },
+	{ "a COPY sent", COPIED, "INBOX", 7, "2,3", 0, PENDING_COPY_SENT,
+	    "1 2s 3s 5 6", 5, 0 },
+	{ "its answer lost: not copied", COPIED, "INBOX", 7, "3", 0,
+	    PENDING_NOT_COPIED, "1 2s 3 5 6", 5, 0 },
+	{ "a COPY done", COPIED, "INBOX", 7, "2,3", 0, PENDING_COPIED,
+	    "1 2c 3c 5 6", 5, 0 },
 	{ "done: forgotten", DONE, "INBOX", 7, "1,3", 0, 0, "2c 5 6", 3, 0 },
 	{ "done for a UID not recorded: nothing", DONE, "INBOX", 7, "4", 0, 0,
 	    "2c 5 6", 3, 0 },
@@ -89,7 +95,8 @@ rows(struct store *st, const char *folder, uint32_t uv, uint32_t from,
 	}
 	for (i = 0; i < n && len < outsz; i++)
 		len += snprintf(out + len, outsz - len, "%s%u%s", i ? " " : "",
-		    uids[i], copied[i] ? "c" : "");
+		    uids[i], copied[i] == PENDING_COPIED ? "c" :
+		    copied[i] == PENDING_COPY_SENT ? "s" : "");
 }
 
 struct dumped {
@@ -143,7 +150,7 @@ main(void)
 			break;
 		case COPIED:
 			rc = store_pending_copied(st, "src", t->folder, t->uv,
-			    uids, n, &e);
+			    uids, n, t->max, &e);
 			break;
 		case DONE:
 			rc = store_pending_done(st, "src", t->folder, t->uv,
