@@ -453,12 +453,13 @@ probe_search(struct after_run *ar, const struct probe *p, int *found)
 		for (jt = clist_begin(att->att_list); jt != NULL;
 		    jt = clist_next(jt)) {
 			struct mailimap_msg_att_item *item = clist_content(jt);
+			struct mailimap_msg_att_static *st;
 
-			if (item->att_type == MAILIMAP_MSG_ATT_ITEM_STATIC &&
-			    item->att_data.att_static->att_type ==
-			    MAILIMAP_MSG_ATT_RFC822_SIZE &&
-			    item->att_data.att_static->att_data.att_rfc822_size ==
-			    p->size)
+			if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+				continue;
+			st = item->att_data.att_static;
+			if (st->att_type == MAILIMAP_MSG_ATT_RFC822_SIZE &&
+			    st->att_data.att_rfc822_size == p->size)
 				*found = 1;
 		}
 	}
@@ -471,10 +472,10 @@ probe_search(struct after_run *ar, const struct probe *p, int *found)
  * Of uids [0, n) (ascending, in the folder; their COPY into the target
  * was sent and its answer never seen), which the target holds already:
  * there[i].  A message counts as copied when the target has one with
- * its Message-ID and RFC822.SIZE (COPY keeps both); one without a Message-ID
- * counts as not copied, since copying again can at worst leave a second
- * copy, never lose one.  The target is opened with EXAMINE, and the
- * folder selected again after it.  A refusal is noted in ar (RC_OK); a
+ * its Message-ID and RFC822.SIZE (COPY keeps both); one without a
+ * Message-ID counts as not copied, since copying again can at worst
+ * leave a second copy, never lose one.  The target is opened with
+ * EXAMINE, and the folder selected again after it.  A refusal is noted in ar (RC_OK); a
  * failed session, or a folder that came back with another UIDVALIDITY,
  * is RC_TEMP.
  */

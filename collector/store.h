@@ -87,7 +87,7 @@ enum rc store_pending_add(struct store *s, const char *source,
     const char *target, const uint32_t *uids, size_t n, struct err *e);
 /* How far the COPY of a move without MOVE went. */
 #define PENDING_NOT_COPIED	0
-#define PENDING_COPIED		1	/* done: \Deleted, EXPUNGE remain */
+#define PENDING_COPIED		1	/* done: \Deleted, EXPUNGE left */
 #define PENDING_COPY_SENT	2	/* sent, its answer not seen */
 enum rc store_pending_copied(struct store *s, const char *source,
     const char *folder, uint32_t uidvalidity, const uint32_t *uids,
