@@ -124,7 +124,7 @@ store_flag(struct after_run *ar, struct mailimap_set *set,
  * before it is; on success uids keeps those the server says it copied
  * (COPYUID, with UIDPLUS), recorded as copied before anything else is
  * done to them; a refusal is recorded as nothing copied.  When the
- * answer is lost, the next run looks in the target first (imap_copies.c).
+ * answer is lost, the next run looks in the target first (find_copies).
  */
 static enum rc
 copy(struct after_run *ar, uint32_t *uids, size_t *n, int *r,
