@@ -27,6 +27,8 @@ UTF-7 where they are not ASCII):
                             (default ALL), e.g. count INBOX SEEN
   uids FOLDER [KEY...]      the UIDs that match, one a line
   highest FOLDER            the highest UID in the folder (0 if empty)
+  msgids FOLDER             the Message-ID of each message, one a line,
+                            in UID order
   uidvalidity FOLDER        the folder's UIDVALIDITY
   select FOLDER             open the folder read-write (Courier then
                             saves the UIDs it assigned) and print its
@@ -191,6 +193,16 @@ def run(c, cmd, args):
     elif cmd == "uids":
         for u in sorted(search(c, args[0], args[1:])):
             print(u)
+    elif cmd == "msgids":
+        examine(c, args[0])
+        if not int(c.untagged_responses.get("EXISTS", [b"0"])[-1]):
+            return
+        data = check("UID FETCH", c.uid(
+            "FETCH", "1:*", "(BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"))
+        for d in data:
+            if isinstance(d, tuple):
+                m = re.search(rb"<[^>]*>", d[1])
+                print(m.group(0).decode() if m else "(none)")
     elif cmd == "highest":
         print(max(search(c, args[0], ["ALL"]), default=0))
     elif cmd == "uidvalidity":
