@@ -2,7 +2,10 @@
 """Look at and change a test mailbox through IMAP itself, the same way on
 Dovecot, Cyrus and Courier.
 
-usage: imapctl.py [connection options] COMMAND ARGS...
+usage: imapctl.py [connection options] COMMAND ARGS... [+ COMMAND ARGS...]
+
+Commands joined by "+" run one after the other in one session, each
+printing its own lines.
 
 connection options:
   --port N              the server's port on 127.0.0.1 (required)
@@ -23,6 +26,9 @@ UTF-7 where they are not ASCII):
   count FOLDER [KEY...]     how many messages match the search keys
                             (default ALL), e.g. count INBOX SEEN
   uids FOLDER [KEY...]      the UIDs that match, one a line
+  highest FOLDER            the highest UID in the folder (0 if empty)
+  msgids FOLDER             the Message-ID of each message, one a line,
+                            in UID order
   uidvalidity FOLDER        the folder's UIDVALIDITY
   select FOLDER             open the folder read-write (Courier then
                             saves the UIDs it assigned) and print its
@@ -145,8 +151,16 @@ def main():
     ap.add_argument("command")
     ap.add_argument("args", nargs=argparse.REMAINDER)
     a = ap.parse_args()
-    cmd, args = a.command, a.args
     c = connect(a)
+    words = [a.command] + a.args
+    while words:
+        n = words.index("+") if "+" in words else len(words)
+        run(c, words[0], words[1:n])
+        words = words[n + 1:]
+    c.logout()
+
+
+def run(c, cmd, args):
     if cmd == "create":
         typ, data = c.create(quote(args[0]))
         if typ != "OK" and args[0] not in list_folders(c):
@@ -179,6 +193,18 @@ def main():
     elif cmd == "uids":
         for u in sorted(search(c, args[0], args[1:])):
             print(u)
+    elif cmd == "msgids":
+        examine(c, args[0])
+        if not int(c.untagged_responses.get("EXISTS", [b"0"])[-1]):
+            return
+        data = check("UID FETCH", c.uid(
+            "FETCH", "1:*", "(BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"))
+        for d in data:
+            if isinstance(d, tuple):
+                m = re.search(rb"<[^>]*>", d[1])
+                print(m.group(0).decode() if m else "(none)")
+    elif cmd == "highest":
+        print(max(search(c, args[0], ["ALL"]), default=0))
     elif cmd == "uidvalidity":
         print(uidvalidity(c, args[0]))
     elif cmd == "mailboxid":
@@ -211,7 +237,6 @@ def main():
             print(cap)
     else:
         raise Fail("unknown command " + cmd)
-    c.logout()
 
 
 def list_folders(c):

@@ -54,7 +54,10 @@
 #   srv_acl FOLDER WHO RIGHTS
 #                           set an access right entry (RFC 4314; Cyrus
 #                           and Courier; 1 with SRV_WHY on Dovecot,
-#                           which runs without its ACL plugin)
+#                           which runs without its ACL plugin).  The
+#                           user's own entry is WHO=$SRV_USER on Cyrus
+#                           (which refuses to take its right a) and
+#                           WHO=owner on Courier
 #   srv_files FOLDER        how many message files the server keeps for
 #                           FOLDER on disk; works while the server is
 #                           stopped (on Cyrus once it was called with

@@ -16,7 +16,9 @@
 #                          goes to DIR/pid, the namespace to DIR/ns
 #   pkg_procs DIR          the processes of that instance
 #   pkg_kill DIR [SIG]     signal them all (default KILL), and with KILL
-#                          wait (5 s at most) until they are gone
+#                          wait (5 s at most) until they are gone and
+#                          forget the namespace (the kernel may give
+#                          its number to another)
 #
 # The cache is $AC_SERVER_CACHE, else /var/cache/abuse-collector-tests.
 
@@ -77,14 +79,26 @@ pkg_spawn() {
 }
 
 pkg_procs() {
+	local pids p
 	[ -f "$1/ns" ] || return 0
-	ps -e -o pid=,mntns= | awk -v ns="$(cat "$1/ns")" '$2 == ns { print $1 }'
+	pids=$(ps -e -o pid=,mntns= |
+	    awk -v ns="$(cat "$1/ns")" '$2 == ns { print $1 }')
+	# A namespace of this instance has DIR's files mounted; one with its
+	# number but not those is another's.
+	for p in $pids; do
+		grep -qF "$1/" "/proc/$p/mountinfo" 2>/dev/null || continue
+		echo "$pids"
+		return 0
+	done
 }
 
 pkg_kill() {
 	local dir=$1 sig=${2:-KILL} pids p n
 	pids=$(pkg_procs "$dir")
-	[ -n "$pids" ] || return 0
+	if [ -z "$pids" ]; then
+		[ "$sig" != KILL ] || rm -f "$dir/ns" "$dir/pid"
+		return 0
+	fi
 	kill -"$sig" $pids 2>/dev/null
 	[ "$sig" = KILL ] || return 0
 	for p in $pids; do
@@ -97,7 +111,9 @@ pkg_kill() {
 			n=$((n + 1))
 		done
 	done
-	# Reap what this shell started.
+	# Reap what this shell started.  The namespace is gone, and its
+	# number may be given to another: forget it.
 	wait $(cat "$dir/pid" 2>/dev/null) 2>/dev/null
+	rm -f "$dir/ns" "$dir/pid"
 	return 0
 }
