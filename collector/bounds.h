@@ -139,5 +139,8 @@
 #define IMAP_RESPONSE_PER_UID	256u
 /* Folder names and host names from the configuration. */
 #define MAX_FOLDER_LEN		255
+/* A Message-ID that the after step searches the target folder for, to
+ * find a copy made before a crash (longer ones are not searched for). */
+#define MSGID_SEARCH_MAX	250
 
 #endif

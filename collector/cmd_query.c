@@ -468,6 +468,22 @@ status_strike(void *arg, int n, const char *const *names,
 	return 0;
 }
 
+/* Messages stored whose after action the server has not done yet. */
+static int
+status_pending(void *arg, int n, const char *const *names,
+    const char *const *v)
+{
+	const char *target = v[3] ? v[3] : "";
+
+	printf("source %s, folder %s: %s messages wait for after = %s%s%s "
+	    "since %s\n", v[0] ? v[0] : "?", v[1] ? v[1] : "-", v[4],
+	    v[2] ? v[2] : "?", *target ? ":" : "", target, v[5] ? v[5] : "?");
+	if (v[6] != NULL && strcmp(v[6], "0") != 0)
+		printf("  refused by the server in %s runs; last answer: %s\n",
+		    v[6], v[7] ? v[7] : "-");
+	return 0;
+}
+
 int
 cmd_status(struct cli *cli, int argc, char **argv)
 {
@@ -499,6 +515,9 @@ cmd_status(struct cli *cli, int argc, char **argv)
 			    cli->cfg->sources[i].name);
 	if (rc == RC_OK)
 		rc = store_strike_list(s, status_strike, NULL, &e);
+	if (rc == RC_OK)
+		rc = store_dump(s, DUMP_STATUS_PENDING, DUMP_TEXT, NULL, NULL,
+		    status_pending, NULL, &e);
 	if (rc != RC_OK)
 		log_error("%s", e.msg);
 	free(sc.listed);

@@ -345,6 +345,8 @@ static const struct key keys[] = {
 	    O(struct source_conf, token_command), 0 },
 	{ S_SOURCE, "folder", imap_set_folder, 0, 0 },
 	{ S_SOURCE, "after", imap_set_after, 0, 0 },
+	{ S_SOURCE, "readonly", imap_set_yesno,
+	    O(struct source_conf, readonly), 0 },
 	{ S_SOURCE, "batch_size", imap_set_batch,
 	    O(struct source_conf, batch_size), 0 },
 	{ S_SOURCE, "connect_timeout", imap_set_seconds,

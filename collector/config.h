@@ -49,6 +49,7 @@ struct source_conf {
 	char		*folder;	/* "INBOX"; UTF-8, as people read it */
 	enum imap_after	 after;
 	char		*after_folder;	/* after = move:FOLDER */
+	int		 readonly;	/* EXAMINE, not SELECT: after = keep */
 	/* The same in IMAP's modified UTF-7, as the server spells them. */
 	char		*folder_wire;
 	char		*after_wire;

@@ -28,7 +28,7 @@ imap_only_key(const char *name)
 	static const char *const names[] = { "host", "port", "tls",
 	    "allow_plaintext", "ca_file", "user", "auth", "password_file",
 	    "password_env", "password", "token_command", "folder", "after",
-	    "batch_size", "connect_timeout", "timeout", "deadline" };
+	    "readonly", "batch_size", "connect_timeout", "timeout", "deadline" };
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -348,6 +348,11 @@ imap_validate(struct loader *l, struct source_conf *s)
 	if (s->after == AFTER_MOVE && strcmp(s->after_folder, s->folder) == 0)
 		config_error(l, s->line, "after", "moves into the folder it "
 		    "reads ('%s')", s->folder);
+	if (s->readonly && s->after != AFTER_KEEP)
+		config_error(l, s->line, "readonly", "yes opens the folder "
+		    "read-only, where after = %s cannot %s messages: use "
+		    "after = keep", s->after == AFTER_SEEN ? "seen" : "move",
+		    s->after == AFTER_SEEN ? "flag" : "move");
 	if (s->port == 0)
 		s->port = s->tls == TLS_IMPLICIT ? 993 : 143;
 	if (s->batch_size == 0)
@@ -430,6 +435,7 @@ imap_print(const struct source_conf *s, FILE *f)
 	else
 		fprintf(f, "after = %s\n", s->after == AFTER_SEEN ? "seen" :
 		    "keep");
+	fprintf(f, "readonly = %s\n", s->readonly ? "yes" : "no");
 	fprintf(f, "batch_size = %zu\nconnect_timeout = %lds\n"
 	    "timeout = %lds\ndeadline = %lds\n", s->batch_size,
 	    s->connect_timeout, s->timeout, s->deadline);

@@ -7,8 +7,10 @@
  * over the size limit is recorded without its body; then the bodies of
  * the others are fetched in batches of batch_size, each handed to the
  * pipeline as it arrives off the wire, so memory does not grow with the
- * folder.  A batch's messages and the advanced checkpoint commit in one
- * transaction, and only then are the messages flagged or moved.
+ * folder.  A batch's messages, the advanced checkpoint and what the
+ * server is to do with the messages (after = seen or move) commit in one
+ * transaction, and only then are the messages flagged or moved
+ * (imap_after.h).
  *
  * The upper end of every range is a number, never "*": "UID FETCH n:*"
  * answers with the last message even when its UID is below n.
@@ -33,6 +35,7 @@
 
 #include "bounds.h"
 #include "imap.h"
+#include "imap_after.h"
 #include "log.h"
 #include "source.h"
 #include "store.h"
@@ -80,7 +83,9 @@ struct folder_run {
 	 * committed. */
 	long			 b_fetched, b_oversize, b_vanished;
 	long			 fetched, oversize, vanished, unreadable;
-	int			 warned_uidplus;
+	/* The UIDVALIDITY whose change was told in this run. */
+	uint32_t		 uv_told;
+	struct after_run	 ar;
 };
 
 /* INTERNALDATE as seconds since the epoch; 0 when it makes no sense. */
@@ -384,66 +389,16 @@ out:
 	return rc;
 }
 
-/* after = seen or move: for the messages of a committed batch. */
-static enum rc
-after_batch(struct folder_run *fr, struct err *e)
+/* The UIDs of the batch, ascending; the caller frees them. */
+static uint32_t *
+batch_uids(const struct folder_run *fr)
 {
-	const struct source_conf *s = fr->s;
-	struct mailimap_set *set;
-	struct mailimap_flag_list *flags;
-	struct mailimap_store_att_flags *store;
-	char what[MAX_FOLDER_LEN + 64];
-	int r = MAILIMAP_NO_ERROR, copy = s->after == AFTER_MOVE &&
-	    !fr->is.has_move;
+	uint32_t *uids = xcalloc(fr->nbatch, sizeof(*uids));
+	size_t i;
 
-	if (s->after == AFTER_KEEP || pipeline_dry_run(fr->p))
-		return RC_OK;
-	set = uid_set(fr->batch, fr->nbatch, 0, 0);
-	imap_mark(&fr->is);
-	if (s->after == AFTER_MOVE && fr->is.has_move) {
-		snprintf(what, sizeof(what), "after: move to %s", s->after_folder);
-		r = mailimap_uid_move(fr->is.imap, set, s->after_wire);
-		goto out;
-	}
-	if (copy) {
-		snprintf(what, sizeof(what), "after: copy to %s", s->after_folder);
-		if ((r = mailimap_uid_copy(fr->is.imap, set,
-		    s->after_wire)) != MAILIMAP_NO_ERROR)
-			goto out;
-	}
-	snprintf(what, sizeof(what), "after: flag %s",
-	    copy ? "\\Deleted" : "\\Seen");
-	if ((flags = mailimap_flag_list_new_empty()) == NULL ||
-	    mailimap_flag_list_add(flags, copy ? mailimap_flag_new_deleted() :
-	    mailimap_flag_new_seen()) != MAILIMAP_NO_ERROR ||
-	    (store = mailimap_store_att_flags_new_add_flags_silent(flags)) ==
-	    NULL)
-		abort();
-	r = mailimap_uid_store(fr->is.imap, set, store);
-	mailimap_store_att_flags_free(store);
-	if (r != MAILIMAP_NO_ERROR || !copy)
-		goto out;
-	/* Without UIDPLUS, EXPUNGE would also remove what other clients
-	 * flagged \Deleted: leave ours flagged instead. */
-	if (!fr->is.has_uidplus) {
-		if (!fr->warned_uidplus)
-			log_warn("%s: folder %s: the server has no UIDPLUS: "
-			    "messages copied to %s stay flagged \\Deleted "
-			    "here until a client expunges the folder",
-			    fr->is.where, s->folder, s->after_folder);
-		fr->warned_uidplus = 1;
-		goto out;
-	}
-	snprintf(what, sizeof(what), "after: expunge");
-	r = mailimap_uid_expunge(fr->is.imap, set);
-out:
-	mailimap_set_free(set);
-	if (r == MAILIMAP_NO_ERROR)
-		return RC_OK;
-	/* The batch is stored: its messages stay where they are. */
-	strncat(what, " (messages stored, left as they were)",
-	    sizeof(what) - strlen(what) - 1);
-	return imap_fail(&fr->is, r, e, what);
+	for (i = 0; i < fr->nbatch; i++)
+		uids[i] = fr->batch[i].uid;
+	return uids;
 }
 
 /* Store and commit the batch with the checkpoint cp, then act on it. */
@@ -451,6 +406,7 @@ static enum rc
 do_batch(struct folder_run *fr, uint32_t cp, struct err *e)
 {
 	size_t i, limit = pipeline_limit(fr->p);
+	uint32_t *uids = NULL;
 	struct origin o;
 	enum rc rc;
 
@@ -483,16 +439,23 @@ do_batch(struct folder_run *fr, uint32_t cp, struct err *e)
 	if ((rc = pipeline_checkpoint(fr->p, fr->s->name, fr->s->folder,
 	    fr->uidvalidity, cp, e)) != RC_OK)
 		goto fail;
+	/* What the server is to do with the batch commits with it. */
+	uids = batch_uids(fr);
+	if ((rc = after_record(&fr->ar, uids, fr->nbatch, e)) != RC_OK)
+		goto fail;
 	if ((rc = pipeline_commit(fr->p, e)) != RC_OK)
-		return rc;
+		goto out;
 	fr->last = cp;
 	fr->cp_stored = 1;
 	fr->fetched += fr->b_fetched;
 	fr->oversize += fr->b_oversize;
 	fr->vanished += fr->b_vanished;
-	return after_batch(fr, e);
+	rc = after_apply(&fr->ar, uids, fr->nbatch, e);
+	goto out;
 fail:
 	pipeline_abort(fr->p);
+out:
+	free(uids);
 	return rc;
 }
 
@@ -620,9 +583,16 @@ collect_folder(struct folder_run *fr, struct err *e)
 
 	if ((rc = check_target(fr, e)) != RC_OK)
 		return rc;
-	/* Read-only unless the messages are to be flagged or moved. */
+	/*
+	 * SELECT even with after = keep: some servers (Courier) keep the
+	 * UIDs they give new messages, and even the folder's UIDVALIDITY,
+	 * only when a session may write, so that under EXAMINE a message
+	 * can get a UID at or below the checkpoint and never be read.
+	 * Bodies are fetched with BODY.PEEK, which leaves \Seen alone.
+	 * readonly = yes asks for EXAMINE; so does a dry run.
+	 */
 	imap_mark(&fr->is);
-	if (s->after == AFTER_KEEP || pipeline_dry_run(fr->p)) {
+	if (s->readonly || pipeline_dry_run(fr->p)) {
 		snprintf(what, sizeof(what), "examine %s", s->folder);
 		r = mailimap_examine(fr->is.imap, s->folder_wire);
 	} else {
@@ -646,14 +616,26 @@ collect_folder(struct folder_run *fr, struct err *e)
 		return rc;
 	fr->cp_stored = old_uv == fr->uidvalidity;
 	if (old_uv != 0 && old_uv != fr->uidvalidity) {
-		log_warn("%s: folder %s: UIDVALIDITY changed from %u to %u: "
-		    "reading the folder again from the start (messages "
-		    "already stored are recognised, not counted twice)",
-		    fr->is.where, s->folder, old_uv, fr->uidvalidity);
+		/* Once a run, not again on each new connection. */
+		if (fr->uv_told != fr->uidvalidity)
+			log_warn("%s: folder %s: UIDVALIDITY changed from %u "
+			    "to %u: reading the folder again from the start "
+			    "(messages already stored are recognised, not "
+			    "counted twice)", fr->is.where, s->folder, old_uv,
+			    fr->uidvalidity);
+		fr->uv_told = fr->uidvalidity;
 		fr->last = 0;
 	} else if (old_uv == 0) {
 		fr->last = 0;
 	}
+	/* What earlier batches still owe comes before anything new. */
+	fr->ar.is = &fr->is;
+	fr->ar.uidvalidity = fr->uidvalidity;
+	if ((rc = after_redo(&fr->ar, e)) != RC_OK)
+		return rc;
+	/* It may have looked into the target and selected the folder
+	 * again (with the same UIDVALIDITY). */
+	sel = fr->is.imap->imap_selection_info;
 	if (sel->sel_exists == 0)
 		top = 0;
 	else if (sel->sel_uidnext > 1)
@@ -764,12 +746,16 @@ enum rc
 imap_collect(const struct source_conf *s, struct pipeline *p, struct err *e)
 {
 	struct folder_run fr;
+	struct err fe;
 	enum rc rc;
 	int reopens = 0;
 
 	memset(&fr, 0, sizeof(fr));
 	fr.s = s;
 	fr.p = p;
+	fr.ar.s = s;
+	fr.ar.st = pipeline_store(p);
+	fr.ar.dry_run = pipeline_dry_run(p);
 	fr.lim.deadline_ms = wire_now_ms() + (long long)s->deadline * 1000;
 	fr.lim.max_literal = (uint64_t)pipeline_limit(p) + IMAP_LITERAL_SLACK;
 	if ((rc = imap_open(&fr.is, s, &fr.lim, e)) != RC_OK)
@@ -777,6 +763,10 @@ imap_collect(const struct source_conf *s, struct pipeline *p, struct err *e)
 	rc = collect_folder(&fr, e);
 	while (rc != RC_OK && fr.fetch_failed && reopens++ < IMAP_REOPENS)
 		rc = get_past(&fr, e);
+	if (rc == RC_OK)
+		rc = after_finish(&fr.ar, e);
+	else if (after_finish(&fr.ar, &fe) != RC_OK)
+		log_error("%s", fe.msg);
 	/* Nothing to count when the folder could not even be opened. */
 	if (fr.uidvalidity != 0)
 		log_info("%s: folder %s: %ld messages read, %ld over the size "

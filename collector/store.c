@@ -178,6 +178,22 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (source, folder)) WITHOUT ROWID;"
 	"INSERT INTO source_seen SELECT source, coalesce(folder, ''),"
 	"  max(received_at), 0 FROM messages GROUP BY 1, 2;",
+	/* 5: what the server still has to do with messages whose batch is
+	 * committed (after = seen or move), one row per UID, added in the
+	 * batch's transaction and removed once the server has done it;
+	 * copied (a move without MOVE): 1 when COPY is done and flagging
+	 * \Deleted and expunging remain, 2 when COPY was sent and its
+	 * answer not seen. */
+	"CREATE TABLE imap_pending ("
+	"  source TEXT NOT NULL, folder TEXT NOT NULL,"
+	"  uidvalidity INTEGER NOT NULL, uid INTEGER NOT NULL,"
+	"  action TEXT NOT NULL CHECK (action IN ('seen', 'move')),"
+	"  target TEXT,"
+	"  copied INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  refusals INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  PRIMARY KEY (source, folder, uidvalidity, uid)) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS	(int)(sizeof(migrations) / sizeof(migrations[0]))

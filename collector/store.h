@@ -91,6 +91,48 @@ enum rc store_checkpoint_set(struct store *s, const char *source,
     const char *folder, uint32_t uidvalidity, uint32_t last_uid,
     struct err *e);
 
+/*
+ * What the server still owes committed messages of an imap source
+ * (after = seen or move: the action, and the target folder of a move),
+ * one row per UID (store_pending.c).  store_pending_add belongs in the
+ * batch's own transaction; the others run in transactions of their own,
+ * so no other may be open.
+ */
+enum rc store_pending_add(struct store *s, const char *source,
+    const char *folder, uint32_t uidvalidity, const char *action,
+    const char *target, const uint32_t *uids, size_t n, struct err *e);
+/* How far the COPY of a move without MOVE went. */
+#define PENDING_NOT_COPIED	0
+#define PENDING_COPIED		1	/* done: \Deleted, EXPUNGE left */
+#define PENDING_COPY_SENT	2	/* sent, its answer not seen */
+enum rc store_pending_copied(struct store *s, const char *source,
+    const char *folder, uint32_t uidvalidity, const uint32_t *uids,
+    size_t n, int copied, struct err *e);
+/* The server has done it: forget uids. */
+enum rc store_pending_done(struct store *s, const char *source,
+    const char *folder, uint32_t uidvalidity, const uint32_t *uids,
+    size_t n, struct err *e);
+/* Up to max pending UIDs above after_uid, in order, with how far the
+ * COPY of each went (PENDING_*). */
+enum rc store_pending_next(struct store *s, const char *source,
+    const char *folder, uint32_t uidvalidity, uint32_t after_uid,
+    size_t max, uint32_t *uids, int *copied, size_t *n, struct err *e);
+/* How many UIDs of the folder wait, whatever their UIDVALIDITY. */
+enum rc store_pending_count(struct store *s, const char *source,
+    const char *folder, long *n, struct err *e);
+/* Forget the rows of any other UIDVALIDITY than uidvalidity: *n of
+ * them, *old the highest such UIDVALIDITY. */
+enum rc store_pending_drop_stale(struct store *s, const char *source,
+    const char *folder, uint32_t uidvalidity, uint32_t *old, long *n,
+    struct err *e);
+/* Forget every row of the folder (*n of them). */
+enum rc store_pending_drop(struct store *s, const char *source,
+    const char *folder, long *n, struct err *e);
+/* The server refused the action: count it and keep its answer, for
+ * status. */
+enum rc store_pending_refused(struct store *s, const char *source,
+    const char *folder, const char *error, struct err *e);
+
 /* One customer on one day. */
 struct case_row {
 	char		customer[MAX_CUSTOMER_LEN + 1];
@@ -313,9 +355,11 @@ enum dump { DUMP_REPORTS, DUMP_CASES, DUMP_SUMMARY, DUMP_STATUS_SOURCES,
 				 * waiting for review */
 	DUMP_DAY_REVIEW,	/* occurred_at, id, reporter, subject,
 				 * suggested customer, evidence */
-	DUMP_DAY_CORRECTIONS	/* corrections of the day's reports: at, id,
+	DUMP_DAY_CORRECTIONS,	/* corrections of the day's reports: at, id,
 				 * action, who, state change, customer (or
 				 * its change), reason */
+	DUMP_STATUS_PENDING	/* source, folder, action, target, UIDs,
+				 * oldest, refusals, last answer */
 };
 enum dump_format { DUMP_TEXT, DUMP_JSON };
 

@@ -187,6 +187,12 @@ static const char *const dump_sql[][2] = {
 	    " (SELECT count(*) FROM runs WHERE finished_at IS NULL"
 	    "  AND error LIKE 'interrupted%')",
 	    NULL },
+	[DUMP_STATUS_PENDING] = {
+	    "SELECT source, folder, action, target, count(*),"
+	    " " ISO("min(created_at)") ", max(refusals), max(last_error)"
+	    " FROM imap_pending GROUP BY source, folder, action, target"
+	    " ORDER BY source, folder, action, target",
+	    NULL },
 	[DUMP_DAYS_DUE] = {
 	    "SELECT DISTINCT day FROM cases WHERE day < ?1"
 	    " AND day NOT IN (SELECT day FROM report_days) ORDER BY day",

@@ -93,7 +93,7 @@ ok "status shows that folder's checkpoint, though it stored nothing new" \
 "$AC" -c "$T/folder.ini" collect >"$T/err" 2>&1
 is "a folder that does not exist: exit 75" "$?" 75
 ok "the error names it and quotes the server" \
-    grep -q "^abuse-collector: admin: 127.0.0.1:$DC_SPORT: examine Nope: the server said: .*Nope" \
+    grep -q "^abuse-collector: admin: 127.0.0.1:$DC_SPORT: select Nope: the server said: .*Nope" \
     "$T/err"
 
 # A message over max_message_size is recorded, not downloaded.

@@ -6,7 +6,8 @@
 #   dc_require                      skip the test unless it can run
 #   dc_start [ssl=yes|no] [cert=good|expired|wrongname|untrusted]
 #            [auth=password|oauth2] [oauth_port=N] [caps="IMAP4rev1 ..."]
-#                                   (re)start; the ports stay the same
+#            [conf=FILE]            (re)start; the ports stay the same;
+#                                   FILE is added to the configuration
 #   dc_load COUNT [START] [gen_notifications.py options]
 #                                   add generated notifications to INBOX
 #   dc_source NAME [key=value...]   print a [source NAME] section for it
@@ -108,7 +109,7 @@ dc_pki() {
 }
 
 dc_start() {
-	local ssl=yes cert=good auth=password oauth_port= caps= kv
+	local ssl=yes cert=good auth=password oauth_port= caps= conf= kv
 	local before probes n
 	for kv; do
 		case $kv in
@@ -117,6 +118,7 @@ dc_start() {
 		auth=*) auth=${kv#auth=} ;;
 		oauth_port=*) oauth_port=${kv#oauth_port=} ;;
 		caps=*) caps=${kv#caps=} ;;
+		conf=*) conf=${kv#conf=} ;;
 		*) echo "Bail out! dc_start: unknown option $kv"; exit 1 ;;
 		esac
 	done
@@ -204,6 +206,7 @@ dc_start() {
 		  args = scheme=PLAIN $DC/users
 		}
 		EOF
+		[ -z "$conf" ] || cat "$conf"
 	} >"$DC/dovecot.conf"
 	if ! dovecot -c "$DC/dovecot.conf" 2>"$DC/start.err"; then
 		echo "Bail out! dovecot did not start: $(cat "$DC/start.err")"

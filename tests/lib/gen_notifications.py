@@ -7,11 +7,14 @@ into new/, which is how a test fills a mailbox of tens of thousands of
 messages in a second; the IMAP server assigns UIDs when it next looks.
 
 usage: gen_notifications.py MAILDIR COUNT [--start N] [--owner UID:GID]
-                            [--pad BYTES] [--plain]
+                            [--pad BYTES] [--plain] [--base TIME]
   --start N   number of the first message (default 1), so that later
               calls add new incidents rather than repeat old ones
   --pad N     add N bytes of body text (for messages over a size limit)
   --plain     a plain note that is no report (quarantined when read)
+  --base T    the time at the start of each file name (default now), so
+              that a later call can write names that sort before
+              earlier ones (M10 sorts before M9 within one second)
 """
 import argparse
 import os
@@ -105,6 +108,7 @@ def main():
     ap.add_argument("--owner", default=None)
     ap.add_argument("--pad", type=int, default=0)
     ap.add_argument("--plain", action="store_true")
+    ap.add_argument("--base", type=int, default=None)
     a = ap.parse_args()
     new = os.path.join(a.maildir, "new")
     for d in ("new", "cur", "tmp"):
@@ -119,7 +123,7 @@ def main():
         line = "x" * 76 + "\n"
         pad = line * (a.pad // len(line) + 1)
     host = socket.gethostname()
-    base = int(time.time())
+    base = int(time.time()) if a.base is None else a.base
     for n in range(a.start, a.start + a.count):
         data = message(n, pad, a.plain).encode()
         name = "%d.M%dP%d.%s" % (base, n, os.getpid(), host)
