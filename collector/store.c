@@ -758,14 +758,6 @@ store_checkpoint_set(struct store *s, const char *source, const char *folder,
 	return step_done(s, st, e, "save checkpoint");
 }
 
-static void
-copy_col(sqlite3_stmt *st, int i, char *out, size_t outsz)
-{
-	const unsigned char *v = sqlite3_column_text(st, i);
-
-	snprintf(out, outsz, "%s", v ? (const char *)v : "");
-}
-
 enum rc
 store_case_get(struct store *s, const char *customer, const char *day,
     struct case_row *c, int *found, struct err *e)
@@ -790,10 +782,10 @@ store_case_get(struct store *s, const char *customer, const char *day,
 		c->distinct_reporters = sqlite3_column_int64(st, 3);
 		c->first_seen = sqlite3_column_int64(st, 4);
 		c->last_seen = sqlite3_column_int64(st, 5);
-		copy_col(st, 6, c->confidence, sizeof(c->confidence));
+		store_col(st, 6, c->confidence, sizeof(c->confidence));
 		c->score = sqlite3_column_double(st, 7);
 		c->escalated_at = sqlite3_column_int64(st, 8);
-		copy_col(st, 9, c->escalated_role, sizeof(c->escalated_role));
+		store_col(st, 9, c->escalated_role, sizeof(c->escalated_role));
 	}
 	sqlite3_reset(st);
 	return r == SQLITE_ROW || r == SQLITE_DONE ? RC_OK :
@@ -1018,4 +1010,39 @@ enum rc
 store_fail(struct store *s, struct err *e, const char *what)
 {
 	return db_err(s, e, what);
+}
+
+sqlite3_stmt *
+store_prepare(struct store *s, const char *q, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(s->db, q, -1, &st, NULL) != SQLITE_OK) {
+		store_fail(s, e, "prepare");
+		return NULL;
+	}
+	return st;
+}
+
+enum rc
+store_finish(struct store *s, sqlite3_stmt *st, const char *what,
+    long *changes, struct err *e)
+{
+	int r = sqlite3_step(st);
+	enum rc rc = RC_OK;
+
+	if (r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = store_fail(s, e, what);
+	else if (changes != NULL)
+		*changes = sqlite3_changes(s->db);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+void
+store_col(sqlite3_stmt *st, int i, char *out, size_t outsz)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	snprintf(out, outsz, "%s", v ? (const char *)v : "");
 }

@@ -13,39 +13,6 @@
 
 #include "store_impl.h"
 
-static sqlite3_stmt *
-prepare(struct store *s, const char *q, struct err *e)
-{
-	sqlite3_stmt *st = NULL;
-
-	if (sqlite3_prepare_v2(store_handle(s), q, -1, &st, NULL) !=
-	    SQLITE_OK) {
-		store_fail(s, e, "prepare");
-		return NULL;
-	}
-	return st;
-}
-
-static enum rc
-finish(struct store *s, sqlite3_stmt *st, const char *what, struct err *e)
-{
-	int r = sqlite3_step(st);
-	enum rc rc = RC_OK;
-
-	if (r != SQLITE_DONE && r != SQLITE_ROW)
-		rc = store_fail(s, e, what);
-	sqlite3_finalize(st);
-	return rc;
-}
-
-static void
-col(sqlite3_stmt *st, int i, char *out, size_t outsz)
-{
-	const unsigned char *v = sqlite3_column_text(st, i);
-
-	snprintf(out, outsz, "%s", v ? (const char *)v : "");
-}
-
 enum rc
 store_report_state(struct store *s, int64_t id, struct report_state *r,
     int *found, struct err *e)
@@ -55,9 +22,9 @@ store_report_state(struct store *s, int64_t id, struct report_state *r,
 
 	memset(r, 0, sizeof(*r));
 	*found = 0;
-	if ((st = prepare(s, "SELECT r.state, r.customer, r.day, r.format,"
-	    " c.action, c.state_before, c.customer_before, c.who, c.at,"
-	    " c.reason FROM reports r LEFT JOIN corrections c ON c.id ="
+	if ((st = store_prepare(s, "SELECT r.state, r.customer, r.day,"
+	    " r.format, c.action, c.state_before, c.customer_before, c.who,"
+	    " c.at, c.reason FROM reports r LEFT JOIN corrections c ON c.id ="
 	    " (SELECT max(id) FROM corrections WHERE report = r.id)"
 	    " WHERE r.id = ?1", e)) == NULL)
 		return e->rc;
@@ -66,16 +33,17 @@ store_report_state(struct store *s, int64_t id, struct report_state *r,
 	if (k == SQLITE_ROW) {
 		*found = 1;
 		r->id = id;
-		col(st, 0, r->state, sizeof(r->state));
-		col(st, 1, r->customer, sizeof(r->customer));
-		col(st, 2, r->day, sizeof(r->day));
-		col(st, 3, r->format, sizeof(r->format));
-		col(st, 4, r->action, sizeof(r->action));
-		col(st, 5, r->state_before, sizeof(r->state_before));
-		col(st, 6, r->customer_before, sizeof(r->customer_before));
-		col(st, 7, r->who, sizeof(r->who));
+		store_col(st, 0, r->state, sizeof(r->state));
+		store_col(st, 1, r->customer, sizeof(r->customer));
+		store_col(st, 2, r->day, sizeof(r->day));
+		store_col(st, 3, r->format, sizeof(r->format));
+		store_col(st, 4, r->action, sizeof(r->action));
+		store_col(st, 5, r->state_before, sizeof(r->state_before));
+		store_col(st, 6, r->customer_before,
+		    sizeof(r->customer_before));
+		store_col(st, 7, r->who, sizeof(r->who));
 		r->at = sqlite3_column_int64(st, 8);
-		col(st, 9, r->reason, sizeof(r->reason));
+		store_col(st, 9, r->reason, sizeof(r->reason));
 	}
 	sqlite3_finalize(st);
 	return k == SQLITE_ROW || k == SQLITE_DONE ? RC_OK :
@@ -91,7 +59,7 @@ store_correct(struct store *s, int64_t id, const char *action,
 	enum rc rc;
 
 	*correction = 0;
-	if ((st = prepare(s, "INSERT INTO corrections (report, action,"
+	if ((st = store_prepare(s, "INSERT INTO corrections (report, action,"
 	    " state_before, state_after, customer_before, customer_after,"
 	    " who, at, reason) SELECT id, ?2, state, ?3, customer, ?4, ?5,"
 	    " ?6, ?7 FROM reports WHERE id = ?1", e)) == NULL)
@@ -103,16 +71,16 @@ store_correct(struct store *s, int64_t id, const char *action,
 	bind_text(st, 5, who);
 	sqlite3_bind_int64(st, 6, at);
 	bind_text(st, 7, reason);
-	if ((rc = finish(s, st, "record correction", e)) != RC_OK)
+	if ((rc = store_finish(s, st, "record correction", NULL, e)) != RC_OK)
 		return rc;
 	*correction = sqlite3_last_insert_rowid(store_handle(s));
-	if ((st = prepare(s, "UPDATE reports SET state = ?2, customer = ?3"
-	    " WHERE id = ?1", e)) == NULL)
+	if ((st = store_prepare(s, "UPDATE reports SET state = ?2,"
+	    " customer = ?3 WHERE id = ?1", e)) == NULL)
 		return e->rc;
 	sqlite3_bind_int64(st, 1, id);
 	bind_text(st, 2, state);
 	bind_text(st, 3, customer);
-	return finish(s, st, "correct report", e);
+	return store_finish(s, st, "correct report", NULL, e);
 }
 
 enum rc
@@ -143,14 +111,15 @@ store_case_recount(struct store *s, const char *customer, const char *day,
 	snprintf(c->customer, sizeof(c->customer), "%s", customer);
 	snprintf(c->day, sizeof(c->day), "%s", day);
 	for (i = 0; i < sizeof(rebuild) / sizeof(rebuild[0]); i++) {
-		if ((st = prepare(s, rebuild[i], e)) == NULL)
+		if ((st = store_prepare(s, rebuild[i], e)) == NULL)
 			return e->rc;
 		bind_text(st, 1, customer);
 		bind_text(st, 2, day);
-		if ((rc = finish(s, st, "count case again", e)) != RC_OK)
+		if ((rc = store_finish(s, st, "count case again", NULL,
+		    e)) != RC_OK)
 			return rc;
 	}
-	if ((st = prepare(s, "SELECT count(*) FILTER (WHERE role ="
+	if ((st = store_prepare(s, "SELECT count(*) FILTER (WHERE role ="
 	    " 'internal'), count(*) FILTER (WHERE role = 'external'),"
 	    " coalesce(min(occurred_at), 0), coalesce(max(occurred_at), 0),"
 	    " (SELECT count(*) FROM case_ips WHERE customer = ?1"
@@ -176,12 +145,12 @@ store_case_recount(struct store *s, const char *customer, const char *day,
 	*found = c->internal_reports + c->external_reports > 0;
 	if (*found)
 		return RC_OK;
-	if ((st = prepare(s, "DELETE FROM cases WHERE customer = ?1"
+	if ((st = store_prepare(s, "DELETE FROM cases WHERE customer = ?1"
 	    " AND day = ?2", e)) == NULL)
 		return e->rc;
 	bind_text(st, 1, customer);
 	bind_text(st, 2, day);
-	return finish(s, st, "remove case", e);
+	return store_finish(s, st, "remove case", NULL, e);
 }
 
 enum rc
@@ -193,7 +162,7 @@ store_flip_last(struct store *s, const char *customer, const char *day,
 
 	*seq = 0;
 	kind[0] = '\0';
-	if ((st = prepare(s, "SELECT seq, kind FROM case_flips"
+	if ((st = store_prepare(s, "SELECT seq, kind FROM case_flips"
 	    " WHERE customer = ?1 AND day = ?2 ORDER BY seq DESC LIMIT 1",
 	    e)) == NULL)
 		return e->rc;
@@ -201,7 +170,7 @@ store_flip_last(struct store *s, const char *customer, const char *day,
 	bind_text(st, 2, day);
 	if ((k = sqlite3_step(st)) == SQLITE_ROW) {
 		*seq = sqlite3_column_int64(st, 0);
-		col(st, 1, kind, 32);
+		store_col(st, 1, kind, 32);
 	}
 	sqlite3_finalize(st);
 	return k == SQLITE_ROW || k == SQLITE_DONE ? RC_OK :
@@ -215,7 +184,7 @@ store_flip_add(struct store *s, const char *customer, const char *day,
 {
 	sqlite3_stmt *st;
 
-	if ((st = prepare(s, "INSERT INTO case_flips (customer, day, seq,"
+	if ((st = store_prepare(s, "INSERT INTO case_flips (customer, day, seq,"
 	    " kind, correction, created_at) VALUES (?1, ?2, ?3, ?4,"
 	    " nullif(?5, 0), ?6)", e)) == NULL)
 		return e->rc;
@@ -225,5 +194,5 @@ store_flip_add(struct store *s, const char *customer, const char *day,
 	bind_text(st, 4, kind);
 	sqlite3_bind_int64(st, 5, correction);
 	sqlite3_bind_int64(st, 6, now);
-	return finish(s, st, "record confirmation flip", e);
+	return store_finish(s, st, "record confirmation flip", NULL, e);
 }

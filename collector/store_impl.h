@@ -1,5 +1,5 @@
 /*
- * Private to the store files (store.c, store_dump.c, store_out.c): the SQLite handle
+ * Private to the store files (collector/store*.c): the SQLite handle
  * behind a struct store.  Nothing outside collector/store*.c includes
  * this header, so the rest of the program still sees only store.h.
  */
@@ -24,5 +24,15 @@ bind_text(sqlite3_stmt *st, int i, const char *v)
 /* Set e from the connection's last error (RC_TEMP when busy or locked,
  * else RC_FATAL), naming what failed; returns e->rc. */
 enum rc store_fail(struct store *s, struct err *e, const char *what);
+
+/* Prepare q for one use (the caller finalizes it); NULL, with e set,
+ * when it fails. */
+sqlite3_stmt *store_prepare(struct store *s, const char *q, struct err *e);
+/* Step st to completion and finalize it, naming what on failure;
+ * *changes (when not NULL) gets the rows changed. */
+enum rc store_finish(struct store *s, sqlite3_stmt *st, const char *what,
+    long *changes, struct err *e);
+/* Copy column i's text, empty for NULL, into out. */
+void store_col(sqlite3_stmt *st, int i, char *out, size_t outsz);
 
 #endif

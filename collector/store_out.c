@@ -11,36 +11,6 @@
 
 #include "store_impl.h"
 
-
-static sqlite3_stmt *
-prepare(struct store *s, const char *q, struct err *e)
-{
-	sqlite3_stmt *st = NULL;
-
-	if (sqlite3_prepare_v2(store_handle(s), q, -1, &st, NULL) !=
-	    SQLITE_OK) {
-		store_fail(s, e, "prepare");
-		return NULL;
-	}
-	return st;
-}
-
-/* Step to completion and finalize; *changes gets the rows changed. */
-static enum rc
-finish(struct store *s, sqlite3_stmt *st, const char *what, long *changes,
-    struct err *e)
-{
-	int r = sqlite3_step(st);
-	enum rc rc = RC_OK;
-
-	if (r != SQLITE_DONE && r != SQLITE_ROW)
-		rc = store_fail(s, e, what);
-	else if (changes != NULL)
-		*changes = sqlite3_changes(store_handle(s));
-	sqlite3_finalize(st);
-	return rc;
-}
-
 enum rc
 store_run_error(struct store *s, int64_t run, const char *source,
     const char *error, struct err *e)
@@ -49,14 +19,14 @@ store_run_error(struct store *s, int64_t run, const char *source,
 
 	if (run == 0)
 		return RC_OK;
-	if ((st = prepare(s, "INSERT INTO run_errors (run, source, at, error)"
-	    " VALUES (?1, ?2, ?3, ?4)", e)) == NULL)
+	if ((st = store_prepare(s, "INSERT INTO run_errors (run, source, at,"
+	    " error) VALUES (?1, ?2, ?3, ?4)", e)) == NULL)
 		return e->rc;
 	sqlite3_bind_int64(st, 1, run);
 	bind_text(st, 2, source);
 	sqlite3_bind_int64(st, 3, time(NULL));
 	bind_text(st, 4, error);
-	return finish(s, st, "record run error", NULL, e);
+	return store_finish(s, st, "record run error", NULL, e);
 }
 
 enum rc
@@ -69,7 +39,7 @@ store_outbox_add(struct store *s, const char *kind, const char *target,
 	enum rc rc;
 
 	*created = 0;
-	if ((st = prepare(s, "INSERT INTO outbox (event, kind, target,"
+	if ((st = store_prepare(s, "INSERT INTO outbox (event, kind, target,"
 	    " idempotency_key, payload, created_at, next_attempt) VALUES"
 	    " ((SELECT id FROM events WHERE kind = ?1 AND customer = ?6"
 	    " AND day = ?7), ?1, ?2, ?3, ?4, ?5, ?5)"
@@ -82,7 +52,7 @@ store_outbox_add(struct store *s, const char *kind, const char *target,
 	sqlite3_bind_int64(st, 5, now);
 	bind_text(st, 6, customer);
 	bind_text(st, 7, day);
-	if ((rc = finish(s, st, "queue event", &n, e)) == RC_OK)
+	if ((rc = store_finish(s, st, "queue event", &n, e)) == RC_OK)
 		*created = n > 0;
 	return rc;
 }
@@ -95,9 +65,10 @@ store_outbox_due(struct store *s, time_t now, const char *kind,
 	int r;
 
 	*n = 0;
-	if ((st = prepare(s, "SELECT id FROM outbox WHERE delivered_at IS NULL"
-	    " AND dead = 0 AND next_attempt <= ?1 AND (?2 IS NULL OR"
-	    " kind = ?2) ORDER BY id LIMIT ?3", e)) == NULL)
+	if ((st = store_prepare(s, "SELECT id FROM outbox"
+	    " WHERE delivered_at IS NULL AND dead = 0 AND next_attempt <= ?1"
+	    " AND (?2 IS NULL OR kind = ?2) ORDER BY id LIMIT ?3", e)) ==
+	    NULL)
 		return e->rc;
 	sqlite3_bind_int64(st, 1, now);
 	bind_text(st, 2, kind);
@@ -113,14 +84,6 @@ store_outbox_due(struct store *s, time_t now, const char *kind,
 	return RC_OK;
 }
 
-static void
-copy_text(sqlite3_stmt *st, int i, char *out, size_t outsz)
-{
-	const unsigned char *v = sqlite3_column_text(st, i);
-
-	snprintf(out, outsz, "%s", v ? (const char *)v : "");
-}
-
 enum rc
 store_outbox_get(struct store *s, int64_t id, struct outbox_row *row,
     int *found, struct err *e)
@@ -130,8 +93,8 @@ store_outbox_get(struct store *s, int64_t id, struct outbox_row *row,
 
 	memset(row, 0, sizeof(*row));
 	*found = 0;
-	if ((st = prepare(s, "SELECT kind, target, idempotency_key, payload,"
-	    " attempts, created_at FROM outbox WHERE id = ?1"
+	if ((st = store_prepare(s, "SELECT kind, target, idempotency_key,"
+	    " payload, attempts, created_at FROM outbox WHERE id = ?1"
 	    " AND delivered_at IS NULL AND dead = 0", e)) == NULL)
 		return e->rc;
 	sqlite3_bind_int64(st, 1, id);
@@ -139,9 +102,9 @@ store_outbox_get(struct store *s, int64_t id, struct outbox_row *row,
 	if (r == SQLITE_ROW) {
 		*found = 1;
 		row->id = id;
-		copy_text(st, 0, row->kind, sizeof(row->kind));
-		copy_text(st, 1, row->target, sizeof(row->target));
-		copy_text(st, 2, row->key, sizeof(row->key));
+		store_col(st, 0, row->kind, sizeof(row->kind));
+		store_col(st, 1, row->target, sizeof(row->target));
+		store_col(st, 2, row->key, sizeof(row->key));
 		row->payload = xstrdup(sqlite3_column_text(st, 3) ?
 		    (const char *)sqlite3_column_text(st, 3) : "");
 		row->attempts = (long)sqlite3_column_int64(st, 4);
@@ -161,14 +124,14 @@ update(struct store *s, const char *q, int64_t id, long long t,
 {
 	sqlite3_stmt *st;
 
-	if ((st = prepare(s, q, e)) == NULL)
+	if ((st = store_prepare(s, q, e)) == NULL)
 		return e->rc;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_bind_parameter_count(st) >= 2)
 		sqlite3_bind_int64(st, 2, t);
 	if (sqlite3_bind_parameter_count(st) >= 3)
 		bind_text(st, 3, text);
-	return finish(s, st, what, NULL, e);
+	return store_finish(s, st, what, NULL, e);
 }
 
 enum rc
@@ -212,11 +175,11 @@ store_outbox_requeue_dead(struct store *s, time_t now, long *n,
 	sqlite3_stmt *st;
 
 	*n = 0;
-	if ((st = prepare(s, "UPDATE outbox SET dead = 0, attempts = 0,"
+	if ((st = store_prepare(s, "UPDATE outbox SET dead = 0, attempts = 0,"
 	    " next_attempt = ?1 WHERE dead = 1", e)) == NULL)
 		return e->rc;
 	sqlite3_bind_int64(st, 1, now);
-	return finish(s, st, "requeue dead letters", n, e);
+	return store_finish(s, st, "requeue dead letters", n, e);
 }
 
 enum rc
@@ -228,7 +191,7 @@ store_outbox_requeue(struct store *s, const char *key, time_t now,
 	enum rc rc;
 
 	*found = 0;
-	if ((st = prepare(s, "UPDATE outbox SET dead = 0, attempts = 0,"
+	if ((st = store_prepare(s, "UPDATE outbox SET dead = 0, attempts = 0,"
 	    " delivered_at = NULL, next_attempt = ?2"
 	    " WHERE idempotency_key = ?1 AND (?3 OR delivered_at IS NULL)",
 	    e)) == NULL)
@@ -236,7 +199,7 @@ store_outbox_requeue(struct store *s, const char *key, time_t now,
 	bind_text(st, 1, key);
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int(st, 3, delivered != 0);
-	if ((rc = finish(s, st, "requeue", &n, e)) == RC_OK)
+	if ((rc = store_finish(s, st, "requeue", &n, e)) == RC_OK)
 		*found = n > 0;
 	return rc;
 }
@@ -247,9 +210,10 @@ store_outbox_prune(struct store *s, time_t before, long *n, struct err *e)
 	sqlite3_stmt *st;
 
 	*n = 0;
-	if ((st = prepare(s, "DELETE FROM outbox WHERE delivered_at IS NOT NULL"
-	    " AND delivered_at < ?1", e)) == NULL)
+	if ((st = store_prepare(s, "DELETE FROM outbox"
+	    " WHERE delivered_at IS NOT NULL AND delivered_at < ?1", e)) ==
+	    NULL)
 		return e->rc;
 	sqlite3_bind_int64(st, 1, before);
-	return finish(s, st, "prune outbox", n, e);
+	return store_finish(s, st, "prune outbox", n, e);
 }
