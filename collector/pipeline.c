@@ -603,6 +603,47 @@ strike_find(const struct pipeline *p, const struct origin *o,
 	return NULL;
 }
 
+/* Store o as quarantined, unparsed, under sha (raw may be NULL), count
+ * it, and say so at level unless it was stored before. */
+static enum rc
+add_quarantined(struct pipeline *p, const struct origin *o, const char *sha,
+    size_t size, const char *raw, size_t raw_len, const char *reason,
+    enum log_level level, struct err *e)
+{
+	struct stored_msg sm;
+	char where[512];
+	int64_t row;
+	int dup;
+	enum rc rc;
+
+	memset(&sm, 0, sizeof(sm));
+	sm.source = o->source;
+	sm.folder = o->folder;
+	sm.uidvalidity = o->uidvalidity;
+	sm.uid = o->uid;
+	sm.sha256 = sha;
+	sm.size = size;
+	sm.received_at = time(NULL);
+	sm.format = "unknown";
+	sm.status = MSG_QUARANTINED;
+	sm.reason = reason;
+	sm.raw = raw;
+	sm.raw_len = raw_len;
+	if ((rc = store_message_add(p->s, &sm, &row, &dup, e)) != RC_OK)
+		return rc;
+	if (dup) {
+		p->stats.duplicates++;
+	} else {
+		p->stats.stored++;
+		p->stats.quarantined++;
+		origin_where(o, where, sizeof(where));
+		log_msg(level, "%s: quarantined: %s", where, reason);
+	}
+	if (o->name != NULL)
+		rc = store_local_mark(p->s, o->source, o->name, e);
+	return rc;
+}
+
 /* A message runs died on STRIKES_MAX times: stored as quarantined with
  * its bytes (raw NULL: without, when reading it is what killed), unparsed,
  * in order with the messages before it. */
@@ -610,10 +651,7 @@ static enum rc
 add_struck(struct pipeline *p, const struct origin *o, const char *pos,
     const struct strike *st, const char *raw, size_t len, struct err *e)
 {
-	struct stored_msg sm;
 	char sha[65], reason[256], where[512];
-	int64_t row;
-	int dup;
 	enum rc rc;
 
 	drain(p, DRAIN_ALL, NULL);
@@ -633,34 +671,11 @@ add_struck(struct pipeline *p, const struct origin *o, const char *pos,
 		    o->folder ? o->folder : "", pos);
 		sha256_hex(where, strlen(where), sha);
 	}
-	memset(&sm, 0, sizeof(sm));
-	sm.source = o->source;
-	sm.folder = o->folder;
-	sm.uidvalidity = o->uidvalidity;
-	sm.uid = o->uid;
-	sm.sha256 = sha;
-	sm.size = len;
-	sm.received_at = time(NULL);
-	sm.format = "unknown";
-	sm.status = MSG_QUARANTINED;
-	sm.reason = reason;
-	sm.raw = raw;
-	sm.raw_len = len;
 	if ((rc = store_strike_clear(p->s, o->source, o->folder ? o->folder :
-	    "", pos, e)) != RC_OK ||
-	    (rc = store_message_add(p->s, &sm, &row, &dup, e)) != RC_OK)
+	    "", pos, e)) != RC_OK)
 		return rc;
-	if (dup) {
-		p->stats.duplicates++;
-	} else {
-		p->stats.stored++;
-		p->stats.quarantined++;
-		origin_where(o, where, sizeof(where));
-		log_warn("%s: quarantined: %s", where, reason);
-	}
-	if (o->name != NULL)
-		rc = store_local_mark(p->s, o->source, o->name, e);
-	return rc;
+	return add_quarantined(p, o, sha, len, raw, len, reason, LOG_LVL_WARN,
+	    e);
 }
 
 enum rc
@@ -738,11 +753,7 @@ static enum rc
 add_unread(struct pipeline *p, const struct origin *o, size_t size,
     const char *what, const char *reason, struct err *e)
 {
-	struct stored_msg sm;
-	char id[512], sha[65], *key;
-	int64_t row;
-	int dup;
-	enum rc rc;
+	char sha[65], *key;
 
 	drain(p, DRAIN_ALL, NULL);
 	if (p->failed) {
@@ -759,30 +770,8 @@ add_unread(struct pipeline *p, const struct origin *o, size_t size,
 	    o->name != NULL ? o->name : o->file != NULL ? o->file : "");
 	sha256_hex(key, strlen(key), sha);
 	free(key);
-	memset(&sm, 0, sizeof(sm));
-	sm.source = o->source;
-	sm.folder = o->folder;
-	sm.uidvalidity = o->uidvalidity;
-	sm.uid = o->uid;
-	sm.sha256 = sha;
-	sm.size = size;
-	sm.received_at = time(NULL);
-	sm.format = "unknown";
-	sm.status = MSG_QUARANTINED;
-	sm.reason = reason;
-	if ((rc = store_message_add(p->s, &sm, &row, &dup, e)) != RC_OK)
-		return rc;
-	if (dup) {
-		p->stats.duplicates++;
-	} else {
-		p->stats.stored++;
-		p->stats.quarantined++;
-		origin_where(o, id, sizeof(id));
-		log_info("%s: quarantined: %s", id, reason);
-	}
-	if (o->name != NULL)
-		rc = store_local_mark(p->s, o->source, o->name, e);
-	return rc;
+	return add_quarantined(p, o, sha, size, NULL, 0, reason, LOG_LVL_INFO,
+	    e);
 }
 
 enum rc
