@@ -15,8 +15,8 @@
 static enum rc
 prepare(struct store *s, const char *q, sqlite3_stmt **st, struct err *e)
 {
-	if (sqlite3_prepare_v2(store_handle(s), q, -1, st, NULL) != SQLITE_OK)
-		return store_fail(s, e, "prepare");
+	if ((*st = store_prepare(s, q, e)) == NULL)
+		return e->rc;
 	return RC_OK;
 }
 
@@ -37,6 +37,26 @@ run(struct store *s, sqlite3_stmt *st, const char *what, struct err *e)
 	if (r != SQLITE_DONE && r != SQLITE_ROW)
 		return store_fail(s, e, what);
 	return RC_OK;
+}
+
+/* Step st once in a transaction of its own and finalize it; *n (when
+ * not NULL) gets the number of rows changed. */
+static enum rc
+run_alone(struct store *s, sqlite3_stmt *st, long *n, const char *what,
+    struct err *e)
+{
+	enum rc rc;
+
+	if ((rc = store_begin(s, e)) == RC_OK) {
+		if ((rc = run(s, st, what, e)) == RC_OK && n != NULL)
+			*n = sqlite3_changes(store_handle(s));
+		if (rc == RC_OK)
+			rc = store_commit(s, e);
+		if (rc != RC_OK)
+			store_rollback(s);
+	}
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* q (with ?1 source, ?2 folder, ?3 uidvalidity, ?4 uid) for each UID. */
@@ -76,16 +96,7 @@ folder_write(struct store *s, const char *q, const char *source,
 	bind_folder(st, source, folder);
 	if (sqlite3_bind_parameter_count(st) >= 3)
 		bind_text(st, 3, text);
-	if ((rc = store_begin(s, e)) == RC_OK) {
-		if ((rc = run(s, st, what, e)) == RC_OK && n != NULL)
-			*n = sqlite3_changes(store_handle(s));
-		if (rc == RC_OK)
-			rc = store_commit(s, e);
-		if (rc != RC_OK)
-			store_rollback(s);
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return run_alone(s, st, n, what, e);
 }
 
 enum rc
@@ -250,15 +261,7 @@ store_pending_drop_stale(struct store *s, const char *source,
 		return rc;
 	bind_folder(st, source, folder);
 	sqlite3_bind_int64(st, 3, uidvalidity);
-	if ((rc = store_begin(s, e)) == RC_OK) {
-		if ((rc = run(s, st, "drop the pending after actions", e)) ==
-		    RC_OK)
-			rc = store_commit(s, e);
-		if (rc != RC_OK)
-			store_rollback(s);
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return run_alone(s, st, NULL, "drop the pending after actions", e);
 }
 
 enum rc
