@@ -338,6 +338,50 @@ msgid_of(const char *hdr, size_t len)
 	return xstrndup(lt, (size_t)(gt - lt + 1));
 }
 
+/* A FETCH of each message's UID and RFC822.SIZE, to which more may be
+ * added. */
+static struct mailimap_fetch_type *
+fetch_uid_size(void)
+{
+	struct mailimap_fetch_type *ft;
+
+	if ((ft = mailimap_fetch_type_new_fetch_att_list_empty()) == NULL ||
+	    mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_uid()) != MAILIMAP_NO_ERROR ||
+	    mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_rfc822_size()) != MAILIMAP_NO_ERROR)
+		abort();
+	return ft;
+}
+
+/* The UID, RFC822.SIZE and body section of one FETCH response, each
+ * left as it was when absent; 1 when it held an RFC822.SIZE. */
+static int
+fetched(const struct mailimap_msg_att *att, uint32_t *uid, uint32_t *size,
+    struct mailimap_msg_att_body_section **sec)
+{
+	clistiter *it;
+	int has_size = 0;
+
+	for (it = clist_begin(att->att_list); it != NULL;
+	    it = clist_next(it)) {
+		struct mailimap_msg_att_item *item = clist_content(it);
+		struct mailimap_msg_att_static *st;
+
+		if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+			continue;
+		st = item->att_data.att_static;
+		if (st->att_type == MAILIMAP_MSG_ATT_UID) {
+			*uid = st->att_data.att_uid;
+		} else if (st->att_type == MAILIMAP_MSG_ATT_RFC822_SIZE) {
+			*size = st->att_data.att_rfc822_size;
+			has_size = 1;
+		} else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION)
+			*sec = st->att_data.att_body_section;
+	}
+	return has_size;
+}
+
 struct probe {
 	uint32_t	 size;
 	char		*msgid;
@@ -351,16 +395,12 @@ probe_fetch(struct after_run *ar, const uint32_t *uids, size_t n,
 	struct mailimap_fetch_type *ft;
 	struct mailimap_set *set = set_of(uids, n);
 	clist *hdrs, *res = NULL;
-	clistiter *it, *jt;
+	clistiter *it;
 	int r;
 
+	ft = fetch_uid_size();
 	if ((hdrs = clist_new()) == NULL ||
 	    clist_append(hdrs, xstrdup("Message-ID")) < 0 ||
-	    (ft = mailimap_fetch_type_new_fetch_att_list_empty()) == NULL ||
-	    mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    mailimap_fetch_att_new_uid()) != MAILIMAP_NO_ERROR ||
-	    mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    mailimap_fetch_att_new_rfc822_size()) != MAILIMAP_NO_ERROR ||
 	    mailimap_fetch_type_new_fetch_att_list_add(ft,
 	    mailimap_fetch_att_new_body_peek_section(
 	    mailimap_section_new_header_fields(
@@ -377,21 +417,7 @@ probe_fetch(struct after_run *ar, const uint32_t *uids, size_t n,
 		uint32_t uid = 0, size = 0;
 		size_t i;
 
-		for (jt = clist_begin(att->att_list); jt != NULL;
-		    jt = clist_next(jt)) {
-			struct mailimap_msg_att_item *item = clist_content(jt);
-			struct mailimap_msg_att_static *st;
-
-			if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
-				continue;
-			st = item->att_data.att_static;
-			if (st->att_type == MAILIMAP_MSG_ATT_UID)
-				uid = st->att_data.att_uid;
-			else if (st->att_type == MAILIMAP_MSG_ATT_RFC822_SIZE)
-				size = st->att_data.att_rfc822_size;
-			else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION)
-				sec = st->att_data.att_body_section;
-		}
+		fetched(att, &uid, &size, &sec);
 		if ((i = position(uids, n, uid)) == n || pr[i].msgid != NULL)
 			continue;
 		pr[i].size = size;
@@ -414,7 +440,7 @@ probe_search(struct after_run *ar, const struct probe *p, int *found)
 	struct mailimap_fetch_type *ft;
 	struct mailimap_set *set;
 	clist *res = NULL, *atts = NULL;
-	clistiter *it, *jt;
+	clistiter *it;
 	int r;
 
 	*found = 0;
@@ -436,32 +462,19 @@ probe_search(struct after_run *ar, const struct probe *p, int *found)
 		    *(uint32_t *)clist_content(it)) != MAILIMAP_NO_ERROR)
 			abort();
 	mailimap_search_result_free(res);
-	if ((ft = mailimap_fetch_type_new_fetch_att_list_empty()) == NULL ||
-	    mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    mailimap_fetch_att_new_uid()) != MAILIMAP_NO_ERROR ||
-	    mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    mailimap_fetch_att_new_rfc822_size()) != MAILIMAP_NO_ERROR)
-		abort();
+	ft = fetch_uid_size();
 	imap_mark(ar->is);
 	r = mailimap_uid_fetch(ar->is->imap, set, ft, &atts);
 	mailimap_fetch_type_free(ft);
 	mailimap_set_free(set);
 	for (it = atts ? clist_begin(atts) : NULL; it != NULL;
 	    it = clist_next(it)) {
-		struct mailimap_msg_att *att = clist_content(it);
+		struct mailimap_msg_att_body_section *sec = NULL;
+		uint32_t uid = 0, size = 0;
 
-		for (jt = clist_begin(att->att_list); jt != NULL;
-		    jt = clist_next(jt)) {
-			struct mailimap_msg_att_item *item = clist_content(jt);
-			struct mailimap_msg_att_static *st;
-
-			if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
-				continue;
-			st = item->att_data.att_static;
-			if (st->att_type == MAILIMAP_MSG_ATT_RFC822_SIZE &&
-			    st->att_data.att_rfc822_size == p->size)
-				*found = 1;
-		}
+		if (fetched(clist_content(it), &uid, &size, &sec) &&
+		    size == p->size)
+			*found = 1;
 	}
 	if (atts != NULL)
 		mailimap_fetch_list_free(atts);
