@@ -284,6 +284,24 @@ failed(struct imap_wire *w, int fd, long secs, long long t0, int err)
 		fault(w, WIRE_IO, "connection lost");
 }
 
+/* Seconds the next read or write on wl may take, set on its inner
+ * stream; 0 when the wire has failed already or its deadline passed. */
+static long
+io_secs(struct wire_low *wl)
+{
+	struct imap_wire *w = wl->w;
+	long secs;
+
+	if (w->fault != WIRE_OK)
+		return 0;
+	if ((secs = wait_for(w)) == 0) {
+		deadline_passed(w);
+		return 0;
+	}
+	mailstream_low_set_timeout(wl->inner, (time_t)secs);
+	return secs;
+}
+
 static ssize_t
 wire_read(mailstream_low *s, void *buf, size_t count)
 {
@@ -294,13 +312,8 @@ wire_read(mailstream_low *s, void *buf, size_t count)
 	long secs;
 	int err;
 
-	if (w->fault != WIRE_OK)
+	if ((secs = io_secs(wl)) == 0)
 		return -1;
-	if ((secs = wait_for(w)) == 0) {
-		deadline_passed(w);
-		return -1;
-	}
-	mailstream_low_set_timeout(wl->inner, (time_t)secs);
 	t0 = wire_now_ms();
 	errno = 0;
 	n = mailstream_low_read(wl->inner, buf, count);
@@ -331,13 +344,8 @@ wire_write(mailstream_low *s, const void *buf, size_t count)
 	ssize_t n;
 	long secs;
 
-	if (w->fault != WIRE_OK)
+	if ((secs = io_secs(wl)) == 0)
 		return -1;
-	if ((secs = wait_for(w)) == 0) {
-		deadline_passed(w);
-		return -1;
-	}
-	mailstream_low_set_timeout(wl->inner, (time_t)secs);
 	/* A server that has closed the connection must not end the
 	 * process with SIGPIPE: the signal is held back and taken. */
 	sigemptyset(&pipe);
