@@ -180,22 +180,29 @@ static const char *const unresolved_cols[] = { "=Time", "=Format",
 static const char *const quarantine_cols[] = { "=Received", "Source",
 	"Folder", "#UID", "#Size", "=Format", "Reason" };
 
-/* A row whose first column is a time and the others text. */
+/* A row whose first column is a time (with its date when dated) and
+ * the others text. */
 static int
-timed_row(void *arg, int n, const char *const *names, const char *const *v)
+time_first(struct tbl *t, int n, const char *const *v, int dated)
 {
-	struct tbl *t = arg;
 	size_t i;
 
 	if ((size_t)n < t->ncols)
 		return 1;
 	if (!row_open(t))
 		return 0;
-	td_time(t, 0, v[0], 0);
+	td_time(t, 0, v[0], dated);
 	for (i = 1; i < t->ncols; i++)
 		td(t, i, v[i]);
 	fputs("</tr>\n", t->f);
 	return 0;
+}
+
+/* A row whose first column is a time and the others text. */
+static int
+timed_row(void *arg, int n, const char *const *names, const char *const *v)
+{
+	return time_first(arg, n, v, 0);
 }
 
 static const char *const review_cols[] = { "=Time", "#Report",
@@ -208,18 +215,7 @@ static const char *const fix_cols[] = { "=When", "#Report", "=Action",
 static int
 fix_row(void *arg, int n, const char *const *names, const char *const *v)
 {
-	struct tbl *t = arg;
-	size_t i;
-
-	if ((size_t)n < t->ncols)
-		return 1;
-	if (!row_open(t))
-		return 0;
-	td_time(t, 0, v[0], 1);
-	for (i = 1; i < t->ncols; i++)
-		td(t, i, v[i]);
-	fputs("</tr>\n", t->f);
-	return 0;
+	return time_first(arg, n, v, 1);
 }
 
 static const char *const dead_cols[] = { "=Queued", "Target", "=Event",
