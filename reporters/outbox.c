@@ -16,19 +16,18 @@
  * events stay recorded, so pruning never queues one again. */
 #define PRUNE_AFTER	(90 * 86400)
 
-void
-outbox_key(const char *kind, const char *target, const char *customer,
-    const char *day, char out[33])
+/* The first 32 hex digits of the SHA-256 of parts [0, n), NULL as
+ * empty.  A NUL ends each part, which none of them can contain, so that
+ * ("a b", "c") and ("a", "b c") never meet. */
+static void
+key_of(const char *const *part, size_t n, char out[33])
 {
-	const char *part[4] = { kind, target, customer, day };
 	char hex[65];
 	struct buf b;
 	size_t i;
 
-	/* NUL between the parts, which none of them can contain, so that
-	 * ("a b", "c") and ("a", "b c") never meet. */
 	buf_init(&b, 4 * 1024);
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < n; i++) {
 		if (part[i] != NULL)
 			buf_addstr(&b, part[i]);
 		buf_add(&b, "", 1);
@@ -37,6 +36,15 @@ outbox_key(const char *kind, const char *target, const char *customer,
 	buf_release(&b);
 	memcpy(out, hex, 32);
 	out[32] = '\0';
+}
+
+void
+outbox_key(const char *kind, const char *target, const char *customer,
+    const char *day, char out[33])
+{
+	const char *part[4] = { kind, target, customer, day };
+
+	key_of(part, 4, out);
 }
 
 long long
@@ -162,26 +170,13 @@ void
 outbox_flip_key(const char *kind, const char *target, const char *customer,
     const char *day, int64_t seq, char out[33])
 {
-	const char *part[4] = { kind, target, customer, day };
-	char hex[65], n[32];
-	struct buf b;
-	size_t i;
+	char n[32];
+	const char *part[5] = { kind, target, customer, day, n };
 
 	/* Five parts where outbox_key has four, so the two never meet;
 	 * the flip's number makes each flip of a case a key of its own. */
 	snprintf(n, sizeof(n), "flip %lld", (long long)seq);
-	buf_init(&b, 4 * 1024);
-	for (i = 0; i < 4; i++) {
-		if (part[i] != NULL)
-			buf_addstr(&b, part[i]);
-		buf_add(&b, "", 1);
-	}
-	buf_addstr(&b, n);
-	buf_add(&b, "", 1);
-	sha256_hex(b.data, b.len, hex);
-	buf_release(&b);
-	memcpy(out, hex, 32);
-	out[32] = '\0';
+	key_of(part, 5, out);
 }
 
 enum rc
