@@ -141,11 +141,8 @@ guard_delimiter(struct guard *g, const char *p, size_t n)
 static int
 starts_field(const char *p, size_t n)
 {
-	size_t i = 0;
+	size_t i = field_name_len(p, n);
 
-	while (i < n && (unsigned char)p[i] > 32 && (unsigned char)p[i] < 127 &&
-	    p[i] != ':')
-		i++;
 	if (i == 0)
 		return 0;
 	if (i + 2 < n && p[i] == ':' && p[i + 1] == '/' && p[i + 2] == '/' &&

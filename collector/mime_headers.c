@@ -164,9 +164,8 @@ blank_line_at(const char *p, size_t n, size_t i)
 	    (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n'));
 }
 
-/* A field name: printable ASCII but the colon (RFC 5322 ftext). */
-static size_t
-name_len(const char *p, size_t n)
+size_t
+field_name_len(const char *p, size_t n)
 {
 	size_t i = 0;
 
@@ -198,7 +197,7 @@ split_headers(struct ctx *c, const char *p, size_t n, struct hdrs *out)
 		/* The field goes on over the indented lines after it. */
 		while (end < n && (p[end] == ' ' || p[end] == '\t'))
 			end = line_end(p, n, end);
-		nn = name_len(p + i, e - i);
+		nn = field_name_len(p + i, e - i);
 		for (k = i + nn; k < e && (p[k] == ' ' || p[k] == '\t'); k++)
 			;
 		if (nn > 0 && k < e && p[k] == ':') {

@@ -36,6 +36,10 @@ void mem_give(struct msg *m, size_t n);
 /* The offset just past the line that starts at i (or n). */
 size_t line_end(const char *p, size_t n, size_t i);
 
+/* The length of the field name at p: printable ASCII but the colon
+ * (RFC 5322 ftext). */
+size_t field_name_len(const char *p, size_t n);
+
 /*
  * Split the header block at the start of (p, n) into out, recording a
  * limit hit in c.  Returns the bytes consumed (never more than n),
