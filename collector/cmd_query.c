@@ -111,6 +111,7 @@ print_json(const struct report *r)
 	doc = jset(doc, "format", r->format);
 	if (r->status != MSG_PARSED) {
 		doc = jset(doc, "status", status_name(r->status));
+		doc = jset(doc, "kind", r->kind);
 		doc = jset(doc, "reason", r->reason);
 	}
 	if (r->role != ROLE_AUTO)

@@ -116,7 +116,7 @@ automated(const struct msg *m)
 }
 
 static int
-cp_match(const struct msg *m)
+cp_match(const struct msg *m, struct cues *c)
 {
 	const struct part *t = own_text(m);
 	const char *subj = root_hdr(m, "Subject");

@@ -19,18 +19,62 @@
 #include "../text.h"
 #include "../util.h"
 
+struct parse_opts;
+
+/*
+ * What the classifiers look at first, worked out once per message by
+ * cues_init(): the decoded subject and the sender, and the message's own
+ * text on demand (cues_text()).  A classifier that claims a message
+ * explains why in why[] (the reason a non-report is stored with).
+ */
+struct cues {
+	const struct parse_opts	*o;
+	char		*subject;	/* decoded, ASCII lower case; never NULL */
+	size_t		 subject_len;
+	char		*from;		/* From field, ASCII lower case; never NULL */
+	size_t		 from_len;
+	char		*from_addr;	/* its addr-spec, lower case, or NULL */
+	int		 null_sender;	/* Return-Path: <> or From: <> */
+	int		 daemon;	/* a mailer daemon or postmaster */
+	int		 forwarded;	/* Fwd:, Fw:, WG:, TR:, RV:, I: ... */
+	int		 replied;	/* Re:, AW:, SV:, Antw:, RE: ... */
+	int		 report_shape;	/* a feedback part or an X-ARF mark */
+	int		 auto_submitted; /* Auto-Submitted other than "no" */
+	/* cues_text(): the own text (plain, else HTML), decoded to UTF-8,
+	 * ASCII lower case, at most KIND_SCAN bytes. */
+	int		 text_done;
+	char		*text;
+	size_t		 text_len;
+	char		 why[160];
+};
+
+void cues_init(struct cues *c, const struct msg *m,
+    const struct parse_opts *o);
+void cues_release(struct cues *c);
+/* The message's own text as described above; "" when it has none. */
+const char *cues_text(struct cues *c, const struct msg *m, size_t *len);
+/* The first needle of the NULL-terminated list (lower case) found in
+ * (hay, n), or NULL. */
+const char *find_any(const char *hay, size_t n, const char *const *needles);
+/* Evidence of an offending message: a message/rfc822 or rfc822-headers
+ * part, or a pasted header block (a line starting Received: from). */
+int has_evidence(struct cues *c, const struct msg *m);
+
 struct format {
 	const char	*name;
 	/* 0 for mail that is not an abuse report (a bounce, an auto-reply,
-	 * a newsletter): recognised, stored as ignored, never counted. */
+	 * a newsletter): recognised, stored as ignored with the format's
+	 * name as its kind, never counted. */
 	int		 is_report;
-	/* How sure (0..100) that m is of this format; 0: it is not. */
-	int		(*match)(const struct msg *m);
+	/* How sure (0..100) that m is of this format; 0: it is not.  A
+	 * format that is not a report writes its reason into c->why. */
+	int		(*match)(const struct msg *m, struct cues *c);
 	/*
 	 * Fill r from m.  RC_REJECT (with the reason) when the message is of
 	 * this format but unreadable; it is then quarantined.  A parser may
-	 * set r->status = MSG_IGNORED (with r->reason) for a message of its
-	 * format that reports nothing (an ARF "not-spam" report).
+	 * set r->status = MSG_IGNORED (with r->reason and r->kind) for a
+	 * message of its format that reports nothing (an ARF "not-spam"
+	 * report).
 	 */
 	enum rc		(*parse)(struct msg *m, struct report *r,
 			    struct err *e);
@@ -48,7 +92,21 @@ struct parse_opts {
 	const struct identity_rule	*identity;	/* NULL: defaults */
 	size_t				 nidentity;
 	const struct hostlist		*trusted;	/* NULL: none */
+	/* Our own outgoing mail ([email] from and subject): replies to it
+	 * are recognised by its Message-IDs and subjects.  NULL: the
+	 * defaults (any domain, the default subject). */
+	const char			*own_from;
+	const char			*own_subject;
 };
+
+/*
+ * Our own Message-IDs: "<KIND-ID.RANDOM@DOMAIN>" with KIND one of
+ * OWN_MSGID_KINDS ("summary", "notice"), ID the day or the notice's
+ * number, RANDOM 16 hex digits and DOMAIN the domain of the From address
+ * (reporters/email.c writes them).  1 when id (with or without angle
+ * brackets) has that shape and, when domain is not NULL, that domain.
+ */
+int own_message_id(const char *id, size_t n, const char *domain);
 
 /*
  * Parse one raw message into r (initialised by the caller).  Never fails:
@@ -164,6 +222,10 @@ extern const struct format format_dmarc;
 extern const struct format format_arf;
 extern const struct format format_newsletter;
 extern const struct format format_autoreply;
+extern const struct format format_challenge;
+extern const struct format format_ticket;
+extern const struct format format_reply;
+extern const struct format format_request;
 extern const struct format format_complaint;
 
 #endif

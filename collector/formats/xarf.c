@@ -104,7 +104,7 @@ report_part(const struct msg *m)
 }
 
 static int
-xarf_match(const struct msg *m)
+xarf_match(const struct msg *m, struct cues *c)
 {
 	int marked = root_hdr(m, "X-XARF") != NULL ||
 	    root_hdr(m, "X-ARF") != NULL;
