@@ -235,12 +235,7 @@ cp_parse(struct msg *m, struct report *r, struct err *e)
 
 	r->role = ROLE_EXTERNAL;
 	r->review = 1;
-	if (set_addr(&r->reporter, root_hdr(m, "From"))) {
-		char *q;
-
-		for (q = r->reporter; *q; q++)
-			*q = (char)tolower((unsigned char)*q);
-	}
+	report_take(&r->reporter, reporter_label(root_hdr(m, "From"), 0));
 	off = r->offending = find_evidence(m, t);
 	if (subj != NULL)
 		ds = decode_header(subj, strlen(subj), MAX_FIELD_LEN);

@@ -161,6 +161,11 @@ int set_addr(char **field, const char *p);
 /* Set *field to the lower-cased, trimmed value. */
 void set_lower(char **field, const char *p);
 
+/* The reporter label of an address field (or a bare domain): the
+ * lower-case address when it is one, its domain when domain_only is set
+ * or the local part is broken, NULL when there is no valid domain
+ * ("MAILER-DAEMON <>", "postmaster").  Caller frees. */
+char *reporter_label(const char *v, int domain_only);
 /* The domain of an address field's addr-spec, lower case; caller frees. */
 char *addr_domain(const char *addrfield);
 /* The domain of the From address of a message node, lower case. */

@@ -116,16 +116,11 @@ xarf_match(const struct msg *m, struct cues *c)
 	return marked ? 45 : 0;
 }
 
-/* The domain of an address, or the value itself. */
+/* The domain of an address, or the value itself when it is a domain. */
 static void
 set_reporter(struct report *r, const char *v)
 {
-	char *d = addr_domain(v);
-
-	if (d != NULL)
-		report_take(&r->reporter, d);
-	else
-		report_setz(&r->reporter, v);
+	report_take(&r->reporter, reporter_label(v, 1));
 }
 
 static enum rc
@@ -145,8 +140,8 @@ xarf_parse(struct msg *m, struct report *r, struct err *e)
 	r->role = ROLE_EXTERNAL;
 	if ((v = yaml_get(&y, "Reported-From")) != NULL)
 		set_reporter(r, v);
-	else if ((v = addr_domain(root_hdr(m, "From"))) != NULL)
-		report_setz(&r->reporter, v);
+	if (r->reporter == NULL)
+		set_reporter(r, root_hdr(m, "From"));
 	free(v);
 	type = yaml_get(&y, "Report-Type");
 	cat = yaml_get(&y, "Category");
