@@ -128,6 +128,13 @@ static const char *const migrations[] = {
 	"  run INTEGER NOT NULL REFERENCES runs (id),"
 	"  source TEXT, at INTEGER NOT NULL, error TEXT NOT NULL);"
 	"CREATE INDEX run_errors_at ON run_errors (at);",
+	/* What an ignored message is (dsn, auto-reply, ticket, ...);
+	 * older rows of the formats that are not reports get their name. */
+	"ALTER TABLE messages ADD COLUMN kind TEXT;"
+	"UPDATE messages SET kind = format WHERE status = 'ignored'"
+	"  AND format IN ('dsn', 'auto-reply', 'newsletter');"
+	"UPDATE messages SET kind = 'other' WHERE status = 'ignored'"
+	"  AND kind IS NULL;",
 };
 
 #define NMIGRATIONS	(int)(sizeof(migrations) / sizeof(migrations[0]))
@@ -145,7 +152,8 @@ enum stmt {
 static const char *const sql[Q_COUNT] = {
 	[Q_MSG_ADD] = "INSERT INTO messages (source, folder, uidvalidity, uid,"
 	    " sha256, report_msgid, size, received_at, format, status, reason,"
-	    " raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+	    " raw, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+	    " ?12, ?13)"
 	    " ON CONFLICT (sha256) DO NOTHING",
 	[Q_REPORT_ADD] = "INSERT INTO reports (message, report_key, format,"
 	    " role, feedback_type, category, reporter, occurred_at,"
@@ -451,6 +459,7 @@ store_message_add(struct store *s, const struct stored_msg *m, int64_t *id,
 	bind_text(st, 11, m->reason);
 	if (m->raw != NULL)
 		sqlite3_bind_blob64(st, 12, m->raw, m->raw_len, SQLITE_STATIC);
+	bind_text(st, 13, m->kind);
 	if ((rc = step_done(s, st, e, "store message")) != RC_OK)
 		return rc;
 	*dup = sqlite3_changes(s->db) == 0;
