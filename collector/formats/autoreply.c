@@ -77,13 +77,16 @@ static const char *const texts[] = {
  * prefixes and brackets: "[Auto-Reply] ...", "Out of Office: ...".  Not
  * anywhere: a complaint's subject may well say "vacation". */
 static const char *
-subject_start(const char *s)
+subject_start(struct cues *c, const struct msg *m)
 {
+	const char *s = c->subject;
 	static const char *const re[] = { "re:", "aw:", "sv:", "antw:",
 		"r:", "re :", NULL };
 	const char *prev;
 	size_t i;
 
+	if (cues_find(c, m, CUE_SUBJECT, 0, subjects) == NULL)
+		return NULL;
 	do {
 		prev = s;
 		while (*s == ' ' || *s == '\t' || *s == '[' || *s == '(' ||
@@ -103,8 +106,7 @@ static int
 ar_match(const struct msg *m, struct cues *c)
 {
 	const char *v, *hit;
-	const char *t;
-	size_t i, n;
+	size_t i;
 
 	if (m->root->report_type != NULL &&
 	    strcmp(m->root->report_type, "disposition-notification") == 0) {
@@ -114,35 +116,32 @@ ar_match(const struct msg *m, struct cues *c)
 	}
 	if (c->report_shape)
 		return 0;
-	if ((v = root_hdr(m, "Auto-Submitted")) != NULL &&
+	if ((v = cues_hdr(c, m, "Auto-Submitted")) != NULL &&
 	    has_prefix_ci(v, strlen(v), "auto-replied")) {
 		snprintf(c->why, sizeof(c->why), "automatic reply: "
 		    "Auto-Submitted: auto-replied");
 		return 40;
 	}
 	for (i = 0; vendor_headers[i] != NULL; i++)
-		if (root_hdr(m, vendor_headers[i]) != NULL) {
+		if (cues_hdr(c, m, vendor_headers[i]) != NULL) {
 			snprintf(c->why, sizeof(c->why), "automatic reply: "
 			    "%s header", vendor_headers[i]);
 			return 40;
 		}
-	if ((v = root_hdr(m, "Precedence")) != NULL &&
+	if ((v = cues_hdr(c, m, "Precedence")) != NULL &&
 	    ascii_casecmp(v, "auto_reply") == 0) {
 		snprintf(c->why, sizeof(c->why), "automatic reply: "
 		    "Precedence: auto_reply");
 		return 40;
 	}
-	if (!c->forwarded && (hit = subject_start(c->subject)) != NULL) {
+	if (!c->forwarded && (hit = subject_start(c, m)) != NULL) {
 		snprintf(c->why, sizeof(c->why), "automatic reply: \"%s\" in "
 		    "the subject", hit);
 		return 40;
 	}
 	/* A reply with an out-of-office text near its top. */
 	if (c->replied || c->auto_submitted) {
-		t = cues_text(c, m, &n);
-		if (n > 1024)
-			n = 1024;
-		if ((hit = find_any(t, n, texts)) != NULL) {
+		if ((hit = cues_find(c, m, CUE_TEXT, 1024, texts)) != NULL) {
 			snprintf(c->why, sizeof(c->why), "automatic reply: "
 			    "\"%s\" in the text", hit);
 			return 38;

@@ -60,19 +60,19 @@ static const char *const texts[] = { "confirm that you are human",
 static int
 cr_match(const struct msg *m, struct cues *c)
 {
-	const char *hit, *t;
-	size_t i, n;
+	const char *hit;
+	size_t i;
 
 	if (c->report_shape)
 		return 0;
 	for (i = 0; headers[i] != NULL; i++)
-		if (root_hdr(m, headers[i]) != NULL) {
+		if (cues_hdr(c, m, headers[i]) != NULL) {
 			snprintf(c->why, sizeof(c->why), "challenge-response: "
 			    "%s header", headers[i]);
 			return 70;
 		}
 	if (!c->forwarded &&
-	    (hit = find_any(c->subject, c->subject_len, subjects)) != NULL) {
+	    (hit = cues_find(c, m, CUE_SUBJECT, 0, subjects)) != NULL) {
 		snprintf(c->why, sizeof(c->why), "challenge-response: \"%s\" "
 		    "in the subject", hit);
 		return 46;
@@ -84,8 +84,7 @@ cr_match(const struct msg *m, struct cues *c)
 	}
 	if (c->forwarded)
 		return 0;
-	t = cues_text(c, m, &n);
-	if ((hit = find_any(t, n, texts)) != NULL) {
+	if ((hit = cues_find(c, m, CUE_TEXT, 0, texts)) != NULL) {
 		snprintf(c->why, sizeof(c->why), "challenge-response: \"%s\" "
 		    "in the text", hit);
 		/* A person quoting a challenge with the spam attached is

@@ -145,15 +145,16 @@ static const char *const complaint_words[] = { "spam", "abuse", "phish",
 	"complaint", "fraud", NULL };
 
 static const char *
-delivery_text(const char *p, size_t n, const char **what)
+delivery_text(struct cues *c, const struct msg *m, enum cue_field f,
+    const char **what)
 {
 	const char *s;
 
-	if ((s = find_any(p, n, delayed)) != NULL)
+	if ((s = cues_find(c, m, f, 0, delayed)) != NULL)
 		*what = "delay";
-	else if ((s = find_any(p, n, failed)) != NULL)
+	else if ((s = cues_find(c, m, f, 0, failed)) != NULL)
 		*what = "failure";
-	else if ((s = find_any(p, n, delivered)) != NULL)
+	else if ((s = cues_find(c, m, f, 0, delivered)) != NULL)
 		*what = "success";
 	return s;
 }
@@ -173,7 +174,7 @@ subject_starts(const struct cues *c, const char *hit)
 }
 
 static int
-returned(const struct msg *m, const char *t, size_t n)
+returned(const struct msg *m, struct cues *c)
 {
 	struct part *p = NULL;
 
@@ -183,7 +184,7 @@ returned(const struct msg *m, const char *t, size_t n)
 		    strcmp(p->type, "text/rfc822-headers") == 0 ||
 		    strcmp(p->type, "message/global-headers") == 0)
 			return 1;
-	return find_any(t, n, returned_marks) != NULL;
+	return cues_find(c, m, CUE_TEXT, 0, returned_marks) != NULL;
 }
 
 /* Amazon SES notifications by e-mail (through SNS or directly). */
@@ -198,14 +199,10 @@ ses_notice(const struct msg *m, struct cues *c)
 		"\"eventtype\":\"deliverydelay\"", "\"eventtype\":\"send\"",
 		"\"notificationtype\" : \"bounce\"",
 		"\"notificationtype\" : \"delivery\"", NULL };
-	const char *t;
-	size_t n;
-
 	if (strstr(c->from, "amazonses.com") == NULL &&
 	    strstr(c->from, "sns.amazonaws.com") == NULL)
 		return 0;
-	t = cues_text(c, m, &n);
-	return find_any(t, n, types) != NULL;
+	return cues_find(c, m, CUE_TEXT, 0, types) != NULL;
 }
 
 #define WHY(...)	snprintf(c->why, sizeof(c->why), __VA_ARGS__)
@@ -214,9 +211,8 @@ static int
 dsn_match(const struct msg *m, struct cues *c)
 {
 	const struct part *root = m->root, *ch;
-	const char *subj_hit = NULL, *text_hit = NULL, *what = "", *t;
+	const char *subj_hit = NULL, *text_hit = NULL, *what = "";
 	const char *sender;
-	size_t n;
 
 	if (root->report_type != NULL &&
 	    strcmp(root->report_type, "delivery-status") == 0) {
@@ -231,7 +227,7 @@ dsn_match(const struct msg *m, struct cues *c)
 		}
 	if (c->report_shape)
 		return 0;
-	if (root_hdr(m, "X-Failed-Recipients") != NULL) {
+	if (cues_hdr(c, m, "X-Failed-Recipients") != NULL) {
 		WHY("bounce: X-Failed-Recipients header");
 		return 90;
 	}
@@ -242,32 +238,31 @@ dsn_match(const struct msg *m, struct cues *c)
 	sender = c->null_sender ? "null reverse path" :
 	    c->daemon ? "mailer daemon sender" : NULL;
 	if (!c->forwarded)
-		subj_hit = delivery_text(c->subject, c->subject_len, &what);
+		subj_hit = delivery_text(c, m, CUE_SUBJECT, &what);
 	/* Nothing about the sender or the subject: not a notification,
 	 * and its text is not read for one. */
 	if (sender == NULL && subj_hit == NULL)
 		return 0;
-	t = cues_text(c, m, &n);
 	if (subj_hit == NULL)
-		text_hit = delivery_text(t, n, &what);
+		text_hit = delivery_text(c, m, CUE_TEXT, &what);
 	if (sender != NULL && (subj_hit != NULL || text_hit != NULL)) {
 		WHY("delivery %s notice: %s, \"%s\" in the %s", what, sender,
 		    subj_hit ? subj_hit : text_hit,
 		    subj_hit ? "subject" : "text");
 		return 60;
 	}
-	if (sender != NULL && returned(m, t, n) &&
-	    find_any(c->subject, c->subject_len, complaint_words) == NULL) {
+	if (sender != NULL && returned(m, c) &&
+	    cues_find(c, m, CUE_SUBJECT, 0, complaint_words) == NULL) {
 		WHY("bounce: %s and the returned message", sender);
 		return 52;
 	}
 	/* Without a telling sender, the subject must open with the text. */
 	if (subj_hit != NULL && !subject_starts(c, subj_hit))
 		return 0;
-	if (subj_hit != NULL && (returned(m, t, n) ||
-	    delivery_text(t, n, &what) != NULL)) {
+	if (subj_hit != NULL && (returned(m, c) ||
+	    delivery_text(c, m, CUE_TEXT, &what) != NULL)) {
 		WHY("delivery %s notice: \"%s\" in the subject, the %s "
-		    "behind it", what, subj_hit, returned(m, t, n) ?
+		    "behind it", what, subj_hit, returned(m, c) ?
 		    "returned message" : "delivery text");
 		return 55;
 	}

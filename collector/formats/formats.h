@@ -29,11 +29,17 @@ struct parse_opts;
  */
 struct cues {
 	const struct parse_opts	*o;
-	char		*subject;	/* decoded, ASCII lower case; never NULL */
+	char		 subject[MAX_FIELD_LEN + 1];	/* decoded, ASCII
+					 * lower case */
 	size_t		 subject_len;
-	char		*from;		/* From field, ASCII lower case; never NULL */
+	char		 from[MAX_FIELD_LEN + 1]; /* From, the same */
 	size_t		 from_len;
-	char		*from_addr;	/* its addr-spec, lower case, or NULL */
+	const char	*from_addr;	/* its address in from[] (up to '>' or
+					 * the end), or NULL */
+	size_t		 from_addr_len;
+	/* The names of the top-level header fields, hashed to one bit
+	 * each: cues_hdr() looks only for names that may be there. */
+	unsigned char	 hbits[32];
 	int		 null_sender;	/* Return-Path: <> or From: <> */
 	int		 daemon;	/* a mailer daemon or postmaster */
 	int		 forwarded;	/* Fwd:, Fw:, WG:, TR:, RV:, I: ... */
@@ -45,17 +51,30 @@ struct cues {
 	int		 text_done;
 	char		*text;
 	size_t		 text_len;
+	/* Which pairs of bytes occur in the subject and in the text (a
+	 * hash of each pair, one bit): most word lists are ruled out by
+	 * a few bit tests instead of a search each. */
+	unsigned char	 sbits[512], tbits[512];
 	char		 why[160];
 };
 
+enum cue_field { CUE_SUBJECT, CUE_TEXT };
+
 void cues_init(struct cues *c, const struct msg *m,
     const struct parse_opts *o);
+/* The top-level header field of that name, or NULL (root_hdr()). */
+const char *cues_hdr(const struct cues *c, const struct msg *m,
+    const char *name);
 void cues_release(struct cues *c);
 /* The message's own text as described above; "" when it has none. */
 const char *cues_text(struct cues *c, const struct msg *m, size_t *len);
 /* The first needle of the NULL-terminated list (lower case) found in
  * (hay, n), or NULL. */
 const char *find_any(const char *hay, size_t n, const char *const *needles);
+/* The same in the subject or the text of the cues, in at most the first
+ * limit bytes (0: all of it). */
+const char *cues_find(struct cues *c, const struct msg *m, enum cue_field f,
+    size_t limit, const char *const *needles);
 /* Evidence of an offending message: a message/rfc822 or rfc822-headers
  * part, or a pasted header block (a line starting Received: from). */
 int has_evidence(struct cues *c, const struct msg *m);

@@ -78,10 +78,10 @@ rp_match(const struct msg *m, struct cues *c)
 		dombuf[i] = '\0';
 		dom = dombuf;
 	}
-	if (names_ours(h = root_hdr(m, "In-Reply-To"), dom) ||
-	    names_ours(h = root_hdr(m, "References"), dom)) {
+	if (names_ours(h = cues_hdr(c, m, "In-Reply-To"), dom) ||
+	    names_ours(h = cues_hdr(c, m, "References"), dom)) {
 		snprintf(c->why, sizeof(c->why), "reply to our own mail: %s "
-		    "names our Message-ID", h == root_hdr(m, "In-Reply-To") ?
+		    "names our Message-ID", h == cues_hdr(c, m, "In-Reply-To") ?
 		    "In-Reply-To" : "References");
 		return 38;
 	}

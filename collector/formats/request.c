@@ -44,33 +44,29 @@ static const char *const phrases[] = {
 /* A notice of a list (a blocklist telling its subscribers), not a
  * request: the newsletter classifier takes those. */
 static int
-list_mail(const struct msg *m)
+list_mail(const struct msg *m, const struct cues *c)
 {
-	const char *p = root_hdr(m, "Precedence");
+	const char *p = cues_hdr(c, m, "Precedence");
 
-	return root_hdr(m, "List-Id") != NULL ||
-	    root_hdr(m, "List-Unsubscribe") != NULL || (p != NULL &&
+	return cues_hdr(c, m, "List-Id") != NULL ||
+	    cues_hdr(c, m, "List-Unsubscribe") != NULL || (p != NULL &&
 	    (ascii_casecmp(p, "bulk") == 0 || ascii_casecmp(p, "list") == 0));
 }
 
 static int
 rq_match(const struct msg *m, struct cues *c)
 {
-	const char *hit, *t;
-	size_t n;
+	const char *hit;
 
 	if (c->report_shape || c->forwarded || c->auto_submitted ||
-	    list_mail(m))
+	    list_mail(m, c))
 		return 0;
-	if ((hit = find_any(c->subject, c->subject_len, phrases)) != NULL) {
+	if ((hit = cues_find(c, m, CUE_SUBJECT, 0, phrases)) != NULL) {
 		snprintf(c->why, sizeof(c->why), "unblock or delisting "
 		    "request: \"%s\" in the subject", hit);
 		return 36;
 	}
-	t = cues_text(c, m, &n);
-	if (n > 1024)
-		n = 1024;
-	if ((hit = find_any(t, n, phrases)) != NULL) {
+	if ((hit = cues_find(c, m, CUE_TEXT, 1024, phrases)) != NULL) {
 		snprintf(c->why, sizeof(c->why), "unblock or delisting "
 		    "request: \"%s\" in the text", hit);
 		return 33;

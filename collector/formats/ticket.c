@@ -107,13 +107,13 @@ ticket_id(const char *s)
 }
 
 static const char *
-system_mark(const struct msg *m)
+system_mark(const struct msg *m, const struct cues *c)
 {
 	const char *v;
 	size_t i;
 
 	for (i = 0; marks[i].name != NULL; i++) {
-		if ((v = root_hdr(m, marks[i].name)) == NULL)
+		if ((v = cues_hdr(c, m, marks[i].name)) == NULL)
 			continue;
 		if (marks[i].value == NULL ||
 		    memcasemem(v, strlen(v), marks[i].value) != NULL)
@@ -125,33 +125,29 @@ system_mark(const struct msg *m)
 static int
 tk_match(const struct msg *m, struct cues *c)
 {
-	const char *mark, *hit, *t;
+	const char *mark, *hit;
 	int id;
-	size_t n;
 
 	if (c->report_shape || c->forwarded)
 		return 0;
-	if ((hit = find_any(c->subject, c->subject_len, subject_acks)) !=
-	    NULL) {
+	if ((hit = cues_find(c, m, CUE_SUBJECT, 0, subject_acks)) != NULL) {
 		snprintf(c->why, sizeof(c->why), "ticket system: \"%s\" in "
 		    "the subject", hit);
 		return 47;
 	}
-	mark = system_mark(m);
+	mark = system_mark(m, c);
 	id = ticket_id(c->subject);
 	/* A complaint sent through a ticket system, evidence attached, is
 	 * a complaint. */
 	if ((mark == NULL && !id) || has_evidence(c, m))
 		return 0;
-	t = cues_text(c, m, &n);
-	if ((hit = find_any(t, n, acks)) != NULL) {
+	if ((hit = cues_find(c, m, CUE_TEXT, 0, acks)) != NULL) {
 		snprintf(c->why, sizeof(c->why), "ticket system: %s%s, "
 		    "\"%s\" in the text", mark ? mark : "ticket number",
 		    mark ? " header" : " in the subject", hit);
 		return 47;
 	}
-	if (mark != NULL && find_any(c->subject, c->subject_len, abuse) ==
-	    NULL) {
+	if (mark != NULL && cues_find(c, m, CUE_SUBJECT, 0, abuse) == NULL) {
 		snprintf(c->why, sizeof(c->why), "ticket system: %s header, "
 		    "nothing attached", mark);
 		return 47;
