@@ -9,7 +9,8 @@
 #   tests/fuzz/run-fuzzers.sh BUILDDIR [SECONDS [JOBS [TARGET...]]]
 #
 # Targets: mime text config classify and one per format (spamexperts arf
-# dmarc xarf xarf_json spamcop jmrp complaint dsn auto-reply newsletter).
+# dmarc xarf xarf_json spamcop jmrp complaint dsn auto-reply newsletter
+# challenge-response ticket reply request).
 set -u
 build=${1:?usage: run-fuzzers.sh BUILDDIR [SECONDS [JOBS [TARGET...]]]}
 secs=${2:-600}
@@ -17,7 +18,7 @@ jobs=${3:-2}
 shift; [ $# -gt 0 ] && shift; [ $# -gt 0 ] && shift
 src=$(cd "$(dirname "$0")/../.." && pwd)
 work=${AC_FUZZ_WORK:-$build/fuzz-work}
-targets=${*:-mime text config classify spamexperts arf dmarc xarf xarf_json spamcop jmrp complaint dsn auto-reply newsletter}
+targets=${*:-mime text config classify spamexperts arf dmarc xarf xarf_json spamcop jmrp complaint dsn auto-reply newsletter challenge-response ticket reply request}
 mkdir -p "$work"
 
 run() {	# target
