@@ -51,6 +51,11 @@ static const char *const failed[] = {
 	"mailbox full", "mailbox is full", "quota exceeded", "over quota",
 	"rejected your message", "permanently rejected", "delivery error",
 	"returned mail: see transcript for details", "hard bounce",
+	"failed mail", "rejected mail", "error sending message",
+	"sending failed", "delivery report", "nondelivery",
+	"notification d'\xc3\xa9tat de remise", "notificaci\xc3\xb3n de estado de entrega",
+	"notifica sullo stato del recapito", "notifica\xc3\xa7\xc3\xa3o de status de entrega",
+	"\xc3\xbc" "bermittlungsstatus", "zustellungsbenachrichtigung", "non-remise",
 	/* German */
 	"unzustellbar", "nicht zustellbar", "zustellung fehlgeschlagen",
 	"konnte nicht zugestellt werden", "nicht zugestellt",
@@ -124,7 +129,7 @@ static const char *const delivered[] = {
 	"your message was delivered", "has been delivered",
 	"was successfully delivered", "successfully delivered",
 	"zugestellt:", "erfolgreich zugestellt", "remis\xc2\xa0:", "entregado:",
-	"recapitato:", "entregue:", "bezorgd:",
+	"recapitato:", "entregue:", "bezorgd:", "expanded:",
 	NULL
 };
 
