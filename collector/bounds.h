@@ -60,6 +60,9 @@
 #define MAX_XARF_JSON		(8u * 1024 * 1024)
 /* Bytes of a text part searched for the words of a complaint. */
 #define COMPLAINT_SCAN		(64u * 1024)
+/* Bytes of a message's own text searched for the texts of bounces,
+ * auto-replies, ticket acknowledgements and requests. */
+#define KIND_SCAN		(4u * 1024)
 /* Evidence items looked at in one XARF JSON report. */
 #define MAX_XARF_EVIDENCE	8
 

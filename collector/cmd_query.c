@@ -185,6 +185,7 @@ print_json(const struct report *r)
 	doc = jset(doc, "format", r->format);
 	if (r->status != MSG_PARSED) {
 		doc = jset(doc, "status", status_name(r->status));
+		doc = jset(doc, "kind", r->kind);
 		doc = jset(doc, "reason", r->reason);
 	}
 	if (r->role != ROLE_AUTO)
@@ -484,6 +485,19 @@ status_pending(void *arg, int n, const char *const *names,
 	return 0;
 }
 
+/* "dsn 3, auto-reply 1" after the label printed before the first row. */
+static int
+status_kind(void *arg, int n, const char *const *names,
+    const char *const *v)
+{
+	int *first = arg;
+
+	printf("%s%s %s", *first ? "" : ", ", v[0] ? v[0] : "other",
+	    v[1] ? v[1] : "0");
+	*first = 0;
+	return 0;
+}
+
 int
 cmd_status(struct cli *cli, int argc, char **argv)
 {
@@ -506,6 +520,15 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	printf("store: %s\n", cli->cfg->store_path);
 	rc = store_dump(s, DUMP_STATUS_TOTALS, DUMP_TEXT, NULL, NULL,
 	    status_totals, NULL, &e);
+	if (rc == RC_OK) {
+		int first = 1;
+
+		/* Mail that is not a report, stored and never counted. */
+		printf("not reports (ignored): ");
+		rc = store_dump(s, DUMP_STATUS_IGNORED, DUMP_TEXT, NULL, NULL,
+		    status_kind, &first, &e);
+		printf("%s\n", first ? "none" : "");
+	}
 	if (rc == RC_OK)
 		rc = store_dump(s, DUMP_STATUS_SOURCES, DUMP_TEXT, NULL, NULL,
 		    status_source, &sc, &e);

@@ -793,6 +793,8 @@ config_parse_opts(const struct config *c, struct parse_opts *o)
 	o->identity = c->resolver.identity;
 	o->nidentity = c->resolver.nidentity;
 	o->trusted = &c->resolver.trusted_hosts;
+	o->own_from = c->email.from;
+	o->own_subject = c->email.subject;
 }
 
 const char *

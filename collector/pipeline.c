@@ -484,6 +484,7 @@ store_parsed(struct pipeline *p, struct job *j, struct err *e)
 	sm.format = r->format;
 	sm.status = r->status;
 	sm.reason = r->reason;
+	sm.kind = r->status == MSG_IGNORED ? r->kind : NULL;
 	if (r->status == MSG_QUARANTINED) {
 		/* Kept whole, so it can be replayed after a parser fix. */
 		sm.raw = j->raw;

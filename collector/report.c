@@ -158,6 +158,7 @@ report_print(FILE *f, const struct report *r)
 	kv(f, "format", r->format);
 	if (r->status != MSG_PARSED) {
 		kv(f, "status", status_name(r->status));
+		kv(f, "kind", r->kind);
 		kv(f, "reason", r->reason);
 	}
 	if (r->role != ROLE_AUTO)

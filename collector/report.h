@@ -24,6 +24,10 @@ struct report {
 	const char	*format;	/* static name from the format table */
 	enum msg_status	 status;
 	char		*reason;	/* why quarantined or ignored */
+	/* What an ignored message is (dsn, auto-reply, challenge-response,
+	 * ticket, reply, request, newsletter, not-spam, summary, other):
+	 * a static name, NULL for a message that is not ignored. */
+	const char	*kind;
 	enum role	 role;
 	char		*feedback_type;
 	char		*category;

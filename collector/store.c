@@ -194,6 +194,13 @@ static const char *const migrations[] = {
 	"  refusals INTEGER NOT NULL DEFAULT 0,"
 	"  last_error TEXT,"
 	"  PRIMARY KEY (source, folder, uidvalidity, uid)) WITHOUT ROWID;",
+	/* 6: the kind of an ignored message (dsn, auto-reply, ticket, ...;
+	 * the column came with 3); older rows of the formats that are not
+	 * reports get their name. */
+	"UPDATE messages SET kind = format WHERE status = 'ignored'"
+	"  AND kind IS NULL AND format IN ('dsn', 'auto-reply', 'newsletter');"
+	"UPDATE messages SET kind = 'other' WHERE status = 'ignored'"
+	"  AND kind IS NULL;",
 };
 
 #define NMIGRATIONS	(int)(sizeof(migrations) / sizeof(migrations[0]))
@@ -214,7 +221,8 @@ enum stmt {
 static const char *const sql[Q_COUNT] = {
 	[Q_MSG_ADD] = "INSERT INTO messages (source, folder, uidvalidity, uid,"
 	    " sha256, report_msgid, size, received_at, format, status, reason,"
-	    " raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+	    " raw, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+	    " ?12, ?13)"
 	    " ON CONFLICT (sha256) DO NOTHING",
 	[Q_REPORT_ADD] = "INSERT INTO reports (message, report_key, format,"
 	    " role, feedback_type, category, reporter, occurred_at,"
@@ -530,6 +538,7 @@ store_message_add(struct store *s, const struct stored_msg *m, int64_t *id,
 	bind_text(st, 11, m->reason);
 	if (m->raw != NULL)
 		sqlite3_bind_blob64(st, 12, m->raw, m->raw_len, SQLITE_STATIC);
+	bind_text(st, 13, m->kind);
 	if ((rc = step_done(s, st, e, "store message")) != RC_OK)
 		return rc;
 	*dup = sqlite3_changes(s->db) == 0;

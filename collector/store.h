@@ -46,6 +46,7 @@ struct stored_msg {
 	const char	*format;
 	enum msg_status	 status;
 	const char	*reason;
+	const char	*kind;		/* ignored: what it is (report.h) */
 	const char	*raw;		/* kept only when quarantined */
 	size_t		 raw_len;
 };
@@ -347,6 +348,8 @@ enum dump { DUMP_REPORTS, DUMP_CASES, DUMP_SUMMARY, DUMP_STATUS_SOURCES,
 				 * last start */
 	DUMP_DAY_RUN_ERRORS,	/* started_at, command, status, error */
 	DUMP_DAY_SOURCES,	/* source, messages, quarantined */
+	DUMP_DAY_IGNORED,	/* kind, messages stored as ignored that day */
+	DUMP_STATUS_IGNORED,	/* kind, messages ignored (all time) */
 	DUMP_DAY_SOURCE_ERRORS,	/* source, failures, last at, last error */
 	DUMP_DAY_OUTBOX,	/* target, delivered that day, waiting, dead,
 				 * oldest waiting created_at */

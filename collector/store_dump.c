@@ -280,6 +280,15 @@ static const char *const dump_sql[][2] = {
 	    " WHERE status IN ('parsed', 'quarantined', 'ignored')"
 	    " AND " IN_DAY("received_at") " GROUP BY source ORDER BY source",
 	    NULL },
+	[DUMP_DAY_IGNORED] = {
+	    "SELECT coalesce(kind, 'other'), count(*) FROM messages"
+	    " WHERE status = 'ignored' AND " IN_DAY("received_at")
+	    " GROUP BY 1 ORDER BY 2 DESC, 1",
+	    NULL },
+	[DUMP_STATUS_IGNORED] = {
+	    "SELECT coalesce(kind, 'other'), count(*) FROM messages"
+	    " WHERE status = 'ignored' GROUP BY 1 ORDER BY 2 DESC, 1",
+	    NULL },
 	[DUMP_DAY_SOURCE_ERRORS] = {
 	    /* SQLite takes the bare column error from the row of max(at). */
 	    "SELECT coalesce(source, ''), count(*), max(at), error"

@@ -380,8 +380,39 @@ runs_row(void *arg, int n, const char *const *names, const char *const *v)
 	return 0;
 }
 
+/* "dsn 3, auto-reply 1": the kinds of mail that were no reports. */
+static int
+ignored_row(void *arg, int n, const char *const *names,
+    const char *const *v)
+{
+	struct tbl *t = arg;
+
+	if (n < 2)
+		return 1;
+	fputs(t->n++ ? ", " : "", t->f);
+	html_str(t->f, v[0] ? v[0] : "other");
+	fprintf(t->f, " %ld", html_num(v[1]));
+	return 0;
+}
+
 static const char *const src_cols[] = { "Source", "#Messages",
 	"#Quarantined", "#Failures", "=Last failure", "Last error" };
+
+/* The mail of the day that was no report, by kind: stored, never
+ * counted. */
+static enum rc
+html_ignored(FILE *f, struct store *s, const char *day, struct err *e)
+{
+	struct tbl t = { f, NULL, 0, 0, "" };
+	enum rc rc;
+
+	fputs("<p id=\"not-reports\">Not reports (stored as ignored, never "
+	    "counted): ", f);
+	rc = store_dump(s, DUMP_DAY_IGNORED, DUMP_TEXT, day, NULL,
+	    ignored_row, &t, e);
+	fprintf(f, "%s.</p>\n", t.n == 0 ? "none" : "");
+	return rc;
+}
 
 enum rc
 html_health(FILE *f, struct store *s, const struct config *c,
@@ -402,6 +433,7 @@ html_health(FILE *f, struct store *s, const struct config *c,
 	fputs("<section id=\"health\"><h2>Run health</h2>\n", f);
 	if ((rc = store_dump(s, DUMP_DAY_RUNS, DUMP_TEXT, day, NULL,
 	    runs_row, f, e)) != RC_OK ||
+	    (rc = html_ignored(f, s, day, e)) != RC_OK ||
 	    (rc = store_dump(s, DUMP_DAY_SOURCES, DUMP_TEXT, day, NULL,
 	    src_msgs, l, e)) != RC_OK ||
 	    (rc = store_dump(s, DUMP_DAY_SOURCE_ERRORS, DUMP_TEXT, day, NULL,

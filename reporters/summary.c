@@ -138,6 +138,18 @@ text_line(FILE *f, const char *what, long now, long before)
 	    d > 0 ? "+" : d == 0 ? "\u00b1" : "", d);
 }
 
+static int
+text_kind(void *arg, int n, const char *const *names, const char *const *v)
+{
+	struct text_out *o = arg;
+
+	if (n < 2)
+		return 1;
+	fprintf(o->f, "%s%s %s", o->n++ ? ", " : "", v[0] ? v[0] : "other",
+	    v[1] ? v[1] : "0");
+	return 0;
+}
+
 enum rc
 text_summary(FILE *f, struct store *s, const struct config *c,
     const char *day, struct err *e)
@@ -160,6 +172,13 @@ text_summary(FILE *f, struct store *s, const struct config *c,
 	text_line(f, "unresolved reports", t.unresolved, p.unresolved);
 	text_line(f, "quarantined messages", t.quarantined, p.quarantined);
 	text_line(f, "escalated customers", t.escalated, p.escalated);
+	/* Mail that was no report, by kind: stored, never counted. */
+	fprintf(f, "  %-22s ", "not reports");
+	if ((rc = store_dump(s, DUMP_DAY_IGNORED, DUMP_TEXT, day, NULL,
+	    text_kind, &o, e)) != RC_OK)
+		return rc;
+	fprintf(f, "%s\n", o.n == 0 ? "none" : "");
+	o.n = 0;
 	fprintf(f, "\nConfirmed customers (internal and external reports):\n");
 	rc = store_dump(s, DUMP_DAY_CASES, DUMP_TEXT, day, "confirmed",
 	    text_case, &o, e);

@@ -140,7 +140,7 @@ arf_read(struct msg *m, struct report *r, struct err *e)
 }
 
 static int
-arf_match(const struct msg *m)
+arf_match(const struct msg *m, struct cues *c)
 {
 	return feedback_part(m->root) != NULL ? 50 : 0;
 }
@@ -155,6 +155,7 @@ arf_parse(struct msg *m, struct report *r, struct err *e)
 	    strcmp(r->feedback_type, "not-spam") == 0) {
 		/* RFC 6430: a recipient said the message was wanted. */
 		r->status = MSG_IGNORED;
+		r->kind = "not-spam";
 		report_setz(&r->reason, "ARF not-spam report: the recipient "
 		    "marked the message as wanted");
 	}

@@ -174,6 +174,67 @@ set_lower(char **field, const char *p)
 		*q = (char)tolower((unsigned char)*q);
 }
 
+/* A host name: labels of letters, digits, hyphens (or UTF-8 bytes of an
+ * internationalised name), at least two, none empty or longer than 63. */
+static int
+valid_domain(const char *d, size_t n)
+{
+	size_t i, label = 0, labels = 1;
+
+	if (n == 0 || n > 253 || d[0] == '.' || d[n - 1] == '.')
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)d[i];
+
+		if (ch == '.') {
+			if (label == 0 || d[i - 1] == '-')
+				return 0;
+			label = 0;
+			labels++;
+			continue;
+		}
+		if (!(isalnum(ch) || ch >= 0x80 || (ch == '-' && label > 0)))
+			return 0;
+		if (++label > 63)
+			return 0;
+	}
+	return labels >= 2 && d[n - 1] != '-';
+}
+
+char *
+reporter_label(const char *v, int domain_only)
+{
+	char *a, *at, *out = NULL, *q;
+	size_t i, n;
+
+	if (v == NULL || (a = addr_spec(v, strlen(v))) == NULL)
+		return NULL;
+	for (q = a; *q; q++)
+		*q = (char)tolower((unsigned char)*q);
+	n = strlen(a);
+	at = strrchr(a, '@');
+	if (at == NULL) {
+		if (valid_domain(a, n))
+			out = xstrdup(a);
+		goto out;
+	}
+	if (!valid_domain(at + 1, strlen(at + 1)))
+		goto out;
+	if (domain_only || at == a) {
+		out = xstrdup(at + 1);
+		goto out;
+	}
+	for (i = 0; a + i < at; i++)
+		if ((unsigned char)a[i] <= ' ' || strchr("<>()[],;:\\\"@",
+		    a[i]) != NULL)
+			break;
+	/* A local part that is no local part: the domain says enough. */
+	out = xstrdup(a + i < at ? at + 1 : a);
+out:
+	free(a);
+	return out;
+}
+
 char *
 addr_domain(const char *v)
 {

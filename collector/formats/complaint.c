@@ -116,7 +116,7 @@ automated(const struct msg *m)
 }
 
 static int
-cp_match(const struct msg *m)
+cp_match(const struct msg *m, struct cues *c)
 {
 	const struct part *t = own_text(m);
 	const char *subj = root_hdr(m, "Subject");
@@ -239,12 +239,7 @@ cp_parse(struct msg *m, struct report *r, struct err *e)
 
 	r->role = ROLE_EXTERNAL;
 	r->review = 1;
-	if (set_addr(&r->reporter, root_hdr(m, "From"))) {
-		char *q;
-
-		for (q = r->reporter; *q; q++)
-			*q = (char)tolower((unsigned char)*q);
-	}
+	report_take(&r->reporter, reporter_label(root_hdr(m, "From"), 0));
 	/* It counts only when the offending message names the customer;
 	 * the complainant's own address serves to tell a customer's
 	 * reply about their own account (evidence.c). */

@@ -52,7 +52,7 @@ says_dmarc(const struct msg *m)
 }
 
 static int
-dmarc_match(const struct msg *m)
+dmarc_match(const struct msg *m, struct cues *c)
 {
 	const struct part *root = m->root;
 

@@ -15,9 +15,11 @@
 /*
  * The table.  The highest match score wins; order breaks ties, the more
  * specific format first.  The scores the formats give (each file says
- * why): delivery status notifications 55-100; SpamExperts up to 100;
+ * why): delivery status notifications 45-100; SpamExperts up to 100;
  * SpamCop 90; X-ARF 45-85 and XARF JSON 80-85; JMRP 80; DMARC 60-70;
- * ARF 50; newsletters 35-45, auto-replies 40; human complaints 15-30.
+ * ARF 50; challenge-response 35-70; tickets 47-70; newsletters 35-45;
+ * auto-replies 38-45; replies to our own mail 38; unblock and delisting
+ * requests 33-36; human complaints 15-30.
  */
 static const struct format *const table[] = {
 	&format_dsn,
@@ -28,8 +30,12 @@ static const struct format *const table[] = {
 	&format_jmrp,
 	&format_dmarc,
 	&format_arf,
+	&format_challenge,
+	&format_ticket,
 	&format_newsletter,
 	&format_autoreply,
+	&format_reply,
+	&format_request,
 	&format_complaint,
 };
 
@@ -329,10 +335,11 @@ quarantine(struct report *r, const char *reason)
 	report_setz(&r->reason, reason);
 }
 
-/* Run f on the parsed message m and settle the status. */
+/* Run f on the parsed message m and settle the status; why is the
+ * classifier's reason for a format that is not a report. */
 static void
 run(struct msg *m, const struct format *f, const struct parse_opts *o,
-    struct report *r)
+    const char *why, struct report *r)
 {
 	struct err e;
 
@@ -349,6 +356,13 @@ run(struct msg *m, const struct format *f, const struct parse_opts *o,
 	}
 	if (!f->is_report || r->status == MSG_IGNORED) {
 		r->status = MSG_IGNORED;
+		if (!f->is_report) {
+			r->kind = f->name;
+			if (why != NULL && *why != '\0')
+				report_setz(&r->reason, why);
+		}
+		if (r->kind == NULL)
+			r->kind = "other";
 		if (r->reason == NULL)
 			report_setz(&r->reason, "not an abuse report");
 		return;
@@ -381,19 +395,25 @@ message_parse(const char *raw, size_t len, const struct parse_opts *o,
 {
 	const struct format *best = NULL;
 	struct limits dflt;
+	struct cues c;
 	struct msg m;
+	char why[sizeof(c.why)] = "";
 	size_t i;
 	int score, top = 0;
 
 	if (!prepare(&m, raw, len, o, &dflt, r))
 		return;
+	cues_init(&c, &m, o);
 	for (i = 0; i < NFORMATS; i++) {
-		score = table[i]->match(&m);
+		c.why[0] = '\0';
+		score = table[i]->match(&m, &c);
 		if (score > top) {
 			top = score;
 			best = table[i];
+			memcpy(why, c.why, sizeof(why));
 		}
 	}
+	cues_release(&c);
 	if (m.err.rc != RC_OK)
 		quarantine(r, m.err.msg);
 	else if (best == NULL && strncmp(m.root->type, "multipart/", 10) == 0 &&
@@ -403,7 +423,7 @@ message_parse(const char *raw, size_t len, const struct parse_opts *o,
 	else if (best == NULL)
 		quarantine(r, "not a report format this program reads");
 	else
-		run(&m, best, o, r);
+		run(&m, best, o, why, r);
 	r->offending = NULL;
 	msg_release(&m);
 }
@@ -413,11 +433,15 @@ message_parse_as(const char *raw, size_t len, const struct parse_opts *o,
     const struct format *f, struct report *r)
 {
 	struct limits dflt;
+	struct cues c;
 	struct msg m;
 
 	if (!prepare(&m, raw, len, o, &dflt, r))
 		return;
-	run(&m, f, o, r);
+	cues_init(&c, &m, o);
+	(void)f->match(&m, &c);
+	run(&m, f, o, c.why, r);
+	cues_release(&c);
 	r->offending = NULL;
 	msg_release(&m);
 }

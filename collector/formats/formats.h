@@ -19,18 +19,81 @@
 #include "../text.h"
 #include "../util.h"
 
+struct parse_opts;
+
+/*
+ * What the classifiers look at first, worked out once per message by
+ * cues_init(): the decoded subject and the sender, and the message's own
+ * text on demand (cues_text()).  A classifier that claims a message
+ * explains why in why[] (the reason a non-report is stored with).
+ */
+struct cues {
+	const struct parse_opts	*o;
+	char		 subject[MAX_FIELD_LEN + 1];	/* decoded, ASCII
+					 * lower case */
+	size_t		 subject_len;
+	char		 from[MAX_FIELD_LEN + 1]; /* From, the same */
+	size_t		 from_len;
+	const char	*from_addr;	/* its address in from[] (up to '>' or
+					 * the end), or NULL */
+	size_t		 from_addr_len;
+	/* The names of the top-level header fields, hashed to one bit
+	 * each: cues_hdr() looks only for names that may be there. */
+	unsigned char	 hbits[32];
+	int		 null_sender;	/* Return-Path: <> or From: <> */
+	int		 daemon;	/* a mailer daemon or postmaster */
+	int		 forwarded;	/* Fwd:, Fw:, WG:, TR:, RV:, I: ... */
+	int		 replied;	/* Re:, AW:, SV:, Antw:, RE: ... */
+	int		 report_shape;	/* a feedback part or an X-ARF mark */
+	int		 auto_submitted; /* Auto-Submitted other than "no" */
+	/* cues_text(): the own text (plain, else HTML), decoded to UTF-8,
+	 * ASCII lower case, at most KIND_SCAN bytes. */
+	int		 text_done;
+	char		*text;
+	size_t		 text_len;
+	/* Which pairs of bytes occur in the subject and in the text (a
+	 * hash of each pair, one bit): most word lists are ruled out by
+	 * a few bit tests instead of a search each. */
+	unsigned char	 sbits[512], tbits[512];
+	char		 why[160];
+};
+
+enum cue_field { CUE_SUBJECT, CUE_TEXT };
+
+void cues_init(struct cues *c, const struct msg *m,
+    const struct parse_opts *o);
+/* The top-level header field of that name, or NULL (root_hdr()). */
+const char *cues_hdr(const struct cues *c, const struct msg *m,
+    const char *name);
+void cues_release(struct cues *c);
+/* The message's own text as described above; "" when it has none. */
+const char *cues_text(struct cues *c, const struct msg *m, size_t *len);
+/* The first needle of the NULL-terminated list (lower case) found in
+ * (hay, n), or NULL. */
+const char *find_any(const char *hay, size_t n, const char *const *needles);
+/* The same in the subject or the text of the cues, in at most the first
+ * limit bytes (0: all of it). */
+const char *cues_find(struct cues *c, const struct msg *m, enum cue_field f,
+    size_t limit, const char *const *needles);
+/* Evidence of an offending message: a message/rfc822 or rfc822-headers
+ * part, or a pasted header block (a line starting Received: from). */
+int has_evidence(struct cues *c, const struct msg *m);
+
 struct format {
 	const char	*name;
 	/* 0 for mail that is not an abuse report (a bounce, an auto-reply,
-	 * a newsletter): recognised, stored as ignored, never counted. */
+	 * a newsletter): recognised, stored as ignored with the format's
+	 * name as its kind, never counted. */
 	int		 is_report;
-	/* How sure (0..100) that m is of this format; 0: it is not. */
-	int		(*match)(const struct msg *m);
+	/* How sure (0..100) that m is of this format; 0: it is not.  A
+	 * format that is not a report writes its reason into c->why. */
+	int		(*match)(const struct msg *m, struct cues *c);
 	/*
 	 * Fill r from m.  RC_REJECT (with the reason) when the message is of
 	 * this format but unreadable; it is then quarantined.  A parser may
-	 * set r->status = MSG_IGNORED (with r->reason) for a message of its
-	 * format that reports nothing (an ARF "not-spam" report).
+	 * set r->status = MSG_IGNORED (with r->reason and r->kind) for a
+	 * message of its format that reports nothing (an ARF "not-spam"
+	 * report).
 	 */
 	enum rc		(*parse)(struct msg *m, struct report *r,
 			    struct err *e);
@@ -48,7 +111,21 @@ struct parse_opts {
 	const struct identity_rule	*identity;	/* NULL: defaults */
 	size_t				 nidentity;
 	const struct hostlist		*trusted;	/* NULL: none */
+	/* Our own outgoing mail ([email] from and subject): replies to it
+	 * are recognised by its Message-IDs and subjects.  NULL: the
+	 * defaults (any domain, the default subject). */
+	const char			*own_from;
+	const char			*own_subject;
 };
+
+/*
+ * Our own Message-IDs: "<KIND-ID.RANDOM@DOMAIN>" with KIND one of
+ * OWN_MSGID_KINDS ("summary", "notice"), ID the day or the notice's
+ * number, RANDOM 16 hex digits and DOMAIN the domain of the From address
+ * (reporters/email.c writes them).  1 when id (with or without angle
+ * brackets) has that shape and, when domain is not NULL, that domain.
+ */
+int own_message_id(const char *id, size_t n, const char *domain);
 
 /*
  * Parse one raw message into r (initialised by the caller).  Never fails:
@@ -103,6 +180,11 @@ int set_addr(char **field, const char *p);
 /* Set *field to the lower-cased, trimmed value. */
 void set_lower(char **field, const char *p);
 
+/* The reporter label of an address field (or a bare domain): the
+ * lower-case address when it is one, its domain when domain_only is set
+ * or the local part is broken, NULL when there is no valid domain
+ * ("MAILER-DAEMON <>", "postmaster").  Caller frees. */
+char *reporter_label(const char *v, int domain_only);
 /* The domain of an address field's addr-spec, lower case; caller frees. */
 char *addr_domain(const char *addrfield);
 /* The domain of the From address of a message node, lower case. */
@@ -165,6 +247,10 @@ extern const struct format format_dmarc;
 extern const struct format format_arf;
 extern const struct format format_newsletter;
 extern const struct format format_autoreply;
+extern const struct format format_challenge;
+extern const struct format format_ticket;
+extern const struct format format_reply;
+extern const struct format format_request;
 extern const struct format format_complaint;
 
 #endif

@@ -27,7 +27,7 @@ jmrp_ua(const struct msg *m)
 }
 
 static int
-jmrp_match(const struct msg *m)
+jmrp_match(const struct msg *m, struct cues *c)
 {
 	const char *subj = root_hdr(m, "Subject");
 	char *dom;

@@ -25,7 +25,7 @@ unsubscribe_request(const struct msg *m)
 }
 
 static int
-nl_match(const struct msg *m)
+nl_match(const struct msg *m, struct cues *c)
 {
 	const char *prec = root_hdr(m, "Precedence");
 

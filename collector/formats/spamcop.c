@@ -32,7 +32,7 @@ from_spamcop(const struct msg *m)
 }
 
 static int
-sc_match(const struct msg *m)
+sc_match(const struct msg *m, struct cues *c)
 {
 	const char *subj = root_hdr(m, "Subject");
 
@@ -145,6 +145,7 @@ sc_parse(struct msg *m, struct report *r, struct err *e)
 	    "summary report") != NULL) || (subj != NULL &&
 	    memcasemem(subj, strlen(subj), "[SpamCop] Alert") != NULL)) {
 		r->status = MSG_IGNORED;
+		r->kind = "summary";
 		report_setz(&r->reason, "SpamCop summary, not a report of "
 		    "one incident");
 		return RC_OK;

@@ -30,7 +30,7 @@ attached(const struct msg *m)
 }
 
 static int
-se_match(const struct msg *m)
+se_match(const struct msg *m, struct cues *c)
 {
 	const struct part *fb = feedback_part(m->root), *t, *att;
 	const char *rcv = root_hdr(m, "Received");

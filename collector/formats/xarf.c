@@ -104,7 +104,7 @@ report_part(const struct msg *m)
 }
 
 static int
-xarf_match(const struct msg *m)
+xarf_match(const struct msg *m, struct cues *c)
 {
 	int marked = root_hdr(m, "X-XARF") != NULL ||
 	    root_hdr(m, "X-ARF") != NULL;
@@ -116,16 +116,64 @@ xarf_match(const struct msg *m)
 	return marked ? 45 : 0;
 }
 
-/* The domain of an address, or the value itself. */
+/*
+ * Our category for an X-ARF 0.2 Category and Report-Type, after the
+ * schemas of x-arf.org (abuse_login-attack, abuse_malware-attack,
+ * abuse_bot-infection, abuse_grumbot-infection, abuse_compromised-account,
+ * fraud, info_dnsbl, info, vertized) and the "mail" report type the
+ * reporters send for spam.  A category named by the pair wins; a pair
+ * of no schema is read for words, and is "other" when they say nothing.
+ */
+static const char *
+xarf_category(const char *cat, const char *type)
+{
+	static const struct {
+		const char	*cat;	/* NULL: any category */
+		const char	*type, *ours;
+	} map[] = {
+		{ NULL, "mail", "spam" },
+		{ NULL, "spam", "spam" },
+		{ NULL, "spamvertized", "spam" },
+		{ NULL, "nsvertized", "spam" },
+		{ NULL, "malware-attack", "virus" },
+		{ NULL, "bot-infection", "virus" },
+		{ NULL, "grumbot-infection", "virus" },
+		{ "fraud", "infected", "virus" },
+		{ "fraud", "virus", "virus" },
+		{ "fraud", "phishing", "phishing" },
+		{ "fraud", "scam", "fraud" },
+		{ "fraud", "defacement", "other" },
+		{ "fraud", "other", "fraud" },
+		{ NULL, "login-attack", "other" },
+		{ NULL, "compromised-account", "other" },
+		{ NULL, "harvesting", "other" },
+		{ NULL, "hack-attack", "other" },
+		{ "info", NULL, "other" },
+	};
+	const char *c;
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (map[i].cat != NULL && (cat == NULL ||
+		    ascii_casecmp(cat, map[i].cat) != 0))
+			continue;
+		if (map[i].type != NULL && (type == NULL ||
+		    ascii_casecmp(type, map[i].type) != 0))
+			continue;
+		return map[i].ours;
+	}
+	if ((c = category_for_words(type, type ? strlen(type) : 0)) == NULL)
+		c = category_for_words(cat, cat ? strlen(cat) : 0);
+	if (c == NULL && cat != NULL && ascii_casecmp(cat, "fraud") == 0)
+		c = "fraud";
+	return c;
+}
+
+/* The domain of an address, or the value itself when it is a domain. */
 static void
 set_reporter(struct report *r, const char *v)
 {
-	char *d = addr_domain(v);
-
-	if (d != NULL)
-		report_take(&r->reporter, d);
-	else
-		report_setz(&r->reporter, v);
+	report_take(&r->reporter, reporter_label(v, 1));
 }
 
 static enum rc
@@ -145,14 +193,13 @@ xarf_parse(struct msg *m, struct report *r, struct err *e)
 	r->role = ROLE_EXTERNAL;
 	if ((v = yaml_get(&y, "Reported-From")) != NULL)
 		set_reporter(r, v);
-	else if ((v = addr_domain(root_hdr(m, "From"))) != NULL)
-		report_setz(&r->reporter, v);
+	if (r->reporter == NULL)
+		set_reporter(r, root_hdr(m, "From"));
 	free(v);
 	type = yaml_get(&y, "Report-Type");
 	cat = yaml_get(&y, "Category");
 	set_lower(&r->feedback_type, type ? type : cat);
-	if ((c = category_for_words(type, type ? strlen(type) : 0)) == NULL)
-		c = category_for_words(cat, cat ? strlen(cat) : 0);
+	c = xarf_category(cat, type);
 	report_setz(&r->category, c ? c : "other");
 	free(type);
 	free(cat);

@@ -61,7 +61,7 @@ xarf_feedback(const struct msg *m)
 }
 
 static int
-xj_match(const struct msg *m)
+xj_match(const struct msg *m, struct cues *c)
 {
 	if (xarf_feedback(m))
 		return 85;

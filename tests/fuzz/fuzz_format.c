@@ -30,11 +30,16 @@ static const struct {
 	{ "dsn", &format_dsn },
 	{ "auto-reply", &format_autoreply },
 	{ "newsletter", &format_newsletter },
+	{ "challenge-response", &format_challenge },
+	{ "ticket", &format_ticket },
+	{ "reply", &format_reply },
+	{ "request", &format_request },
 };
 
 const char *const fuzz_corpora[] = { "classify", "spamexperts", "arf",
 	"dmarc", "xarf", "xarf_json", "spamcop", "jmrp", "complaint", "dsn",
-	"auto-reply", "newsletter", NULL };
+	"auto-reply", "newsletter", "challenge-response", "ticket", "reply",
+	"request", NULL };
 
 static const struct format *forced;
 static int selected;

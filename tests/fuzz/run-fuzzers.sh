@@ -10,9 +10,10 @@
 #
 # Targets: mime text config headers received classify and one per
 # format (spamexperts arf dmarc xarf xarf_json spamcop jmrp complaint dsn
-# auto-reply newsletter).  headers runs with inputs up to 128 KiB and
-# an RSS limit of 512 MB: unfolding a 64 KiB field of bare lines at a
-# cost of its length squared needs a gigabyte, so it cannot pass.
+# auto-reply newsletter challenge-response ticket reply request).
+# headers runs with inputs up to 128 KiB and an RSS limit of 512 MB:
+# unfolding a 64 KiB field of bare lines at a cost of its length
+# squared needs a gigabyte, so it cannot pass.
 set -u
 build=${1:?usage: run-fuzzers.sh BUILDDIR [SECONDS [JOBS [TARGET...]]]}
 secs=${2:-600}
@@ -20,7 +21,7 @@ jobs=${3:-2}
 shift; [ $# -gt 0 ] && shift; [ $# -gt 0 ] && shift
 src=$(cd "$(dirname "$0")/../.." && pwd)
 work=${AC_FUZZ_WORK:-$build/fuzz-work}
-targets=${*:-mime text config headers received classify spamexperts arf dmarc xarf xarf_json spamcop jmrp complaint dsn auto-reply newsletter}
+targets=${*:-mime text config headers received classify spamexperts arf dmarc xarf xarf_json spamcop jmrp complaint dsn auto-reply newsletter challenge-response ticket reply request}
 mkdir -p "$work"
 
 run() {	# target

@@ -11,6 +11,46 @@
 #include "formats/formats.h"
 #include "tap.h"
 
+/* The reporter is a domain or an address, never a fragment. */
+static void
+labels(void)
+{
+	static const struct {
+		const char	*in;
+		int		 domain_only;
+		const char	*want;	/* NULL: no reporter */
+	} t[] = {
+		{ "MAILER-DAEMON <>", 0, NULL },
+		{ "MAILER-DAEMON", 0, NULL },
+		{ "<>", 0, NULL },
+		{ "postmaster", 0, NULL },
+		{ "Mail Delivery System <MAILER-DAEMON@Host.Example.ORG>", 0,
+		    "mailer-daemon@host.example.org" },
+		{ "Alice <alice@mailbox.example>", 0, "alice@mailbox.example" },
+		{ "Alice <alice@mailbox.example>", 1, "mailbox.example" },
+		{ "fbl.example.net", 1, "fbl.example.net" },
+		{ "abuse@localhost", 0, NULL },
+		{ "x@-bad.example", 0, NULL },
+		{ "x@bad-.example", 0, NULL },
+		{ "x@bad..example", 0, NULL },
+		{ "x@under_score.example", 0, NULL },
+		{ "\"a b\"@quoted.example", 0, "quoted.example" },
+		{ "<@>", 0, NULL },
+		{ "user@b\xc3\xbc" "cher.example", 0,
+		    "user@b\xc3\xbc" "cher.example" },
+		{ "", 0, NULL },
+	};
+	char *s;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		s = reporter_label(t[i].in, t[i].domain_only);
+		is(s, t[i].want, "reporter of '%s'%s", t[i].in,
+		    t[i].domain_only ? " (domain)" : "");
+		free(s);
+	}
+}
+
 static void
 helpers(void)
 {
@@ -64,6 +104,7 @@ helpers(void)
 	s = addr_domain("Someone <Someone@Example.NET>");
 	is(s, "example.net", "domain of an address, lower case");
 	free(s);
+	labels();
 }
 
 /* Which format a message is taken for: the highest score wins. */
