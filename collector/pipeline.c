@@ -14,6 +14,7 @@
 #include "log.h"
 #include "mime.h"
 #include "pipeline.h"
+#include "text.h"
 #include "resolve.h"
 #include "store.h"
 
@@ -423,6 +424,7 @@ worker(void *arg)
 	}
 	pthread_mutex_unlock(&p->mu);
 	json_release();
+	text_thread_release();
 	return NULL;
 }
 

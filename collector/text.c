@@ -172,6 +172,19 @@ kept_charconv(const char *to, const char *from, const char *str,
 	return MAIL_CHARCONV_NO_ERROR;
 }
 
+void
+text_thread_release(void)
+{
+	size_t i;
+
+	for (i = 0; i < CONVERTERS; i++)
+		if (converters[i].used) {
+			iconv_close(converters[i].cd);
+			converters[i].used = 0;
+		}
+	converter_clock = 0;
+}
+
 __attribute__((constructor)) static void
 install_charconv(void)
 {

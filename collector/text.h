@@ -27,6 +27,11 @@ char *decode_header_cs(const char *p, size_t n, const char *charset,
 
 /* A body in charset (NULL: undeclared) as UTF-8, as decode_header does
  * for bytes.  Caller frees; *outlen gets the length. */
+/*
+ * Charset converters are kept open per thread; a thread that ends closes
+ * its own with text_thread_release (they would be lost with it).
+ */
+void text_thread_release(void);
 char *text_to_utf8(const char *charset, const char *p, size_t n,
     size_t *outlen);
 
