@@ -150,15 +150,23 @@ inflight_take(struct inflight *in, void (*cb)(void *, int, const char *,
 	memset(buf, 0, sizeof(buf));
 	n = pread(in->fd, buf, sizeof(buf), 0);
 
-	if (n > 0) {
-		culprit = buf[0] > 0 && buf[0] <= NSLOTS ? buf[0] - 1 : -1;
+	/* Only a crash noted by the thread that had it blames a message.
+	 * A process killed from outside (kill -9, a service manager's
+	 * timeout, the OOM killer, a machine that stopped) tells nothing
+	 * about the message it was working on: kills that come early in
+	 * run after run would otherwise land on the first message of the
+	 * folder each time and set an innocent message aside.  The memory
+	 * budget per message keeps a message from making the OOM killer
+	 * act. */
+	culprit = n > 0 && buf[0] > 0 && buf[0] <= NSLOTS ? buf[0] - 1 : -1;
+	if (culprit >= 0) {
 		for (s = 0; s < NSLOTS; s++) {
 			const char *rec = (const char *)buf + 1 + s * SLOT_SIZE;
 			size_t len = SLOT_SIZE - 1;
 			const char *src, *fol, *pos;
 
 			if ((ssize_t)(1 + s * SLOT_SIZE) >= n ||
-			    rec[0] == 0 || (culprit >= 0 && culprit != s))
+			    rec[0] == 0 || culprit != s)
 				continue;
 			src = field(rec + 1, len, 0);
 			pos = field(rec + 1, len, 1);

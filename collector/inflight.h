@@ -12,7 +12,9 @@
  * failed allocation too) is delivered to the thread that caused it; the
  * handler notes which slot that thread had, so only its message is
  * blamed.  A process killed from outside (SIGKILL, the OOM killer) gives
- * no such note, and every message named is blamed.
+ * no such note and blames no message: such a kill says nothing about
+ * the message, and kills early in each run would land on the same first
+ * message.  Sanitizer builds install no handler, so they blame none.
  *
  * Writes are plain pwrite() calls without fsync: they survive the death
  * of the process (the page cache keeps them), not of the machine, which
