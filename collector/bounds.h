@@ -145,5 +145,12 @@
 /* A Message-ID that the after step searches the target folder for, to
  * find a copy made before a crash (longer ones are not searched for). */
 #define MSGID_SEARCH_MAX	250
+/* Configuration names compared for "did you mean": longer ones are
+ * compared with nothing. */
+#define MAX_SUGGEST_NAME	64
+/* A [cases] timezone name, and how many names under the zoneinfo
+ * directory are looked at to suggest the nearest zones. */
+#define MAX_ZONE_NAME		64
+#define MAX_ZONE_CANDIDATES	4000
 
 #endif

@@ -33,6 +33,7 @@ struct cli {
 #define NEED_CONFIG	0x1	/* load the configuration */
 #define NEED_LOCK	0x2	/* one run at a time */
 #define OPT_CONFIG	0x4	/* load it only when -c is given */
+#define NEED_SOURCE	0x8	/* refuse a configuration without sources */
 
 struct command {
 	const char	*name;

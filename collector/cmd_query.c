@@ -224,6 +224,7 @@ print_json(const struct report *r)
 	}
 	doc = jset(doc, "customer", r->customer);
 	doc = jset(doc, "resolved_by", r->resolved_by);
+	doc = jset(doc, "resolve_note", r->resolve_note);
 	if (r->unverified)
 		doc = jset(doc, "state", "unverified");
 	doc = jset(doc, "evidence", r->evidence);
@@ -565,6 +566,7 @@ cmd_check_config(struct cli *cli, int argc, char **argv)
 		return EXIT_CONFIG;
 	}
 	resolver_close(r);
+	config_warn(cli->cfg);
 	config_print(cli->cfg, stdout);
 	return EXIT_OK;
 }

@@ -64,6 +64,53 @@ config_error(struct loader *l, int line, const char *key, const char *fmt,
 	fputc('\n', stderr);
 }
 
+/*
+ * Levenshtein distance of a and b, letters compared without case; names
+ * longer than MAX_SUGGEST_NAME are too far from anything.
+ */
+size_t
+cfg_distance(const char *a, const char *b)
+{
+	size_t row[MAX_SUGGEST_NAME + 1], la = strlen(a), lb = strlen(b);
+	size_t i, j, diag, up, cost;
+
+	if (la > MAX_SUGGEST_NAME || lb > MAX_SUGGEST_NAME)
+		return (size_t)-1;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		diag = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			up = row[j];
+			cost = tolower((unsigned char)a[i - 1]) ==
+			    tolower((unsigned char)b[j - 1]) ? 0 : 1;
+			row[j] = diag + cost;
+			if (up + 1 < row[j])
+				row[j] = up + 1;
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* Near enough to be a misspelling: a third of the longer name, at least 2. */
+int
+cfg_near(const char *given, const char *known, size_t *best)
+{
+	size_t d = cfg_distance(given, known), la = strlen(given),
+	    lb = strlen(known), lim = (la > lb ? la : lb) / 3;
+
+	if (lim < 2)
+		lim = 2;
+	if (d == 0 || d > lim || d >= *best)
+		return 0;
+	*best = d;
+	return 1;
+}
+
 /* For the files that hold the keys of one kind of source. */
 const char *
 config_raw_line(const struct loader *l)
@@ -456,7 +503,17 @@ enter_section(struct loader *l, const char *label)
 		if (strcmp(kind, sect_names[i]) == 0)
 			break;
 	if (i == sizeof(sect_names) / sizeof(sect_names[0])) {
-		config_error(l, l->line, NULL, "unknown section");
+		size_t best = (size_t)-1, g = 0;
+
+		for (i = 1; i < sizeof(sect_names) / sizeof(sect_names[0]); i++)
+			if (cfg_near(kind, sect_names[i], &best))
+				g = i;
+		if (g != 0)
+			config_error(l, l->line, NULL, "unknown section: did "
+			    "you mean [%s%s]?", sect_names[g],
+			    sect_named(g) ? " NAME" : "");
+		else
+			config_error(l, l->line, NULL, "unknown section");
 		return;
 	}
 	if (sect_named(i) != (name != NULL)) {
@@ -610,7 +667,24 @@ handler(void *user, const char *section, const char *name, const char *value)
 		if (keys[i].sect == l->sect && strcmp(keys[i].name, name) == 0)
 			break;
 	if (i == sizeof(keys) / sizeof(keys[0])) {
-		config_error(l, l->line, name, "unknown key");
+		size_t best = (size_t)-1, g = i;
+
+		if (l->sect == S_EMAIL && strcmp(name, "password") == 0) {
+			l->c->email.password_given = 1;
+			config_error(l, l->line, name, "not taken here: put "
+			    "the password in a file others cannot read and "
+			    "give password_file, or give password_env");
+			return 1;
+		}
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (keys[k].sect == l->sect &&
+			    cfg_near(name, keys[k].name, &best))
+				g = k;
+		if (g < sizeof(keys) / sizeof(keys[0]))
+			config_error(l, l->line, name, "unknown key: did you "
+			    "mean %s?", keys[g].name);
+		else
+			config_error(l, l->line, name, "unknown key");
 		return 1;
 	}
 	for (k = 0; k < l->nseen && !repeatable(l->sect, name); k++)
@@ -630,8 +704,12 @@ handler(void *user, const char *section, const char *name, const char *value)
 		config_error(l, l->line, name, "%s", msg);
 		return 1;
 	}
-	if (keys[i].secret && l->secret_line == 0)
+	if (keys[i].secret && l->secret_line == 0) {
 		l->secret_line = l->line;
+		snprintf(l->secret_sect, sizeof(l->secret_sect), "%s",
+		    l->sect_label);
+		l->secret_key = keys[i].name;
+	}
 	if (keys[i].sect == S_SOURCE && imap_only_key(keys[i].name)) {
 		struct source_conf *s = l->base;
 
@@ -746,10 +824,14 @@ config_load(struct config *c, const char *path, struct err *e)
 		config_error(&l, 0, NULL, "cannot read the file");
 	l.sect_label[0] = '\0';
 	if (l.secret_line != 0 && fstat(fileno(l.fp), &st) == 0 &&
-	    (st.st_mode & S_IROTH))
-		config_error(&l, l.secret_line, NULL, "the file holds a secret "
-		    "and is readable by others: chmod o-r %s, or move the "
-		    "secret to a *_file key", path);
+	    (st.st_mode & S_IROTH)) {
+		snprintf(l.sect_label, sizeof(l.sect_label), "%s",
+		    l.secret_sect);
+		config_error(&l, l.secret_line, l.secret_key, "an inline "
+		    "secret in a file others can read: chmod o-r %s, or "
+		    "move the secret to %s_file", path, l.secret_key);
+		l.sect_label[0] = '\0';
+	}
 	fclose(l.fp);
 	validate(&l);
 	if (l.errors > MAX_CONFIG_ERRORS)
@@ -795,6 +877,24 @@ config_parse_opts(const struct config *c, struct parse_opts *o)
 	o->trusted = &c->resolver.trusted_hosts;
 	o->own_from = c->email.from;
 	o->own_subject = c->email.subject;
+}
+
+void
+config_warn(const struct config *c)
+{
+	const struct hostlist *t = &c->resolver.trusted_hosts;
+
+	if (t->nnames > 0 && t->nprefixes == 0)
+		fprintf(stderr, "%s:%d: [resolver] trusted_hosts: warning: "
+		    "names only, no address: a hop counts as sent by one of "
+		    "our hosts only by the address its receiver recorded, and "
+		    "names alone match none; list the servers' addresses or "
+		    "prefixes too\n",
+		    c->file, c->resolver.trusted_line);
+	if (c->nsources == 0)
+		fprintf(stderr, "%s: warning: no [source NAME] section: run "
+		    "and collect refuse to start (parse, import and report "
+		    "need none)\n", c->file);
 }
 
 const char *

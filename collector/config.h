@@ -81,6 +81,7 @@ struct resolver_conf {
 	enum resolve_step order[STEP_COUNT];
 	size_t		 norder;
 	int		 order_line;	/* 0: the default order */
+	int		 trusted_line;	/* 0: no trusted_hosts */
 	char		**identity_headers;
 	size_t		 nidentity_headers;
 	struct identity_regex *regexes;
@@ -130,6 +131,7 @@ struct email_conf {
 	char		*user;		/* NULL: no SMTP AUTH */
 	char		*password;	/* secret, never printed or logged */
 	char		*password_from;	/* "file PATH" or "env NAME" */
+	int		 password_given;	/* a password key, even bad */
 	char		*ca_file;	/* NULL: the system's CA store */
 	char		*subject;	/* {day} and {confirmed} are filled in */
 	long long	 timeout;	/* seconds, one whole send */
@@ -154,6 +156,7 @@ struct webhook_conf {
 	char		*secret;	/* the HMAC key; never printed or logged */
 	size_t		 secret_len;
 	char		*secret_file;	/* where it came from; NULL: inline */
+	int		 secret_given;	/* a secret key, even bad */
 	unsigned	 events;	/* EV_* */
 	char		*ca_file;
 	int		 allow_plaintext;	/* http:// allowed */
@@ -190,6 +193,10 @@ struct config {
  * group; and that of summaries: [report] mode, or the store's. */
 mode_t config_store_mode(const struct config *c);
 mode_t config_report_mode(const struct config *c);
+
+/* Say on stderr what is allowed but will not do what it seems to:
+ * trusted_hosts with names only, no source. */
+void config_warn(const struct config *c);
 
 /* The webhook called name, or NULL. */
 const struct webhook_conf *config_webhook(const struct config *c,

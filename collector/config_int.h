@@ -29,6 +29,8 @@ struct loader {
 	void		*base;		/* struct the section's keys fill */
 	int		 errors;
 	int		 secret_line;	/* first inline secret, or 0 */
+	const char	*secret_key;	/* its key */
+	char		 secret_sect[128];	/* and section */
 	int		 token_line;	/* [resolver] http_token_file */
 	/* Keys seen in the current section, for duplicates. */
 	struct { const char *name; int line; } seen[64];
@@ -47,6 +49,12 @@ const char *cfg_set_file(struct loader *, void *t, const char *v);
 /* Split a comma-separated list, each item trimmed; -1 for an empty one. */
 int cfg_split_list(const char *v, char ***items, size_t *n);
 void cfg_free_list(char **items, size_t n);
+
+/* Edit distance, without case; (size_t)-1 for over-long names. */
+size_t cfg_distance(const char *a, const char *b);
+/* 1 when given is a likely misspelling of known and nearer than *best
+ * (then *best is its distance). */
+int cfg_near(const char *given, const char *known, size_t *best);
 
 /* The line being read as it was written, before inih cut comments off. */
 const char *config_raw_line(const struct loader *l);

@@ -225,6 +225,7 @@ set_password_file(struct loader *l, void *t, const char *v)
 
 	if (m->password != NULL)
 		return "give one of password_file and password_env";
+	m->password_given = 1;
 	if ((msg = read_secret(l, v, &m->password, &n, &path)) != NULL)
 		return msg;
 	if (strlen(m->password) != n) {
@@ -246,6 +247,7 @@ set_password_env(struct loader *l, void *t, const char *v)
 
 	if (m->password != NULL)
 		return "give one of password_file and password_env";
+	m->password_given = 1;
 	if (*v == '\0' || strpbrk(v, "= \t") != NULL)
 		return "not an environment variable name";
 	if ((val = getenv(v)) == NULL || *val == '\0')
@@ -264,6 +266,7 @@ set_secret_file(struct loader *l, void *t, const char *v)
 
 	if (w->secret != NULL)
 		return "give one of secret and secret_file";
+	w->secret_given = 1;
 	return read_secret(l, v, &w->secret, &w->secret_len, &w->secret_file);
 }
 
@@ -274,6 +277,7 @@ set_secret_inline(struct loader *l, void *t, const char *v)
 
 	if (w->secret != NULL)
 		return "give one of secret and secret_file";
+	w->secret_given = 1;
 	if (*v == '\0')
 		return "empty secret";
 	w->secret = xstrdup(v);
@@ -367,10 +371,12 @@ validate_outputs(struct loader *l)
 			config_error(l, m->line, "from", "missing");
 		if (m->nto == 0)
 			config_error(l, m->line, "to", "missing");
-		if (m->user != NULL && m->password == NULL)
+		if (m->user != NULL && m->password == NULL &&
+		    !m->password_given)
 			config_error(l, m->line, "user", "needs password_file "
 			    "or password_env");
-		if (m->user == NULL && m->password != NULL)
+		if (m->user == NULL && (m->password != NULL ||
+		    m->password_given))
 			config_error(l, m->line, "user", "missing (a password "
 			    "is given)");
 		if (m->retry_max < m->retry_base)
@@ -389,7 +395,7 @@ validate_outputs(struct loader *l)
 			config_error(l, w->line, "url", "http:// sends events "
 			    "unencrypted: use https://, or set "
 			    "allow_plaintext = yes");
-		if (w->secret == NULL)
+		if (w->secret == NULL && !w->secret_given)
 			config_error(l, w->line, "secret_file", "missing (the "
 			    "key that signs every delivery)");
 		if (w->retry_max < w->retry_base)

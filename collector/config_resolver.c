@@ -5,6 +5,7 @@
 #include "autoconf.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <regex.h>
@@ -15,6 +16,8 @@
 #include <unistd.h>
 
 #include "config_int.h"
+
+#define ZONEINFO_DIR	"/usr/share/zoneinfo"
 
 const char *
 set_identity(struct loader *l, void *t, const char *v)
@@ -57,6 +60,7 @@ set_trusted(struct loader *l, void *t, const char *v)
 			return msg;
 		}
 	cfg_free_list(items, n);
+	r->trusted_line = l->line;
 	return NULL;
 }
 
@@ -76,9 +80,25 @@ set_order(struct loader *l, void *t, const char *v)
 		for (k = 0; k < STEP_COUNT; k++)
 			if (strcmp(items[i], resolve_step_name(k)) == 0)
 				break;
-		if (k == STEP_COUNT || used[k]) {
-			snprintf(msg, sizeof(msg), k == STEP_COUNT ?
-			    "unknown step '%.200s'" : "step '%.200s' twice",
+		if (k == STEP_COUNT) {
+			size_t best = (size_t)-1, g = STEP_COUNT;
+
+			for (k = 0; k < STEP_COUNT; k++)
+				if (cfg_near(items[i], resolve_step_name(k),
+				    &best))
+					g = k;
+			if (g < STEP_COUNT)
+				snprintf(msg, sizeof(msg), "unknown step "
+				    "'%.200s': did you mean %s?", items[i],
+				    resolve_step_name(g));
+			else
+				snprintf(msg, sizeof(msg), "unknown step "
+				    "'%.200s'", items[i]);
+			cfg_free_list(items, n);
+			return msg;
+		}
+		if (used[k]) {
+			snprintf(msg, sizeof(msg), "step '%.200s' twice",
 			    items[i]);
 			cfg_free_list(items, n);
 			return msg;
@@ -91,21 +111,139 @@ set_order(struct loader *l, void *t, const char *v)
 	return NULL;
 }
 
+/* A file of compiled zone rules (RFC 8536) begins with "TZif". */
+static int
+is_zone_file(const char *path)
+{
+	struct stat st;
+	char magic[4];
+	FILE *f;
+	int ok;
+
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	if ((f = fopen(path, "rb")) == NULL)
+		return 0;
+	ok = fread(magic, 1, sizeof(magic), f) == sizeof(magic) &&
+	    memcmp(magic, "TZif", 4) == 0;
+	fclose(f);
+	return ok;
+}
+
+/*
+ * The zone names nearest to v: a walk of the zoneinfo directory, two
+ * levels deep (Area/Location, Area/Sub/Location), at most
+ * MAX_ZONE_CANDIDATES names looked at; posix/ and right/ repeat the rest.
+ */
+struct zone_guess {
+	char	 names[3][MAX_ZONE_NAME];
+	size_t	 dist[3];
+	size_t	 seen;
+};
+
+static void
+zone_consider(struct zone_guess *g, const char *name, const char *v)
+{
+	size_t d = cfg_distance(v, name), i, j;
+
+	for (i = 0; i < 3; i++)
+		if (d < g->dist[i])
+			break;
+	if (i == 3)
+		return;
+	for (j = 2; j > i; j--) {
+		g->dist[j] = g->dist[j - 1];
+		memcpy(g->names[j], g->names[j - 1], MAX_ZONE_NAME);
+	}
+	g->dist[i] = d;
+	snprintf(g->names[i], MAX_ZONE_NAME, "%s", name);
+}
+
+static void
+zone_walk(struct zone_guess *g, const char *dir, const char *prefix,
+    int depth, const char *v)
+{
+	DIR *d;
+	struct dirent *de;
+	char path[PATH_MAX], name[MAX_ZONE_NAME];
+	struct stat st;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL && g->seen < MAX_ZONE_CANDIDATES) {
+		if (!isupper((unsigned char)de->d_name[0]))
+			continue;	/* ., posix/, right/, zone.tab, ... */
+		if (snprintf(name, sizeof(name), "%s%s", prefix,
+		    de->d_name) >= (int)sizeof(name) ||
+		    snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
+		    (int)sizeof(path) || stat(path, &st) != 0)
+			continue;
+		g->seen++;
+		if (S_ISDIR(st.st_mode) && depth < 2) {
+			char sub[MAX_ZONE_NAME + 1];
+
+			snprintf(sub, sizeof(sub), "%s/", name);
+			zone_walk(g, path, sub, depth + 1, v);
+		} else if (S_ISREG(st.st_mode) &&
+		    strchr(de->d_name, '.') == NULL)
+			zone_consider(g, name, v);
+	}
+	closedir(d);
+}
+
 const char *
 set_timezone(struct loader *l, void *t, const char *v)
 {
+	static char msg[MAX_ZONE_NAME * 5 + 200];
+	struct zone_guess g;
+	struct stat st;
 	char **p = t;
 	char *zf;
+	size_t i;
 	int ok;
 
 	if (strcmp(v, "UTC") != 0) {
-		if (v[0] == '/' || strstr(v, "..") != NULL)
-			return "not a time zone name";
-		zf = xasprintf("/usr/share/zoneinfo/%s", v);
-		ok = access(zf, R_OK) == 0;
+		if (v[0] == '/' || strstr(v, "..") != NULL ||
+		    strlen(v) >= MAX_ZONE_NAME) {
+			snprintf(msg, sizeof(msg), "'%.100s' is not a time "
+			    "zone name (like Europe/Amsterdam)", v);
+			return msg;
+		}
+		zf = xasprintf("%s/%s", ZONEINFO_DIR, v);
+		ok = is_zone_file(zf);
+		memset(&g, 0, sizeof(g));
+		for (i = 0; i < 3; i++)
+			g.dist[i] = (size_t)-1;
+		if (!ok && stat(zf, &st) == 0 && S_ISDIR(st.st_mode)) {
+			char area[MAX_ZONE_NAME + 1];
+			size_t n = strlen(v);
+
+			while (n > 0 && v[n - 1] == '/')
+				n--;
+			snprintf(area, sizeof(area), "%.*s/", (int)n, v);
+			zone_walk(&g, zf, area, 1, v);
+			snprintf(msg, sizeof(msg), "'%s' is a directory of "
+			    "zones, not a time zone", v);
+		} else if (!ok) {
+			int exists = access(zf, F_OK) == 0;
+
+			zone_walk(&g, ZONEINFO_DIR, "", 0, v);
+			if (exists)
+				snprintf(msg, sizeof(msg), "'%s' is not a time "
+				    "zone (%s/%s is no zone file)", v,
+				    ZONEINFO_DIR, v);
+			else
+				snprintf(msg, sizeof(msg), "unknown time zone "
+				    "'%s' (not in %s)", v, ZONEINFO_DIR);
+		}
 		free(zf);
-		if (!ok)
-			return "unknown time zone (not in /usr/share/zoneinfo)";
+		if (!ok) {
+			for (i = 0; i < 3 && g.dist[i] != (size_t)-1; i++)
+				snprintf(msg + strlen(msg), sizeof(msg) -
+				    strlen(msg), "%s%s", i ? ", " :
+				    ": try ", g.names[i]);
+			return msg;
+		}
 	}
 	free(*p);
 	*p = xstrdup(v);

@@ -14,9 +14,9 @@
 
 static const struct command commands[] = {
 	{ "run", "", "collect, deliver, then report the finished days",
-	    NEED_CONFIG | NEED_LOCK, cmd_run },
+	    NEED_CONFIG | NEED_LOCK | NEED_SOURCE, cmd_run },
 	{ "collect", "", "fetch, parse, resolve and store new messages",
-	    NEED_CONFIG | NEED_LOCK, cmd_collect },
+	    NEED_CONFIG | NEED_LOCK | NEED_SOURCE, cmd_collect },
 	{ "report", "[--date D] [--out DIR] [--email [--force]]",
 	    "write the summary of day D (default: yesterday)", NEED_CONFIG,
 	    cmd_report },
@@ -218,6 +218,12 @@ main(int argc, char **argv)
 		}
 		cli.cfg = &cfg;
 		log_init(cli.verbosity, cfg.log_syslog);
+		if ((cmd->needs & NEED_SOURCE) && cfg.nsources == 0) {
+			log_error("%s: no [source NAME] section: %s has "
+			    "nothing to read", cfg.file, cmd->name);
+			status = EXIT_CONFIG;
+			goto out;
+		}
 	}
 	if (set_timezone(cli.cfg) < 0) {
 		log_error("cannot set the time zone");

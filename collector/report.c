@@ -185,6 +185,7 @@ report_print(FILE *f, const struct report *r)
 		kv(f, "review", "yes");
 	kv(f, "customer", r->customer);
 	kv(f, "resolved_by", r->resolved_by);
+	kv(f, "resolve_note", r->resolve_note);
 	if (r->unverified)
 		kv(f, "state", "unverified");
 	kv(f, "evidence", r->evidence);

@@ -50,7 +50,8 @@ ok "duplicate section named" grep -q "bad.ini:6: .*already defined at line 4" "$
 ok "unknown section named" grep -q "bad.ini:8: \[nonsense\]: unknown section" "$T/err"
 ok "repeated resolver step named" grep -q "bad.ini:10: \[resolver\] order: step 'header' twice" "$T/err"
 ok "bad CIDR named" grep -q "bad.ini:11: .*trusted_hosts: '192.0.2.0/33'" "$T/err"
-ok "unknown time zone named" grep -q "bad.ini:13: \[cases\] timezone: unknown time zone" "$T/err"
+ok "unknown time zone named, and echoed back" \
+    grep -q "bad.ini:13: \[cases\] timezone: unknown time zone 'Mars/Olympus'" "$T/err"
 ok "duplicate key named with its first line" grep -q "bad.ini:14: \[cases\] timezone: given twice (first at line 13)" "$T/err"
 ok "bad size named" grep -q "bad.ini:16: \[limits\] max_message_size:" "$T/err"
 ok "missing required key named" grep -q "bad.ini:4: \[source a\] type: missing" "$T/err"
@@ -139,5 +140,107 @@ ok "naming the file and its mode" grep -q \
     "$T/out"
 chmod 640 "$T/imap.pass"
 ok "one only its group can read is taken" "$AC" -c "$T/imap.ini" check-config
+
+# Time zones: only zone files (TZif), with the nearest names suggested.
+for z in Europe Europe/ America zone.tab; do
+	printf '[store]\npath = u.db\n[cases]\ntimezone = %s\n' "$z" >"$T/tz.ini"
+	"$AC" -c "$T/tz.ini" check-config >/dev/null 2>"$T/err"
+	is "timezone = $z exits 78" "$?" 78
+	ok "timezone = $z is named with file:line" \
+	    grep -q "tz.ini:4: \[cases\] timezone: '$z' is" "$T/err"
+done
+printf '[store]\npath = u.db\n[cases]\ntimezone = Europe\n' >"$T/tz.ini"
+"$AC" -c "$T/tz.ini" check-config >/dev/null 2>"$T/err"
+ok "Europe suggests zones of Europe" grep -q "try Europe/[A-Z]" "$T/err"
+printf '[store]\npath = u.db\n[cases]\ntimezone = Europe/Amsterdm\n' >"$T/tz.ini"
+"$AC" -c "$T/tz.ini" check-config >/dev/null 2>"$T/err"
+ok "a misspelt zone suggests the nearest" \
+    grep -q "unknown time zone 'Europe/Amsterdm' .*try Europe/Amsterdam" "$T/err"
+
+# Misspelt keys, sections and steps: the nearest known one is suggested.
+cat >"$T/typo.ini" <<'X'
+[store]
+pth = x.db
+[reports]
+[resolver]
+identity_header = X-AuthUser
+order = header, smtp-auth
+X
+"$AC" -c "$T/typo.ini" check-config >/dev/null 2>"$T/err"
+is "misspellings exit 78" "$?" 78
+ok "a misspelt key suggests the nearest" \
+    grep -q "typo.ini:2: \[store\] pth: unknown key: did you mean path?" "$T/err"
+ok "a misspelt section suggests the nearest" \
+    grep -q "typo.ini:3: \[reports\]: unknown section: did you mean \[report\]?" "$T/err"
+ok "identity_header suggests identity_headers" \
+    grep -q "typo.ini:5: .*identity_header: unknown key: did you mean identity_headers?" "$T/err"
+ok "a misspelt step suggests the nearest" \
+    grep -q "typo.ini:6: .*unknown step 'smtp-auth': did you mean smtp_auth?" "$T/err"
+
+# Secrets: one error each, naming the key.
+secret_file "$T/ok.secret" k
+printf 'k\n' >"$T/open.secret"
+chmod 644 "$T/open.secret"
+printf 'pw\n' >"$T/open.pass"
+chmod 644 "$T/open.pass"
+cat >"$T/sec.ini" <<'X'
+[store]
+path = u.db
+[email]
+url = smtp://127.0.0.1:2525
+from = abuse@example.net
+to = noc@example.net
+user = abuse
+password_file = open.pass
+[webhook w]
+url = https://hooks.example.net/in
+secret_file = open.secret
+X
+"$AC" -c "$T/sec.ini" check-config >/dev/null 2>"$T/err"
+is "world-readable secret files exit 78" "$?" 78
+ok "the webhook's secret_file is named" \
+    grep -q "sec.ini:11: \[webhook w\] secret_file: .*readable by others" "$T/err"
+ok "the email's password_file is named" \
+    grep -q "sec.ini:8: \[email\] password_file: .*readable by others" "$T/err"
+is "and nothing else is said about them" "$(grep -c 'sec.ini:[0-9]' "$T/err")" 2
+sed 's/^password_file = open.pass$/password = pw/' "$T/sec.ini" >"$T/pw.ini"
+chmod 600 "$T/open.secret"
+"$AC" -c "$T/pw.ini" check-config >/dev/null 2>"$T/err"
+is "[email] password exits 78" "$?" 78
+ok "[email] password points to password_file and password_env" \
+    grep -q "pw.ini:8: \[email\] password: .*password_file.*password_env" "$T/err"
+is "with one error only" "$(grep -c 'pw.ini:[0-9]' "$T/err")" 1
+printf '[store]\npath = u.db\n[webhook w]\nurl = https://hooks.example.net/in\nsecret = k\n' \
+    >"$T/inline.ini"
+chmod 644 "$T/inline.ini"
+"$AC" -c "$T/inline.ini" check-config >/dev/null 2>"$T/err"
+is "an inline secret in a readable file exits 78" "$?" 78
+ok "the inline-secret error names the key" \
+    grep -q "inline.ini:5: \[webhook w\] secret: .*chmod o-r" "$T/err"
+
+# trusted_hosts with names only matches no hop: check-config warns.
+printf '[store]\npath = u.db\n[resolver]\ntrusted_hosts = smtp.hostco.example\n' \
+    >"$T/names.ini"
+"$AC" -c "$T/names.ini" check-config >/dev/null 2>"$T/err"
+is "names-only trusted_hosts is allowed" "$?" 0
+ok "but warned about, with the reason" \
+    grep -q "names.ini:4: \[resolver\] trusted_hosts: warning: names only.*address its receiver recorded" "$T/err"
+printf '[store]\npath = u.db\n[resolver]\ntrusted_hosts = smtp.hostco.example, 192.0.2.25\n' \
+    >"$T/names.ini"
+"$AC" -c "$T/names.ini" check-config >/dev/null 2>"$T/err"
+ok "not when an address is listed too" sh -c "! grep -q trusted_hosts '$T/err'"
+
+# No source: run and collect refuse (78); parse, report, import need none.
+printf '[store]\npath = %s/nosrc.db\n' "$T" >"$T/nosrc.ini"
+for c in run collect; do
+	"$AC" -c "$T/nosrc.ini" $c >/dev/null 2>"$T/err"
+	is "$c without a source exits 78" "$?" 78
+	ok "$c says there is no source" grep -q "no \[source NAME\] section" "$T/err"
+done
+ok "check-config passes without a source" "$AC" -c "$T/nosrc.ini" check-config
+"$AC" -c "$T/nosrc.ini" check-config 2>&1 >/dev/null | grep -q "warning: no \[source NAME\]"
+is "but warns" "$?" 0
+ok "import needs no source" "$AC" -q -c "$T/nosrc.ini" import "$T/box"
+ok "report needs no source" "$AC" -q -c "$T/nosrc.ini" report --date 2026-01-01 --out "$T/out-r"
 
 done_testing

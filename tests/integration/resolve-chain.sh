@@ -58,6 +58,10 @@ ours() {
 is "header: identity header below our hop" \
     "$(pkey ac.ini hdr.eml customer)/$(pkey ac.ini hdr.eml resolved_by)" \
     "cust-alice/header"
+ok "parse -c prints resolve_note, as reports does" \
+    test -n "$(pkey ac.ini hdr.eml resolve_note)"
+"$AC" -c ac.ini parse --json hdr.eml >hdr.json 2>/dev/null
+ok "and parse -c --json too" grep -q '"resolve_note":' hdr.json
 is "order: network first wins over the header" \
     "$(pkey net-first.ini hdr.eml customer)/$(pkey net-first.ini hdr.eml resolved_by)" \
     "cust-dsl/network"

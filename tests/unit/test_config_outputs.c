@@ -104,7 +104,9 @@ errors(void)
 		    "[email] password_env: that environment variable is not set" },
 		{ "[email]\nurl = smtps://m.example\nfrom = a@example.net\n"
 		    "to = b@example.net\npassword = inline\n",
-		    "[email] password: unknown key" },
+		    "[email] password: not taken here: put the password in a file "
+		    "others cannot read and give password_file, or give "
+		    "password_env" },
 		{ "[email]\nurl = smtps://m.example\nfrom = a@example.net\n"
 		    "to = b@example.net\ntimeout = 0s\n",
 		    "[email] timeout: must be a duration from 1s to 10m" },
