@@ -51,6 +51,18 @@ is "summary-D.csv: top subjects as plain text" \
     "$(check "$T/out/summary-$DAY.csv" top_subject)" \
     "12 '+cmd|calc|'-2+3|'=HYPERLINK(\"http://x.example/\",\"x\")|'@SUM(A1:A9)"
 
+# One customer resolved two ways: the CSV and the page list the steps
+# the same way, space-separated.
+q "UPDATE reports SET resolved_by = 'sender' WHERE id = (SELECT min(id)
+    FROM reports WHERE customer = 'cust-alpha' AND day = '$DAY')"
+ok "report again" "$AC" -c ac.ini report --date "$DAY" --out out2
+is "summary-D.csv: resolved_by steps separated by a space" \
+    "$(grep '^[^,]*,cust-alpha,' "$T/out2/summary-$DAY.csv" | "$PY" -c '
+import csv, sys
+print(next(csv.reader(sys.stdin))[10])')" "network sender"
+ok "summary-D.html: the same separator" \
+    grep -q '>network sender<' "$T/out2/summary-$DAY.html"
+
 OLD=$(date -u -d '20 days ago' +%Y-%m-%d)
 ok "a day without reports" "$AC" -c ac.ini report --date "$OLD"
 is "has a summary with the header only" \
