@@ -278,7 +278,7 @@ cmd_report(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	/* Sending writes the outbox: one sender at a time, like run. */
-	if (email && !cli->dry_run && (st = take_lock(cli->cfg)) != EXIT_OK)
+	if (email && !cli->dry_run && (st = take_lock(cli->cfg, 0)) != EXIT_OK)
 		return st;
 	if ((rc = cli_store(cli, !email || cli->dry_run, &store, &e)) !=
 	    RC_OK) {
