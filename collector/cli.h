@@ -74,8 +74,9 @@ enum rc cli_secure_file(const struct config *c, const char *path,
 int valid_day(const char *s);
 /* Today minus n days in the cases time zone. */
 void day_ago(int n, char out[11]);
-/* The run lock (main.c): EXIT_OK when taken, held until exit. */
-int take_lock(const struct config *c);
+/* The run lock (main.c): EXIT_OK when taken, held until exit.  A dry
+ * run creates no lock file: it shares an existing one, or takes none. */
+int take_lock(const struct config *c, int dry_run);
 /*
  * One delivery pass over the outbox (cmd_deliver.c): rows of kind, or
  * all when NULL.  Returns an exit status; on failure msg (when given)

@@ -4,6 +4,7 @@
  */
 #include "autoconf.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,21 +184,35 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	return session_close(&s, cli);
 }
 
-/* Write the summaries of one day. */
+/* Write the summaries of one day; by hand, print the paths written
+ * (not under -q). */
 static int
 write_day(struct cli *cli, struct store *store, const char *day,
-    const char *dir)
+    const char *dir, int by_hand)
 {
 	struct err e;
-	char *path;
+	char *paths[SUMMARY_FILES];
+	enum rc rc;
+	int w;
 
-	if (summary_write(store, cli->cfg, day, dir, time(NULL), &path, &e) !=
-	    RC_OK) {
+	rc = summary_write(store, cli->cfg, day, dir, time(NULL), paths, &e);
+	for (w = 0; w < SUMMARY_FILES; w++) {
+		if (paths[w] == NULL)
+			continue;
+		if (by_hand && log_verbosity() >= 0)
+			printf("%s\n", paths[w]);
+		else if (w == SUMMARY_FILES - 1)
+			log_info("summary of %s: %s", day, paths[w]);
+		free(paths[w]);
+	}
+	if (rc != RC_OK) {
 		log_error("%s", e.msg);
 		return exit_for(e.rc);
 	}
-	log_info("summary of %s: %s", day, path);
-	free(path);
+	if (by_hand && fflush(stdout) != 0) {
+		log_error("stdout: %s", strerror(errno));
+		return EXIT_INTERNAL;
+	}
 	return EXIT_OK;
 }
 
@@ -233,11 +248,17 @@ email_day(struct cli *cli, struct store *store, const char *day, int force)
 	return deliver_due(cli, store, KIND_EMAIL, NULL, 0);
 }
 
+static const char *
+tzname_of(const struct cli *cli)
+{
+	return cli->cfg->cases.timezone ? cli->cfg->cases.timezone : "UTC";
+}
+
 int
 cmd_report(struct cli *cli, int argc, char **argv)
 {
 	const char *day = NULL, *dir = cli->cfg->report.output_dir;
-	char yesterday[11];
+	char yesterday[11], today[11];
 	struct store *store;
 	struct err e;
 	enum rc rc;
@@ -277,15 +298,30 @@ cmd_report(struct cli *cli, int argc, char **argv)
 		    "(YYYY-MM-DD)\n", day);
 		return EXIT_USAGE;
 	}
+	/* A day not over yet: the future has nothing to report; today's
+	 * summary is written as far as it goes (run writes the whole day
+	 * once it is over, as nothing marks it done here). */
+	day_ago(0, today);
+	if (strcmp(day, today) > 0) {
+		fprintf(stderr, "abuse-collector: report: %s has not begun "
+		    "(today is %s in time zone %s)\n", day, today,
+		    tzname_of(cli));
+		return EXIT_USAGE;
+	}
+	if (strcmp(day, today) == 0)
+		log_warn("report: %s is today (time zone %s) and not "
+		    "finished: the summary has the reports collected so far; "
+		    "run writes the whole day after midnight", day,
+		    tzname_of(cli));
 	/* Sending writes the outbox: one sender at a time, like run. */
-	if (email && !cli->dry_run && (st = take_lock(cli->cfg)) != EXIT_OK)
+	if (email && !cli->dry_run && (st = take_lock(cli->cfg, 0)) != EXIT_OK)
 		return st;
 	if ((rc = cli_store(cli, !email || cli->dry_run, &store, &e)) !=
 	    RC_OK) {
 		log_error("%s", e.msg);
 		return exit_for(rc);
 	}
-	st = write_day(cli, store, day, dir);
+	st = write_day(cli, store, day, dir, 1);
 	if (st == EXIT_OK && email)
 		st = email_day(cli, store, day, force);
 	store_close(store);
@@ -371,7 +407,7 @@ report_due(struct cli *cli, struct session *s, long *queued)
 	day_ago(DAILY_RECENT, recent);
 	for (i = 0; i < d.n && st == EXIT_OK; i++) {
 		if ((st = write_day(cli, s->store, d.v[i],
-		    cli->cfg->report.output_dir)) != EXIT_OK)
+		    cli->cfg->report.output_dir, 0)) != EXIT_OK)
 			break;
 		if ((st = day_done(cli, s, d.v[i],
 		    strcmp(d.v[i], recent) >= 0)) != EXIT_OK)

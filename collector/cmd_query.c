@@ -176,12 +176,14 @@ jset(char *doc, const char *k, const char *v)
 	return n;
 }
 
+/* One line per file; file (with several files) says which. */
 static void
-print_json(const struct report *r)
+print_json(const struct report *r, const char *file)
 {
 	char when[21], *doc = NULL, *arr = NULL, *t;
 	size_t i;
 
+	doc = jset(doc, "file", file);
 	doc = jset(doc, "format", r->format);
 	if (r->status != MSG_PARSED) {
 		doc = jset(doc, "status", status_name(r->status));
@@ -232,13 +234,52 @@ print_json(const struct report *r)
 	free(doc);
 }
 
+/* The "file:" line of the text output, its name without control
+ * characters. */
+static void
+print_file(const char *name)
+{
+	char *n = xstrdup(name);
+
+	ctl_blank(n, strlen(n));
+	printf("file: %s\n", n);
+	free(n);
+}
+
+/* A file that could not be read: a JSON object with the file and the
+ * error, or with several files a text block saying the same. */
+static void
+print_failed(int json, int several, int *first, const char *file,
+    const char *msg)
+{
+	char *doc = NULL;
+
+	if (json) {
+		doc = jset(doc, "file", file);
+		doc = jset(doc, "error", msg);
+		puts(doc);
+		free(doc);
+		return;
+	}
+	if (!several)
+		return;
+	if (!*first)
+		putchar('\n');
+	*first = 0;
+	print_file(file);
+	doc = xstrdup(msg);
+	ctl_blank(doc, strlen(doc));
+	printf("error: %s\n", doc);
+	free(doc);
+}
+
 int
 cmd_parse(struct cli *cli, int argc, char **argv)
 {
 	struct resolver *res = NULL;
 	struct parse_opts o;
 	struct limits lim;
-	int i, json = 0, first = 1, status = EXIT_OK;
+	int i, json = 0, first = 1, nfiles = 0, status = EXIT_OK;
 
 	memset(&o, 0, sizeof(o));
 	limits_default(&lim);
@@ -255,6 +296,8 @@ cmd_parse(struct cli *cli, int argc, char **argv)
 	for (i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--json") == 0)
 			json = 1;
+		else
+			nfiles++;
 	for (i = 1; i < argc; i++) {
 		struct report r;
 		struct err e;
@@ -273,6 +316,9 @@ cmd_parse(struct cli *cli, int argc, char **argv)
 		if (rc != RC_OK) {
 			log_error("parse: %s", e.msg);
 			status = EXIT_NOINPUT;
+			/* Output stays aligned with the arguments: one
+			 * line (or block) per file, this one an error. */
+			print_failed(json, nfiles > 1, &first, argv[i], e.msg);
 			continue;
 		}
 		report_init(&r);
@@ -281,10 +327,12 @@ cmd_parse(struct cli *cli, int argc, char **argv)
 			(void)evidence_resolve(res, &r, r.occurred_at ?
 			    r.occurred_at : time(NULL));
 		if (json) {
-			print_json(&r);
+			print_json(&r, nfiles > 1 ? argv[i] : NULL);
 		} else {
 			if (!first)
 				putchar('\n');
+			if (nfiles > 1)
+				print_file(argv[i]);
 			report_print(stdout, &r);
 		}
 		first = 0;

@@ -82,13 +82,29 @@ usage(FILE *f)
  * releases it however the process ends.
  */
 int
-take_lock(const struct config *c)
+take_lock(const struct config *c, int dry_run)
 {
 	char *path = xasprintf("%s.lock", c->store_path);
 	char pid[32];
 	struct err e;
 	int fd, n;
 
+	/* A dry run creates nothing: without a lock file no run has been
+	 * here yet, and an existing one is shared-locked, unchanged. */
+	if (dry_run) {
+		if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+			free(path);
+			return EXIT_OK;
+		}
+		if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
+			log_error("another run holds the lock %s", path);
+			free(path);
+			close(fd);
+			return EXIT_TEMP;
+		}
+		free(path);
+		return EXIT_OK;
+	}
 	if (cli_secure_file(c, path, 1, &e) != RC_OK) {
 		log_error("lock: %s", e.msg);
 		free(path);
@@ -231,11 +247,11 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (cmd->needs & NEED_LOCK) {
-		if (!store_dir_ok(cli.cfg)) {
+		if (!cli.dry_run && !store_dir_ok(cli.cfg)) {
 			status = EXIT_CONFIG;
 			goto out;
 		}
-		if ((status = take_lock(cli.cfg)) != EXIT_OK)
+		if ((status = take_lock(cli.cfg, cli.dry_run)) != EXIT_OK)
 			goto out;
 	}
 	status = cmd->run(&cli, argc - i, argv + i);

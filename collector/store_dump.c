@@ -234,7 +234,7 @@ static const char *const dump_sql[][2] = {
 	    "  AND r.state = 'counted'"
 	    "  AND r.subject IS NOT NULL GROUP BY r.subject"
 	    "  ORDER BY n DESC, s LIMIT 3)),"
-	    " (SELECT group_concat(b, ', ') FROM (SELECT DISTINCT"
+	    " (SELECT group_concat(b, ' ') FROM (SELECT DISTINCT"
 	    "  coalesce(r.resolved_by, 'none') AS b FROM reports r"
 	    "  WHERE r.customer = c.customer AND r.day = c.day"
 	    "  AND r.state = 'counted' ORDER BY b)),"

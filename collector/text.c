@@ -11,6 +11,7 @@
 
 #include <libetpan/libetpan.h>
 
+#include "bounds.h"
 #include "text.h"
 #include "util.h"
 
@@ -514,6 +515,66 @@ ip_find(const char *p, size_t n, char out[IP_STRLEN])
 	return 0;
 }
 
+/*
+ * An address whose local part is an RFC 5321 quoted string ("john
+ * smith"@example.com, "=HYPERLINK(\"...\")"@example.org): libetpan's
+ * mailbox parser drops the spaces of a quoted local part and the
+ * bracket fallback stops at a '>' inside it, so the quoted string is read
+ * here with mailimf_quoted_string_parse and written back quoted, with
+ * its quotes and backslashes escaped.  NULL when there is none.
+ */
+static char *
+quoted_local_addr(const char *p, size_t n)
+{
+	struct buf b;
+	size_t i = 0, idx, d;
+	char *q, *c;
+	int bad;
+
+	while (i < n) {
+		if (p[i] != '"') {
+			i++;
+			continue;
+		}
+		idx = i;
+		q = NULL;
+		if (mailimf_quoted_string_parse(p, n, &idx, &q) !=
+		    MAILIMF_NO_ERROR) {
+			i++;
+			continue;
+		}
+		if (idx >= n || p[idx] != '@') {
+			free(q);
+			i = idx;
+			continue;
+		}
+		for (d = idx + 1; d < n && p[d] != '>' && p[d] != ',' &&
+		    !isspace((unsigned char)p[d]); d++)
+			;
+		if (d == idx + 1) {
+			free(q);
+			return NULL;
+		}
+		/* Longer than a header field: not an address to keep. */
+		buf_init(&b, MAX_FIELD_LEN);
+		bad = buf_addch(&b, '"');
+		for (c = q; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				bad |= buf_addch(&b, '\\');
+			bad |= buf_addch(&b, *c);
+		}
+		bad |= buf_addch(&b, '"');
+		bad |= buf_add(&b, p + idx, d - idx);
+		free(q);
+		if (bad) {
+			buf_release(&b);
+			return NULL;
+		}
+		return buf_detach(&b, NULL);
+	}
+	return NULL;
+}
+
 char *
 addr_spec(const char *p, size_t n)
 {
@@ -525,6 +586,8 @@ addr_spec(const char *p, size_t n)
 	trim(&p, &n);
 	if (n == 0)
 		return NULL;
+	if ((r = quoted_local_addr(p, n)) != NULL)
+		return r;
 	tmp = xstrndup(p, n);
 	if (mailimf_mailbox_list_parse(tmp, n, &idx, &mb) ==
 	    MAILIMF_NO_ERROR) {

@@ -234,18 +234,20 @@ out:
 
 enum rc
 summary_write(struct store *s, const struct config *c, const char *day,
-    const char *dir, time_t now, char **written, struct err *e)
+    const char *dir, time_t now, char *written[SUMMARY_FILES],
+    struct err *e)
 {
 	enum rc rc;
+	int w;
 
-	*written = NULL;
+	for (w = 0; w < SUMMARY_FILES; w++)
+		written[w] = NULL;
 	if (mkdirs(dir, 0750) < 0)
 		return err_set(e, RC_FATAL, "cannot create report directory "
 		    "'%s': %s", dir, strerror(errno));
-	if ((rc = write_one(s, c, day, dir, now, W_SUMMARY_CSV, NULL, e)) !=
-	    RC_OK ||
-	    (rc = write_one(s, c, day, dir, now, W_REPORTS_CSV, NULL, e)) !=
-	    RC_OK)
-		return rc;
-	return write_one(s, c, day, dir, now, W_HTML, written, e);
+	for (w = W_SUMMARY_CSV; w <= W_HTML; w++)
+		if ((rc = write_one(s, c, day, dir, now, (enum which)w,
+		    &written[w], e)) != RC_OK)
+			return rc;
+	return RC_OK;
 }

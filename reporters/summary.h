@@ -35,11 +35,13 @@ enum rc summary_totals(struct store *s, const char *day,
 void day_minus(const char *day, int n, char out[11]);
 
 /* Write summary-D.csv, reports-D.csv and summary-D.html into dir
- * (created when missing); *written gets the HTML file's path (caller
- * frees).  now is the time the page says it was made. */
+ * (created when missing); written gets the paths of the files written,
+ * in that order, NULL for those that were not (caller frees).  now is
+ * the time the page says it was made. */
+#define SUMMARY_FILES	3
 enum rc summary_write(struct store *s, const struct config *c,
-    const char *day, const char *dir, time_t now, char **written,
-    struct err *e);
+    const char *day, const char *dir, time_t now,
+    char *written[SUMMARY_FILES], struct err *e);
 
 /* The renderers.  Each returns RC_OK, or the store's error; write
  * errors are the caller's to check on f. */

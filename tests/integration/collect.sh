@@ -22,6 +22,7 @@ X
 "$AC" -c "$T/c.ini" --dry-run collect >"$T/out" 2>&1
 is "a dry run with an unreadable source exits 75" "$?" 75
 ok "a dry run creates no store" test ! -e "$T/db/abuse.db"
+ok "a dry run creates no store directory and no lock" test ! -e "$T/db"
 ok "the unreadable source is named" grep -q "gone: cannot" "$T/out"
 
 "$AC" -c "$T/c.ini" collect >"$T/out" 2>&1
@@ -31,8 +32,13 @@ is "the readable sources were collected (40 + 30)" "$n" 70
 "$AC" -c "$T/c.ini" -n collect >/dev/null 2>&1
 $GEN --maildir "$T/a2" --count 5 --seed 9
 cp "$T"/a2/new/* "$T/a/new/"
+rm -f "$T/db/abuse.db.lock"
+ls -A "$T/db" >"$T/db.before"
 "$AC" -c "$T/c.ini" --dry-run -v collect >"$T/out" 2>&1
 ok "a dry run sees the new mail" grep -q "5 new reports" "$T/out"
+ls -A "$T/db" >"$T/db.after"
+ok "a dry run leaves no file beside the store (lock, -wal, -shm, inflight)" \
+    cmp "$T/db.before" "$T/db.after"
 n=$("$AC" -c "$T/c.ini" reports | tail -n +2 | wc -l)
 is "a dry run stores nothing" "$n" 70
 "$AC" -c "$T/c.ini" -v collect >"$T/out" 2>&1

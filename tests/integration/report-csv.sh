@@ -15,7 +15,25 @@ mkreport external 198.51.100.7 09:00 '+cmd|calc' 1 d
 mkreport external 203.0.113.200 09:00 '-2+3' 1 e
 cd "$T" || exit 1
 ok "collect" "$AC" -c ac.ini collect
-ok "report" "$AC" -c ac.ini report --date "$DAY"
+"$AC" -c ac.ini report --date "$DAY" >"$T/report.out"
+is "report exits 0" "$?" 0
+is "report prints the paths it wrote" "$(cat "$T/report.out")" \
+    "$(printf '%s/out/summary-%s.csv\n%s/out/reports-%s.csv\n%s/out/summary-%s.html' \
+    "$T" "$DAY" "$T" "$DAY" "$T" "$DAY")"
+is "report -q prints nothing" \
+    "$("$AC" -c ac.ini -q report --date "$DAY" 2>&1)" ""
+TODAY=$(date -u +%Y-%m-%d)
+"$AC" -c ac.ini report --date "$TODAY" --out today >/dev/null 2>"$T/today.err"
+is "report of today writes the day so far" "$?" 0
+ok "... and says the day is not finished" \
+    grep -q "is today (time zone UTC) and not finished" "$T/today.err"
+TOMORROW=$(date -u -d tomorrow +%Y-%m-%d)
+"$AC" -c ac.ini report --date "$TOMORROW" --out today >/dev/null \
+    2>"$T/tomorrow.err"
+is "report of a future day is a usage error" "$?" 64
+ok "... saying the day has not begun" grep -q "$TOMORROW has not begun" \
+    "$T/tomorrow.err"
+ok "... and writing nothing" test ! -e "$T/today/summary-$TOMORROW.csv"
 is "three files and no temporary one left" "$(ls -A out | tr '\n' ' ')" \
     "reports-$DAY.csv summary-$DAY.csv summary-$DAY.html "
 
@@ -50,6 +68,18 @@ is "summary-D.csv: confirmed first, unresolved last" \
 is "summary-D.csv: top subjects as plain text" \
     "$(check "$T/out/summary-$DAY.csv" top_subject)" \
     "12 '+cmd|calc|'-2+3|'=HYPERLINK(\"http://x.example/\",\"x\")|'@SUM(A1:A9)"
+
+# One customer resolved two ways: the CSV and the page list the steps
+# the same way, space-separated.
+q "UPDATE reports SET resolved_by = 'sender' WHERE id = (SELECT min(id)
+    FROM reports WHERE customer = 'cust-alpha' AND day = '$DAY')"
+ok "report again" "$AC" -c ac.ini report --date "$DAY" --out out2
+is "summary-D.csv: resolved_by steps separated by a space" \
+    "$(grep '^[^,]*,cust-alpha,' "$T/out2/summary-$DAY.csv" | "$PY" -c '
+import csv, sys
+print(next(csv.reader(sys.stdin))[10])')" "network sender"
+ok "summary-D.html: the same separator" \
+    grep -q '>network sender<' "$T/out2/summary-$DAY.html"
 
 OLD=$(date -u -d '20 days ago' +%Y-%m-%d)
 ok "a day without reports" "$AC" -c ac.ini report --date "$OLD"

@@ -364,6 +364,29 @@ headers(void)
 	s = addr_spec("<3da9a55bf56d9f@example.com>", 28);
 	is(s, "3da9a55bf56d9f@example.com", "address in brackets");
 	free(s);
+	/* RFC 5321 quoted local parts, whole and with their quotes. */
+	{
+		static const struct { const char *in, *want, *name; } q[] = {
+			{ "<\"=HYPERLINK(\\\"http://x.example/\\\")\"@example.com>",
+			  "\"=HYPERLINK(\\\"http://x.example/\\\")\"@example.com",
+			  "quoted local part with escaped quotes" },
+			{ "<\"john smith\"@example.com>",
+			  "\"john smith\"@example.com",
+			  "quoted local part with a space" },
+			{ "<\"a>b\"@example.com>", "\"a>b\"@example.com",
+			  "quoted local part with an angle bracket" },
+			{ "\"Spam, Er\" <\"x,y\"@example.net>",
+			  "\"x,y\"@example.net",
+			  "quoted display name and local part" },
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof(q) / sizeof(q[0]); k++) {
+			s = addr_spec(q[k].in, strlen(q[k].in));
+			is(s, q[k].want, "%s", q[k].name);
+			free(s);
+		}
+	}
 	s = msgid_strip(" <abc@def> ", 11);
 	is(s, "abc@def", "message-id without brackets");
 	free(s);
