@@ -135,7 +135,7 @@ chmod 644 "$T/open.ini"
 "$AC" -c "$T/open.ini" collect >"$T/out" 2>&1
 is "an inline password in a file others can read: exit 78" "$?" 78
 ok "the loader says why and where" \
-    grep -q "open.ini:[0-9]*: .*holds a secret and is readable by others" \
+    grep -q "open.ini:[0-9]*: \[source box\] password: an inline secret in a file others can read" \
     "$T/out"
 ok "without printing it" secret_free_output "$DC_PASS"
 
