@@ -56,10 +56,16 @@ space(char c)
 static int
 word_is(const char *p, size_t n, size_t i, const char *w)
 {
-	size_t m = strlen(w);
+	size_t m;
 
-	return i + m <= n && (i == 0 || space(p[i - 1])) &&
-	    ascii_ncasecmp(p + i, w, m) == 0 && (i + m == n || space(p[i + m]));
+	/* Most positions fail here: w is a lower-case word, and only its
+	 * first letter in either case survives the | 0x20. */
+	if (i >= n || (i > 0 && !space(p[i - 1])) ||
+	    ((unsigned char)p[i] | 0x20) != (unsigned char)w[0])
+		return 0;
+	m = strlen(w);
+	return i + m <= n && ascii_ncasecmp(p + i, w, m) == 0 &&
+	    (i + m == n || space(p[i + m]));
 }
 
 /* The first word w outside comments in (p, n) from position from; n when
