@@ -528,7 +528,7 @@ quoted_local_addr(const char *p, size_t n)
 {
 	struct buf b;
 	size_t i = 0, idx, d;
-	char *q, *c;
+	char *q, *c, *r;
 	int bad;
 
 	while (i < n) {
@@ -566,11 +566,9 @@ quoted_local_addr(const char *p, size_t n)
 		bad |= buf_addch(&b, '"');
 		bad |= buf_add(&b, p + idx, d - idx);
 		free(q);
-		if (bad) {
-			buf_release(&b);
-			return NULL;
-		}
-		return buf_detach(&b, NULL);
+		r = bad ? NULL : buf_detach(&b, NULL);
+		buf_release(&b);
+		return r;
 	}
 	return NULL;
 }
