@@ -160,10 +160,9 @@ struct dead {
 };
 
 static void
-on_dead(void *arg, int phase, const char *source, const char *folder,
-    const char *position)
+strike_push(struct dead *d, const char *source, const char *folder,
+    const char *position, const char *phase, long n)
 {
-	struct dead *d = arg;
 	struct strike *k;
 
 	d->v = xrealloc(d->v, (d->n + 1) * sizeof(*d->v));
@@ -171,8 +170,15 @@ on_dead(void *arg, int phase, const char *source, const char *folder,
 	k->source = xstrdup(source);
 	k->folder = xstrdup(folder);
 	k->position = xstrdup(position);
-	k->phase = xstrdup(phase_name(phase));
-	k->n = 1;
+	k->phase = xstrdup(phase);
+	k->n = n;
+}
+
+static void
+on_dead(void *arg, int phase, const char *source, const char *folder,
+    const char *position)
+{
+	strike_push(arg, source, folder, position, phase_name(phase), 1);
 }
 
 static void
@@ -201,10 +207,7 @@ add_strike(void *arg, int n, const char *const *names,
 	    vals[4] == NULL || vals[3] == NULL ||
 	    parse_ll(vals[3], 1, 1000000, &k) < 0)
 		return 0;
-	on_dead(d, 0, vals[0], vals[1], vals[2]);
-	free(d->v[d->n - 1].phase);
-	d->v[d->n - 1].phase = xstrdup(vals[4]);
-	d->v[d->n - 1].n = (long)k;
+	strike_push(d, vals[0], vals[1], vals[2], vals[4], (long)k);
 	return 0;
 }
 
