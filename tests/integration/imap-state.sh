@@ -199,6 +199,11 @@ matrix() {
 	    "$(stored big)" $total
 	got=$(q count INBOX + count "$done")
 	is "$k: none is left in the source folder" "${got% *}" 0
+	[ "${got% *}" = 0 ] ||
+	    { sed 's/^/# run after the kills: /' "$T/out"
+	      dbq "SELECT 'pending: ' || count(*) || ' ' ||
+	          coalesce(max(last_error), '') FROM imap_pending" |
+	          sed 's/^/# /'; }
 	is "$k: Processed holds each exactly once (messages, Message-IDs twice)" \
 	    "${got#* } $(srv_ctl msgids "$done" | sort | uniq -d | wc -l)" \
 	    "$((15 + total)) 0"
