@@ -58,7 +58,7 @@ read_count() {
 
 matrix() {
 	local k=$1 base seen move done reports uv span t0 i pid held files got
-	local before after early middle late crashed total delay
+	local before after early middle late crashed total delay waiting
 	rm -f "$T/abuse.db" "$T/abuse.db-wal" "$T/abuse.db-shm"
 	srv_start "$k"
 	echo "# $(srv_version)"
@@ -146,7 +146,7 @@ matrix() {
 	srv_load $big 5001
 	total=$big
 	t0=$(date +%s%N)
-	collect big after="move:$done" batch_size=20
+	collect big after="move:$done" batch_size=10
 	span=$((($(date +%s%N) - t0) / 1000000 * per / big))
 	is "$k: a large collect with after = move exits 0" "$rc" 0
 	echo "# $k: a run of $per messages takes about $span ms"
@@ -157,6 +157,8 @@ matrix() {
 		srv_load $per $((5001 + total))
 		total=$((total + per))
 		before=$(dbq 'SELECT count(*) FROM messages')
+		# Not stored yet: this round's and what earlier kills left.
+		waiting=$((total - $(stored big)))
 		files=$(srv_files "$done")
 		"$AC" -c "$T/ac.ini" collect >/dev/null 2>&1 &
 		pid=$!
@@ -180,10 +182,10 @@ matrix() {
 			kill -CONT $held 2>/dev/null
 		fi
 		after=$(dbq 'SELECT count(*) FROM messages')
-		echo "# $k: round $i: $((after - before)) stored"
+		echo "# $k: round $i: $((after - before)) of $waiting stored"
 		if [ "$after" = "$before" ]; then
 			early=$((early + 1))
-		elif [ "$after" -lt $((before + per)) ]; then
+		elif [ "$after" -lt $((before + waiting)) ]; then
 			middle=$((middle + 1))
 		else
 			late=$((late + 1))
@@ -193,7 +195,7 @@ matrix() {
 	    "commits $middle times, after the last $late times; the server" \
 	    "was killed before its move $crashed times"
 	ok "$k: some kills landed between two commits" test $middle -gt 0
-	collect big after="move:$done" batch_size=20
+	collect big after="move:$done" batch_size=10
 	is "$k: the run after the kills exits 0" "$rc" 0
 	is "$k: every message of the large collect is stored once" \
 	    "$(stored big)" $total
@@ -203,7 +205,9 @@ matrix() {
 	    { sed 's/^/# run after the kills: /' "$T/out"
 	      dbq "SELECT 'pending: ' || count(*) || ' ' ||
 	          coalesce(max(last_error), '') FROM imap_pending" |
-	          sed 's/^/# /'; }
+	          sed 's/^/# /'
+	      [ "$k" != dovecot ] || grep -iE 'error|warning|panic|fatal' \
+	          "$DC/dovecot.log" | tail -20 | sed 's/^/# dovecot.log: /'; }
 	is "$k: Processed holds each exactly once (messages, Message-IDs twice)" \
 	    "${got#* } $(srv_ctl msgids "$done" | sort | uniq -d | wc -l)" \
 	    "$((15 + total)) 0"
