@@ -114,7 +114,7 @@ session_close(struct session *s, struct cli *cli)
 static void
 collect_sources(struct session *s, struct cli *cli)
 {
-	struct err e;
+	struct err e, e2;
 	size_t i;
 	enum rc rc;
 
@@ -123,17 +123,19 @@ collect_sources(struct session *s, struct cli *cli)
 
 		err_clear(&e);
 		rc = source_collect(src, s->pipeline, &e);
+		/* For status: how the source's last collection went. */
+		if (!cli->dry_run && rc != RC_FATAL && store_source_result(
+		    s->store, src->name, rc == RC_OK ? NULL : e.msg,
+		    time(NULL), &e2) != RC_OK)
+			log_warn("%s", e2.msg);
 		if (rc == RC_OK)
 			continue;
 		note_error(s, exit_for(rc), e.msg);
 		/* For the run health of the summary: which source. */
-		if (!cli->dry_run && rc != RC_FATAL) {
-			struct err e2;
-
-			if (store_run_error(s->store, s->run_id, src->name,
-			    e.msg, &e2) != RC_OK)
-				log_warn("%s", e2.msg);
-		}
+		if (!cli->dry_run && rc != RC_FATAL &&
+		    store_run_error(s->store, s->run_id, src->name, e.msg,
+		    &e2) != RC_OK)
+			log_warn("%s", e2.msg);
 		/* The store failing stops everything; a source failing
 		 * stops only that source. */
 		if (rc == RC_FATAL)

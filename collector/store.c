@@ -201,6 +201,16 @@ static const char *const migrations[] = {
 	"  AND kind IS NULL AND format IN ('dsn', 'auto-reply', 'newsletter');"
 	"UPDATE messages SET kind = 'other' WHERE status = 'ignored'"
 	"  AND kind IS NULL;",
+	/* 7: how each source's last collection went, for status: when it
+	 * last went through, its last error and when, and since when (and
+	 * how many collections in a row) it fails; failing_since is NULL
+	 * once it went through again. */
+	"CREATE TABLE source_health ("
+	"  source TEXT PRIMARY KEY,"
+	"  last_ok_at INTEGER,"
+	"  last_error_at INTEGER, last_error TEXT,"
+	"  failing_since INTEGER,"
+	"  failures INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS	(int)(sizeof(migrations) / sizeof(migrations[0]))
