@@ -111,6 +111,19 @@ session_close(struct session *s, struct cli *cli)
 	return s->status;
 }
 
+/* -v: what one source brought, from the counts before and after it. */
+static void
+say_source(const char *name, const struct pipeline_stats *a,
+    const struct pipeline_stats *b, int dry_run)
+{
+	log_info("%s: %ld messages read, %ld committed%s: %ld new reports, "
+	    "%ld duplicates, %ld quarantined, %ld ignored", name,
+	    b->read - a->read, b->committed - a->committed,
+	    dry_run ? " (dry run: nothing kept)" : "",
+	    b->reports - a->reports, b->duplicates - a->duplicates,
+	    b->quarantined - a->quarantined, b->ignored - a->ignored);
+}
+
 static void
 collect_sources(struct session *s, struct cli *cli)
 {
@@ -120,9 +133,12 @@ collect_sources(struct session *s, struct cli *cli)
 
 	for (i = 0; i < cli->cfg->nsources; i++) {
 		const struct source_conf *src = &cli->cfg->sources[i];
+		struct pipeline_stats was = *pipeline_stats(s->pipeline);
 
 		err_clear(&e);
 		rc = source_collect(src, s->pipeline, &e);
+		say_source(src->name, &was, pipeline_stats(s->pipeline),
+		    cli->dry_run);
 		/* For status: how the source's last collection went. */
 		if (!cli->dry_run && rc != RC_FATAL && store_source_result(
 		    s->store, src->name, rc == RC_OK ? NULL : e.msg,
