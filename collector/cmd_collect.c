@@ -139,6 +139,11 @@ collect_sources(struct session *s, struct cli *cli)
 		rc = source_collect(src, s->pipeline, &e);
 		say_source(src->name, &was, pipeline_stats(s->pipeline),
 		    cli->dry_run);
+		/* A full disk stops every source, none of them at fault. */
+		if (rc != RC_OK && store_full(s->store)) {
+			note_error(s, exit_for(rc), e.msg);
+			return;
+		}
 		/* For status: how the source's last collection went. */
 		if (!cli->dry_run && rc != RC_FATAL && store_source_result(
 		    s->store, src->name, rc == RC_OK ? NULL : e.msg,
@@ -454,7 +459,10 @@ cmd_run(struct cli *cli, int argc, char **argv)
 	collect_sources(&s, cli);
 	/* What collecting queued goes out before the summaries are made,
 	 * so their outbox section is current; what the summaries queue
-	 * goes out right after them. */
+	 * goes out right after them.  Not on a full disk: the next run
+	 * does it all. */
+	if (store_full(s.store))
+		return session_close(&s, cli);
 	if (s.status != EXIT_INTERNAL && (st = deliver_due(cli, s.store,
 	    NULL, msg, sizeof(msg))) != EXIT_OK)
 		record_error(&s, st, msg);

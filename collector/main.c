@@ -75,9 +75,9 @@ usage(FILE *f)
 	    "  -h, --help    this text\n"
 	    "  -V, --version print the version\n"
 	    "\nexit status: 0 success, 75 temporary failure (a source not "
-	    "reached, the lock\nheld), 78 configuration error, 64 usage "
-	    "error, 65 a correction that cannot\nbe made, 1 internal "
-	    "error\n", CONFIG_DEFAULT_FILE);
+	    "reached, the lock\nheld, a full disk), 78 configuration error, "
+	    "64 usage error, 65 a\ncorrection that cannot be made, 1 "
+	    "internal error\n", CONFIG_DEFAULT_FILE);
 }
 
 /*

@@ -28,6 +28,9 @@ enum rc store_open(struct store **sp, const char *path, int flags,
     struct err *e);
 void store_close(struct store *s);
 const char *store_path(const struct store *s);
+/* 1 once a write found no room on the store's file system: the error
+ * (RC_TEMP) says where to free space; writing on is pointless. */
+int store_full(const struct store *s);
 
 enum rc store_begin(struct store *s, struct err *e);
 enum rc store_commit(struct store *s, struct err *e);
