@@ -111,11 +111,15 @@ session_close(struct session *s, struct cli *cli)
 	return s->status;
 }
 
-/* -v: what one source brought, from the counts before and after it. */
+/* -v: what one source brought, from the counts before and after it; a
+ * source that failed before it read anything has said all with its
+ * error. */
 static void
 say_source(const char *name, const struct pipeline_stats *a,
-    const struct pipeline_stats *b, int dry_run)
+    const struct pipeline_stats *b, int dry_run, int failed)
 {
+	if (failed && b->read == a->read)
+		return;
 	log_info("%s: %ld messages read, %ld committed%s: %ld new reports, "
 	    "%ld duplicates, %ld quarantined, %ld ignored", name,
 	    b->read - a->read, b->committed - a->committed,
@@ -137,13 +141,13 @@ collect_sources(struct session *s, struct cli *cli)
 
 		err_clear(&e);
 		rc = source_collect(src, s->pipeline, &e);
-		say_source(src->name, &was, pipeline_stats(s->pipeline),
-		    cli->dry_run);
-		/* A full disk stops every source, none of them at fault. */
-		if (rc != RC_OK && store_full(s->store)) {
+		if (rc != RC_OK)
 			note_error(s, exit_for(rc), e.msg);
+		say_source(src->name, &was, pipeline_stats(s->pipeline),
+		    cli->dry_run, rc != RC_OK);
+		/* A full disk stops every source, none of them at fault. */
+		if (rc != RC_OK && store_full(s->store))
 			return;
-		}
 		/* For status: how the source's last collection went. */
 		if (!cli->dry_run && rc != RC_FATAL && store_source_result(
 		    s->store, src->name, rc == RC_OK ? NULL : e.msg,
@@ -151,7 +155,6 @@ collect_sources(struct session *s, struct cli *cli)
 			log_warn("%s", e2.msg);
 		if (rc == RC_OK)
 			continue;
-		note_error(s, exit_for(rc), e.msg);
 		/* For the run health of the summary: which source. */
 		if (!cli->dry_run && rc != RC_FATAL &&
 		    store_run_error(s->store, s->run_id, src->name, e.msg,
