@@ -97,10 +97,17 @@ session_close(struct session *s, struct cli *cli)
 	s->counts.duplicates = st->duplicates;
 	s->counts.quarantined = st->quarantined;
 	s->counts.ignored = st->ignored;
-	log_info("%ld messages: %ld new reports, %ld duplicates, %ld "
-	    "quarantined, %ld ignored%s", st->messages, st->reports,
-	    st->duplicates, st->quarantined, st->ignored,
-	    cli->dry_run ? " (dry run: nothing kept)" : "");
+	if (!cli->dry_run && st->committed < st->messages)
+		log_info("%ld messages: %ld new reports, %ld duplicates, %ld "
+		    "quarantined, %ld ignored; %ld of them not committed "
+		    "(rolled back)", st->messages, st->reports,
+		    st->duplicates, st->quarantined, st->ignored,
+		    st->messages - st->committed);
+	else
+		log_info("%ld messages: %ld new reports, %ld duplicates, %ld "
+		    "quarantined, %ld ignored%s", st->messages, st->reports,
+		    st->duplicates, st->quarantined, st->ignored,
+		    cli->dry_run ? " (dry run: nothing kept)" : "");
 	pipeline_free(s->pipeline);
 	if (s->run_id != 0 && store_run_finish(s->store, s->run_id, s->status,
 	    &s->counts, s->first_error[0] ? s->first_error : NULL, &e) !=

@@ -45,6 +45,10 @@ ok "and the file system to free space on" has_line \
 ok "no internal error" sh -c "! grep -qi 'internal' '$T/out'"
 first=$(count "SELECT count(*) FROM messages")
 ok "not everything was stored ($first of $N)" test "$first" -lt $N
+ok "-v says how many were committed" has_line \
+    "^box: [0-9]* messages read, $first committed: " "$T/out"
+ok "and that the rest was rolled back" has_line \
+    " ignored; [0-9]* of them not committed (rolled back)$" "$T/out"
 
 # run stops there too, and writes no summary.
 "$AC" -c "$T/c.ini" run >"$T/out" 2>&1
