@@ -108,6 +108,9 @@
 #define PIPELINE_JOBS		64
 #define PIPELINE_BYTES		(32u * 1024 * 1024)
 
+/* A source's last error as status shows it (source_health). */
+#define SOURCE_ERROR_MAX	1024
+
 /* Messages committed per transaction by the local sources. */
 #define LOCAL_BATCH		500
 

@@ -97,10 +97,17 @@ session_close(struct session *s, struct cli *cli)
 	s->counts.duplicates = st->duplicates;
 	s->counts.quarantined = st->quarantined;
 	s->counts.ignored = st->ignored;
-	log_info("%ld messages: %ld new reports, %ld duplicates, %ld "
-	    "quarantined, %ld ignored%s", st->messages, st->reports,
-	    st->duplicates, st->quarantined, st->ignored,
-	    cli->dry_run ? " (dry run: nothing kept)" : "");
+	if (!cli->dry_run && st->committed < st->messages)
+		log_info("%ld messages: %ld new reports, %ld duplicates, %ld "
+		    "quarantined, %ld ignored; %ld of them not committed "
+		    "(rolled back)", st->messages, st->reports,
+		    st->duplicates, st->quarantined, st->ignored,
+		    st->messages - st->committed);
+	else
+		log_info("%ld messages: %ld new reports, %ld duplicates, %ld "
+		    "quarantined, %ld ignored%s", st->messages, st->reports,
+		    st->duplicates, st->quarantined, st->ignored,
+		    cli->dry_run ? " (dry run: nothing kept)" : "");
 	pipeline_free(s->pipeline);
 	if (s->run_id != 0 && store_run_finish(s->store, s->run_id, s->status,
 	    &s->counts, s->first_error[0] ? s->first_error : NULL, &e) !=
@@ -111,29 +118,55 @@ session_close(struct session *s, struct cli *cli)
 	return s->status;
 }
 
+/* -v: what one source brought, from the counts before and after it; a
+ * source that failed before it read anything has said all with its
+ * error. */
+static void
+say_source(const char *name, const struct pipeline_stats *a,
+    const struct pipeline_stats *b, int dry_run, int failed)
+{
+	if (failed && b->read == a->read)
+		return;
+	log_info("%s: %ld messages read, %ld committed%s: %ld new reports, "
+	    "%ld duplicates, %ld quarantined, %ld ignored", name,
+	    b->read - a->read, b->committed - a->committed,
+	    dry_run ? " (dry run: nothing kept)" : "",
+	    b->reports - a->reports, b->duplicates - a->duplicates,
+	    b->quarantined - a->quarantined, b->ignored - a->ignored);
+}
+
 static void
 collect_sources(struct session *s, struct cli *cli)
 {
-	struct err e;
+	struct err e, e2;
 	size_t i;
 	enum rc rc;
 
 	for (i = 0; i < cli->cfg->nsources; i++) {
 		const struct source_conf *src = &cli->cfg->sources[i];
+		struct pipeline_stats was = *pipeline_stats(s->pipeline);
 
 		err_clear(&e);
 		rc = source_collect(src, s->pipeline, &e);
+		if (rc != RC_OK)
+			note_error(s, exit_for(rc), e.msg);
+		say_source(src->name, &was, pipeline_stats(s->pipeline),
+		    cli->dry_run, rc != RC_OK);
+		/* A full disk stops every source, none of them at fault. */
+		if (rc != RC_OK && store_full(s->store))
+			return;
+		/* For status: how the source's last collection went. */
+		if (!cli->dry_run && rc != RC_FATAL && store_source_result(
+		    s->store, src->name, rc == RC_OK ? NULL : e.msg,
+		    time(NULL), &e2) != RC_OK)
+			log_warn("%s", e2.msg);
 		if (rc == RC_OK)
 			continue;
-		note_error(s, exit_for(rc), e.msg);
 		/* For the run health of the summary: which source. */
-		if (!cli->dry_run && rc != RC_FATAL) {
-			struct err e2;
-
-			if (store_run_error(s->store, s->run_id, src->name,
-			    e.msg, &e2) != RC_OK)
-				log_warn("%s", e2.msg);
-		}
+		if (!cli->dry_run && rc != RC_FATAL &&
+		    store_run_error(s->store, s->run_id, src->name, e.msg,
+		    &e2) != RC_OK)
+			log_warn("%s", e2.msg);
 		/* The store failing stops everything; a source failing
 		 * stops only that source. */
 		if (rc == RC_FATAL)
@@ -436,7 +469,10 @@ cmd_run(struct cli *cli, int argc, char **argv)
 	collect_sources(&s, cli);
 	/* What collecting queued goes out before the summaries are made,
 	 * so their outbox section is current; what the summaries queue
-	 * goes out right after them. */
+	 * goes out right after them.  Not on a full disk: the next run
+	 * does it all. */
+	if (store_full(s.store))
+		return session_close(&s, cli);
 	if (s.status != EXIT_INTERNAL && (st = deliver_due(cli, s.store,
 	    NULL, msg, sizeof(msg))) != EXIT_OK)
 		record_error(&s, st, msg);

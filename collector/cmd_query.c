@@ -547,6 +547,37 @@ status_kind(void *arg, int n, const char *const *names,
 	return 0;
 }
 
+/* A configured source's last error: while it lasts, since when and how
+ * often; once the source went through again, that it did. */
+static int
+status_health(void *arg, int n, const char *const *names,
+    const char *const *v)
+{
+	const struct config *c = arg;
+	char *msg;
+	size_t i;
+
+	(void)n;
+	(void)names;
+	for (i = 0; i < c->nsources; i++)
+		if (v[0] != NULL && strcmp(c->sources[i].name, v[0]) == 0)
+			break;
+	if (i == c->nsources || v[2] == NULL)
+		return 0;	/* no longer configured */
+	msg = xstrdup(v[2]);
+	ctl_blank(msg, strlen(msg));
+	if (v[3] != NULL)
+		printf("source %s: failing since %s (%s collection%s in a "
+		    "row; last without error: %s)\n  last error %s: %s\n",
+		    v[0], v[3], v[4], strcmp(v[4], "1") == 0 ? "" : "s",
+		    v[5] ? v[5] : "never", v[1] ? v[1] : "?", msg);
+	else
+		printf("source %s: last error %s: %s (since then: ok at "
+		    "%s)\n", v[0], v[1] ? v[1] : "?", msg, v[5] ? v[5] : "?");
+	free(msg);
+	return 0;
+}
+
 int
 cmd_status(struct cli *cli, int argc, char **argv)
 {
@@ -585,6 +616,9 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		if (!sc.listed[i])
 			printf("source %s: nothing collected yet\n",
 			    cli->cfg->sources[i].name);
+	if (rc == RC_OK)
+		rc = store_dump(s, DUMP_STATUS_HEALTH, DUMP_TEXT, NULL, NULL,
+		    status_health, cli->cfg, &e);
 	if (rc == RC_OK)
 		rc = store_strike_list(s, status_strike, NULL, &e);
 	if (rc == RC_OK)

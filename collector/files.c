@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "files.h"
@@ -18,6 +19,22 @@ set_perm(int fd, mode_t mode, gid_t gid)
 	if (gid != NO_GROUP && fchown(fd, (uid_t)-1, gid) != 0)
 		return -1;
 	return fchmod(fd, mode);
+}
+
+/* "what 'path': strerror", from errno: RC_TEMP with where to free
+ * space when the disk is full, else RC_FATAL. */
+static enum rc
+write_failed(struct err *e, const char *what, const char *path)
+{
+	int err = errno;
+	char advice[256];
+
+	if (!errno_full(err))
+		return err_set(e, RC_FATAL, "%s '%s': %s", what, path,
+		    strerror(err));
+	fs_full_advice(path, advice, sizeof(advice));
+	return err_set(e, RC_TEMP, "%s '%s': %s; %s", what, path,
+	    strerror(err), advice);
 }
 
 enum rc
@@ -38,11 +55,10 @@ atomic_file_open(struct atomic_file *af, const char *path, mode_t mode,
 	/* mkstemp opens with O_CREAT | O_EXCL and mode 0600: a name that
 	 * exists, a symbolic link included, is never opened. */
 	if ((fd = mkostemp(af->tmp, O_CLOEXEC)) < 0) {
-		err_set(e, RC_FATAL, "cannot create a temporary file for '%s': "
-		    "%s", path, strerror(errno));
+		write_failed(e, "cannot create a temporary file for", path);
 		free(af->tmp);
 		af->tmp = NULL;
-		return RC_FATAL;
+		return e->rc;
 	}
 	if (set_perm(fd, mode, gid) != 0) {
 		err_set(e, RC_FATAL, "cannot set the mode%s of '%s': %s",
@@ -72,11 +88,9 @@ atomic_file_commit(struct atomic_file *af, struct err *e)
 	enum rc rc = RC_OK;
 
 	if (fflush(af->f) != 0 || ferror(af->f) || fsync(fileno(af->f)) != 0)
-		rc = err_set(e, RC_FATAL, "cannot write '%s': %s", af->tmp,
-		    strerror(errno));
+		rc = write_failed(e, "cannot write", af->tmp);
 	if (fclose(af->f) != 0 && rc == RC_OK)
-		rc = err_set(e, RC_FATAL, "cannot write '%s': %s", af->tmp,
-		    strerror(errno));
+		rc = write_failed(e, "cannot write", af->tmp);
 	af->f = NULL;
 	if (rc == RC_OK && rename(af->tmp, af->path) != 0)
 		rc = err_set(e, RC_FATAL, "cannot rename '%s' to '%s': %s",
@@ -194,4 +208,82 @@ file_secure(const char *path, mode_t mode, gid_t gid, int create, int *old,
 out:
 	close(fd);
 	return rc;
+}
+
+int
+errno_full(int err)
+{
+	return err == ENOSPC || err == EDQUOT;
+}
+
+/* n bytes as "12 KiB", "3.1 MiB". */
+static void
+size_human(unsigned long long n, char *out, size_t outsz)
+{
+	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)n / 1024;
+	size_t u = 0;
+
+	if (n < 1024) {
+		snprintf(out, outsz, "%llu bytes", n);
+		return;
+	}
+	while (v >= 1024 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(out, outsz, v < 10 ? "%.1f %s" : "%.0f %s", v, unit[u]);
+}
+
+void
+fs_full_advice(const char *path, char *out, size_t outsz)
+{
+	char *dir, *real, *parent, *slash, avail[32], total[32];
+	struct statvfs vfs;
+	struct stat st, up;
+
+	/* The directory holding path, absolute; then up while the parent
+	 * is on the same device: the mount point. */
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		dir = xstrdup(path);
+	} else if ((slash = strrchr(path, '/')) == NULL) {
+		dir = xstrdup(".");
+	} else {
+		dir = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+	}
+	/* A directory not made yet: the nearest one above that is. */
+	while ((real = realpath(dir, NULL)) == NULL &&
+	    (slash = strrchr(dir, '/')) != NULL && slash != dir)
+		*slash = '\0';
+	if (real == NULL || stat(real, &st) != 0) {
+		snprintf(out, outsz, "free space where '%s' is and run again",
+		    dir);
+		free(real);
+		free(dir);
+		return;
+	}
+	free(dir);
+	while (strcmp(real, "/") != 0) {
+		slash = strrchr(real, '/');
+		parent = slash == real ? xstrdup("/") :
+		    xstrndup(real, (size_t)(slash - real));
+		if (stat(parent, &up) != 0 || up.st_dev != st.st_dev) {
+			free(parent);
+			break;
+		}
+		free(real);
+		real = parent;
+	}
+	if (statvfs(real, &vfs) == 0) {
+		size_human((unsigned long long)vfs.f_bavail * vfs.f_frsize,
+		    avail, sizeof(avail));
+		size_human((unsigned long long)vfs.f_blocks * vfs.f_frsize,
+		    total, sizeof(total));
+		snprintf(out, outsz, "free space on the file system mounted "
+		    "on %s (%s of %s free) and run again", real, avail, total);
+	} else {
+		snprintf(out, outsz, "free space on the file system mounted "
+		    "on %s and run again", real);
+	}
+	free(real);
 }

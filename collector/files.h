@@ -23,7 +23,8 @@
  * group gid unless NO_GROUP), and opens f on it.  atomic_file_commit
  * flushes and syncs it and renames it over path; atomic_file_abort
  * removes it.  Either of them releases af, also on failure; errors name
- * the file.  RC_FATAL on any failure (a disk or directory problem).
+ * the file.  RC_TEMP when the disk is full (the error says where to free
+ * space), RC_FATAL on any other failure (a disk or directory problem).
  */
 struct atomic_file {
 	FILE	*f;
@@ -63,5 +64,16 @@ enum rc file_secure_held(const char *path, mode_t mode, gid_t gid, int *old,
  * with "'PATH' is readable by others (mode 0644): chmod o-r it" in msg.
  */
 int secret_file_private(const char *path, mode_t mode, char *msg, size_t n);
+
+/*
+ * A full disk is a temporary failure: nothing is lost, and the run after
+ * someone freed space goes on where this one stopped.  errno_full() is 1
+ * for the errno of a write that found no room (ENOSPC, EDQUOT).
+ * fs_full_advice() says in out where to free it: "free space on the file
+ * system mounted on /var (12 KiB of 20 GiB free) and run again", for the
+ * file system that holds path (a file, or a directory).
+ */
+int errno_full(int err);
+void fs_full_advice(const char *path, char *out, size_t outsz);
 
 #endif

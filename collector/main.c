@@ -53,7 +53,7 @@ usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: abuse-collector [-c FILE] [-v|-q] [-n|--dry-run] "
+	fprintf(f, "usage: abuse-collector [-c FILE] [-v|-vv|-q] [-n|--dry-run] "
 	    "COMMAND [ARGS]\n\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		if (commands[i].usage[0] == '\0')
@@ -65,15 +65,19 @@ usage(FILE *f)
 			    commands[i].help);
 	fprintf(f, "\noptions:\n"
 	    "  -c FILE       configuration (default %s)\n"
-	    "  -v            say what is done (twice: more)\n"
+	    "  -v            say what is done: per source, the messages read "
+	    "and committed\n"
+	    "  -vv           and per message: where (folder and UID, or file), "
+	    "format,\n"
+	    "                customer and why\n"
 	    "  -q            only errors\n"
 	    "  -n, --dry-run fetch and parse, change nothing\n"
 	    "  -h, --help    this text\n"
 	    "  -V, --version print the version\n"
 	    "\nexit status: 0 success, 75 temporary failure (a source not "
-	    "reached, the lock\nheld), 78 configuration error, 64 usage "
-	    "error, 65 a correction that cannot\nbe made, 1 internal "
-	    "error\n", CONFIG_DEFAULT_FILE);
+	    "reached, the lock\nheld, a full disk), 78 configuration error, "
+	    "64 usage error, 65 a\ncorrection that cannot be made, 1 "
+	    "internal error\n", CONFIG_DEFAULT_FILE);
 }
 
 /*

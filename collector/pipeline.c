@@ -74,6 +74,8 @@ struct pipeline {
 	int			 dry_run;
 	int			 open;		/* a transaction is open */
 	struct pipeline_stats	 stats;
+	long			 batch_from;	/* stats.messages when the
+						 * open batch began */
 	struct inflight		*in;		/* NULL: not kept (dry run) */
 	struct strike		*strikes;	/* as the store had them */
 	size_t			 nstrikes;
@@ -268,6 +270,7 @@ pipeline_reading(struct pipeline *p, const struct origin *o, int *skip,
 	if (st != NULL && st->n >= STRIKES_MAX &&
 	    strcmp(st->phase, phase_name(PHASE_READING)) == 0) {
 		*skip = 1;
+		p->stats.read++;
 		return add_struck(p, o, pos, st, NULL, 0, e);
 	}
 	inflight_set(p->in, SLOT_MAIN, PHASE_READING, o->source, o->folder,
@@ -282,8 +285,10 @@ pipeline_begin(struct pipeline *p, struct err *e)
 
 	if (p->open)
 		return RC_OK;	/* a dry run keeps its one transaction */
-	if ((rc = store_begin(p->s, e)) == RC_OK)
+	if ((rc = store_begin(p->s, e)) == RC_OK) {
 		p->open = 1;
+		p->batch_from = p->stats.messages;
+	}
 	return rc;
 }
 
@@ -445,6 +450,34 @@ await_parsed(struct pipeline *p)
 
 static enum rc store_parsed(struct pipeline *, struct job *, struct err *);
 
+/*
+ * -vv: what became of a message, by its place: the format, and for a
+ * report whether it was new, the customer and why (resolve_note).
+ */
+static void
+say_message(const struct job *j, const char *what)
+{
+	const struct report *r = &j->r;
+	char where[512];
+
+	if (log_verbosity() < 2)
+		return;
+	origin_where(&j->o, where, sizeof(where));
+	if (r->status != MSG_PARSED)
+		log_debug("%s: %s, format %s, %s%s%s", where, what,
+		    r->format ? r->format : "unknown", status_name(r->status),
+		    r->reason ? ": " : "", r->reason ? r->reason : "");
+	else
+		log_debug("%s: %s, format %s, %s, customer %s%s%s%s%s%s",
+		    where, what, r->format ? r->format : "unknown",
+		    role_name(r->role), r->customer ? r->customer :
+		    "(unresolved)", r->resolved_by ? " by " : "",
+		    r->resolved_by ? r->resolved_by : "",
+		    r->resolve_note ? " (" : "",
+		    r->resolve_note ? r->resolve_note : "",
+		    r->resolve_note ? ")" : "");
+}
+
 /* The calling thread's share, in order: dedup, store, resolve, count. */
 static enum rc
 store_job(struct pipeline *p, struct job *j, struct err *e)
@@ -499,6 +532,11 @@ store_parsed(struct pipeline *p, struct job *j, struct err *e)
 		return rc;
 	if (dup) {
 		p->stats.duplicates++;
+		if (log_verbosity() >= 2) {
+			origin_where(o, where, sizeof(where));
+			log_debug("%s: duplicate: a message with the same bytes "
+			    "is stored already", where);
+		}
 		goto remember;
 	}
 	p->stats.stored++;
@@ -508,6 +546,8 @@ store_parsed(struct pipeline *p, struct job *j, struct err *e)
 		log_info("%s: quarantined: %s", where,
 		    r->reason ? r->reason : "unreadable");
 	}
+	if (r->status == MSG_IGNORED)
+		say_message(j, "stored");
 	if (r->status != MSG_PARSED)
 		goto remember;
 	when = r->occurred_at ? r->occurred_at : o->arrived ? o->arrived : now;
@@ -528,6 +568,9 @@ store_parsed(struct pipeline *p, struct job *j, struct err *e)
 	    verdict == VERDICT_UNVERIFIED ? "unverified" : "counted",
 	    r->evidence, &dup, e)) != RC_OK)
 		return rc;
+	say_message(j, dup ? "duplicate: the incident is stored already" :
+	    verdict == VERDICT_UNVERIFIED ? "new report, waits for review" :
+	    "new report");
 	if (dup) {
 		p->stats.duplicates++;
 	} else {
@@ -697,6 +740,7 @@ pipeline_add(struct pipeline *p, const struct origin *o, const char *raw,
 		*e = p->failure;
 		return p->failure.rc;
 	}
+	p->stats.read++;
 	position_of(o, pos, sizeof(pos));
 	st = strike_find(p, o, pos);
 	if (st != NULL && st->n >= STRIKES_MAX)
@@ -761,6 +805,7 @@ add_unread(struct pipeline *p, const struct origin *o, size_t size,
 {
 	char sha[65], *key;
 
+	p->stats.read++;
 	drain(p, DRAIN_ALL, NULL);
 	if (p->failed) {
 		*e = p->failure;
@@ -843,6 +888,8 @@ pipeline_commit(struct pipeline *p, struct err *e)
 	rc = store_commit(p->s, e);
 	if (rc != RC_OK)
 		store_rollback(p->s);
+	else
+		p->stats.committed += p->stats.messages - p->batch_from;
 	p->open = 0;
 	return rc;
 }

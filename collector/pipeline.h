@@ -40,7 +40,9 @@ struct origin {
 void origin_where(const struct origin *o, char *out, size_t outsz);
 
 struct pipeline_stats {
-	long	messages;	/* handed in */
+	long	read;		/* handed in (stored or not) */
+	long	committed;	/* stored, their batch committed */
+	long	messages;	/* processed in a batch */
 	long	stored;		/* new messages stored */
 	long	reports;	/* new reports */
 	long	duplicates;	/* message or incident already stored */

@@ -63,12 +63,53 @@ add_file(struct pipeline *p, const struct origin *o, const char *path,
 	return rc;
 }
 
+/*
+ * Why libetpan could not read the Maildir at path, in the system's words:
+ * the directory itself, then cur/ and new/, each looked at the way the
+ * scan reads it.  0 with why set when one of them fails; -1 when all can
+ * be read (the failure was something else).
+ */
+static int
+maildir_why(const char *path, char *why, size_t whysz)
+{
+	static const char *const sub[] = { "cur", "new" };
+	char dir[4096];
+	struct stat st;
+	DIR *d;
+	size_t i;
+
+	if (stat(path, &st) != 0) {
+		snprintf(why, whysz, "%s", strerror(errno));
+		return 0;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(why, whysz, "not a directory (a Maildir is a "
+		    "directory with cur/ and new/)");
+		return 0;
+	}
+	for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
+		if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", path,
+		    sub[i]) >= sizeof(dir)) {
+			snprintf(why, whysz, "path too long");
+			return 0;
+		}
+		if ((d = opendir(dir)) == NULL) {
+			snprintf(why, whysz, "%s/: %s", sub[i],
+			    strerror(errno));
+			return 0;
+		}
+		closedir(d);
+	}
+	return -1;
+}
+
 static enum rc
 maildir_read(const char *source, const char *path, enum role role,
     int remember, struct pipeline *p, struct err *e)
 {
 	struct maildir *md;
 	struct origin o;
+	char why[256];
 	size_t i, n = 0;
 	enum rc rc = RC_OK;
 	int r, seen;
@@ -78,6 +119,9 @@ maildir_read(const char *source, const char *path, enum role role,
 		    source, path);
 	if ((r = maildir_update(md)) != MAILDIR_NO_ERROR) {
 		maildir_free(md);
+		if (maildir_why(path, why, sizeof(why)) == 0)
+			return err_set(e, RC_TEMP, "%s: cannot read Maildir "
+			    "'%s': %s", source, path, why);
 		return err_set(e, RC_TEMP, "%s: cannot read Maildir '%s' "
 		    "(libetpan error %d)", source, path, r);
 	}
@@ -117,21 +161,49 @@ out:
 	return rc;
 }
 
+/* As maildir_why(), for an mbox file. */
+static int
+mbox_why(const char *path, char *why, size_t whysz)
+{
+	struct stat st;
+	FILE *fp;
+
+	if (stat(path, &st) != 0) {
+		snprintf(why, whysz, "%s", strerror(errno));
+		return 0;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(why, whysz, "a directory, not an mbox file");
+		return 0;
+	}
+	if ((fp = fopen(path, "rb")) == NULL) {
+		snprintf(why, whysz, "%s", strerror(errno));
+		return 0;
+	}
+	fclose(fp);
+	return -1;
+}
+
 static enum rc
 mbox_read(const char *source, const char *path, enum role role,
     int remember, struct pipeline *p, struct err *e)
 {
 	struct mailmbox_folder *f = NULL;
 	struct origin o;
+	char why[256];
 	unsigned int i;
 	size_t n = 0;
 	enum rc rc = RC_OK;
 	int r;
 
 	r = mailmbox_init(path, 1, 1, 0, &f);
-	if (r != MAILMBOX_NO_ERROR)
+	if (r != MAILMBOX_NO_ERROR) {
+		if (mbox_why(path, why, sizeof(why)) == 0)
+			return err_set(e, RC_TEMP, "%s: cannot open mbox "
+			    "'%s': %s", source, path, why);
 		return err_set(e, RC_TEMP, "%s: cannot open mbox '%s' "
 		    "(libetpan error %d)", source, path, r);
+	}
 	if ((r = mailmbox_validate_read_lock(f)) != MAILMBOX_NO_ERROR) {
 		mailmbox_done(f);
 		return err_set(e, RC_TEMP, "%s: cannot lock mbox '%s' "

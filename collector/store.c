@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "files.h"
 #include "json.h"
 #include "store.h"
 #include "store_impl.h"
@@ -201,6 +202,16 @@ static const char *const migrations[] = {
 	"  AND kind IS NULL AND format IN ('dsn', 'auto-reply', 'newsletter');"
 	"UPDATE messages SET kind = 'other' WHERE status = 'ignored'"
 	"  AND kind IS NULL;",
+	/* 7: how each source's last collection went, for status: when it
+	 * last went through, its last error and when, and since when (and
+	 * how many collections in a row) it fails; failing_since is NULL
+	 * once it went through again. */
+	"CREATE TABLE source_health ("
+	"  source TEXT PRIMARY KEY,"
+	"  last_ok_at INTEGER,"
+	"  last_error_at INTEGER, last_error TEXT,"
+	"  failing_since INTEGER,"
+	"  failures INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS	(int)(sizeof(migrations) / sizeof(migrations[0]))
@@ -320,18 +331,39 @@ struct store {
 	sqlite3		*db;
 	char		*path;
 	int		 flags;
+	int		 full;		/* a write found the disk full */
 	sqlite3_stmt	*st[Q_COUNT];
 };
+
+/*
+ * An error of the connection, naming what failed (what may be NULL).
+ * A write that found no room (SQLITE_FULL; an I/O error whose errno says
+ * the same) is a temporary failure like a busy store: its transaction is
+ * rolled back whole, so the run after someone freed space stores what
+ * this one could not, once.  The error says where to free it.
+ */
+static enum rc
+fail_text(struct store *s, struct err *e, const char *what, const char *msg)
+{
+	int code = sqlite3_errcode(s->db);
+	char advice[256];
+
+	if (code == SQLITE_FULL || (code == SQLITE_IOERR &&
+	    errno_full(sqlite3_system_errno(s->db)))) {
+		s->full = 1;
+		fs_full_advice(s->path, advice, sizeof(advice));
+		return err_set(e, RC_TEMP, "store %s: %s%s%s; %s", s->path,
+		    what ? what : "", what ? ": " : "", msg, advice);
+	}
+	return err_set(e, code == SQLITE_BUSY || code == SQLITE_LOCKED ?
+	    RC_TEMP : RC_FATAL, "store %s: %s%s%s", s->path, what ? what : "",
+	    what ? ": " : "", msg);
+}
 
 static enum rc
 db_err(struct store *s, struct err *e, const char *what)
 {
-	int code = sqlite3_errcode(s->db);
-	enum rc rc = code == SQLITE_BUSY || code == SQLITE_LOCKED ? RC_TEMP :
-	    RC_FATAL;
-
-	return err_set(e, rc, "store %s: %s: %s", s->path, what,
-	    sqlite3_errmsg(s->db));
+	return fail_text(s, e, what, sqlite3_errmsg(s->db));
 }
 
 static sqlite3_stmt *
@@ -355,10 +387,11 @@ exec(struct store *s, const char *q, struct err *e)
 	char *msg = NULL;
 
 	if (sqlite3_exec(s->db, q, NULL, NULL, &msg) != SQLITE_OK) {
-		err_set(e, RC_FATAL, "store %s: %s", s->path,
-		    msg ? msg : sqlite3_errmsg(s->db));
+		if (e != NULL)
+			(void)fail_text(s, e, NULL, msg ? msg :
+			    sqlite3_errmsg(s->db));
 		sqlite3_free(msg);
-		return e->rc;
+		return e != NULL ? e->rc : RC_FATAL;
 	}
 	return RC_OK;
 }
@@ -475,6 +508,12 @@ const char *
 store_path(const struct store *s)
 {
 	return s->path;
+}
+
+int
+store_full(const struct store *s)
+{
+	return s->full;
 }
 
 enum rc

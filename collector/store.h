@@ -28,6 +28,9 @@ enum rc store_open(struct store **sp, const char *path, int flags,
     struct err *e);
 void store_close(struct store *s);
 const char *store_path(const struct store *s);
+/* 1 once a write found no room on the store's file system: the error
+ * (RC_TEMP) says where to free space; writing on is pointless. */
+int store_full(const struct store *s);
 
 enum rc store_begin(struct store *s, struct err *e);
 enum rc store_commit(struct store *s, struct err *e);
@@ -202,6 +205,11 @@ enum rc store_run_finish(struct store *s, int64_t id, int status,
 /* A source that failed in run id (0: no run recorded; ignored). */
 enum rc store_run_error(struct store *s, int64_t run, const char *source,
     const char *error, struct err *e);
+/* How collecting source went at now: error NULL when it went through
+ * (its failures in a row end), else the error as logged (at most
+ * SOURCE_ERROR_MAX bytes of it are kept). */
+enum rc store_source_result(struct store *s, const char *source,
+    const char *error, time_t now, struct err *e);
 
 /*
  * The outbox: webhooks and emails waiting to go out (store_out.c).  Rows
@@ -361,8 +369,11 @@ enum dump { DUMP_REPORTS, DUMP_CASES, DUMP_SUMMARY, DUMP_STATUS_SOURCES,
 	DUMP_DAY_CORRECTIONS,	/* corrections of the day's reports: at, id,
 				 * action, who, state change, customer (or
 				 * its change), reason */
-	DUMP_STATUS_PENDING	/* source, folder, action, target, UIDs,
+	DUMP_STATUS_PENDING,	/* source, folder, action, target, UIDs,
 				 * oldest, refusals, last answer */
+	DUMP_STATUS_HEALTH	/* source, last error at, last error,
+				 * failing since (NULL: went through since),
+				 * failures in a row, last went through at */
 };
 enum dump_format { DUMP_TEXT, DUMP_JSON };
 

@@ -193,6 +193,11 @@ static const char *const dump_sql[][2] = {
 	    " FROM imap_pending GROUP BY source, folder, action, target"
 	    " ORDER BY source, folder, action, target",
 	    NULL },
+	[DUMP_STATUS_HEALTH] = {
+	    "SELECT source, " ISO("last_error_at") ", last_error,"
+	    " " ISO("failing_since") ", failures, " ISO("last_ok_at")
+	    " FROM source_health WHERE last_error IS NOT NULL ORDER BY source",
+	    NULL },
 	[DUMP_DAYS_DUE] = {
 	    "SELECT DISTINCT day FROM cases WHERE day < ?1"
 	    " AND day NOT IN (SELECT day FROM report_days) ORDER BY day",

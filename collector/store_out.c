@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "store_impl.h"
 
 enum rc
@@ -27,6 +28,30 @@ store_run_error(struct store *s, int64_t run, const char *source,
 	sqlite3_bind_int64(st, 3, time(NULL));
 	bind_text(st, 4, error);
 	return store_finish(s, st, "record run error", NULL, e);
+}
+
+enum rc
+store_source_result(struct store *s, const char *source, const char *error,
+    time_t now, struct err *e)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_prepare(s, error == NULL ?
+	    "INSERT INTO source_health (source, last_ok_at) VALUES (?1, ?2)"
+	    " ON CONFLICT (source) DO UPDATE SET last_ok_at = ?2,"
+	    " failing_since = NULL, failures = 0" :
+	    "INSERT INTO source_health (source, last_error_at, last_error,"
+	    " failing_since, failures) VALUES (?1, ?2, ?3, ?2, 1)"
+	    " ON CONFLICT (source) DO UPDATE SET last_error_at = ?2,"
+	    " last_error = ?3, failing_since = coalesce(failing_since, ?2),"
+	    " failures = failures + 1", e)) == NULL)
+		return e->rc;
+	bind_text(st, 1, source);
+	sqlite3_bind_int64(st, 2, now);
+	if (error != NULL)
+		sqlite3_bind_text(st, 3, error, (int)strnlen(error,
+		    SOURCE_ERROR_MAX), SQLITE_STATIC);
+	return store_finish(s, st, "record the source's outcome", NULL, e);
 }
 
 enum rc

@@ -242,9 +242,17 @@ summary_write(struct store *s, const struct config *c, const char *day,
 
 	for (w = 0; w < SUMMARY_FILES; w++)
 		written[w] = NULL;
-	if (mkdirs(dir, 0750) < 0)
-		return err_set(e, RC_FATAL, "cannot create report directory "
-		    "'%s': %s", dir, strerror(errno));
+	if (mkdirs(dir, 0750) < 0) {
+		char advice[256];
+		int err = errno;
+
+		if (!errno_full(err))
+			return err_set(e, RC_FATAL, "cannot create report "
+			    "directory '%s': %s", dir, strerror(err));
+		fs_full_advice(dir, advice, sizeof(advice));
+		return err_set(e, RC_TEMP, "cannot create report directory "
+		    "'%s': %s; %s", dir, strerror(err), advice);
+	}
 	for (w = W_SUMMARY_CSV; w <= W_HTML; w++)
 		if ((rc = write_one(s, c, day, dir, now, (enum which)w,
 		    &written[w], e)) != RC_OK)

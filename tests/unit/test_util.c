@@ -2,6 +2,7 @@
  * masked URLs; files.c: atomic files and modes. */
 #include "autoconf.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,9 +234,42 @@ controls(void)
 	ok(ctl_len("\xc2\x9b", 1) == 0, "a character cut by the length is not read");
 }
 
+/* fs_full_advice: the mount point of the file system holding a path
+ * (a file, a directory, or one not made yet), found by its device. */
+static void
+full_advice(void)
+{
+	static const struct {
+		const char	*path;
+		const char	*want;
+	} t[] = {
+		{ "/proc/self/status", "mounted on /proc " },
+		{ "/proc", "mounted on /proc " },
+		{ "/proc/no/such/dir/file", "mounted on /proc " },
+		{ "/", "mounted on / " },
+	};
+	char out[256];
+	size_t i;
+
+	if (access("/proc/self/status", R_OK) != 0) {
+		ok(1, "# SKIP no /proc");
+		return;
+	}
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		fs_full_advice(t[i].path, out, sizeof(out));
+		ok(strncmp(out, "free space on the file system ", 30) == 0 &&
+		    strstr(out, t[i].want) != NULL &&
+		    strstr(out, " and run again") != NULL,
+		    "%s: %s", t[i].path, out);
+	}
+	ok(errno_full(ENOSPC) && errno_full(EDQUOT) && !errno_full(EIO),
+	    "ENOSPC and EDQUOT are a full disk, EIO is not");
+}
+
 int
 main(void)
 {
+	full_advice();
 	controls();
 	search();
 	numbers();
