@@ -33,6 +33,7 @@ struct keytab {
 	size_t		 alloc;		/* of cust and line */
 	size_t		 dups;		/* rows repeated exactly */
 	int		 dup_line;
+	size_t		 rows;		/* taken */
 	struct resolver	*r;
 };
 
@@ -139,7 +140,7 @@ keytab_load(struct resolver *r, struct keytab *t, const char *path,
 	t->path = path;
 	t->r = r;
 	strmap_init(&t->keys, 1);
-	if ((rc = table_read(path, cols, 2, 2, fn, t, e)) != RC_OK)
+	if ((rc = table_read(path, cols, 2, 2, fn, t, &t->rows, e)) != RC_OK)
 		return rc;
 	if (t->dups > 0)
 		log_warn("%s:%d: %zu row%s repeated exactly; ignored", path,
@@ -209,6 +210,8 @@ resolver_open(struct resolver **rp, const struct config *c,
 {
 	struct resolver *r = xcalloc(1, sizeof(*r));
 	const struct resolver_conf *rc = &c->resolver;
+	struct table_errs te;
+	struct err one;
 	enum rc ret = RC_OK;
 
 	r->c = c;
@@ -217,24 +220,32 @@ resolver_open(struct resolver **rp, const struct config *c,
 	strmap_init(&r->cust, 0);
 	strmap_init(&r->users.keys, 1);
 	strmap_init(&r->domains.keys, 1);
+	/* Every table is read, so that one run names the errors of all. */
+	table_errs_init(&te, "customer tables", e);
 	if (rc->users_file != NULL) {
 		r->have_users = 1;
-		if ((ret = keytab_load(r, &r->users, rc->users_file,
-		    "auth_user", keytab_row, e)) != RC_OK)
-			goto fail;
+		if (keytab_load(r, &r->users, rc->users_file, "auth_user",
+		    keytab_row, &one) != RC_OK)
+			table_errs_add(&te, "%s", one.msg);
 	}
 	if (rc->domains_file != NULL) {
 		r->have_domains = 1;
-		if ((ret = keytab_load(r, &r->domains, rc->domains_file,
-		    "domain", domain_row, e)) != RC_OK)
-			goto fail;
+		if (keytab_load(r, &r->domains, rc->domains_file, "domain",
+		    domain_row, &one) != RC_OK)
+			table_errs_add(&te, "%s", one.msg);
 	}
 	if (rc->networks_file != NULL &&
-	    (ret = nettable_load(&r->nets, rc->networks_file, e)) != RC_OK)
-		goto fail;
+	    nettable_load(&r->nets, rc->networks_file, &one) != RC_OK)
+		table_errs_add(&te, "%s", one.msg);
 	if (rc->http_url != NULL && rc->http_token_file != NULL &&
-	    (ret = load_token(r, rc->http_token_file, e)) != RC_OK)
+	    load_token(r, rc->http_token_file, &one) != RC_OK)
+		table_errs_add(&te, "%s", one.msg);
+	if ((ret = table_errs_end(&te)) != RC_OK) {
+		if (te.n > 1)
+			err_set(e, RC_FATAL, "%d customer tables have errors, "
+			    "each named above", te.n);
 		goto fail;
+	}
 	log_debug("resolver: %zu users, %zu domains, %zu prefixes",
 	    strmap_count(&r->users.keys), strmap_count(&r->domains.keys),
 	    r->nets ? nettable_prefixes(r->nets) : 0);
@@ -261,6 +272,25 @@ resolver_close(struct resolver *r)
 		free(r->auth);
 	}
 	free(r);
+}
+
+void
+resolver_print_tables(const struct resolver *r, FILE *f)
+{
+	const struct resolver_conf *rc = r->rc;
+
+	if (rc->users_file != NULL)
+		fprintf(f, "# users_file %s: %zu rows, %zu users\n",
+		    rc->users_file, r->users.rows,
+		    strmap_count(&r->users.keys));
+	if (rc->networks_file != NULL && r->nets != NULL)
+		fprintf(f, "# networks_file %s: %zu rows, %zu prefixes\n",
+		    rc->networks_file, nettable_rows(r->nets),
+		    nettable_prefixes(r->nets));
+	if (rc->domains_file != NULL)
+		fprintf(f, "# domains_file %s: %zu rows, %zu domains\n",
+		    rc->domains_file, r->domains.rows,
+		    strmap_count(&r->domains.keys));
 }
 
 const struct resolver_stats *
