@@ -42,8 +42,8 @@ static const struct command commands[] = {
 	    NEED_CONFIG, cmd_restore },
 	{ "status", "", "sources, checkpoints, counts and quarantine",
 	    NEED_CONFIG, cmd_status },
-	{ "check-config", "", "validate the configuration and print it",
-	    NEED_CONFIG, cmd_check_config },
+	{ "check-config", "", "check the configuration, its tables and "
+	    "paths; print it", CHECK_CONFIG, cmd_check_config },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
@@ -226,7 +226,15 @@ main(int argc, char **argv)
 	log_init(cli.verbosity, 0);
 	if (cli.config_file == NULL)
 		cli.config_file = CONFIG_DEFAULT_FILE;
-	if ((cmd->needs & NEED_CONFIG) ||
+	if (cmd->needs & CHECK_CONFIG) {
+		/* Mistakes go to stderr, not to syslog: someone reads them. */
+		if ((cli.config_errors = config_read(&cfg, cli.config_file,
+		    &e)) < 0) {
+			log_error("%s", e.msg);
+			return EXIT_CONFIG;
+		}
+		cli.cfg = &cfg;
+	} else if ((cmd->needs & NEED_CONFIG) ||
 	    ((cmd->needs & OPT_CONFIG) && cli.config_given)) {
 		if (config_load(&cfg, cli.config_file, &e) != RC_OK) {
 			log_error("%s", e.msg);

@@ -642,26 +642,24 @@ net_row(void *arg, size_t ncols, char *const *cells, int line)
 }
 
 enum rc
-nettable_load(struct nettable **tp, const char *path, struct err *e)
+nettable_read(struct nettable **tp, const char *path, struct table_errs *te)
 {
 	static const char *const cols[] = { "cidr", "customer", "valid_from",
 	    "valid_until" };
 	struct nettable *t = nettable_new(path);
-	struct table_errs te;
 	struct err be;
 	size_t dups = 0;
-	int dline = 0, before;
+	int dline = 0, before = te->n;
 
-	table_errs_init(&te, path, e);
-	t->nread = table_read_rows(path, cols, 2, 4, net_row, t, &te);
+	t->nread = table_read_rows(path, cols, 2, 4, net_row, t, te);
 	/* The rows taken are checked against each other even when others
 	 * were refused, so that one load names every bad row. */
-	t->te = &te;
-	before = te.n;
-	if (nettable_build(t, &dups, &dline, &be) != RC_OK && te.n == before)
-		table_errs_add(&te, "%s", be.msg);
+	t->te = te;
+	if (nettable_build(t, &dups, &dline, &be) != RC_OK &&
+	    te->n == before)
+		table_errs_add(te, "%s", be.msg);
 	t->te = NULL;
-	if (table_errs_end(&te) != RC_OK) {
+	if (te->n > before) {
 		nettable_free(t);
 		*tp = NULL;
 		return RC_FATAL;
@@ -671,4 +669,14 @@ nettable_load(struct nettable **tp, const char *path, struct err *e)
 		    dline, dups, dups == 1 ? "" : "s");
 	*tp = t;
 	return RC_OK;
+}
+
+enum rc
+nettable_load(struct nettable **tp, const char *path, struct err *e)
+{
+	struct table_errs te;
+
+	table_errs_init(&te, path, e);
+	(void)nettable_read(tp, path, &te);
+	return table_errs_end(&te);
 }

@@ -64,6 +64,10 @@ enum rc nettable_build(struct nettable *t, size_t *dups, int *dup_line,
  */
 enum rc nettable_load(struct nettable **tp, const char *path,
     struct err *e);
+/* The same, its errors added to te (several tables loaded at once). */
+struct table_errs;
+enum rc nettable_read(struct nettable **tp, const char *path,
+    struct table_errs *te);
 
 /* The longest prefix holding addr at time when; 1 when found, else 0. */
 int nettable_lookup(const struct nettable *t, const uint8_t addr[16],

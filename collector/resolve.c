@@ -132,16 +132,17 @@ domain_row(void *arg, size_t ncols, char *const *cells, int line)
 
 static enum rc
 keytab_load(struct resolver *r, struct keytab *t, const char *path,
-    const char *col, table_row_fn fn, struct err *e)
+    const char *col, table_row_fn fn, struct table_errs *te)
 {
 	const char *cols[] = { col, "customer" };
-	enum rc rc;
+	int before = te->n;
 
 	t->path = path;
 	t->r = r;
 	strmap_init(&t->keys, 1);
-	if ((rc = table_read(path, cols, 2, 2, fn, t, &t->rows, e)) != RC_OK)
-		return rc;
+	t->rows = table_read_rows(path, cols, 2, 2, fn, t, te);
+	if (te->n > before)
+		return RC_FATAL;
 	if (t->dups > 0)
 		log_warn("%s:%d: %zu row%s repeated exactly; ignored", path,
 		    t->dup_line, t->dups, t->dups == 1 ? "" : "s");
@@ -224,28 +225,21 @@ resolver_open(struct resolver **rp, const struct config *c,
 	table_errs_init(&te, "customer tables", e);
 	if (rc->users_file != NULL) {
 		r->have_users = 1;
-		if (keytab_load(r, &r->users, rc->users_file, "auth_user",
-		    keytab_row, &one) != RC_OK)
-			table_errs_add(&te, "%s", one.msg);
+		(void)keytab_load(r, &r->users, rc->users_file, "auth_user",
+		    keytab_row, &te);
 	}
 	if (rc->domains_file != NULL) {
 		r->have_domains = 1;
-		if (keytab_load(r, &r->domains, rc->domains_file, "domain",
-		    domain_row, &one) != RC_OK)
-			table_errs_add(&te, "%s", one.msg);
+		(void)keytab_load(r, &r->domains, rc->domains_file, "domain",
+		    domain_row, &te);
 	}
-	if (rc->networks_file != NULL &&
-	    nettable_load(&r->nets, rc->networks_file, &one) != RC_OK)
-		table_errs_add(&te, "%s", one.msg);
+	if (rc->networks_file != NULL)
+		(void)nettable_read(&r->nets, rc->networks_file, &te);
 	if (rc->http_url != NULL && rc->http_token_file != NULL &&
 	    load_token(r, rc->http_token_file, &one) != RC_OK)
 		table_errs_add(&te, "%s", one.msg);
-	if ((ret = table_errs_end(&te)) != RC_OK) {
-		if (te.n > 1)
-			err_set(e, RC_FATAL, "%d customer tables have errors, "
-			    "each named above", te.n);
+	if ((ret = table_errs_end(&te)) != RC_OK)
 		goto fail;
-	}
 	log_debug("resolver: %zu users, %zu domains, %zu prefixes",
 	    strmap_count(&r->users.keys), strmap_count(&r->domains.keys),
 	    r->nets ? nettable_prefixes(r->nets) : 0);
