@@ -268,23 +268,26 @@ resolver_close(struct resolver *r)
 	free(r);
 }
 
+#define PL(n)	(n), (n) == 1 ? "" : "s"
+
 void
 resolver_print_tables(const struct resolver *r, FILE *f)
 {
 	const struct resolver_conf *rc = r->rc;
 
 	if (rc->users_file != NULL)
-		fprintf(f, "# users_file %s: %zu rows, %zu users\n",
-		    rc->users_file, r->users.rows,
-		    strmap_count(&r->users.keys));
+		fprintf(f, "# users_file %s: %zu row%s, %zu user%s\n",
+		    rc->users_file, PL(r->users.rows),
+		    PL(strmap_count(&r->users.keys)));
 	if (rc->networks_file != NULL && r->nets != NULL)
-		fprintf(f, "# networks_file %s: %zu rows, %zu prefixes\n",
-		    rc->networks_file, nettable_rows(r->nets),
-		    nettable_prefixes(r->nets));
+		fprintf(f, "# networks_file %s: %zu row%s, %zu prefix%s\n",
+		    rc->networks_file, PL(nettable_rows(r->nets)),
+		    nettable_prefixes(r->nets), nettable_prefixes(r->nets) ==
+		    1 ? "" : "es");
 	if (rc->domains_file != NULL)
-		fprintf(f, "# domains_file %s: %zu rows, %zu domains\n",
-		    rc->domains_file, r->domains.rows,
-		    strmap_count(&r->domains.keys));
+		fprintf(f, "# domains_file %s: %zu row%s, %zu domain%s\n",
+		    rc->domains_file, PL(r->domains.rows),
+		    PL(strmap_count(&r->domains.keys)));
 }
 
 const struct resolver_stats *
