@@ -70,10 +70,12 @@ usage(FILE *f)
 	    "  -n, --dry-run fetch and parse, change nothing\n"
 	    "  -h, --help    this text\n"
 	    "  -V, --version print the version\n"
+	    "\ndefaults: the store %s,\nthe summaries in %s\n"
 	    "\nexit status: 0 success, 75 temporary failure (a source not "
 	    "reached, the lock\nheld), 78 configuration error, 64 usage "
 	    "error, 65 a correction that cannot\nbe made, 1 internal "
-	    "error\n", CONFIG_DEFAULT_FILE);
+	    "error\n", CONFIG_DEFAULT_FILE, CONFIG_DEFAULT_STORE,
+	    CONFIG_DEFAULT_OUTPUT);
 }
 
 /*
