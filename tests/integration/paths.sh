@@ -44,13 +44,15 @@ esac
 
 # What make install installs.
 ${MAKE:-make} -s -C "$top_builddir" install-man install-nodist_unitDATA \
-    install-nodist_cronDATA DESTDIR="$T/inst" >"$T/make" 2>&1 ||
+    install-nodist_cronDATA install-data-local DESTDIR="$T/inst" \
+    >"$T/make" 2>&1 ||
     sed 's/^/# /' "$T/make"
 ok "the manual pages and units install" test -n "$(find "$T/inst" -type f)"
 man1=$(find "$T/inst" -name abuse-collector.1)
 man5=$(find "$T/inst" -name abuse-collector.ini.5)
 unit=$(find "$T/inst" -name abuse-collector.service)
 cron=$(find "$T/inst" -name abuse-collector.cron)
+example=$(find "$T/inst" -name abuse-collector.ini.example)
 ok "abuse-collector(1) names the configuration file" grep -qF "Pa $conf" "$man1"
 ok "abuse-collector(1) names the store" grep -qF "Pa $store" "$man1"
 ok "abuse-collector(1) names the summaries' directory" grep -qF "Pa $out" "$man1"
@@ -63,8 +65,13 @@ ok "the unit may write the store's directory" \
     grep -qxF "ReadWritePaths=$localstatedir/lib/abuse-collector" "$unit"
 ok "the cron line runs with the configuration file" \
     grep -qE "/abuse-collector -c $conf run\$" "$cron"
+ok "the example configuration is installed beside the configuration" \
+    test "$example" = "$T/inst$conf.example"
+ok "the example's store is the default store" grep -qx "path = $store" "$example"
+ok "the example's output directory is the default one" \
+    grep -qx "output_dir = $out" "$example"
 grep -v '^#' "$unit" >"$T/unit"
-for f in "$man1" "$man5" "$cron" "$T/unit"; do
+for f in "$man1" "$man5" "$cron" "$T/unit" "$example"; do
 	stray "$f" >"$T/stray"
 	is "${f##*/} names no other path of ours" "$(cat "$T/stray")" ""
 done
