@@ -62,9 +62,9 @@ struct nettable {
 	struct node	*nodes;
 	size_t		 nnodes, anodes;
 	size_t		 nprefixes;
-	size_t		 nread;		/* rows nettable_load took */
+	size_t		 nread;		/* rows nettable_read took */
 	int		 built;
-	/* While nettable_load builds: where every overlap goes, so that
+	/* While nettable_read builds: where every overlap goes, so that
 	 * all of them are named, not only the first. */
 	struct table_errs *te;
 };
