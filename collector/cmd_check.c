@@ -198,6 +198,11 @@ check_paths(const struct config *c)
 		problem(c, c->store_line, "store", "path", "'%s' is not a "
 		    "regular file", c->store_path);
 		n++;
+	} else if (stat(c->store_path, &st) == 0 &&
+	    access(c->store_path, R_OK | W_OK) != 0) {
+		problem(c, c->store_line, "store", "path", "cannot read and "
+		    "write '%s': %s", c->store_path, strerror(errno));
+		n++;
 	}
 	free(dir);
 	if ((bad = dir_usable(c->report.output_dir, why, sizeof(why))) !=

@@ -79,6 +79,13 @@ ok "an output directory that cannot be made is named" grep -qF \
     "paths.ini:16: [report] output_dir: '$T/plain/reports' cannot be made: '$T/plain' is not a directory" "$T/err"
 is "one line each, and the verdict" "$(wc -l <"$T/err")" 7
 
+mkdir -p "$T/var/isdir.db"
+printf '[store]\npath = var/isdir.db\n[report]\noutput_dir = out\n' >"$T/st.ini"
+"$AC" -c "$T/st.ini" check-config >/dev/null 2>"$T/err"
+is "a store that is no file exits 78" "$?" 78
+ok "and is named" grep -qF "st.ini:2: [store] path: '$T/var/isdir.db' is not a regular file" "$T/err"
+rmdir "$T/var/isdir.db" "$T/var"
+
 # A default path that cannot be used says it is the default.
 printf '[store]\npath = %s/var/abuse.db\n[report]\n' "$T" >"$T/dflt.ini"
 ok "the default output directory passes where it can be made" \
