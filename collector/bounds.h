@@ -83,6 +83,8 @@
 /* Customer tables (CSV). */
 #define MAX_TABLE_LINE		4096
 #define MAX_CUSTOMER_LEN	200
+/* Errors of one table logged; the rest are counted. */
+#define MAX_TABLE_ERRORS	50
 /* [store] group: a group name. */
 #define MAX_GROUP_NAME		64
 

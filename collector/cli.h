@@ -27,6 +27,7 @@ struct cli {
 	int		 verbosity;
 	int		 dry_run;
 	struct config	*cfg;		/* loaded for commands that need it */
+	int		 config_errors;	/* CHECK_CONFIG: its mistakes */
 };
 
 /* How a command needs its environment. */
@@ -34,6 +35,8 @@ struct cli {
 #define NEED_LOCK	0x2	/* one run at a time */
 #define OPT_CONFIG	0x4	/* load it only when -c is given */
 #define NEED_SOURCE	0x8	/* refuse a configuration without sources */
+#define CHECK_CONFIG	0x10	/* load it even with mistakes: the command
+				 * looks further and names them all */
 
 struct command {
 	const char	*name;

@@ -630,25 +630,3 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	store_close(s);
 	return exit_for(rc);
 }
-
-int
-cmd_check_config(struct cli *cli, int argc, char **argv)
-{
-	struct resolver *r;
-	struct err e;
-
-	if (argc > 1) {
-		fprintf(stderr, "abuse-collector: check-config takes no "
-		    "arguments\n");
-		return EXIT_USAGE;
-	}
-	/* The tables are part of the configuration: load them too. */
-	if (resolver_open(&r, cli->cfg, NULL, &e) != RC_OK) {
-		log_error("%s", e.msg);
-		return EXIT_CONFIG;
-	}
-	resolver_close(r);
-	config_warn(cli->cfg);
-	config_print(cli->cfg, stdout);
-	return EXIT_OK;
-}

@@ -704,6 +704,13 @@ handler(void *user, const char *section, const char *name, const char *value)
 		config_error(l, l->line, name, "%s", msg);
 		return 1;
 	}
+	/* Where the paths check-config looks at were given. */
+	if (l->sect == S_SOURCE && strcmp(name, "path") == 0)
+		((struct source_conf *)l->base)->path_line = l->line;
+	else if (l->sect == S_STORE && strcmp(name, "path") == 0)
+		l->c->store_line = l->line;
+	else if (l->sect == S_REPORT && strcmp(name, "output_dir") == 0)
+		l->c->report.output_dir_line = l->line;
 	if (keys[i].secret && l->secret_line == 0) {
 		l->secret_line = l->line;
 		snprintf(l->secret_sect, sizeof(l->secret_sect), "%s",
@@ -730,9 +737,8 @@ defaults(struct config *c)
 	    "X-Authenticated-Sender", "X-Authenticated-User" };
 	size_t i;
 
-	c->store_path = xstrdup(LOCALSTATEDIR "/lib/abuse-collector/abuse.db");
-	c->report.output_dir = xstrdup(LOCALSTATEDIR
-	    "/lib/abuse-collector/reports");
+	c->store_path = xstrdup(CONFIG_DEFAULT_STORE);
+	c->report.output_dir = xstrdup(CONFIG_DEFAULT_OUTPUT);
 	c->report.mode = -1;
 	c->store_gid = NO_GROUP;
 	c->cases.timezone = xstrdup("UTC");
@@ -782,8 +788,8 @@ validate(struct loader *l)
 	validate_outputs(l);
 }
 
-enum rc
-config_load(struct config *c, const char *path, struct err *e)
+int
+config_read(struct config *c, const char *path, struct err *e)
 {
 	struct loader l;
 	struct stat st;
@@ -815,7 +821,7 @@ config_load(struct config *c, const char *path, struct err *e)
 		err_set(e, RC_FATAL, "cannot open configuration '%s': %s",
 		    path, strerror(errno));
 		config_release(c);
-		return RC_FATAL;
+		return -1;
 	}
 	r = ini_parse_stream(reader, &l, handler, &l);
 	if (r > 0 && l.errors == 0)
@@ -837,13 +843,22 @@ config_load(struct config *c, const char *path, struct err *e)
 	if (l.errors > MAX_CONFIG_ERRORS)
 		fprintf(stderr, "%s: %d more errors not shown\n", path,
 		    l.errors - MAX_CONFIG_ERRORS);
-	if (l.errors > 0) {
+	if (l.errors > 0)
 		err_set(e, RC_FATAL, "%s: %d error%s in the configuration",
 		    path, l.errors, l.errors == 1 ? "" : "s");
+	return l.errors;
+}
+
+enum rc
+config_load(struct config *c, const char *path, struct err *e)
+{
+	int n = config_read(c, path, e);
+
+	if (n == 0)
+		return RC_OK;
+	if (n > 0)
 		config_release(c);
-		return RC_FATAL;
-	}
-	return RC_OK;
+	return RC_FATAL;
 }
 
 void

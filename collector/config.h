@@ -33,6 +33,7 @@ struct source_conf {
 	enum source_type type;
 	enum role	 role;		/* ROLE_AUTO: by format */
 	char		*path;		/* maildir, mbox */
+	int		 path_line;
 
 	/* imap (defaults filled in when the file has been read) */
 	char		*host;
@@ -114,6 +115,7 @@ struct cases_conf {
 
 struct report_conf {
 	char		*output_dir;	/* absolute */
+	int		 output_dir_line;	/* 0: the default */
 	int		 mode;		/* of summaries; -1: the store's */
 };
 
@@ -174,6 +176,7 @@ struct config {
 	char			*dir;	/* its directory, for relative paths */
 	int			 log_syslog;
 	char			*store_path;
+	int			 store_line;	/* 0: the default */
 	/* [store] group: the store, its -wal and -shm, the summaries
 	 * and the lock belong to it, mode 0640; NULL: 0600. */
 	char			*store_group;
@@ -202,8 +205,11 @@ void config_warn(const struct config *c);
 const struct webhook_conf *config_webhook(const struct config *c,
     const char *name);
 
-/* The file used when -c is not given. */
+/* The file used when -c is not given, and the default store and
+ * output directory: under the directories configure was given. */
 #define CONFIG_DEFAULT_FILE	SYSCONFDIR "/abuse-collector/abuse-collector.ini"
+#define CONFIG_DEFAULT_STORE	LOCALSTATEDIR "/lib/abuse-collector/abuse.db"
+#define CONFIG_DEFAULT_OUTPUT	LOCALSTATEDIR "/lib/abuse-collector/reports"
 
 /*
  * Load and check path into c.  On failure every problem found has been
@@ -211,6 +217,12 @@ const struct webhook_conf *config_webhook(const struct config *c,
  * returned; c is then released.
  */
 enum rc config_load(struct config *c, const char *path, struct err *e);
+/*
+ * The same, but a file with mistakes stays loaded (what could be read of
+ * it, for check-config to look further): returns the number of mistakes
+ * printed, or -1 with e set and c released when the file cannot be opened.
+ */
+int config_read(struct config *c, const char *path, struct err *e);
 void config_release(struct config *c);
 
 /* The parser options the configuration implies (limits, identity

@@ -42,8 +42,8 @@ static const struct command commands[] = {
 	    NEED_CONFIG, cmd_restore },
 	{ "status", "", "sources, checkpoints, counts and quarantine",
 	    NEED_CONFIG, cmd_status },
-	{ "check-config", "", "validate the configuration and print it",
-	    NEED_CONFIG, cmd_check_config },
+	{ "check-config", "", "check the configuration, its tables and "
+	    "paths; print it", CHECK_CONFIG, cmd_check_config },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
@@ -74,10 +74,12 @@ usage(FILE *f)
 	    "  -n, --dry-run fetch and parse, change nothing\n"
 	    "  -h, --help    this text\n"
 	    "  -V, --version print the version\n"
+	    "\ndefaults: the store %s,\nthe summaries in %s\n"
 	    "\nexit status: 0 success, 75 temporary failure (a source not "
 	    "reached, the lock\nheld, a full disk), 78 configuration error, "
 	    "64 usage error, 65 a\ncorrection that cannot be made, 1 "
-	    "internal error\n", CONFIG_DEFAULT_FILE);
+	    "internal error\n", CONFIG_DEFAULT_FILE, CONFIG_DEFAULT_STORE,
+	    CONFIG_DEFAULT_OUTPUT);
 }
 
 /*
@@ -230,7 +232,15 @@ main(int argc, char **argv)
 	log_init(cli.verbosity, 0);
 	if (cli.config_file == NULL)
 		cli.config_file = CONFIG_DEFAULT_FILE;
-	if ((cmd->needs & NEED_CONFIG) ||
+	if (cmd->needs & CHECK_CONFIG) {
+		/* Mistakes go to stderr, not to syslog: someone reads them. */
+		if ((cli.config_errors = config_read(&cfg, cli.config_file,
+		    &e)) < 0) {
+			log_error("%s", e.msg);
+			return EXIT_CONFIG;
+		}
+		cli.cfg = &cfg;
+	} else if ((cmd->needs & NEED_CONFIG) ||
 	    ((cmd->needs & OPT_CONFIG) && cli.config_given)) {
 		if (config_load(&cfg, cli.config_file, &e) != RC_OK) {
 			log_error("%s", e.msg);
