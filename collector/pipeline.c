@@ -63,6 +63,8 @@ struct job {
 	char		 sha[65];
 	char		*msgid;		/* the report's own Message-ID */
 	struct report	 r;
+	/* A quarantined message parsed again: its row (pipeline_replay). */
+	int64_t		 replay;
 };
 
 struct pipeline {
@@ -320,6 +322,56 @@ own_msgid(const char *raw, size_t len)
 	return NULL;
 }
 
+/*
+ * When the message arrived, by its top Received: field (the last hop's,
+ * the one that delivered it here): the date after the field's last
+ * semicolon; 0 when there is none.
+ */
+static time_t
+top_received(const char *raw, size_t len)
+{
+	const char *end = raw + len, *p = raw, *semi;
+	char field[RECEIVED_FIELD_MAX];
+	size_t fn = 0;
+	int in = 0;
+	time_t t;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		while (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n == 0)
+			break;
+		if (in && (p[0] == ' ' || p[0] == '\t')) {
+			/* A continuation of the field, unfolded. */
+			if (fn + n + 1 >= sizeof(field))
+				return 0;
+			field[fn++] = ' ';
+			memcpy(field + fn, p, n);
+			fn += n;
+		} else if (in) {
+			break;
+		} else if (has_prefix_ci(p, n, "Received:")) {
+			in = 1;
+			if ((fn = n - 9) >= sizeof(field))
+				return 0;
+			memcpy(field, p + 9, fn);
+		}
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	if (!in)
+		return 0;
+	field[fn] = '\0';
+	if ((semi = strrchr(field, ';')) == NULL ||
+	    parse_date(semi + 1, strlen(semi + 1), &t) < 0)
+		return 0;
+	return t;
+}
+
 void
 origin_where(const struct origin *o, char *out, size_t outsz)
 {
@@ -396,6 +448,8 @@ parse_job(const struct pipeline *p, struct job *j, enum slot slot)
 	if (j->r.status == MSG_PARSED && j->o.role != ROLE_AUTO)
 		j->r.role = j->o.role;
 	j->msgid = own_msgid(j->raw, j->len);
+	if (j->o.arrived == 0)
+		j->o.arrived = top_received(j->raw, j->len);
 	inflight_set(p->in, slot, 0, NULL, NULL, NULL);
 }
 
@@ -459,6 +513,83 @@ store_job(struct pipeline *p, struct job *j, struct err *e)
 	return rc;
 }
 
+/* "4 years", "6 days", "3 hours", "25 minutes". */
+static void
+span_text(long long secs, char *out, size_t outsz)
+{
+	static const struct { long long unit; const char *name; } u[] = {
+		{ 365LL * 86400, "years" }, { 86400, "days" },
+		{ 3600, "hours" }, { 60, "minutes" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(u) / sizeof(u[0]) - 1; i++)
+		if (secs >= 2 * u[i].unit)
+			break;
+	snprintf(out, outsz, "%lld %s", secs / u[i].unit, u[i].name);
+}
+
+/*
+ * Where a report goes in time: at its own time when it has one that can
+ * be true, else at its message's arrival, with occurred_at cleared
+ * (occurred_known = no) and occurred_note saying why.  A time more than
+ * [cases] max_clock_skew after the arrival has not happened yet when
+ * the report was sent; one more than max_report_age before it is a
+ * broken clock or a misread date, not an incident to count on that day.
+ */
+static time_t
+place(const struct pipeline *p, struct report *r, time_t arrival)
+{
+	const struct cases_conf *cc = &p->c->cases;
+	char at[21], span[48], note[160];
+	time_t t = r->occurred_at;
+
+	if (t == 0) {
+		report_setz(&r->occurred_note,
+		    "undated: placed at its message's arrival");
+		return arrival;
+	}
+	if ((long long)t > (long long)arrival + cc->max_clock_skew)
+		span_text((long long)t - arrival, span, sizeof(span));
+	else if ((long long)t < (long long)arrival - cc->max_report_age)
+		span_text((long long)arrival - t, span, sizeof(span));
+	else
+		return t;
+	iso8601_utc(t, at);
+	snprintf(note, sizeof(note), "dated %s, %s %s its message arrived: "
+	    "placed at the arrival", at, span, t > arrival ? "after" :
+	    "before");
+	report_setz(&r->occurred_note, note);
+	r->occurred_at = 0;
+	return arrival;
+}
+
+/* Store the message's row: new, or (a replay, or the bytes of a
+ * quarantined message handed in again) the quarantined row updated.
+ * *dup = 1 when it was stored before and is not quarantined. */
+static enum rc
+store_row(struct pipeline *p, struct job *j, const struct stored_msg *sm,
+    int64_t *row, int *dup, struct err *e)
+{
+	time_t arrived;
+	enum rc rc;
+
+	*dup = 0;
+	if (j->replay == 0) {
+		if ((rc = store_message_add(p->s, sm, row, dup, e)) != RC_OK ||
+		    !*dup)
+			return rc;
+		if ((rc = store_quarantine_by_hash(p->s, j->sha, row, &arrived,
+		    e)) != RC_OK || *row == 0)
+			return rc;
+		*dup = 0;
+		j->replay = *row;
+		j->o.arrived = arrived;
+	}
+	*row = j->replay;
+	return store_message_requeue(p->s, *row, sm, e);
+}
+
 static enum rc
 store_parsed(struct pipeline *p, struct job *j, struct err *e)
 {
@@ -468,7 +599,7 @@ store_parsed(struct pipeline *p, struct job *j, struct err *e)
 	char key[65], day[11], where[512];
 	int64_t row;
 	int dup;
-	time_t now = time(NULL), when;
+	time_t now = time(NULL), when, own, placed;
 	enum verdict verdict;
 	enum rc rc;
 
@@ -495,22 +626,32 @@ store_parsed(struct pipeline *p, struct job *j, struct err *e)
 		sm.raw = j->raw;
 		sm.raw_len = j->len;
 	}
-	if ((rc = store_message_add(p->s, &sm, &row, &dup, e)) != RC_OK)
+	sm.arrived_at = o->arrived;
+	if ((rc = store_row(p, j, &sm, &row, &dup, e)) != RC_OK)
 		return rc;
 	if (dup) {
 		p->stats.duplicates++;
 		goto remember;
 	}
-	p->stats.stored++;
+	origin_where(o, where, sizeof(where));
+	if (j->replay != 0) {
+		if (r->status != MSG_QUARANTINED)
+			p->stats.replayed++;
+		log_info("%s: quarantined message %lld %s: %s", where,
+		    (long long)j->replay, r->status == MSG_QUARANTINED ?
+		    "still fails" : "parsed again", r->status == MSG_PARSED ?
+		    r->format : r->reason ? r->reason : "unreadable");
+	} else {
+		p->stats.stored++;
+	}
 	count_status(p, r->status);
-	if (r->status == MSG_QUARANTINED) {
-		origin_where(o, where, sizeof(where));
+	if (r->status == MSG_QUARANTINED && j->replay == 0)
 		log_info("%s: quarantined: %s", where,
 		    r->reason ? r->reason : "unreadable");
-	}
 	if (r->status != MSG_PARSED)
 		goto remember;
-	when = r->occurred_at ? r->occurred_at : o->arrived ? o->arrived : now;
+	own = r->occurred_at;
+	when = place(p, r, o->arrived ? o->arrived : now);
 	verdict = evidence_resolve(p->r, r, when);
 	if (verdict == VERDICT_REPLY) {
 		/* Known to be no report only now, with the customer. */
@@ -523,7 +664,12 @@ store_parsed(struct pipeline *p, struct job *j, struct err *e)
 		goto remember;
 	}
 	day_of(when, day);
+	/* The key has the report's own time, trusted or not: the same
+	 * report delivered twice is one. */
+	placed = r->occurred_at;
+	r->occurred_at = own;
 	report_key(r, j->sha, key);
+	r->occurred_at = placed;
 	if ((rc = store_report_add_as(p->s, row, r, key, day, when,
 	    verdict == VERDICT_UNVERIFIED ? "unverified" : "counted",
 	    r->evidence, &dup, e)) != RC_OK)
@@ -666,7 +812,7 @@ add_struck(struct pipeline *p, const struct origin *o, const char *pos,
 		return p->failure.rc;
 	}
 	p->stats.messages++;
-	snprintf(reason, sizeof(reason), "the collector died %ld times while "
+	snprintf(reason, sizeof(reason), QUARANTINE_STRUCK " %ld times while "
 	    "working on this message (last while %s it); %s", st->n,
 	    st->phase, raw ? "stored without parsing" : "not read again");
 	if (raw != NULL) {
@@ -747,6 +893,34 @@ pipeline_add(struct pipeline *p, const struct origin *o, const char *raw,
 	if (p->failed) {
 		*e = p->failure;
 		rc = p->failure.rc;
+	}
+	return rc;
+}
+
+enum rc
+pipeline_replay(struct pipeline *p, const struct origin *o, int64_t row,
+    const char *raw, size_t len, struct err *e)
+{
+	struct job *j;
+	char pos[POSITION_MAX];
+	enum rc rc;
+
+	/* In order with what was handed in before it. */
+	drain(p, DRAIN_ALL, NULL);
+	if (p->failed) {
+		*e = p->failure;
+		return p->failure.rc;
+	}
+	position_of(o, pos, sizeof(pos));
+	j = job_new(o, raw, len);
+	j->pos = xstrdup(pos);
+	j->replay = row;
+	parse_job(p, j, SLOT_MAIN);
+	rc = store_job(p, j, e);
+	job_free(j);
+	if (rc != RC_OK) {
+		p->failed = 1;
+		p->failure = *e;
 	}
 	return rc;
 }
