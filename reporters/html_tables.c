@@ -197,10 +197,9 @@ case_row(void *arg, int n, const char *const *names, const char *const *v)
 	cell(t, 6);
 	html_time(t->f, v[6], 0);
 	if ((placed = html_num(v[11])) > 0) {
-		snprintf(note, sizeof(note), "%s: %ld of the reports have no "
-		    "time of their own that can be trusted (undated, or dated "
-		    "where that cannot be true); they are placed at their "
-		    "message's arrival and cannot confirm the case. "
+		snprintf(note, sizeof(note), "%s: reports placed at their "
+		    "message's arrival: %ld (undated, or dated where that "
+		    "cannot be true); they cannot confirm the case. "
 		    "reports-%s.csv says why (occurred_note).", v[0] ? v[0] :
 		    "-", placed, t->day ? t->day : "D");
 		mark(t, note);
