@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arrival.h"
 #include "bounds.h"
 #include "correlate.h"
 #include "evidence.h"
@@ -322,56 +323,6 @@ own_msgid(const char *raw, size_t len)
 	return NULL;
 }
 
-/*
- * When the message arrived, by its top Received: field (the last hop's,
- * the one that delivered it here): the date after the field's last
- * semicolon; 0 when there is none.
- */
-static time_t
-top_received(const char *raw, size_t len)
-{
-	const char *end = raw + len, *p = raw, *semi;
-	char field[RECEIVED_FIELD_MAX];
-	size_t fn = 0;
-	int in = 0;
-	time_t t;
-
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-
-		while (n > 0 && p[n - 1] == '\r')
-			n--;
-		if (n == 0)
-			break;
-		if (in && (p[0] == ' ' || p[0] == '\t')) {
-			/* A continuation of the field, unfolded. */
-			if (fn + n + 1 >= sizeof(field))
-				return 0;
-			field[fn++] = ' ';
-			memcpy(field + fn, p, n);
-			fn += n;
-		} else if (in) {
-			break;
-		} else if (has_prefix_ci(p, n, "Received:")) {
-			in = 1;
-			if ((fn = n - 9) >= sizeof(field))
-				return 0;
-			memcpy(field, p + 9, fn);
-		}
-		if (nl == NULL)
-			break;
-		p = nl + 1;
-	}
-	if (!in)
-		return 0;
-	field[fn] = '\0';
-	if ((semi = strrchr(field, ';')) == NULL ||
-	    parse_date(semi + 1, strlen(semi + 1), &t) < 0)
-		return 0;
-	return t;
-}
-
 void
 origin_where(const struct origin *o, char *out, size_t outsz)
 {
@@ -449,7 +400,7 @@ parse_job(const struct pipeline *p, struct job *j, enum slot slot)
 		j->r.role = j->o.role;
 	j->msgid = own_msgid(j->raw, j->len);
 	if (j->o.arrived == 0)
-		j->o.arrived = top_received(j->raw, j->len);
+		j->o.arrived = arrival_received(j->raw, j->len);
 	inflight_set(p->in, slot, 0, NULL, NULL, NULL);
 }
 
@@ -513,55 +464,23 @@ store_job(struct pipeline *p, struct job *j, struct err *e)
 	return rc;
 }
 
-/* "4 years", "6 days", "3 hours", "25 minutes". */
-static void
-span_text(long long secs, char *out, size_t outsz)
-{
-	static const struct { long long unit; const char *name; } u[] = {
-		{ 365LL * 86400, "years" }, { 86400, "days" },
-		{ 3600, "hours" }, { 60, "minutes" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(u) / sizeof(u[0]) - 1; i++)
-		if (secs >= 2 * u[i].unit)
-			break;
-	snprintf(out, outsz, "%lld %s", secs / u[i].unit, u[i].name);
-}
-
-/*
- * Where a report goes in time: at its own time when it has one that can
- * be true, else at its message's arrival, with occurred_at cleared
- * (occurred_known = no) and occurred_note saying why.  A time more than
- * [cases] max_clock_skew after the arrival has not happened yet when
- * the report was sent; one more than max_report_age before it is a
- * broken clock or a misread date, not an incident to count on that day.
- */
+/* Where a report goes in time (arrival.h): its own time or, with
+ * occurred_at cleared (occurred_known = no) and occurred_note saying
+ * why, its message's arrival. */
 static time_t
 place(const struct pipeline *p, struct report *r, time_t arrival)
 {
-	const struct cases_conf *cc = &p->c->cases;
-	char at[21], span[48], note[160];
-	time_t t = r->occurred_at;
+	char note[160];
+	time_t when;
 
-	if (t == 0) {
-		report_setz(&r->occurred_note,
-		    "undated: placed at its message's arrival");
-		return arrival;
+	when = arrival_place(r->occurred_at, arrival,
+	    p->c->cases.max_clock_skew, p->c->cases.max_report_age, note,
+	    sizeof(note));
+	if (note[0] != '\0') {
+		report_setz(&r->occurred_note, note);
+		r->occurred_at = 0;
 	}
-	if ((long long)t > (long long)arrival + cc->max_clock_skew)
-		span_text((long long)t - arrival, span, sizeof(span));
-	else if ((long long)t < (long long)arrival - cc->max_report_age)
-		span_text((long long)arrival - t, span, sizeof(span));
-	else
-		return t;
-	iso8601_utc(t, at);
-	snprintf(note, sizeof(note), "dated %s, %s %s its message arrived: "
-	    "placed at the arrival", at, span, t > arrival ? "after" :
-	    "before");
-	report_setz(&r->occurred_note, note);
-	r->occurred_at = 0;
-	return arrival;
+	return when;
 }
 
 /* Store the message's row: new, or (a replay, or the bytes of a
