@@ -123,4 +123,40 @@ fn-internal-3 cust-eps: reports placed at their message&#39;s arrival: 1
 fn-external-1 cust-beta: reports placed at their message&#39;s arrival: 1
 fn-unresolved-1 undated: placed at its message&#39;s arrival
 False"
+
+# The e-mail's text part lists the confirmed customers: one with a
+# report placed at its arrival is marked, and the sign explained.
+report internal 198.51.100.8 "$(at 10:20)" 'gamma dated' "$(at 10:20)"
+report internal 198.51.100.8 "$(at 10:00)" 'gamma undated' "$(at 10:50)" undated
+ok "collect gamma's notifications" "$AC" -c ac.ini collect
+is "gamma is confirmed by its dated reports, one report placed at arrival" \
+    "$("$AC" -c ac.ini cases --date "$DAY" | grep cust-gamma | cut -d, -f3,14 |
+    tr -d '\r')" "confirmed,1"
+if "$PY" -c 'import aiosmtpd' 2>/dev/null &&
+    command -v openssl >/dev/null 2>&1 && mkcerts >/dev/null 2>&1 &&
+    start_smtpsrv S --mode smtps --cert "$T/pki/server.pem" \
+    --key "$T/pki/server.key"; then
+	cat >>ac.ini <<-EOT
+	[email]
+	url = smtps://127.0.0.1:$S_PORT
+	from = abuse-collector@example.net
+	to = desk@example.net
+	ca_file = pki/ca.pem
+	EOT
+	ok "report --email" "$AC" -c ac.ini report --date "$DAY" --email
+	is "the text part marks gamma and explains the sign" \
+	    "$("$PY" -c '
+import email, sys
+from email import policy
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=policy.default)
+text = m.get_body(("plain",)).get_content()
+for l in text.splitlines():
+    if "cust-gamma" in l or "\u2020N" in l:
+        print(l.split()[0], l.split()[-1])' "$S_SPOOL/1.eml")" \
+	    "cust-gamma †1
+†N: trusted"
+else
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n # SKIP the e-mail's text part: no aiosmtpd or openssl"
+fi
 done_testing
