@@ -483,9 +483,12 @@ place(const struct pipeline *p, struct report *r, time_t arrival)
 	return when;
 }
 
-/* Store the message's row: new, or (a replay, or the bytes of a
+/*
+ * Store the message's row: new, or (a replay, or the bytes of a
  * quarantined message handed in again) the quarantined row updated.
- * *dup = 1 when it was stored before and is not quarantined. */
+ * *dup = 1 when it was stored before and is not quarantined, or is and
+ * still fails when handed in again (its reason is the new one then).
+ */
 static enum rc
 store_row(struct pipeline *p, struct job *j, const struct stored_msg *sm,
     int64_t *row, int *dup, struct err *e)
@@ -501,6 +504,8 @@ store_row(struct pipeline *p, struct job *j, const struct stored_msg *sm,
 		if ((rc = store_quarantine_by_hash(p->s, j->sha, row, &arrived,
 		    e)) != RC_OK || *row == 0)
 			return rc;
+		if (sm->status == MSG_QUARANTINED)
+			return store_message_requeue(p->s, *row, sm, e);
 		*dup = 0;
 		j->replay = *row;
 		j->o.arrived = arrived;

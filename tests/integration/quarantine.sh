@@ -118,6 +118,12 @@ is "it stays quarantined, with the new reason" \
     "$(q "SELECT status FROM messages WHERE id = $IDC")|$REASON" \
     "quarantined|$(echo "$REASON" | grep 'max_headers')"
 is "retry says so" "$(cat retry4.out)" "$IDC: still quarantined: $REASON"
+"$AC" -c ac.ini -v import md/new/*internalc0* 2>import3.err
+ok "importing it while it still fails is a duplicate" \
+    grep -q '1 messages: 0 new reports, 1 duplicates, 0 quarantined' import3.err
+is "... and it stays quarantined with that reason" \
+    "$(q "SELECT status, reason FROM messages WHERE id = $IDC")" \
+    "quarantined|$REASON"
 limit 64
 "$AC" -c ac.ini quarantine retry "$IDC" >retry5.out
 is "with the limit raised it parses" "$(cat retry5.out)" \
