@@ -115,6 +115,9 @@
 
 /* Messages committed per transaction by the local sources. */
 #define LOCAL_BATCH		500
+/* The top Received: field read for a message's arrival, unfolded: a
+ * longer one is not read (the arrival is then the collection). */
+#define RECEIVED_FIELD_MAX	2048
 
 /* IMAP sources. */
 /* Certificates of a server's chain that are looked at. */

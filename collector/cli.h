@@ -60,6 +60,9 @@ int cmd_deliver(struct cli *, int, char **);
 int cmd_accept(struct cli *, int, char **);
 int cmd_dismiss(struct cli *, int, char **);
 int cmd_restore(struct cli *, int, char **);
+int cmd_quarantine(struct cli *, int, char **);
+/* quarantine retry [--all | ID...] (cmd_collect.c): takes the lock. */
+int quarantine_retry(struct cli *, int, char **);
 
 /* Helpers shared by the commands. */
 

@@ -90,6 +90,7 @@ static int
 session_close(struct session *s, struct cli *cli)
 {
 	const struct pipeline_stats *st = pipeline_stats(s->pipeline);
+	char replayed[64] = "";
 	struct err e;
 
 	s->counts.messages = st->messages;
@@ -97,16 +98,19 @@ session_close(struct session *s, struct cli *cli)
 	s->counts.duplicates = st->duplicates;
 	s->counts.quarantined = st->quarantined;
 	s->counts.ignored = st->ignored;
+	if (st->replayed > 0)
+		snprintf(replayed, sizeof(replayed), ", %ld out of the "
+		    "quarantine", st->replayed);
 	if (!cli->dry_run && st->committed < st->messages)
 		log_info("%ld messages: %ld new reports, %ld duplicates, %ld "
-		    "quarantined, %ld ignored; %ld of them not committed "
+		    "quarantined, %ld ignored%s; %ld of them not committed "
 		    "(rolled back)", st->messages, st->reports,
-		    st->duplicates, st->quarantined, st->ignored,
+		    st->duplicates, st->quarantined, st->ignored, replayed,
 		    st->messages - st->committed);
 	else
 		log_info("%ld messages: %ld new reports, %ld duplicates, %ld "
-		    "quarantined, %ld ignored%s", st->messages, st->reports,
-		    st->duplicates, st->quarantined, st->ignored,
+		    "quarantined, %ld ignored%s%s", st->messages, st->reports,
+		    st->duplicates, st->quarantined, st->ignored, replayed,
 		    cli->dry_run ? " (dry run: nothing kept)" : "");
 	pipeline_free(s->pipeline);
 	if (s->run_id != 0 && store_run_finish(s->store, s->run_id, s->status,
@@ -214,6 +218,139 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		if (rc == RC_FATAL)
 			break;
 	}
+	return session_close(&s, cli);
+}
+
+/* The role a configured source gives its messages. */
+static enum role
+source_role(const struct config *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsources; i++)
+		if (strcmp(c->sources[i].name, name) == 0)
+			return c->sources[i].role;
+	return ROLE_AUTO;
+}
+
+/*
+ * Parse one quarantined message again, in a transaction of its own, and
+ * say what became of it once that is committed: a line on standard
+ * output.  RC_REJECT (already logged) when it cannot be retried.
+ */
+static enum rc
+retry_one(struct cli *cli, struct session *s, int64_t id, struct err *e)
+{
+	struct pipeline_stats before = *pipeline_stats(s->pipeline);
+	const struct pipeline_stats *after;
+	struct quarantined q;
+	struct origin o;
+	int found;
+	enum rc rc;
+
+	if ((rc = pipeline_begin(s->pipeline, e)) != RC_OK)
+		return rc;
+	if ((rc = store_quarantine_get(s->store, id, &q, &found, e)) !=
+	    RC_OK) {
+		pipeline_abort(s->pipeline);
+		return rc;
+	}
+	if (!found || q.raw == NULL) {
+		pipeline_abort(s->pipeline);
+		rc = err_set(e, RC_REJECT, "quarantine retry: message %lld %s",
+		    (long long)id, !found ? "is not in the quarantine" :
+		    "was not kept (its bytes were never read): import the "
+		    "message again");
+		quarantined_release(&q);
+		return rc;
+	}
+	memset(&o, 0, sizeof(o));
+	o.source = q.source;
+	o.folder = q.folder;
+	o.uidvalidity = q.uidvalidity;
+	o.uid = q.uid;
+	o.role = source_role(cli->cfg, q.source);
+	o.arrived = q.arrived_at;
+	rc = pipeline_replay(s->pipeline, &o, id, q.raw, q.raw_len, e);
+	quarantined_release(&q);
+	if (rc == RC_OK)
+		rc = pipeline_commit(s->pipeline, e);
+	else
+		pipeline_abort(s->pipeline);
+	if (rc != RC_OK)
+		return rc;
+	after = pipeline_stats(s->pipeline);
+	if (after->replayed == before.replayed) {
+		/* Read back for its new reason. */
+		if ((rc = store_quarantine_get(s->store, id, &q, &found,
+		    e)) != RC_OK)
+			return rc;
+		printf("%lld: still quarantined: %s\n", (long long)id,
+		    found && q.reason ? q.reason : "-");
+		quarantined_release(&q);
+	} else if (after->ignored > before.ignored) {
+		printf("%lld: not a report: stored as ignored\n",
+		    (long long)id);
+	} else {
+		printf("%lld: parsed: %ld new report%s\n", (long long)id,
+		    after->reports - before.reports,
+		    after->reports - before.reports == 1 ? "" : "s");
+	}
+	/* One line per committed message, as it happens. */
+	if (fflush(stdout) != 0)
+		return err_set(e, RC_FATAL, "stdout: %s", strerror(errno));
+	return RC_OK;
+}
+
+int
+quarantine_retry(struct cli *cli, int argc, char **argv)
+{
+	struct session s;
+	struct err e;
+	int64_t *ids = NULL;
+	long long v;
+	size_t n = 0, i;
+	int k, all = 0, st;
+	enum rc rc;
+
+	for (k = 1; k < argc; k++) {
+		if (strcmp(argv[k], "--all") == 0) {
+			all = 1;
+			continue;
+		}
+		if (parse_ll(argv[k], 1, INT64_MAX, &v) < 0) {
+			fprintf(stderr, "abuse-collector: quarantine retry: "
+			    "'%s' is not a message id\n", argv[k]);
+			free(ids);
+			return EXIT_USAGE;
+		}
+		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
+		ids[n++] = v;
+	}
+	if (all && n > 0) {
+		fprintf(stderr, "abuse-collector: quarantine retry: --all or "
+		    "IDs, not both\n");
+		free(ids);
+		return EXIT_USAGE;
+	}
+	if ((st = take_lock(cli->cfg, cli->dry_run)) != EXIT_OK ||
+	    (st = session_open(&s, cli, "quarantine retry")) != EXIT_OK) {
+		free(ids);
+		return st;
+	}
+	if (n == 0 && (rc = store_quarantine_ids(s.store, all, &ids, &n,
+	    &e)) != RC_OK)
+		note_error(&s, exit_for(rc), e.msg);
+	for (i = 0; i < n; i++) {
+		err_clear(&e);
+		if ((rc = retry_one(cli, &s, ids[i], &e)) == RC_OK)
+			continue;
+		note_error(&s, rc == RC_REJECT ? EXIT_DATAERR : exit_for(rc),
+		    e.msg);
+		if (rc != RC_REJECT)
+			break;
+	}
+	free(ids);
 	return session_close(&s, cli);
 }
 

@@ -429,6 +429,10 @@ static const struct key keys[] = {
 	    O(struct cases_conf, escalate_external), 0 },
 	{ S_CASES, "timezone", set_timezone, O(struct cases_conf, timezone),
 	    0 },
+	{ S_CASES, "max_clock_skew", set_clock_skew,
+	    O(struct cases_conf, max_clock_skew), 0 },
+	{ S_CASES, "max_report_age", set_report_age,
+	    O(struct cases_conf, max_report_age), 0 },
 	{ S_REPORT, "output_dir", cfg_set_path, O(struct report_conf, output_dir),
 	    0 },
 	{ S_REPORT, "mode", set_mode, O(struct report_conf, mode), 0 },
@@ -742,6 +746,8 @@ defaults(struct config *c)
 	c->report.mode = -1;
 	c->store_gid = NO_GROUP;
 	c->cases.timezone = xstrdup("UTC");
+	c->cases.max_clock_skew = 3600;
+	c->cases.max_report_age = 3650LL * 86400;
 	memcpy(c->resolver.order, order, sizeof(order));
 	c->resolver.norder = sizeof(order) / sizeof(order[0]);
 	c->resolver.nidentity_headers = sizeof(ident) / sizeof(ident[0]);

@@ -111,6 +111,11 @@ struct cases_conf {
 	char		*timezone;	/* "UTC", or a zoneinfo name */
 	struct escalation escalate_internal;
 	struct escalation escalate_external;
+	/* A report's own time is not trusted when it is more than
+	 * max_clock_skew after its message arrived or more than
+	 * max_report_age before (seconds). */
+	long long	 max_clock_skew;
+	long long	 max_report_age;
 };
 
 struct report_conf {

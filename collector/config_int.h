@@ -73,6 +73,8 @@ const char *set_token_file(struct loader *, void *t, const char *v);
 const char *set_cache_ttl(struct loader *, void *t, const char *v);
 const char *set_http_timeout(struct loader *, void *t, const char *v);
 const char *set_escalation(struct loader *, void *t, const char *v);
+const char *set_clock_skew(struct loader *, void *t, const char *v);
+const char *set_report_age(struct loader *, void *t, const char *v);
 /* What the keys say together (a step needs its table; a regex needs its
  * header), then the identity rules the parsers use. */
 void validate_resolver(struct loader *l);

@@ -40,6 +40,9 @@ static const struct command commands[] = {
 	    cmd_dismiss },
 	{ "restore", "ID... [--reason TEXT]", "undo a dismissal",
 	    NEED_CONFIG, cmd_restore },
+	{ "quarantine", "[--format csv|json] | show ID | retry [--all | ID...]",
+	    "list the quarantine, write out a message, parse them again",
+	    NEED_CONFIG, cmd_quarantine },
 	{ "status", "", "sources, checkpoints, counts and quarantine",
 	    NEED_CONFIG, cmd_status },
 	{ "check-config", "", "check the configuration, its tables and "

@@ -212,6 +212,15 @@ static const char *const migrations[] = {
 	"  last_error_at INTEGER, last_error TEXT,"
 	"  failing_since INTEGER,"
 	"  failures INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;",
+	/* 8: when a message arrived (IMAP INTERNALDATE, the top Received:
+	 * date, the file's time; NULL: as collected), against which a
+	 * report's own time is judged; and why a report is placed at its
+	 * message's arrival instead (occurred_known = 0).  Older undated
+	 * reports were placed when they were collected. */
+	"ALTER TABLE messages ADD COLUMN arrived_at INTEGER;"
+	"ALTER TABLE reports ADD COLUMN occurred_note TEXT;"
+	"UPDATE reports SET occurred_note = 'undated: placed when its message"
+	"  was collected' WHERE occurred_known = 0;",
 };
 
 #define NMIGRATIONS	(int)(sizeof(migrations) / sizeof(migrations[0]))
@@ -232,17 +241,18 @@ enum stmt {
 static const char *const sql[Q_COUNT] = {
 	[Q_MSG_ADD] = "INSERT INTO messages (source, folder, uidvalidity, uid,"
 	    " sha256, report_msgid, size, received_at, format, status, reason,"
-	    " raw, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-	    " ?12, ?13)"
+	    " raw, kind, arrived_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	    " ?10, ?11, ?12, ?13, nullif(?14, 0))"
 	    " ON CONFLICT (sha256) DO NOTHING",
 	[Q_REPORT_ADD] = "INSERT INTO reports (message, report_key, format,"
 	    " role, feedback_type, category, reporter, occurred_at,"
 	    " occurred_known, day, source_ip, origin_ip, auth_user,"
 	    " identity_header, smtp_auth, mail_from, rcpt_to, subject,"
 	    " message_id, envelope_id, outgoing_class, review, customer,"
-	    " resolved_by, resolve_note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-	    " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-	    " ?21, ?22, ?23, ?24, ?25) ON CONFLICT (report_key) DO NOTHING",
+	    " resolved_by, resolve_note, occurred_note) VALUES (?1, ?2, ?3, ?4,"
+	    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+	    " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)"
+	    " ON CONFLICT (report_key) DO NOTHING",
 	[Q_LOCAL_SEEN] = "SELECT 1 FROM local_seen WHERE source = ?1"
 	    " AND name = ?2",
 	[Q_LOCAL_MARK] = "INSERT OR IGNORE INTO local_seen (source, name)"
@@ -578,6 +588,7 @@ store_message_add(struct store *s, const struct stored_msg *m, int64_t *id,
 	if (m->raw != NULL)
 		sqlite3_bind_blob64(st, 12, m->raw, m->raw_len, SQLITE_STATIC);
 	bind_text(st, 13, m->kind);
+	sqlite3_bind_int64(st, 14, m->arrived_at);
 	if ((rc = step_done(s, st, e, "store message")) != RC_OK)
 		return rc;
 	*dup = sqlite3_changes(s->db) == 0;
@@ -713,6 +724,7 @@ store_report_add_as(struct store *s, int64_t message_row,
 	bind_text(st, 23, r->customer ? r->customer : "(unresolved)");
 	bind_text(st, 24, r->resolved_by);
 	bind_text(st, 25, r->resolve_note);
+	bind_text(st, 26, r->occurred_note);
 	rc = step_done(s, st, e, "store report");
 	if (rc == RC_OK)
 		*dup = sqlite3_changes(s->db) == 0;

@@ -52,6 +52,7 @@ struct stored_msg {
 	const char	*kind;		/* ignored: what it is (report.h) */
 	const char	*raw;		/* kept only when quarantined */
 	size_t		 raw_len;
+	time_t		 arrived_at;	/* 0: unknown (as received_at) */
 };
 
 /* Insert; *id gets the row id.  A known hash is RC_OK with *dup = 1.
@@ -312,6 +313,10 @@ enum rc store_correct(struct store *s, int64_t id, const char *action,
  */
 enum rc store_case_recount(struct store *s, const char *customer,
     const char *day, struct case_row *c, int *found, struct err *e);
+/* How many of the case's counted reports of each side have their own
+ * time (occurred_known). */
+enum rc store_case_dated(struct store *s, const char *customer,
+    const char *day, long *internal, long *external, struct err *e);
 /* The last flip of a case's confirmation (seq 0, kind "" when none) and
  * a new one (case_flips in store.c). */
 enum rc store_flip_last(struct store *s, const char *customer,
@@ -390,6 +395,46 @@ enum rc store_dump_header(struct store *s, enum dump which, row_fn cb,
     void *arg, struct err *e);
 enum rc store_dump(struct store *s, enum dump which, enum dump_format fmt,
     const char *a, const char *b, row_fn cb, void *arg, struct err *e);
+
+/*
+ * The quarantine (store_quar.c).  A message set aside because it killed
+ * the collector has a reason that starts with QUARANTINE_STRUCK.
+ */
+#define QUARANTINE_STRUCK	"the collector died"
+
+struct quarantined {
+	int64_t		 id;
+	char		*source, *folder;	/* folder may be NULL */
+	uint32_t	 uidvalidity, uid;
+	time_t		 received_at;
+	time_t		 arrived_at;	/* received_at when unknown */
+	size_t		 size;
+	char		*reason;
+	char		*raw;		/* NULL: not kept */
+	size_t		 raw_len;
+};
+
+/* Every quarantined message as text columns, the header row first: id,
+ * received_at, source, folder, uid (uidvalidity/uid), size, kept (yes
+ * when its bytes are stored), reason. */
+enum rc store_quarantine_list(struct store *s, row_fn cb, void *arg,
+    struct err *e);
+/* The ids of quarantined messages with bytes, in order; those set aside
+ * for killing the collector only when all is set.  Caller frees *ids. */
+enum rc store_quarantine_ids(struct store *s, int all, int64_t **ids,
+    size_t *n, struct err *e);
+/* Message id when it is quarantined (*found = 0 when not); release q. */
+enum rc store_quarantine_get(struct store *s, int64_t id,
+    struct quarantined *q, int *found, struct err *e);
+void quarantined_release(struct quarantined *q);
+/* The quarantined message with these bytes (kept), or *id = 0. */
+enum rc store_quarantine_by_hash(struct store *s, const char *sha256,
+    int64_t *id, time_t *arrived, struct err *e);
+/* A quarantined message parsed again: its new status, format, reason,
+ * kind and Message-ID from m; its bytes stay only while quarantined.
+ * RC_FATAL when it is not quarantined (any more). */
+enum rc store_message_requeue(struct store *s, int64_t id,
+    const struct stored_msg *m, struct err *e);
 
 /*
  * Strikes (store_strike.c): runs that died while working on a message,

@@ -49,6 +49,18 @@
 	" 'external_reports', " T_ROLE("external") "," \
 	" 'escalated', " T_ESCALATED
 
+/* Whether a report's time is its own, and why not (an undated report, or
+ * one dated where that cannot be true, is placed at its message's
+ * arrival). */
+#define OCCURRED_COLS "CASE r.occurred_known WHEN 0 THEN 'no' ELSE 'yes' END" \
+	" AS occurred_known, r.occurred_note"
+#define OCCURRED_JSON "'occurred_known', json(CASE r.occurred_known" \
+	" WHEN 0 THEN 'false' ELSE 'true' END), 'occurred_note', r.occurred_note"
+/* A case's counted reports placed at their message's arrival. */
+#define PLACED(c) "(SELECT count(*) FROM reports r WHERE r.customer = " c \
+	".customer AND r.day = " c ".day AND r.state = 'counted'" \
+	" AND r.occurred_known = 0)"
+
 /* The last correction of report r (as x), for the dumps of reports. */
 #define LAST_FIX "(SELECT max(id) FROM corrections WHERE report = r.id)"
 #define LAST_FIX_COLS "x.action AS corrected, x.who AS corrected_by," \
@@ -67,7 +79,7 @@
 static const char *const dump_sql[][2] = {
 	[DUMP_REPORTS] = {
 	    "SELECT r.id, r.day, " ISO("r.occurred_at") " AS occurred_at,"
-	    " r.format, r.role,"
+	    " " OCCURRED_COLS ", r.format, r.role,"
 	    " r.feedback_type, r.category, r.reporter, r.source_ip,"
 	    " r.origin_ip, r.auth_user, r.identity_header, r.smtp_auth,"
 	    " r.mail_from,"
@@ -83,8 +95,8 @@ static const char *const dump_sql[][2] = {
 	    " WHERE (?1 IS NULL OR r.day >= ?1) AND (?2 IS NULL OR r.day <= ?2)"
 	    " ORDER BY r.occurred_at, r.id",
 	    "SELECT json_object('id', r.id, 'day', r.day,"
-	    " 'occurred_at', " ISO("r.occurred_at") ", 'format', r.format,"
-	    " 'role', r.role, 'feedback_type', r.feedback_type,"
+	    " 'occurred_at', " ISO("r.occurred_at") ", " OCCURRED_JSON ","
+	    " 'format', r.format, 'role', r.role, 'feedback_type', r.feedback_type,"
 	    " 'category', r.category, 'reporter', r.reporter,"
 	    " 'source_ip', r.source_ip, 'origin_ip', r.origin_ip,"
 	    " 'auth_user', r.auth_user, 'identity_header', r.identity_header,"
@@ -108,7 +120,7 @@ static const char *const dump_sql[][2] = {
 	    " " ISO("last_seen") " AS last_seen,"
 	    " CASE WHEN escalated_at IS NULL THEN 'no' ELSE 'yes' END"
 	    " AS escalated, " ISO("escalated_at") " AS escalated_at,"
-	    " escalated_role"
+	    " escalated_role, " PLACED("cases") " AS placed_at_arrival"
 	    " FROM cases WHERE ?1 IS NULL OR day = ?1"
 	    " ORDER BY day, confidence = 'confirmed' DESC, score DESC, customer",
 	    "SELECT json_object('day', day, 'customer', customer,"
@@ -121,7 +133,8 @@ static const char *const dump_sql[][2] = {
 	    " 'last_seen', " ISO("last_seen") ","
 	    " 'escalated', json(CASE WHEN escalated_at IS NULL THEN 'false'"
 	    " ELSE 'true' END), 'escalated_at', " ISO("escalated_at") ","
-	    " 'escalated_role', escalated_role)"
+	    " 'escalated_role', escalated_role,"
+	    " 'placed_at_arrival', " PLACED("cases") ")"
 	    " FROM cases WHERE ?1 IS NULL OR day = ?1"
 	    " ORDER BY day, confidence = 'confirmed' DESC, score DESC, customer" },
 	[DUMP_SUMMARY] = {
@@ -142,7 +155,7 @@ static const char *const dump_sql[][2] = {
 	    "  AND r.state = 'counted' ORDER BY b))"
 	    " AS resolved_by,"
 	    " CASE WHEN c.escalated_at IS NULL THEN 'no' ELSE 'yes' END"
-	    " AS escalated"
+	    " AS escalated, " PLACED("c") " AS placed_at_arrival"
 	    " FROM cases c WHERE c.day = ?1"
 	    " ORDER BY c.customer = '(unresolved)',"
 	    " c.confidence = 'confirmed' DESC, c.score DESC, c.customer",
@@ -243,14 +256,15 @@ static const char *const dump_sql[][2] = {
 	    "  coalesce(r.resolved_by, 'none') AS b FROM reports r"
 	    "  WHERE r.customer = c.customer AND r.day = c.day"
 	    "  AND r.state = 'counted' ORDER BY b)),"
-	    " coalesce(c.escalated_at, 0)"
+	    " coalesce(c.escalated_at, 0), " PLACED("c")
 	    " FROM cases c WHERE c.day = ?1 AND c.confidence = ?2"
 	    " AND " CUSTOMER_KNOWN("c")
 	    " ORDER BY c.score DESC, c.customer",
 	    NULL },
 	[DUMP_DAY_UNRESOLVED] = {
 	    "SELECT occurred_at, format, role, reporter, source_ip, origin_ip,"
-	    " auth_user, mail_from, subject, resolve_note FROM reports"
+	    " auth_user, mail_from, subject, resolve_note,"
+	    " CASE occurred_known WHEN 0 THEN occurred_note END FROM reports"
 	    " WHERE day = ?1 AND customer = '(unresolved)' AND state = 'counted'"
 	    " ORDER BY occurred_at, id",
 	    NULL },
@@ -320,8 +334,9 @@ static const char *const dump_sql[][2] = {
 	    " 'folder', m.folder, 'uid', m.uid)" REVIEW_WHERE },
 	[DUMP_DAY_REVIEW] = {
 	    "SELECT r.occurred_at, r.id, r.reporter, r.subject,"
-	    " r.customer, r.evidence FROM reports r"
-	    " WHERE r.day = ?1 AND r.state = 'unverified'"
+	    " r.customer, r.evidence,"
+	    " CASE r.occurred_known WHEN 0 THEN r.occurred_note END"
+	    " FROM reports r WHERE r.day = ?1 AND r.state = 'unverified'"
 	    " ORDER BY r.occurred_at, r.id",
 	    NULL },
 	[DUMP_DAY_CORRECTIONS] = {

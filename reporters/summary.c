@@ -30,7 +30,7 @@ csv_cb(void *arg, int n, const char *const *names, const char *const *vals)
 enum rc
 csv_summary(FILE *f, struct store *s, const char *day, struct err *e)
 {
-	struct csv_out o = { f, 32 };
+	struct csv_out o = { f, 48 };
 	enum rc rc;
 
 	if ((rc = store_dump_header(s, DUMP_SUMMARY, csv_cb, &o, e)) != RC_OK)
@@ -42,7 +42,7 @@ csv_summary(FILE *f, struct store *s, const char *day, struct err *e)
 enum rc
 csv_reports(FILE *f, struct store *s, const char *day, struct err *e)
 {
-	struct csv_out o = { f, 32 };
+	struct csv_out o = { f, 48 };
 	enum rc rc;
 
 	if ((rc = store_dump_header(s, DUMP_REPORTS, csv_cb, &o, e)) != RC_OK)
@@ -112,6 +112,7 @@ day_minus(const char *day, int n, char out[11])
 struct text_out {
 	FILE	*f;
 	long	 n;
+	long	 marked;	/* rows with reports placed at arrival */
 };
 
 static int
@@ -120,12 +121,20 @@ text_case(void *arg, int n, const char *const *names,
 {
 	struct text_out *o = arg;
 
+	long placed = n > 11 && v[11] ? strtol(v[11], NULL, 10) : 0;
+
 	if (n < 5)
 		return 1;
-	if (o->n++ < 50)
-		fprintf(o->f, "  %-30s score %6s  internal %5s  external "
-		    "%5s  source IPs %s\n", v[0] ? v[0] : "", v[1] ? v[1] : "",
-		    v[2] ? v[2] : "", v[3] ? v[3] : "", v[4] ? v[4] : "");
+	if (o->n++ >= 50)
+		return 0;
+	fprintf(o->f, "  %-30s score %6s  internal %5s  external "
+	    "%5s  source IPs %s", v[0] ? v[0] : "", v[1] ? v[1] : "",
+	    v[2] ? v[2] : "", v[3] ? v[3] : "", v[4] ? v[4] : "");
+	if (placed > 0) {
+		fprintf(o->f, "  \u2020%ld", placed);
+		o->marked++;
+	}
+	fputc('\n', o->f);
 	return 0;
 }
 
@@ -155,7 +164,7 @@ text_summary(FILE *f, struct store *s, const struct config *c,
     const char *day, struct err *e)
 {
 	struct day_totals t, p;
-	struct text_out o = { f, 0 };
+	struct text_out o = { f, 0, 0 };
 	char prev[11];
 	enum rc rc;
 
@@ -188,6 +197,11 @@ text_summary(FILE *f, struct store *s, const struct config *c,
 		fprintf(f, "  none\n");
 	else if (o.n > 50)
 		fprintf(f, "  ... and %ld more\n", o.n - 50);
+	if (o.marked > 0)
+		fprintf(f, "  \u2020N: N reports without a time of their own "
+		    "that can be trusted\n     (undated, or dated where that "
+		    "cannot be true), placed at their\n     message's arrival; "
+		    "reports-%s.csv says why (occurred_note).\n", day);
 	fprintf(f, "\nThe HTML part has the whole summary; summary-%s.csv "
 	    "is attached.\n", day);
 	return RC_OK;
