@@ -57,6 +57,7 @@ int cmd_deliver(struct cli *, int, char **);
 int cmd_accept(struct cli *, int, char **);
 int cmd_dismiss(struct cli *, int, char **);
 int cmd_restore(struct cli *, int, char **);
+int cmd_show(struct cli *, int, char **);
 
 /* Helpers shared by the commands. */
 

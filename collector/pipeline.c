@@ -14,6 +14,7 @@
 #include "log.h"
 #include "mime.h"
 #include "pipeline.h"
+#include "rawz.h"
 #include "text.h"
 #include "resolve.h"
 #include "store.h"
@@ -62,6 +63,9 @@ struct job {
 	/* What the worker found. */
 	char		 sha[65];
 	char		*msgid;		/* the report's own Message-ID */
+	char		*kept;		/* the raw bytes packed, as evidence */
+	size_t		 kept_len;
+	const char	*kept_codec;
 	struct report	 r;
 };
 
@@ -380,6 +384,7 @@ job_free(struct job *j)
 	free(j->strs);
 	free(j->raw);
 	free(j->msgid);
+	free(j->kept);
 	report_release(&j->r);
 	free(j);
 }
@@ -396,6 +401,10 @@ parse_job(const struct pipeline *p, struct job *j, enum slot slot)
 	if (j->r.status == MSG_PARSED && j->o.role != ROLE_AUTO)
 		j->r.role = j->o.role;
 	j->msgid = own_msgid(j->raw, j->len);
+	/* A quarantined message keeps its bytes in the message itself. */
+	if (p->c->keep_raw > 0 && j->r.status != MSG_QUARANTINED)
+		raw_pack(j->raw, j->len, &j->kept, &j->kept_len,
+		    &j->kept_codec);
 	inflight_set(p->in, slot, 0, NULL, NULL, NULL);
 }
 
@@ -490,6 +499,10 @@ store_parsed(struct pipeline *p, struct job *j, struct err *e)
 	sm.status = r->status;
 	sm.reason = r->reason;
 	sm.kind = r->status == MSG_IGNORED ? r->kind : NULL;
+	sm.file = o->file;
+	sm.kept = j->kept;
+	sm.kept_len = j->kept_len;
+	sm.kept_codec = j->kept_codec;
 	if (r->status == MSG_QUARANTINED) {
 		/* Kept whole, so it can be replayed after a parser fix. */
 		sm.raw = j->raw;
@@ -635,6 +648,7 @@ add_quarantined(struct pipeline *p, const struct origin *o, const char *sha,
 	sm.reason = reason;
 	sm.raw = raw;
 	sm.raw_len = raw_len;
+	sm.file = o->file;
 	if ((rc = store_message_add(p->s, &sm, &row, &dup, e)) != RC_OK)
 		return rc;
 	if (dup) {
