@@ -10,6 +10,7 @@
 #include "config.h"
 #include "csv.h"
 #include "files.h"
+#include "html_customer.h"
 #include "store.h"
 #include "summary.h"
 
@@ -237,6 +238,7 @@ summary_write(struct store *s, const struct config *c, const char *day,
     const char *dir, time_t now, char *written[SUMMARY_FILES],
     struct err *e)
 {
+	long pages;
 	enum rc rc;
 	int w;
 
@@ -249,5 +251,6 @@ summary_write(struct store *s, const struct config *c, const char *day,
 		if ((rc = write_one(s, c, day, dir, now, (enum which)w,
 		    &written[w], e)) != RC_OK)
 			return rc;
-	return RC_OK;
+	/* The pages the case rows link to. */
+	return customer_pages_write(s, c, day, dir, now, &pages, e);
 }
