@@ -14,6 +14,9 @@
 #include "store.h"
 #include "summary.h"
 
+/* As many columns as a dump may have (store_dump.c). */
+#define CSV_COLS_MAX	48
+
 struct csv_out {
 	FILE	*f;
 	int	 ncols;
@@ -31,7 +34,7 @@ csv_cb(void *arg, int n, const char *const *names, const char *const *vals)
 enum rc
 csv_summary(FILE *f, struct store *s, const char *day, struct err *e)
 {
-	struct csv_out o = { f, 32 };
+	struct csv_out o = { f, CSV_COLS_MAX };
 	enum rc rc;
 
 	if ((rc = store_dump_header(s, DUMP_SUMMARY, csv_cb, &o, e)) != RC_OK)
@@ -43,7 +46,7 @@ csv_summary(FILE *f, struct store *s, const char *day, struct err *e)
 enum rc
 csv_reports(FILE *f, struct store *s, const char *day, struct err *e)
 {
-	struct csv_out o = { f, 32 };
+	struct csv_out o = { f, CSV_COLS_MAX };
 	enum rc rc;
 
 	if ((rc = store_dump_header(s, DUMP_REPORTS, csv_cb, &o, e)) != RC_OK)

@@ -34,8 +34,10 @@ is "report of a future day is a usage error" "$?" 64
 ok "... saying the day has not begun" grep -q "$TOMORROW has not begun" \
     "$T/tomorrow.err"
 ok "... and writing nothing" test ! -e "$T/today/summary-$TOMORROW.csv"
-is "three files and no temporary one left" "$(ls -A out | tr '\n' ' ')" \
-    "reports-$DAY.csv summary-$DAY.csv summary-$DAY.html "
+is "three files, the customers' pages and no temporary file left" \
+    "$(ls -A out | tr '\n' ' ')" "customer-cust-alpha.html \
+customer-cust-beta.html customer-cust-gamma.html reports-$DAY.csv \
+summary-$DAY.csv summary-$DAY.html "
 
 "$AC" -c ac.ini reports --since "$DAY" --until "$DAY" >"$T/reports.cmd"
 ok "reports-D.csv is what the reports command prints for the day" \
@@ -56,9 +58,9 @@ i = rows[0].index(col)
 print(len(rows[0]), "|".join(sorted(set(r[i] for r in rows[1:]))))
 PYEOF
 }
-is "reports-D.csv: 32 columns; subjects as plain text" \
+is "reports-D.csv: 34 columns; subjects as plain text" \
     "$(check "$T/out/reports-$DAY.csv" subject)" \
-    "32 '+cmd|calc|'-2+3|'=HYPERLINK(\"http://x.example/\",\"x\")|'@SUM(A1:A9)|He said \"hi\", then left"
+    "34 '+cmd|calc|'-2+3|'=HYPERLINK(\"http://x.example/\",\"x\")|'@SUM(A1:A9)|He said \"hi\", then left"
 is "summary-D.csv: its header" "$(head -1 "$T/out/summary-$DAY.csv")" \
     "$(printf 'date,customer,confidence,score,internal_reports,external_reports,distinct_source_ips,first_seen,last_seen,top_subject,resolved_by,escalated\r')"
 is "summary-D.csv: confirmed first, unresolved last" \
