@@ -22,14 +22,18 @@ customer_page_name(const char *customer, char out[CUSTOMER_PAGE_NAME_MAX])
 	memcpy(out, "customer-", 9);
 	n = 9;
 	for (; *p != '\0'; p++) {
-		if (n + 3 > 9 + 200) {
+		int safe = (*p >= 'a' && *p <= 'z') ||
+		    (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '.';
+
+		if (n + (safe ? 1 : 3) > 9 + 200) {
+			/* "_h" never starts an encoded byte. */
 			sha256_hex(customer, strlen(customer), sha);
 			snprintf(out, CUSTOMER_PAGE_NAME_MAX,
 			    "customer-_h%s.html", sha);
 			return;
 		}
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.') {
+		if (safe) {
 			out[n++] = (char)*p;
 		} else {
 			out[n++] = '_';
