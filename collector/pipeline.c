@@ -437,6 +437,7 @@ worker(void *arg)
 	pthread_mutex_unlock(&p->mu);
 	json_release();
 	text_thread_release();
+	raw_release();
 	return NULL;
 }
 

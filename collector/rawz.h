@@ -20,6 +20,9 @@
  */
 void raw_pack(const char *raw, size_t len, char **out, size_t *outlen,
     const char **codec);
+/* Free the calling thread's packing state; a thread that packed calls
+ * it before it ends (the main thread's goes at exit). */
+void raw_release(void);
 
 /*
  * Unpack (data, n) of codec into *out (the caller frees it), which must
