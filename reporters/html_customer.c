@@ -322,6 +322,25 @@ report_row(void *arg, int n, const char *const *names,
 	return 0;
 }
 
+/* s in single quotes for a shell, each ' as '\'' (caller frees). */
+static char *
+shell_quote(const char *s)
+{
+	struct buf b;
+	const char *p;
+	char *q;
+
+	buf_init(&b, 4 * strlen(s) + 3);
+	(void)buf_addch(&b, '\'');
+	for (p = s; *p != '\0'; p++)
+		(void)(*p == '\'' ? buf_addstr(&b, "'\\''") :
+		    buf_addch(&b, *p));
+	(void)buf_addch(&b, '\'');
+	q = buf_detach(&b, NULL);
+	buf_release(&b);
+	return q;
+}
+
 static void
 card(FILE *f, long n, const char *what, int hot)
 {
@@ -377,7 +396,7 @@ html_customer(FILE *f, struct store *s, const struct config *c,
 	struct ctbl cases = { f, case_cols, 11, 0, customer, { 0 } };
 	struct ctbl reps = { f, report_cols, 12, 0, customer, { 0 } };
 	struct days *d = xcalloc(1, sizeof(*d));
-	char from[11], *more = NULL;
+	char from[11], *more = NULL, *quoted = NULL;
 	FILE *body;
 	char *buf = NULL;
 	size_t len = 0;
@@ -400,8 +419,9 @@ html_customer(FILE *f, struct store *s, const struct config *c,
 	fputs("</figure></section>\n<section id=\"cases\"><h2>Cases</h2>"
 	    "<p class=\"note\">One per day with a report that counts, newest "
 	    "first.</p>\n", body);
-	more = xasprintf("abuse-collector cases --customer '%s' --since %s",
-	    customer, from);
+	quoted = shell_quote(customer);
+	more = xasprintf("abuse-collector cases --customer %s --since %s",
+	    quoted, from);
 	if ((rc = store_customer_dump(s, CUSTOMER_CASES, customer, from, day,
 	    case_row, &cases, e)) != RC_OK)
 		goto out;
@@ -414,8 +434,8 @@ html_customer(FILE *f, struct store *s, const struct config *c,
 	    "<code>show --raw REPORT</code> the message's bytes, while they "
 	    "are kept (<code>[store] keep_raw</code>); the SHA-256 (its first "
 	    "12 digits here) identifies the message.</p>\n", body);
-	more = xasprintf("abuse-collector reports --customer '%s' --since %s",
-	    customer, from);
+	more = xasprintf("abuse-collector reports --customer %s --since %s",
+	    quoted, from);
 	if ((rc = store_customer_dump(s, CUSTOMER_REPORTS, customer, from,
 	    day, report_row, &reps, e)) != RC_OK)
 		goto out;
@@ -440,6 +460,7 @@ out:
 	fclose(body);
 	free(buf);
 	free(more);
+	free(quoted);
 	free(d);
 	return rc;
 }
