@@ -410,11 +410,9 @@ dump(struct cli *cli, enum dump which, const char *const *args, int nargs,
 		else
 			t = cli_table_new(report_table, sizeof(report_table) /
 			    sizeof(report_table[0]));
-	} else if (format == NULL || strcmp(format, "csv") == 0) {
-		o.json = 0;
-	} else if (strcmp(format, "json") == 0) {
+	} else if (format != NULL && strcmp(format, "json") == 0) {
 		o.json = 1;
-	} else {
+	} else if (format != NULL && strcmp(format, "csv") != 0) {
 		fprintf(stderr, "abuse-collector: --format is csv or json\n");
 		return EXIT_USAGE;
 	}
