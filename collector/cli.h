@@ -63,6 +63,7 @@ int cmd_restore(struct cli *, int, char **);
 int cmd_quarantine(struct cli *, int, char **);
 /* quarantine retry [--all | ID...] (cmd_collect.c): takes the lock. */
 int quarantine_retry(struct cli *, int, char **);
+int cmd_show(struct cli *, int, char **);
 
 /* Helpers shared by the commands. */
 

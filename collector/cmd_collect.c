@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -51,6 +52,21 @@ note_error(struct session *s, int status, const char *msg)
 	record_error(s, status, msg);
 }
 
+/* The raw bytes of messages are kept for [store] keep_raw: those of
+ * older messages go before new ones come. */
+static enum rc
+prune_raw(struct store *s, const struct config *c, struct err *e)
+{
+	long n;
+	enum rc rc;
+
+	if ((rc = store_raw_prune(s, time(NULL) - (time_t)c->keep_raw, &n,
+	    e)) == RC_OK && n > 0)
+		log_info("forgot the raw bytes of %ld messages stored more "
+		    "than keep_raw ago", n);
+	return rc;
+}
+
 static int
 session_open(struct session *s, struct cli *cli, const char *command)
 {
@@ -71,6 +87,13 @@ session_open(struct session *s, struct cli *cli, const char *command)
 	if (!cli->dry_run &&
 	    store_run_start(s->store, command, &s->run_id, &e) != RC_OK)
 		log_warn("%s", e.msg);
+	if (!cli->dry_run && (rc = prune_raw(s->store, cli->cfg, &e)) !=
+	    RC_OK) {
+		log_error("%s", e.msg);
+		resolver_close(s->resolver);
+		store_close(s->store);
+		return exit_for(rc);
+	}
 	s->pipeline = pipeline_new(cli->cfg, s->store, s->resolver,
 	    cli->dry_run);
 	if ((rc = pipeline_recover(s->pipeline, &e)) != RC_OK) {

@@ -360,6 +360,18 @@ set_yesno(struct loader *l, void *t, const char *v)
 	return NULL;
 }
 
+/* A duration from 0 (keep nothing) to 10 years. */
+static const char *
+set_keep(struct loader *l, void *t, const char *v)
+{
+	long long *p = t, n;
+
+	if (parse_duration(v, &n) < 0 || n > 3650LL * 86400)
+		return "must be a duration from 0 to 3650d (like 30d)";
+	*p = n;
+	return NULL;
+}
+
 /*
  * Every key: its section, its setter (here, in config_imap.c,
  * config_resolver.c or config_outputs.c) and where it goes.
@@ -370,6 +382,7 @@ static const struct key keys[] = {
 	{ S_TOP, "log", set_log, O(struct config, log_syslog), 0 },
 	{ S_STORE, "path", cfg_set_path, O(struct config, store_path), 0 },
 	{ S_STORE, "group", set_group, 0, 0 },
+	{ S_STORE, "keep_raw", set_keep, O(struct config, keep_raw), 0 },
 	{ S_SOURCE, "type", set_source_type, O(struct source_conf, type), 0 },
 	{ S_SOURCE, "path", cfg_set_path, O(struct source_conf, path), 0 },
 	{ S_SOURCE, "role", set_role, O(struct source_conf, role), 0 },
@@ -745,6 +758,7 @@ defaults(struct config *c)
 	c->report.output_dir = xstrdup(CONFIG_DEFAULT_OUTPUT);
 	c->report.mode = -1;
 	c->store_gid = NO_GROUP;
+	c->keep_raw = 30LL * 86400;
 	c->cases.timezone = xstrdup("UTC");
 	c->cases.max_clock_skew = 3600;
 	c->cases.max_report_age = 3650LL * 86400;
@@ -938,7 +952,10 @@ config_print(const struct config *c, FILE *f)
 	    c->log_syslog ? "syslog" : "stderr", c->store_path);
 	if (c->store_group != NULL)
 		fprintf(f, "group = %s\n", c->store_group);
-	fprintf(f, "# mode %04o\n", (unsigned)config_store_mode(c));
+	fprintf(f, "# mode %04o\nkeep_raw = %lld%s\n",
+	    (unsigned)config_store_mode(c), c->keep_raw % 86400 == 0 ?
+	    c->keep_raw / 86400 : c->keep_raw, c->keep_raw % 86400 == 0 &&
+	    c->keep_raw != 0 ? "d" : "s");
 	for (i = 0; i < c->nsources; i++) {
 		const struct source_conf *s = &c->sources[i];
 

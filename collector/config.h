@@ -186,6 +186,9 @@ struct config {
 	 * and the lock belong to it, mode 0640; NULL: 0600. */
 	char			*store_group;
 	gid_t			 store_gid;	/* or NO_GROUP */
+	/* [store] keep_raw: how long the raw bytes of a message that is
+	 * not quarantined are kept, in seconds; 0: not at all. */
+	long long		 keep_raw;
 	struct source_conf	*sources;
 	size_t			 nsources;
 	struct resolver_conf	 resolver;

@@ -27,11 +27,17 @@ static const struct command commands[] = {
 	    cmd_parse },
 	{ "import", "PATH...", "ingest .eml files, Maildirs or mbox files",
 	    NEED_CONFIG | NEED_LOCK, cmd_import },
-	{ "reports", "[--since D] [--until D] [--review] [--format csv|json]",
-	    "dump stored reports (--review: those waiting for review)",
-	    NEED_CONFIG, cmd_reports },
-	{ "cases", "[--date D] [--format csv|json]", "dump cases",
+	{ "reports", "[--since D] [--until D] [--review] [--customer C] "
+	    "[--ip ADDR[/LEN]]\n"
+	    "                [--user U] [--message-id ID] "
+	    "[--format csv|json]",
+	    "dump or search stored reports (--review: those waiting for "
+	    "review)", NEED_CONFIG, cmd_reports },
+	{ "cases", "[--date D] [--customer C] [--since D] [--until D] "
+	    "[--format csv|json]", "dump cases; a customer's history",
 	    NEED_CONFIG, cmd_cases },
+	{ "show", "[--raw] ID", "a report, its case, origin and message "
+	    "(--raw: the message's bytes)", NEED_CONFIG, cmd_show },
 	{ "accept", "ID... [--customer C] [--reason TEXT]",
 	    "count unverified complaints (for customer C)", NEED_CONFIG,
 	    cmd_accept },

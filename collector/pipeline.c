@@ -15,6 +15,7 @@
 #include "log.h"
 #include "mime.h"
 #include "pipeline.h"
+#include "rawz.h"
 #include "text.h"
 #include "resolve.h"
 #include "store.h"
@@ -63,6 +64,9 @@ struct job {
 	/* What the worker found. */
 	char		 sha[65];
 	char		*msgid;		/* the report's own Message-ID */
+	char		*kept;		/* the raw bytes packed, as evidence */
+	size_t		 kept_len;
+	const char	*kept_codec;
 	struct report	 r;
 	/* A quarantined message parsed again: its row (pipeline_replay). */
 	int64_t		 replay;
@@ -388,6 +392,7 @@ job_free(struct job *j)
 	free(j->strs);
 	free(j->raw);
 	free(j->msgid);
+	free(j->kept);
 	report_release(&j->r);
 	free(j);
 }
@@ -406,6 +411,10 @@ parse_job(const struct pipeline *p, struct job *j, enum slot slot)
 	j->msgid = own_msgid(j->raw, j->len);
 	if (j->o.arrived == 0)
 		j->o.arrived = arrival_received(j->raw, j->len);
+	/* A quarantined message keeps its bytes in the message itself. */
+	if (p->c->keep_raw > 0 && j->r.status != MSG_QUARANTINED)
+		raw_pack(j->raw, j->len, &j->kept, &j->kept_len,
+		    &j->kept_codec);
 	inflight_set(p->in, slot, 0, NULL, NULL, NULL);
 }
 
@@ -438,6 +447,7 @@ worker(void *arg)
 	pthread_mutex_unlock(&p->mu);
 	json_release();
 	text_thread_release();
+	raw_release();
 	return NULL;
 }
 
@@ -578,6 +588,10 @@ store_parsed(struct pipeline *p, struct job *j, struct err *e)
 	sm.status = r->status;
 	sm.reason = r->reason;
 	sm.kind = r->status == MSG_IGNORED ? r->kind : NULL;
+	sm.file = o->file;
+	sm.kept = j->kept;
+	sm.kept_len = j->kept_len;
+	sm.kept_codec = j->kept_codec;
 	if (r->status == MSG_QUARANTINED) {
 		/* Kept whole, so it can be replayed after a parser fix. */
 		sm.raw = j->raw;
@@ -748,6 +762,7 @@ add_quarantined(struct pipeline *p, const struct origin *o, const char *sha,
 	sm.reason = reason;
 	sm.raw = raw;
 	sm.raw_len = raw_len;
+	sm.file = o->file;
 	if ((rc = store_message_add(p->s, &sm, &row, &dup, e)) != RC_OK)
 		return rc;
 	if (dup) {

@@ -221,6 +221,16 @@ static const char *const migrations[] = {
 	"ALTER TABLE reports ADD COLUMN occurred_note TEXT;"
 	"UPDATE reports SET occurred_note = 'undated: placed when its message"
 	"  was collected' WHERE occurred_known = 0;",
+	/* 9: evidence.  file: the file a message was read from (a Maildir
+	 * message, an imported file).  message_raw: the raw bytes of a
+	 * message that is not quarantined (a quarantined one keeps them in
+	 * messages.raw), for [store] keep_raw after it was stored; codec
+	 * 'zlib' (compress2) or 'none'; messages.size is their size. */
+	"ALTER TABLE messages ADD COLUMN file TEXT;"
+	"CREATE TABLE message_raw ("
+	"  message INTEGER PRIMARY KEY REFERENCES messages (id),"
+	"  codec TEXT NOT NULL CHECK (codec IN ('none', 'zlib')),"
+	"  data BLOB NOT NULL);",
 };
 
 #define NMIGRATIONS	(int)(sizeof(migrations) / sizeof(migrations[0]))
@@ -241,8 +251,8 @@ enum stmt {
 static const char *const sql[Q_COUNT] = {
 	[Q_MSG_ADD] = "INSERT INTO messages (source, folder, uidvalidity, uid,"
 	    " sha256, report_msgid, size, received_at, format, status, reason,"
-	    " raw, kind, arrived_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-	    " ?10, ?11, ?12, ?13, nullif(?14, 0))"
+	    " raw, kind, arrived_at, file) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+	    " ?8, ?9, ?10, ?11, ?12, ?13, nullif(?14, 0), ?15)"
 	    " ON CONFLICT (sha256) DO NOTHING",
 	[Q_REPORT_ADD] = "INSERT INTO reports (message, report_key, format,"
 	    " role, feedback_type, category, reporter, occurred_at,"
@@ -480,6 +490,7 @@ store_open(struct store **sp, const char *path, int flags, struct err *e)
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, 10000);
+	store_functions(s->db);
 	sqlite3_extended_result_codes(s->db, 0);
 	if (!(flags & (STORE_READONLY | STORE_SCRATCH)) &&
 	    (rc = exec(s, "PRAGMA journal_mode = WAL", e)) != RC_OK)
@@ -589,10 +600,15 @@ store_message_add(struct store *s, const struct stored_msg *m, int64_t *id,
 		sqlite3_bind_blob64(st, 12, m->raw, m->raw_len, SQLITE_STATIC);
 	bind_text(st, 13, m->kind);
 	sqlite3_bind_int64(st, 14, m->arrived_at);
+	bind_text(st, 15, m->file);
 	if ((rc = step_done(s, st, e, "store message")) != RC_OK)
 		return rc;
 	*dup = sqlite3_changes(s->db) == 0;
 	*id = *dup ? 0 : sqlite3_last_insert_rowid(s->db);
+	if (!*dup && m->kept != NULL &&
+	    (rc = store_raw_put(s, *id, m->kept_codec, m->kept, m->kept_len,
+	    e)) != RC_OK)
+		return rc;
 	if ((st = prep(s, Q_SEEN, e)) == NULL)
 		return e->rc;
 	bind_text(st, 1, m->source);

@@ -53,9 +53,16 @@ struct stored_msg {
 	const char	*raw;		/* kept only when quarantined */
 	size_t		 raw_len;
 	time_t		 arrived_at;	/* 0: unknown (as received_at) */
+	const char	*file;		/* the file it was read from, or NULL */
+	/* Evidence: the raw bytes packed (rawz.h) in codec, kept apart
+	 * for [store] keep_raw; NULL: not kept. */
+	const char	*kept;
+	size_t		 kept_len;
+	const char	*kept_codec;
 };
 
-/* Insert; *id gets the row id.  A known hash is RC_OK with *dup = 1.
+/* Insert; *id gets the row id, and the kept bytes are stored with it.
+ * A known hash is RC_OK with *dup = 1.
  * Either way the source and folder are noted as having had a message
  * committed at received_at (and one more duplicate), for status. */
 enum rc store_message_add(struct store *s, const struct stored_msg *m,
@@ -395,6 +402,65 @@ enum rc store_dump_header(struct store *s, enum dump which, row_fn cb,
     void *arg, struct err *e);
 enum rc store_dump(struct store *s, enum dump which, enum dump_format fmt,
     const char *a, const char *b, row_fn cb, void *arg, struct err *e);
+/* The same with nargs parameters; those a dump has beyond them are NULL.
+ * DUMP_REPORTS: first and last day, customer, an address or prefix
+ * (ADDR[/LEN]) the source or origin address is in, the authenticated
+ * user (ASCII case ignored), a Message-ID without <> (the offending
+ * message's or the report's own).  DUMP_CASES: day, customer, first
+ * and last day.  NULL matches any. */
+enum rc store_dump_args(struct store *s, enum dump which,
+    enum dump_format fmt, const char *const *args, int nargs, row_fn cb,
+    void *arg, struct err *e);
+
+/*
+ * Evidence (store_evidence.c): the raw bytes of messages, kept for
+ * [store] keep_raw, and the reports as `show` and the searches see them.
+ */
+enum rc store_raw_put(struct store *s, int64_t message, const char *codec,
+    const char *data, size_t len, struct err *e);
+/* Forget the kept bytes of messages stored before `before` (*n of
+ * them); those of quarantined messages stay (messages.raw). */
+enum rc store_raw_prune(struct store *s, time_t before, long *n,
+    struct err *e);
+/*
+ * The message behind report id: *found = 0 when there is no such
+ * report; else *raw (the caller frees it; NULL when its bytes are no
+ * longer kept, or were never read) and *len, exactly as they were read.
+ * RC_REJECT when the kept bytes do not unpack to the recorded size.
+ */
+enum rc store_report_raw(struct store *s, int64_t id, char **raw,
+    size_t *len, int *found, struct err *e);
+/*
+ * Report id for `show`, one row of text columns to cb (as store_dump):
+ * the report, its state and last correction, its message (source,
+ * folder, UID, file, SHA-256, size, received, whether its bytes are
+ * kept) and its case.  *found = 0 when there is none.
+ */
+enum rc store_report_show(struct store *s, int64_t id, row_fn cb,
+    void *arg, int *found, struct err *e);
+
+/*
+ * A customer's history for their page (reporters/html_customer.c),
+ * days from..to, newest first; rows as store_dump gives them, times in
+ * seconds since the epoch.
+ */
+enum customer_dump {
+	CUSTOMER_CASES,		/* day, confidence, score, internal, external,
+				 * source IPs, reporters, first and last seen,
+				 * resolved_by, escalated_at (0: no) */
+	CUSTOMER_DAYS,		/* day, internal, external reports,
+				 * confidence ('' none); oldest first, every
+				 * day from..to */
+	CUSTOMER_REPORTS,	/* id, occurred_at, format, role, reporter,
+				 * source_ip, origin_ip, auth_user, subject,
+				 * state, source, folder, uid, file, sha256,
+				 * kept (1: show has its message) */
+	CUSTOMERS_OF_DAY	/* from = the day: the customers (not
+				 * "(unresolved)") with a case on it */
+};
+enum rc store_customer_dump(struct store *s, enum customer_dump which,
+    const char *customer, const char *from, const char *to, row_fn cb,
+    void *arg, struct err *e);
 
 /*
  * The quarantine (store_quar.c).  A message set aside because it killed

@@ -6,8 +6,10 @@
 #include "autoconf.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "netaddr.h"
 #include "store_impl.h"
 
 
@@ -76,6 +78,21 @@
 	" WHERE r.state = 'unverified' AND (?1 IS NULL OR r.day >= ?1)" \
 	" AND (?2 IS NULL OR r.day <= ?2) ORDER BY r.occurred_at, r.id"
 
+/*
+ * The searches of reports (?3 customer, ?4 an address or prefix that
+ * the source or origin address is in, ?5 the authenticated user, ?6
+ * the offending or the report's own Message-ID, without <>) and of
+ * cases (?2 customer, ?3 and ?4 first and last day); NULL: any.
+ */
+#define REPORTS_SEARCH " AND (?3 IS NULL OR r.customer = ?3)" \
+	" AND (?4 IS NULL OR ac_in_prefix(?4, r.source_ip, r.origin_ip))" \
+	" AND (?5 IS NULL OR r.auth_user = ?5 COLLATE NOCASE" \
+	" OR r.smtp_auth = ?5 COLLATE NOCASE)" \
+	" AND (?6 IS NULL OR trim(r.message_id, '<>') = ?6" \
+	" OR trim(m.report_msgid, '<>') = ?6)"
+#define CASES_SEARCH " AND (?2 IS NULL OR customer = ?2)" \
+	" AND (?3 IS NULL OR day >= ?3) AND (?4 IS NULL OR day <= ?4)"
+
 static const char *const dump_sql[][2] = {
 	[DUMP_REPORTS] = {
 	    "SELECT r.id, r.day, " ISO("r.occurred_at") " AS occurred_at,"
@@ -89,10 +106,12 @@ static const char *const dump_sql[][2] = {
 	    " r.envelope_id, r.outgoing_class, r.customer, r.resolved_by,"
 	    " r.resolve_note, CASE r.review WHEN 0 THEN 'no' ELSE 'yes' END"
 	    " AS review, m.source, m.folder, m.uid,"
+	    " m.file, m.sha256,"
 	    " r.state, r.evidence, " LAST_FIX_COLS
 	    " FROM reports r JOIN messages m ON m.id = r.message"
 	    " LEFT JOIN corrections x ON x.id = " LAST_FIX
 	    " WHERE (?1 IS NULL OR r.day >= ?1) AND (?2 IS NULL OR r.day <= ?2)"
+	    REPORTS_SEARCH
 	    " ORDER BY r.occurred_at, r.id",
 	    "SELECT json_object('id', r.id, 'day', r.day,"
 	    " 'occurred_at', " ISO("r.occurred_at") ", " OCCURRED_JSON ","
@@ -107,11 +126,13 @@ static const char *const dump_sql[][2] = {
 	    " 'customer', r.customer, 'resolved_by', r.resolved_by,"
 	    " 'resolve_note', r.resolve_note, 'review', json(CASE r.review"
 	    " WHEN 0 THEN 'false' ELSE 'true' END), 'source', m.source,"
-	    " 'folder', m.folder, 'uid', m.uid, 'state', r.state,"
+	    " 'folder', m.folder, 'uid', m.uid,"
+	    " 'file', m.file, 'sha256', m.sha256, 'state', r.state,"
 	    " 'evidence', r.evidence, " LAST_FIX_JSON ")"
 	    " FROM reports r JOIN messages m ON m.id = r.message"
 	    " LEFT JOIN corrections x ON x.id = " LAST_FIX
 	    " WHERE (?1 IS NULL OR r.day >= ?1) AND (?2 IS NULL OR r.day <= ?2)"
+	    REPORTS_SEARCH
 	    " ORDER BY r.occurred_at, r.id" },
 	[DUMP_CASES] = {
 	    "SELECT day, customer, confidence, round(score, 2) AS score,"
@@ -121,7 +142,7 @@ static const char *const dump_sql[][2] = {
 	    " CASE WHEN escalated_at IS NULL THEN 'no' ELSE 'yes' END"
 	    " AS escalated, " ISO("escalated_at") " AS escalated_at,"
 	    " escalated_role, " PLACED("cases") " AS placed_at_arrival"
-	    " FROM cases WHERE ?1 IS NULL OR day = ?1"
+	    " FROM cases WHERE (?1 IS NULL OR day = ?1)" CASES_SEARCH
 	    " ORDER BY day, confidence = 'confirmed' DESC, score DESC, customer",
 	    "SELECT json_object('day', day, 'customer', customer,"
 	    " 'confidence', confidence, 'score', round(score, 2),"
@@ -135,7 +156,7 @@ static const char *const dump_sql[][2] = {
 	    " ELSE 'true' END), 'escalated_at', " ISO("escalated_at") ","
 	    " 'escalated_role', escalated_role,"
 	    " 'placed_at_arrival', " PLACED("cases") ")"
-	    " FROM cases WHERE ?1 IS NULL OR day = ?1"
+	    " FROM cases WHERE (?1 IS NULL OR day = ?1)" CASES_SEARCH
 	    " ORDER BY day, confidence = 'confirmed' DESC, score DESC, customer" },
 	[DUMP_SUMMARY] = {
 	    "SELECT c.day AS date, c.customer AS customer,"
@@ -392,6 +413,16 @@ enum rc
 store_dump(struct store *s, enum dump which, enum dump_format fmt,
     const char *a, const char *b, row_fn cb, void *arg, struct err *e)
 {
+	const char *args[2] = { a, b };
+
+	return store_dump_args(s, which, fmt, args, 2, cb, arg, e);
+}
+
+enum rc
+store_dump_args(struct store *s, enum dump which, enum dump_format fmt,
+    const char *const *args, int nargs, row_fn cb, void *arg,
+    struct err *e)
+{
 	const char *q = dump_sql[which][fmt == DUMP_JSON];
 	const char *names[DUMP_COLS_MAX], *vals[DUMP_COLS_MAX];
 	sqlite3_stmt *st;
@@ -402,10 +433,8 @@ store_dump(struct store *s, enum dump which, enum dump_format fmt,
 	if (sqlite3_prepare_v2(store_handle(s), q, -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, e, "prepare dump");
 	n = sqlite3_bind_parameter_count(st);
-	if (n >= 1)
-		bind_text(st, 1, a);
-	if (n >= 2)
-		bind_text(st, 2, b);
+	for (i = 0; i < n && i < nargs; i++)
+		bind_text(st, i + 1, args[i]);
 	n = sqlite3_column_count(st);
 	if (n > DUMP_COLS_MAX)
 		n = DUMP_COLS_MAX;
@@ -426,3 +455,51 @@ store_dump(struct store *s, enum dump which, enum dump_format fmt,
 	return RC_OK;
 }
 
+
+/*
+ * ac_in_prefix(PREFIX, IP...): 1 when one of the addresses is in the
+ * prefix (an address or ADDR/LEN, IPv4 or IPv6), else 0; a prefix that
+ * does not parse matches nothing.  The parsed prefix is kept with the
+ * statement, so a search parses it once.
+ */
+static void
+in_prefix(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct prefix *p = sqlite3_get_auxdata(ctx, 0);
+	const char *v;
+	uint8_t addr[16];
+	int i;
+
+	if (p == NULL) {
+		if ((v = (const char *)sqlite3_value_text(argv[0])) == NULL) {
+			sqlite3_result_int(ctx, 0);
+			return;
+		}
+		p = xmalloc(sizeof(*p));
+		if (prefix_parse(v, strlen(v), p) < 0)
+			p->len = 255;	/* matches nothing */
+		sqlite3_set_auxdata(ctx, 0, p, free);
+		if ((p = sqlite3_get_auxdata(ctx, 0)) == NULL) {
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+	}
+	for (i = 1; i < argc && p->len <= 128; i++) {
+		if ((v = (const char *)sqlite3_value_text(argv[i])) == NULL)
+			continue;
+		if (addr_parse(v, strlen(v), addr) == 0 &&
+		    prefix_contains(p, addr)) {
+			sqlite3_result_int(ctx, 1);
+			return;
+		}
+	}
+	sqlite3_result_int(ctx, 0);
+}
+
+void
+store_functions(sqlite3 *db)
+{
+	(void)sqlite3_create_function(db, "ac_in_prefix", -1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, in_prefix, NULL,
+	    NULL);
+}

@@ -17,10 +17,7 @@
 #include "store.h"
 #include "util.h"
 
-#define CSP	"default-src 'none'; style-src 'unsafe-inline'; " \
-	"img-src data:; base-uri 'none'; form-action 'none'"
-
-static const char css[] =
+const char html_css[] =
 ":root{--fg:#1b1f24;--mu:#5b6470;--bg:#fff;--card:#f3f5f7;"
 "--line:#d9dee4;--int:#3867d6;--ext:#e07b10;--conf:#c0392b;--ok:#2e7d32;"
 "--bad:#c0392b}\n"
@@ -309,13 +306,14 @@ head(FILE *f, const struct config *c, const char *day, time_t now)
 		snprintf(made, sizeof(made), "?");
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	    "\n<meta http-equiv=\"Content-Security-Policy\" content=\"", f);
-	html_str(f, CSP);
+	html_str(f, HTML_CSP);
 	fputs("\">\n<meta name=\"viewport\" content=\"width=device-width, "
 	    "initial-scale=1\">\n<meta name=\"referrer\" "
 	    "content=\"no-referrer\">\n<meta name=\"color-scheme\" "
 	    "content=\"light dark\">\n<title>Abuse summary ", f);
 	html_str(f, day);
-	fprintf(f, "</title>\n<style>\n%s</style></head>\n<body>\n", css);
+	fprintf(f, "</title>\n<style>\n%s</style></head>\n<body>\n",
+	    html_css);
 	fputs("<header><h1>Abuse summary <time datetime=\"", f);
 	html_str(f, day);
 	fputs("\">", f);

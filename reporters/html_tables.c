@@ -13,6 +13,7 @@
 #include "bounds.h"
 #include "config.h"
 #include "html.h"
+#include "html_customer.h"
 #include "json.h"
 #include "store.h"
 
@@ -193,7 +194,20 @@ case_row(void *arg, int n, const char *const *names, const char *const *v)
 		return 1;
 	if (!row_open(t))
 		return 0;
-	tds(t, v, 0, 6);
+	/* The customer's page: their last days, reports and evidence. */
+	cell(t, 0);
+	if (v[0] != NULL) {
+		char page[CUSTOMER_PAGE_NAME_MAX];
+
+		customer_page_name(v[0], page);
+		fputs("<a href=\"", t->f);
+		html_str(t->f, page);
+		fputs("\">", t->f);
+		html_str(t->f, v[0]);
+		fputs("</a>", t->f);
+	}
+	fputs("</td>", t->f);
+	tds(t, v, 1, 6);
 	cell(t, 6);
 	html_time(t->f, v[6], 0);
 	if ((placed = html_num(v[11])) > 0) {

@@ -10,8 +10,12 @@
 #include "config.h"
 #include "csv.h"
 #include "files.h"
+#include "html_customer.h"
 #include "store.h"
 #include "summary.h"
+
+/* As many columns as a dump may have (store_dump.c). */
+#define CSV_COLS_MAX	48
 
 struct csv_out {
 	FILE	*f;
@@ -30,7 +34,7 @@ csv_cb(void *arg, int n, const char *const *names, const char *const *vals)
 enum rc
 csv_summary(FILE *f, struct store *s, const char *day, struct err *e)
 {
-	struct csv_out o = { f, 48 };
+	struct csv_out o = { f, CSV_COLS_MAX };
 	enum rc rc;
 
 	if ((rc = store_dump_header(s, DUMP_SUMMARY, csv_cb, &o, e)) != RC_OK)
@@ -42,7 +46,7 @@ csv_summary(FILE *f, struct store *s, const char *day, struct err *e)
 enum rc
 csv_reports(FILE *f, struct store *s, const char *day, struct err *e)
 {
-	struct csv_out o = { f, 48 };
+	struct csv_out o = { f, CSV_COLS_MAX };
 	enum rc rc;
 
 	if ((rc = store_dump_header(s, DUMP_REPORTS, csv_cb, &o, e)) != RC_OK)
@@ -251,6 +255,7 @@ summary_write(struct store *s, const struct config *c, const char *day,
     const char *dir, time_t now, char *written[SUMMARY_FILES],
     struct err *e)
 {
+	long pages;
 	enum rc rc;
 	int w;
 
@@ -271,5 +276,6 @@ summary_write(struct store *s, const struct config *c, const char *day,
 		if ((rc = write_one(s, c, day, dir, now, (enum which)w,
 		    &written[w], e)) != RC_OK)
 			return rc;
-	return RC_OK;
+	/* The pages the case rows link to. */
+	return customer_pages_write(s, c, day, dir, now, &pages, e);
 }

@@ -34,8 +34,10 @@ is "report of a future day is a usage error" "$?" 64
 ok "... saying the day has not begun" grep -q "$TOMORROW has not begun" \
     "$T/tomorrow.err"
 ok "... and writing nothing" test ! -e "$T/today/summary-$TOMORROW.csv"
-is "three files and no temporary one left" "$(ls -A out | tr '\n' ' ')" \
-    "reports-$DAY.csv summary-$DAY.csv summary-$DAY.html "
+is "three files, the customers' pages and no temporary file left" \
+    "$(ls -A out | tr '\n' ' ')" "customer-cust-alpha.html \
+customer-cust-beta.html customer-cust-gamma.html reports-$DAY.csv \
+summary-$DAY.csv summary-$DAY.html "
 
 "$AC" -c ac.ini reports --since "$DAY" --until "$DAY" >"$T/reports.cmd"
 ok "reports-D.csv is what the reports command prints for the day" \
