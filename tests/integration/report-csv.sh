@@ -58,9 +58,9 @@ i = rows[0].index(col)
 print(len(rows[0]), "|".join(sorted(set(r[i] for r in rows[1:]))))
 PYEOF
 }
-is "reports-D.csv: 34 columns; subjects as plain text" \
+is "reports-D.csv: 36 columns; subjects as plain text" \
     "$(check "$T/out/reports-$DAY.csv" subject)" \
-    "34 '+cmd|calc|'-2+3|'=HYPERLINK(\"http://x.example/\",\"x\")|'@SUM(A1:A9)|He said \"hi\", then left"
+    "36 '+cmd|calc|'-2+3|'=HYPERLINK(\"http://x.example/\",\"x\")|'@SUM(A1:A9)|He said \"hi\", then left"
 is "summary-D.csv: its header" "$(head -1 "$T/out/summary-$DAY.csv")" \
     "$(printf 'date,customer,confidence,score,internal_reports,external_reports,distinct_source_ips,first_seen,last_seen,top_subject,resolved_by,escalated,placed_at_arrival\r')"
 is "summary-D.csv: confirmed first, unresolved last" \
