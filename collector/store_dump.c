@@ -193,10 +193,6 @@ static const char *const dump_sql[][2] = {
 	    " FROM imap_pending GROUP BY source, folder, action, target"
 	    " ORDER BY source, folder, action, target",
 	    NULL },
-	[DUMP_DAYS_DUE] = {
-	    "SELECT DISTINCT day FROM cases WHERE day < ?1"
-	    " AND day NOT IN (SELECT day FROM report_days) ORDER BY day",
-	    NULL },
 
 	/* The reporters' queries (summary-D.html, reports-D.csv, the
 	 * summary.daily event).  Times come as seconds since the epoch;
