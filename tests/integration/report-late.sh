@@ -158,4 +158,36 @@ is "nothing more went out" "$(spooled "$S_SPOOL"):$(wc -l <"$H_LOG")" "4:4"
 is "the day's record" "$(q "SELECT updates, sent_at <= updated_at,
     replace(sent_set, char(9), ' ') FROM report_days WHERE day = '$DAY'")" \
     "3|1|confirmed cust-alpha"
+
+# 8. A store from before summaries followed the data (schema 6): its
+# days count as mailed with the customers they have, nothing goes out
+# again, nothing is written again; the next change is an update.
+"$PY" "$LIBDIR/mkreports.py" "$T/md" internal 192.0.2.10 \
+    "${PREV}T09:00:00Z" 'Older' 1 p
+ok "run with a report of the day before" "$AC" -c ac.ini run
+is "that day is mailed" "$(spooled "$S_SPOOL"):$(hooks | tail -1)" \
+    "5:summary.daily $PREV 1 200"
+q "ALTER TABLE report_days DROP COLUMN digest;
+    ALTER TABLE report_days DROP COLUMN sent_at;
+    ALTER TABLE report_days DROP COLUMN sent_set;
+    ALTER TABLE report_days DROP COLUMN updates;
+    ALTER TABLE report_days DROP COLUMN updated_at;
+    PRAGMA user_version = 6"
+I=$(inode "$HTML")
+ok "run on the older store" "$AC" -c ac.ini run
+is "it sends nothing" "$(spooled "$S_SPOOL"):$(wc -l <"$H_LOG")" "5:5"
+is "and writes nothing" "$(inode "$HTML")" "$I"
+is "its days count as mailed, with their customers" \
+    "$(q "SELECT day, digest IS NOT NULL, sent_at IS NOT NULL, updates,
+    replace(sent_set, char(9), ' ') FROM report_days ORDER BY day")" \
+    "$PREV|1|1|0|
+$DAY|1|1|0|confirmed cust-alpha"
+"$PY" "$LIBDIR/mkreports.py" "$T/md" external 192.0.2.10 \
+    "${PREV}T10:00:00Z" 'Older' 1 q
+ok "run with a new report" "$AC" -c ac.ini run
+is "the next change is an update" "$(spooled "$S_SPOOL"):$(hooks | tail -1)" \
+    "6:summary.updated $PREV 1 200"
+is "naming what changed" "$(mail "$S_SPOOL/6.eml" | sed -n '1p;3p')" \
+    "[update] Abuse summary $PREV: 1 confirmed
+cust-alpha: now confirmed"
 done_testing
