@@ -344,10 +344,11 @@ day_record(struct cli *cli, struct session *s, const struct day_row *r,
 {
 	const struct config *c = cli->cfg;
 	char *digest = day_digest(r, now >= day_settles_at(r->day,
-	    c->report.send_after));
+	    c->report.send_after)), *text = NULL, *p;
 	struct day_diff d;
 	struct err e;
 	enum rc rc;
+	int st = EXIT_OK;
 
 	memset(&d, 0, sizeof(d));
 	if (plan & DAY_UPDATE)
@@ -368,28 +369,26 @@ day_record(struct cli *cli, struct session *s, const struct day_row *r,
 	    r->set, r->updates + 1, now, &e)) != RC_OK) ||
 	    (rc = store_commit(s->store, &e)) != RC_OK) {
 		store_rollback(s->store);
-		day_diff_release(&d);
-		free(digest);
 		log_error("%s", e.msg);
-		return exit_for(rc);
+		st = exit_for(rc);
+		goto out;
 	}
-	free(digest);
 	if (plan & DAY_UPDATE) {
-		char *text = day_diff_text(&d), *p;
-		size_t len = strlen(text);
-
-		/* One log line: "  a: now confirmed\n  b: ..." becomes
-		 * "a: now confirmed;  b: ...". */
-		while (len > 0 && text[len - 1] == '\n')
-			text[--len] = '\0';
-		for (p = text; (p = strchr(p, '\n')) != NULL; )
-			*p = ';';
+		/* The mail's lines ("  a: now confirmed\n") as one line. */
+		text = day_diff_text(&d);
+		for (p = text; (p = strstr(p, "\n  ")) != NULL; ) {
+			p[0] = ';';
+			memmove(p + 2, p + 3, strlen(p + 3) + 1);
+		}
+		text[strcspn(text, "\n")] = '\0';
 		log_info("summary of %s: update %ld queued: %s", r->day,
 		    r->updates + 1, text + strspn(text, " "));
-		free(text);
 	}
+out:
+	free(text);
+	free(digest);
 	day_diff_release(&d);
-	return EXIT_OK;
+	return st;
 }
 
 /*

@@ -132,7 +132,11 @@ ok "and the log says so" has_line \
     "summary of $DAY: its customers changed; the update waits" \
     "$T/held.err"
 setting update_interval 0
-ok "run once the interval is over" "$AC" -c ac.ini run
+ok "run once the interval is over" sh -c \
+    '"$0" -c ac.ini -v run 2>"$1"' "$AC" "$T/sent.err"
+ok "the log names the update and what changed" has_line \
+    "summary of $DAY: update 2 queued: cust-beta: now confirmed$" \
+    "$T/sent.err"
 is "one update, the second" "$(spooled "$S_SPOOL"):$(hooks | tail -1)" \
     "3:summary.updated $DAY 1 200"
 is "it names the change" "$(mail "$S_SPOOL/3.eml" | sed -n '1p;3,$p')" \
