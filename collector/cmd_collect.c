@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "days.h"
 #include "log.h"
 #include "outbox.h"
 #include "pipeline.h"
@@ -521,94 +522,116 @@ cmd_report(struct cli *cli, int argc, char **argv)
 	return st;
 }
 
-/*
- * The days `run` writes: every day before today that has a case and no
- * summary yet, and yesterday even when it was quiet.
- */
-struct days {
-	char	(*v)[11];
-	size_t	 n;
-};
-
-static int
-add_day(void *arg, int n, const char *const *names, const char *const *vals)
-{
-	struct days *d = arg;
-
-	if (n < 1 || vals[0] == NULL || !valid_day(vals[0]))
-		return 0;
-	d->v = xrealloc(d->v, (d->n + 1) * sizeof(*d->v));
-	snprintf(d->v[d->n++], 11, "%s", vals[0]);
-	return 0;
-}
-
-/* Days this recent get the daily e-mail and summary.daily when their
- * summary is written; older ones (a backfill) get only the files. */
+/* Days this recent get the daily e-mail and summary.daily when they
+ * settle; older ones (a backfill) get only the files. */
 #define DAILY_RECENT	7
 
 /*
- * A day's summary is written: mark it, and queue its e-mail and its
- * summary.daily events, in one transaction, so that a crash either
- * leaves the day to be written again or has it queued for sure.
+ * Record what became of a day in one transaction with what it queues
+ * (its e-mail and summary.daily, or an update), so that a crash either
+ * leaves the day to be done again or has it queued for sure.
  */
 static int
-day_done(struct cli *cli, struct session *s, const char *day, int send)
+day_record(struct cli *cli, struct session *s, const struct day_row *r,
+    unsigned plan, time_t now)
 {
+	const struct config *c = cli->cfg;
+	char *digest = day_digest(r, now >= day_settles_at(r->day,
+	    c->report.send_after)), *text = NULL, *p;
+	struct day_diff d;
 	struct err e;
-	time_t now = time(NULL);
 	enum rc rc;
+	int st = EXIT_OK;
 
+	memset(&d, 0, sizeof(d));
+	if (plan & DAY_UPDATE)
+		day_diff(r->sent_set, r->set, &d);
 	if ((rc = store_begin(s->store, &e)) != RC_OK ||
-	    (rc = store_day_mark(s->store, day, &e)) != RC_OK ||
-	    (send && (rc = outbox_daily(cli->cfg, s->store, day, now, &e)) !=
+	    ((plan & (DAY_WRITE | DAY_ADOPT)) && (rc = store_day_written(
+	    s->store, r->day, digest, plan & DAY_WRITE ? now : 0, &e)) !=
 	    RC_OK) ||
-	    (send && cli->cfg->email.line != 0 && (rc = outbox_email(cli->cfg,
-	    s->store, day, EMAIL_ONCE, now, NULL, &e)) != RC_OK) ||
+	    ((plan & DAY_DAILY) && (rc = outbox_daily(c, s->store, r->day,
+	    now, &e)) != RC_OK) ||
+	    ((plan & DAY_DAILY) && c->email.line != 0 && (rc = outbox_email(c,
+	    s->store, r->day, EMAIL_ONCE, now, NULL, &e)) != RC_OK) ||
+	    ((plan & DAY_DAILY) && (rc = store_day_sent(s->store, r->day,
+	    r->set, 0, now, &e)) != RC_OK) ||
+	    ((plan & DAY_UPDATE) && (rc = outbox_update(c, s->store, r->day,
+	    r->updates + 1, &d, now, &e)) != RC_OK) ||
+	    ((plan & DAY_UPDATE) && (rc = store_day_sent(s->store, r->day,
+	    r->set, r->updates + 1, now, &e)) != RC_OK) ||
 	    (rc = store_commit(s->store, &e)) != RC_OK) {
 		store_rollback(s->store);
 		log_error("%s", e.msg);
-		return exit_for(rc);
+		st = exit_for(rc);
+		goto out;
 	}
-	return EXIT_OK;
+	if (plan & DAY_UPDATE) {
+		/* The mail's lines ("  a: now confirmed\n") as one line. */
+		text = day_diff_text(&d);
+		for (p = text; (p = strstr(p, "\n  ")) != NULL; ) {
+			p[0] = ';';
+			memmove(p + 2, p + 3, strlen(p + 3) + 1);
+		}
+		text[strcspn(text, "\n")] = '\0';
+		log_info("summary of %s: update %ld queued: %s", r->day,
+		    r->updates + 1, text + strspn(text, " "));
+	}
+out:
+	free(text);
+	free(digest);
+	day_diff_release(&d);
+	return st;
 }
 
+/*
+ * The daily step of run: every day before today whose summary changed
+ * since it was written (and yesterday, even when it was quiet) is
+ * written again; settled days are mailed once, then updated.
+ */
 static int
 report_due(struct cli *cli, struct session *s, long *queued)
 {
-	struct days d = { NULL, 0 };
-	char today[11], yesterday[11], recent[11];
+	struct day_row *rows = NULL;
+	struct day_rules k;
+	char today[11], yesterday[11];
 	struct err e;
-	size_t i;
-	int st = EXIT_OK, done;
+	size_t i, n = 0;
+	unsigned plan;
+	int st = EXIT_OK;
 
 	if (cli->dry_run)
 		return EXIT_OK;
+	k.now = time(NULL);
+	k.send_after = cli->cfg->report.send_after;
+	k.update_interval = cli->cfg->report.update_interval;
+	day_ago(DAILY_RECENT, k.recent);
 	day_ago(0, today);
 	day_ago(1, yesterday);
-	if (store_dump(s->store, DUMP_DAYS_DUE, DUMP_TEXT, today, NULL,
-	    add_day, &d, &e) != RC_OK) {
+	if (store_days_list(s->store, today, yesterday, &rows, &n, &e) !=
+	    RC_OK) {
 		log_error("%s", e.msg);
 		return exit_for(e.rc);
 	}
-	if ((done = store_day_reported(s->store, yesterday, &e)) < 0) {
-		st = exit_for(e.rc);
-		log_error("%s", e.msg);
-		goto out;
-	}
-	if (!done && (d.n == 0 || strcmp(d.v[d.n - 1], yesterday) != 0))
-		add_day(&d, 1, NULL, (const char *const[]){ yesterday });
-	day_ago(DAILY_RECENT, recent);
-	for (i = 0; i < d.n && st == EXIT_OK; i++) {
-		if ((st = write_day(cli, s->store, d.v[i],
-		    cli->cfg->report.output_dir, 0)) != EXIT_OK)
+	for (i = 0; i < n && st == EXIT_OK; i++) {
+		plan = day_plan(&rows[i], day_settles_at(rows[i].day,
+		    k.send_after), &k);
+		if ((plan & DAY_WRITE) && (st = write_day(cli, s->store,
+		    rows[i].day, cli->cfg->report.output_dir, 0)) != EXIT_OK)
 			break;
-		if ((st = day_done(cli, s, d.v[i],
-		    strcmp(d.v[i], recent) >= 0)) != EXIT_OK)
+		if (plan & DAY_HELD)
+			log_info("summary of %s: its customers changed; the "
+			    "update waits for [report] update_interval",
+			    rows[i].day);
+		if ((plan & ~DAY_HELD) == 0)
+			continue;
+		if ((st = day_record(cli, s, &rows[i], plan, k.now)) !=
+		    EXIT_OK)
 			break;
-		(*queued)++;
+		if (plan & (DAY_DAILY | DAY_UPDATE))
+			(*queued)++;
 	}
-out:
-	free(d.v);
+	store_days_free(rows, n);
 	return st;
 }
 

@@ -258,6 +258,18 @@ set_mode(struct loader *l, void *t, const char *v)
 	return NULL;
 }
 
+/* [report] send_after and update_interval: 0 (at once) to 7 days. */
+static const char *
+set_settle(struct loader *l, void *t, const char *v)
+{
+	long long n;
+
+	if (parse_duration(v, &n) < 0 || n > 7 * 86400)
+		return "must be a duration from 0 to 7d (like 0, 30m, 6h)";
+	*(long long *)t = n;
+	return NULL;
+}
+
 mode_t
 config_store_mode(const struct config *c)
 {
@@ -449,6 +461,10 @@ static const struct key keys[] = {
 	{ S_REPORT, "output_dir", cfg_set_path, O(struct report_conf, output_dir),
 	    0 },
 	{ S_REPORT, "mode", set_mode, O(struct report_conf, mode), 0 },
+	{ S_REPORT, "send_after", set_settle, O(struct report_conf, send_after),
+	    0 },
+	{ S_REPORT, "update_interval", set_settle,
+	    O(struct report_conf, update_interval), 0 },
 	{ S_LIMITS, "max_message_size", set_size,
 	    O(struct limits, message_size), 0 },
 	{ S_LIMITS, "max_mime_depth", set_depth, O(struct limits, mime_depth),
@@ -757,6 +773,8 @@ defaults(struct config *c)
 	c->store_path = xstrdup(CONFIG_DEFAULT_STORE);
 	c->report.output_dir = xstrdup(CONFIG_DEFAULT_OUTPUT);
 	c->report.mode = -1;
+	c->report.send_after = 6 * 3600;
+	c->report.update_interval = 12 * 3600;
 	c->store_gid = NO_GROUP;
 	c->keep_raw = 30LL * 86400;
 	c->cases.timezone = xstrdup("UTC");
@@ -972,6 +990,8 @@ config_print(const struct config *c, FILE *f)
 		fprintf(f, "mode = %04o\n", (unsigned)c->report.mode);
 	else
 		fprintf(f, "# mode %04o\n", (unsigned)config_report_mode(c));
+	fprintf(f, "send_after = %llds\nupdate_interval = %llds\n",
+	    c->report.send_after, c->report.update_interval);
 	print_outputs(c, f);
 	fprintf(f, "\n[limits]\nmax_message_size = %zu\nmax_mime_depth = %d\n"
 	    "max_mime_parts = %zu\nmax_headers = %zu\nmax_header_length = %zu\n"

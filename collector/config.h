@@ -122,6 +122,12 @@ struct report_conf {
 	char		*output_dir;	/* absolute */
 	int		 output_dir_line;	/* 0: the default */
 	int		 mode;		/* of summaries; -1: the store's */
+	/* A day is settled send_after seconds after its end: then its
+	 * e-mail and summary.daily go out; later changes to its
+	 * confirmed or escalated customers send an update, at most one
+	 * per update_interval seconds.  0: at once. */
+	long long	 send_after;
+	long long	 update_interval;
 };
 
 /*
@@ -153,7 +159,8 @@ struct email_conf {
 #define EV_CASE_ESCALATED	0x4
 #define EV_SUMMARY_DAILY	0x8
 #define EV_CASE_UNCONFIRMED	0x10	/* implied by EV_CASE_CONFIRMED */
-#define EV_ALL			0x1f
+#define EV_SUMMARY_UPDATED	0x20	/* implied by EV_SUMMARY_DAILY */
+#define EV_ALL			0x3f
 
 /* [webhook NAME]: events POSTed as signed JSON. */
 struct webhook_conf {

@@ -231,6 +231,28 @@ static const char *const migrations[] = {
 	"  message INTEGER PRIMARY KEY REFERENCES messages (id),"
 	"  codec TEXT NOT NULL CHECK (codec IN ('none', 'zlib')),"
 	"  data BLOB NOT NULL);",
+	/*
+	 * 10: what each day's summary was written from (digest: NULL for a
+	 * day written before, taken as current at the next run), when its
+	 * e-mail and summary.daily were queued (sent_at) with the day's
+	 * confirmed and escalated customers then (sent_set: "confirmed" or
+	 * "escalated", a tab and the customer, one a line), and the updates
+	 * since.  A day written before and recent then had its e-mail.
+	 */
+	"ALTER TABLE report_days ADD COLUMN digest TEXT;"
+	"ALTER TABLE report_days ADD COLUMN sent_at INTEGER;"
+	"ALTER TABLE report_days ADD COLUMN sent_set TEXT;"
+	"ALTER TABLE report_days ADD COLUMN updates INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE report_days ADD COLUMN updated_at INTEGER;"
+	"UPDATE report_days SET sent_at = written_at, sent_set = (SELECT"
+	"  group_concat(k || char(9) || customer, char(10)) FROM"
+	"  (SELECT 'confirmed' AS k, customer FROM cases c"
+	"  WHERE c.day = report_days.day AND c.confidence = 'confirmed'"
+	"  AND c.customer <> '(unresolved)' UNION ALL"
+	"  SELECT 'escalated', customer FROM cases c"
+	"  WHERE c.day = report_days.day AND c.escalated_at IS NOT NULL"
+	"  AND c.customer <> '(unresolved)'))"
+	"  WHERE day >= date(written_at, 'unixepoch', '-8 days');",
 };
 
 #define NMIGRATIONS	(int)(sizeof(migrations) / sizeof(migrations[0]))
@@ -239,7 +261,7 @@ static const char *const migrations[] = {
 enum stmt {
 	Q_MSG_ADD, Q_REPORT_ADD, Q_LOCAL_SEEN, Q_LOCAL_MARK,
 	Q_CP_GET, Q_CP_SET, Q_CASE_IP, Q_CASE_REPORTER, Q_CASE_COUNT, Q_CASE_GET, Q_CASE_PUT,
-	Q_EVENT_ADD, Q_RUN_START, Q_RUN_FINISH, Q_DAY_GET, Q_DAY_SET,
+	Q_EVENT_ADD, Q_RUN_START, Q_RUN_FINISH,
 	/* resolver block */
 	Q_CASE_BURST, Q_EVENT_ID, Q_CACHE_GET, Q_CACHE_PUT, Q_CACHE_PURGE,
 	/* what counts */
@@ -317,9 +339,6 @@ static const char *const sql[Q_COUNT] = {
 	[Q_RUN_FINISH] = "UPDATE runs SET finished_at = ?2, status = ?3,"
 	    " messages = ?4, reports = ?5, duplicates = ?6, quarantined = ?7,"
 	    " ignored = ?8, errors = ?9, error = ?10 WHERE id = ?1",
-	[Q_DAY_GET] = "SELECT 1 FROM report_days WHERE day = ?1",
-	[Q_DAY_SET] = "INSERT OR REPLACE INTO report_days (day, written_at)"
-	    " VALUES (?1, ?2)",
 	/* A sliding window: the report count-1 places earlier in time
 	 * order (lag) is within the window of this one. */
 	[Q_CASE_BURST] = "SELECT t FROM (SELECT occurred_at AS t,"
@@ -951,29 +970,6 @@ store_run_finish(struct store *s, int64_t id, int status,
 	sqlite3_bind_int64(st, 9, c->errors);
 	bind_text(st, 10, error);
 	return step_done(s, st, e, "record run");
-}
-
-int
-store_day_reported(struct store *s, const char *day, struct err *e)
-{
-	sqlite3_stmt *st = prep(s, Q_DAY_GET, e);
-
-	if (st == NULL)
-		return -1;
-	bind_text(st, 1, day);
-	return exists(s, st, e);
-}
-
-enum rc
-store_day_mark(struct store *s, const char *day, struct err *e)
-{
-	sqlite3_stmt *st = prep(s, Q_DAY_SET, e);
-
-	if (st == NULL)
-		return e->rc;
-	bind_text(st, 1, day);
-	sqlite3_bind_int64(st, 2, time(NULL));
-	return step_done(s, st, e, "record summary");
 }
 
 /* Resolver and correlation. */

@@ -332,16 +332,45 @@ enum rc store_flip_add(struct store *s, const char *customer,
     const char *day, int64_t seq, const char *kind, int64_t correction,
     time_t now, struct err *e);
 
-/* Which days `run` has written summaries for. */
-int store_day_reported(struct store *s, const char *day, struct err *e);
-enum rc store_day_mark(struct store *s, const char *day, struct err *e);
+/*
+ * The days `run` keeps summaries of (store_days.c).  A row per day
+ * before `before` that has cases, reports or a summary written, and
+ * `also` (when not NULL) even without them; oldest first.
+ */
+struct day_row {
+	char	 day[11];
+	char	*fp;		/* what the day's summary is made from now */
+	int	 known;		/* a summary was written */
+	char	*digest;	/* fp when it was written; NULL: not recorded */
+	time_t	 written_at;
+	time_t	 sent_at;	/* its e-mail and summary.daily; 0: not yet */
+	time_t	 updated_at;	/* the last update; 0: none */
+	long	 updates;
+	/* The confirmed and escalated customers: "confirmed" or
+	 * "escalated", a tab and the customer, one a line, sorted; now
+	 * and in the last mail about the day. */
+	char	*set;
+	char	*sent_set;
+};
+
+enum rc store_days_list(struct store *s, const char *before,
+    const char *also, struct day_row **rows, size_t *n, struct err *e);
+void store_days_free(struct day_row *rows, size_t n);
+/* The day's summary was written from digest (written_at 0: written
+ * before, only the digest is recorded). */
+enum rc store_day_written(struct store *s, const char *day,
+    const char *digest, time_t written_at, struct err *e);
+/* Its e-mail and summary.daily (update 0), or update n, were queued
+ * with the customers of set. */
+enum rc store_day_sent(struct store *s, const char *day, const char *set,
+    long update, time_t now, struct err *e);
 
 /*
  * Row dumps for the reports, cases and summary commands.  Each row comes
  * to cb as text columns (NULL for SQL NULL); cb returns non-zero to stop.
  */
 enum dump { DUMP_REPORTS, DUMP_CASES, DUMP_SUMMARY, DUMP_STATUS_SOURCES,
-	DUMP_STATUS_TOTALS, DUMP_DAYS_DUE,
+	DUMP_STATUS_TOTALS,
 	/* For the reporters; a = day unless said otherwise. */
 	DUMP_DAY_TOTALS,	/* confirmed, internal-only, external-only
 				 * customers, unresolved reports, quarantined
@@ -394,8 +423,7 @@ typedef int (*row_fn)(void *arg, int ncol, const char *const *names,
 
 /* DUMP_REPORTS: a, b = first and last day (inclusive; NULL open).
  * DUMP_CASES, DUMP_SUMMARY: a = day (NULL: every day).
- * DUMP_DAYS_DUE: days before a with cases and no summary written.  With DUMP_JSON
- * each row has one column, a JSON object. */
+ * With DUMP_JSON each row has one column, a JSON object. */
 /* The column names of a text dump, given to cb once as a row (for a CSV
  * header even when there are no rows). */
 enum rc store_dump_header(struct store *s, enum dump which, row_fn cb,

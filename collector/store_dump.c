@@ -232,10 +232,6 @@ static const char *const dump_sql[][2] = {
 	    " " ISO("failing_since") ", failures, " ISO("last_ok_at")
 	    " FROM source_health WHERE last_error IS NOT NULL ORDER BY source",
 	    NULL },
-	[DUMP_DAYS_DUE] = {
-	    "SELECT DISTINCT day FROM cases WHERE day < ?1"
-	    " AND day NOT IN (SELECT day FROM report_days) ORDER BY day",
-	    NULL },
 
 	/* The reporters' queries (summary-D.html, reports-D.csv, the
 	 * summary.daily event).  Times come as seconds since the epoch;

@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "csv.h"
+#include "days.h"
 #include "files.h"
 #include "html_customer.h"
 #include "store.h"
@@ -18,25 +19,51 @@
 #define CSV_COLS_MAX	48
 
 struct csv_out {
-	FILE	*f;
-	int	 ncols;
+	FILE		*f;
+	int		 ncols;
+	/* Columns added to every row (NULL: none): for the header row
+	 * and for the others. */
+	const char	*const *extra_names;
+	const char	*const *extra;
+	int		 nextra;
+	int		 header;
 };
 
 static int
 csv_cb(void *arg, int n, const char *const *names, const char *const *vals)
 {
 	struct csv_out *o = arg;
+	const char *row[32 + 2];
+	int i, k;
 
-	csv_row(o->f, n < o->ncols ? n : o->ncols, vals);
+	n = n < o->ncols ? n : o->ncols;
+	if (o->nextra == 0) {
+		csv_row(o->f, n, vals);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		row[i] = vals[i];
+	for (k = 0; k < o->nextra; k++)
+		row[i++] = o->header ? o->extra_names[k] : o->extra[k];
+	o->header = 0;
+	csv_row(o->f, i, row);
 	return 0;
 }
 
 enum rc
-csv_summary(FILE *f, struct store *s, const char *day, struct err *e)
+csv_summary(FILE *f, struct store *s, const struct config *c,
+    const char *day, time_t now, struct err *e)
 {
-	struct csv_out o = { f, CSV_COLS_MAX };
+	static const char *const names[2] = { "made_at", "settled" };
+	const char *extra[2];
+	char made[21];
+	struct csv_out o = { f, CSV_COLS_MAX, names, extra, 2, 1 };
 	enum rc rc;
 
+	iso8601_utc(now, made);
+	extra[0] = made;
+	extra[1] = now >= day_settles_at(day, c->report.send_after) ? "yes" :
+	    "no";
 	if ((rc = store_dump_header(s, DUMP_SUMMARY, csv_cb, &o, e)) != RC_OK)
 		return rc;
 	return store_dump(s, DUMP_SUMMARY, DUMP_TEXT, day, NULL, csv_cb, &o,
@@ -46,7 +73,7 @@ csv_summary(FILE *f, struct store *s, const char *day, struct err *e)
 enum rc
 csv_reports(FILE *f, struct store *s, const char *day, struct err *e)
 {
-	struct csv_out o = { f, CSV_COLS_MAX };
+	struct csv_out o = { f, CSV_COLS_MAX, NULL, NULL, 0, 0 };
 	enum rc rc;
 
 	if ((rc = store_dump_header(s, DUMP_REPORTS, csv_cb, &o, e)) != RC_OK)
@@ -231,9 +258,9 @@ write_one(struct store *s, const struct config *c, const char *day,
 	    c->store_gid, e)) != RC_OK)
 		goto out;
 	switch (w) {
-	case W_SUMMARY_CSV: rc = csv_summary(af.f, s, day, e); break;
+	case W_SUMMARY_CSV: rc = csv_summary(af.f, s, c, day, now, e); break;
 	case W_REPORTS_CSV: rc = csv_reports(af.f, s, day, e); break;
-	default: rc = html_summary(af.f, s, c, day, now, e); break;
+	default: rc = html_summary(af.f, s, c, day, now, NULL, e); break;
 	}
 	if (rc != RC_OK) {
 		atomic_file_abort(&af);

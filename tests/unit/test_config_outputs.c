@@ -117,6 +117,16 @@ errors(void)
 		    "to = b@example.net\n[email]\n",
 		    ":5: [email]: already given at line 1" },
 
+		{ "[report]\nsend_after = 0\nupdate_interval = 0\n", NULL },
+		{ "[report]\nsend_after = 7d\nupdate_interval = 30m\n", NULL },
+		{ "[report]\nsend_after = 8d\n", "[report] send_after: must be "
+		    "a duration from 0 to 7d" },
+		{ "[report]\nupdate_interval = -1h\n", "[report] "
+		    "update_interval: must be a duration from 0 to 7d" },
+		{ "[report]\nsend_after = soon\n", "[report] send_after: must "
+		    "be a duration" },
+		{ "[webhook t]\nurl = https://h.example/x\nsecret_file = key\n"
+		    "events = summary.updated\n", NULL },
 		{ "[webhook t]\nurl = https://h.example/x\nsecret_file = key\n",
 		    NULL },
 		{ "[webhook t]\nurl = https://h.example/x\nsecret_file = key\n"
@@ -181,6 +191,8 @@ values(void)
 	    "password_file = pw\nsubject = S {day}\n"
 	    "[webhook one]\nurl = https://h.example/x\nsecret_file = key\n"
 	    "events = case.confirmed\n"
+	    "[webhook daily]\nurl = https://h.example/z\nsecret_file = key\n"
+	    "events = summary.daily\n"
 	    "[webhook two]\nurl = https://h.example/y\nsecret = in line\n",
 	    &c, 1) == NULL, "a full configuration loads");
 	is(c.email.password, "p4ss word", "the password file, without its "
@@ -194,9 +206,15 @@ values(void)
 	    w->secret_len == 7 &&
 	    memcmp(w->secret, "k3y\0k3y", 7) == 0,
 	    "events and a key file (a NUL in it kept)");
+	ok(c.report.send_after == 6 * 3600 &&
+	    c.report.update_interval == 12 * 3600,
+	    "[report] defaults: settled after 6h, updates 12h apart");
 	ok((w = config_webhook(&c, "two")) != NULL && w->events == EV_ALL &&
 	    strcmp(w->secret, "in line") == 0 && w->timeout == 10 &&
 	    w->max_attempts == 12, "webhook defaults: every event");
+	ok((w = config_webhook(&c, "daily")) != NULL &&
+	    w->events == (EV_SUMMARY_DAILY | EV_SUMMARY_UPDATED),
+	    "summary.daily brings summary.updated along");
 	ok(config_webhook(&c, "three") == NULL, "no such webhook");
 	f = open_memstream(&out, &len);
 	config_print(&c, f);
@@ -206,7 +224,8 @@ values(void)
 	ok(strstr(out, "# password: (hidden, from file ") != NULL &&
 	    strstr(out, "[webhook two]\nurl = https://h.example/y\n"
 	    "secret = (hidden)\nevents = case.opened, case.confirmed, "
-	    "case.escalated, summary.daily, case.unconfirmed\n") != NULL,
+	    "case.escalated, summary.daily, case.unconfirmed, "
+	    "summary.updated\n") != NULL,
 	    "but says where they are");
 	free(out);
 	config_release(&c);
