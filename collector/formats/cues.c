@@ -224,6 +224,8 @@ cues_init(struct cues *c, const struct msg *m, const struct parse_opts *o)
 	c->text_done = 0;
 	c->text = NULL;
 	c->text_len = 0;
+	c->from_domain_done = 0;
+	c->from_domain = NULL;
 	c->why[0] = '\0';
 	memset(c->hbits, 0, sizeof(c->hbits));
 	for (i = 0; i < hs->n; i++) {
@@ -258,6 +260,19 @@ cues_release(struct cues *c)
 	free(c->text);
 	c->text = NULL;
 	c->text_done = 0;
+	free(c->from_domain);
+	c->from_domain = NULL;
+	c->from_domain_done = 0;
+}
+
+const char *
+cues_from_domain(struct cues *c, const struct msg *m)
+{
+	if (!c->from_domain_done) {
+		c->from_domain_done = 1;
+		c->from_domain = addr_domain(root_hdr(m, "From"));
+	}
+	return c->from_domain;
 }
 
 const char *

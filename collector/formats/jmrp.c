@@ -29,20 +29,17 @@ jmrp_ua(const struct msg *m)
 static int
 jmrp_match(const struct msg *m, struct cues *c)
 {
-	const char *subj = root_hdr(m, "Subject");
-	char *dom;
+	const char *subj = root_hdr(m, "Subject"), *dom;
 	int score = 0;
 
 	if (jmrp_ua(m))
 		return 80;
 	if (subj != NULL && memcasemem(subj, strlen(subj), JMRP_SUBJECT))
 		score += 50;
-	if ((dom = addr_domain(root_hdr(m, "From"))) != NULL) {
-		if (strcmp(dom, "hotmail.com") == 0 ||
-		    strcmp(dom, "outlook.com") == 0)
-			score += 20;
-		free(dom);
-	}
+	if ((dom = cues_from_domain(c, m)) != NULL &&
+	    (strcmp(dom, "hotmail.com") == 0 ||
+	    strcmp(dom, "outlook.com") == 0))
+		score += 20;
 	if (part_find(m->root, "message/rfc822") != NULL)
 		score += 10;
 	/* Both the subject and the sender, or the subject and the shape. */

@@ -20,15 +20,12 @@
 #include "formats.h"
 
 static int
-from_spamcop(const struct msg *m)
+from_spamcop(const struct msg *m, struct cues *c)
 {
-	const char *from = root_hdr(m, "From");
-	char *dom = addr_domain(from);
-	int r = dom != NULL && (strcmp(dom, "reports.spamcop.net") == 0 ||
-	    strcmp(dom, "admin.spamcop.net") == 0);
+	const char *dom = cues_from_domain(c, m);
 
-	free(dom);
-	return r;
+	return dom != NULL && (strcmp(dom, "reports.spamcop.net") == 0 ||
+	    strcmp(dom, "admin.spamcop.net") == 0);
 }
 
 static int
@@ -36,7 +33,7 @@ sc_match(const struct msg *m, struct cues *c)
 {
 	const char *subj = root_hdr(m, "Subject");
 
-	if (from_spamcop(m) ||
+	if (from_spamcop(m, c) ||
 	    (subj != NULL && has_prefix_ci(subj, strlen(subj), "[SpamCop")))
 		return 90;
 	return 0;
