@@ -276,5 +276,6 @@ const struct format format_complaint = {
 	.name = "complaint",
 	.is_report = 1,
 	.match = cp_match,
+	.most = 30,
 	.parse = cp_parse,
 };

@@ -95,6 +95,10 @@ struct format {
 	/* How sure (0..100) that m is of this format; 0: it is not.  A
 	 * format that is not a report writes its reason into c->why. */
 	int		(*match)(const struct msg *m, struct cues *c);
+	/* The highest score match ever gives: message_parse() does not ask
+	 * a format that cannot beat the best score so far.  0: not known,
+	 * always asked. */
+	int		 most;
 	/*
 	 * Fill r from m.  RC_REJECT (with the reason) when the message is of
 	 * this format but unreadable; it is then quarantined.  A parser may

@@ -87,5 +87,6 @@ const struct format format_jmrp = {
 	.name = "jmrp",
 	.is_report = 1,
 	.match = jmrp_match,
+	.most = 80,
 	.parse = jmrp_parse,
 };

@@ -52,5 +52,6 @@ const struct format format_newsletter = {
 	.name = "newsletter",
 	.is_report = 0,
 	.match = nl_match,
+	.most = 45,
 	.parse = nl_parse,
 };

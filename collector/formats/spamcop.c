@@ -179,5 +179,6 @@ const struct format format_spamcop = {
 	.name = "spamcop",
 	.is_report = 1,
 	.match = sc_match,
+	.most = 90,
 	.parse = sc_parse,
 };

@@ -218,5 +218,6 @@ const struct format format_xarf = {
 	.name = "xarf",
 	.is_report = 1,
 	.match = xarf_match,
+	.most = 85,
 	.parse = xarf_parse,
 };

@@ -209,7 +209,8 @@ table(void)
 	size_t i;
 
 	for (i = 0; (f = format_get(i)) != NULL; i++)
-		ok(f->name != NULL && f->match != NULL && f->parse != NULL,
+		ok(f->name != NULL && f->match != NULL && f->parse != NULL &&
+		    f->most >= 0 && f->most <= 100,
 		    "table entry %zu (%s) is complete", i, f->name);
 	ok(format_find("spamexperts") == &format_spamexperts,
 	    "found by name");
