@@ -77,8 +77,10 @@ has_any_prefix(const char *s, const char *const *list)
 
 	while (*s == ' ' || *s == '\t')
 		s++;
+	/* The first letter rules out most prefixes (none is empty). */
 	for (i = 0; list[i] != NULL; i++)
-		if (strncmp(s, list[i], strlen(list[i])) == 0)
+		if (s[0] == list[i][0] &&
+		    strncmp(s, list[i], strlen(list[i])) == 0)
 			return 1;
 	return 0;
 }
