@@ -247,17 +247,17 @@ cues_init(struct cues *c, const struct msg *m, const struct parse_opts *o)
 	c->from_addr = NULL;
 	c->from_addr_len = 0;
 	from_address(c);
-	c->null_sender = empty_path(root_hdr(m, "Return-Path")) ||
+	c->null_sender = empty_path(cues_hdr(c, m, "Return-Path")) ||
 	    (v != NULL && (empty_path(v) || strstr(c->from, "<>") != NULL));
 	c->daemon = is_daemon(c);
 	c->forwarded = has_any_prefix(c->subject, fwd_prefixes);
 	c->replied = has_any_prefix(c->subject, re_prefixes);
-	c->report_shape = root_hdr(m, "X-XARF") != NULL ||
-	    root_hdr(m, "X-ARF") != NULL ||
+	c->report_shape = cues_hdr(c, m, "X-XARF") != NULL ||
+	    cues_hdr(c, m, "X-ARF") != NULL ||
 	    (m->root->report_type != NULL &&
 	    strcmp(m->root->report_type, "feedback-report") == 0) ||
 	    feedback_part(m->root) != NULL;
-	v = root_hdr(m, "Auto-Submitted");
+	v = cues_hdr(c, m, "Auto-Submitted");
 	c->auto_submitted = v != NULL && !has_prefix_ci(v, strlen(v), "no");
 }
 

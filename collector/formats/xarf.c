@@ -106,8 +106,8 @@ report_part(const struct msg *m)
 static int
 xarf_match(const struct msg *m, struct cues *c)
 {
-	int marked = root_hdr(m, "X-XARF") != NULL ||
-	    root_hdr(m, "X-ARF") != NULL;
+	int marked = cues_hdr(c, m, "X-XARF") != NULL ||
+	    cues_hdr(c, m, "X-ARF") != NULL;
 	const struct part *rp = report_part(m);
 
 	if (rp != NULL)
