@@ -212,6 +212,17 @@ static const char *const migrations[] = {
 	"  last_error_at INTEGER, last_error TEXT,"
 	"  failing_since INTEGER,"
 	"  failures INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;",
+	/* The ticket each case became in a ticket target ("ticket:NAME"):
+	 * case_key is what the ticketing system holds in its case field
+	 * (one key per case, or per customer); resolved is 1 once the
+	 * collector resolved the ticket. */
+	"CREATE TABLE case_tickets ("
+	"  target TEXT NOT NULL, customer TEXT NOT NULL, day TEXT NOT NULL,"
+	"  case_key TEXT NOT NULL, ticket_id INTEGER NOT NULL,"
+	"  link TEXT, created_at INTEGER NOT NULL,"
+	"  resolved INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (target, customer, day)) WITHOUT ROWID;"
+	"CREATE INDEX case_tickets_key ON case_tickets (target, case_key);",
 };
 
 #define NMIGRATIONS	(int)(sizeof(migrations) / sizeof(migrations[0]))

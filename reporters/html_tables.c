@@ -155,7 +155,16 @@ case_row(void *arg, int n, const char *const *names, const char *const *v)
 		return 1;
 	if (!row_open(t))
 		return 0;
-	tds(t, v, 0, 6);
+	cell(t, 0);
+	html_str(t->f, v[0]);
+	/* The case's ticket, when a ticket target made one. */
+	if (n > 11 && v[11] != NULL && *v[11] != '\0') {
+		fputs(" <a class=\"ticket\" href=\"", t->f);
+		html_str(t->f, v[11]);
+		fputs("\">ticket</a>", t->f);
+	}
+	fputs("</td>", t->f);
+	tds(t, v, 1, 6);
 	td_time(t, 6, v[6], 0);
 	td_time(t, 7, v[7], 0);
 	cell(t, 8);
