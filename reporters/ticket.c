@@ -224,7 +224,8 @@ call(struct job *j, const char *method, const char *path, const char *ctype,
 		fprintf(j->dry, "%s %s\nAuthorization: (hidden)\n", method,
 		    url);
 		if (body != NULL)
-			fprintf(j->dry, "Content-Type: %s\n\n%s\n", ctype, body);
+			fprintf(j->dry, "Content-Type: %s\n\n%s\n", ctype,
+			    body);
 		fputc('\n', j->dry);
 		free(url);
 		return -1;
@@ -539,10 +540,10 @@ ticket_send(struct http_client *hc, struct store *s,
 		if ((has = read_back(&j, id, key, status, sizeof(status))) < 0)
 			goto out;
 		if (has == 0) {
-			fail(&j, OUT_DEAD, "ticket %lld was created, but RT did "
-			    "not set its custom field '%s' (is the field "
-			    "applied to queue '%s', and may the user set it?)",
-			    id, t->case_field, t->queue);
+			fail(&j, OUT_DEAD, "ticket %lld was created, but RT "
+			    "did not set its custom field '%s' (is the field "
+			    "applied to queue '%s', and may the user set "
+			    "it?)", id, t->case_field, t->queue);
 			goto out;
 		}
 		o->kind = OUT_DELIVERED;

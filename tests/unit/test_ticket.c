@@ -19,11 +19,14 @@ created(void)
 		long long	 id;
 		const char	*why;
 	} t[] = {
-		{ "{\"type\":\"ticket\",\"_url\":\"http://rt/REST/2.0/ticket/7\","
-		    "\"id\":\"7\"}", 0, 7, "" },
+		{ "{\"type\":\"ticket\","
+		    "\"_url\":\"http://rt/REST/2.0/ticket/7\",\"id\":\"7\"}",
+		    0, 7, "" },
 		{ "{\"id\": 12}", 0, 12, "" },
-		{ "{\"type\":\"ticket\"}", -1, 0, "the answer has no ticket id" },
-		{ "{\"id\":\"seven\"}", -1, 0, "the ticket id is not a number" },
+		{ "{\"type\":\"ticket\"}", -1, 0,
+		    "the answer has no ticket id" },
+		{ "{\"id\":\"seven\"}", -1, 0,
+		    "the ticket id is not a number" },
 		{ "{\"id\":\"-3\"}", -1, 0, "the ticket id is not a number" },
 		{ "{\"id\":\"\"}", -1, 0, "the ticket id is not a number" },
 		{ "<html>Created</html>", -1, 0, "the answer is not JSON" },
@@ -51,8 +54,8 @@ searched(void)
 		int		 rv;
 		long long	 id;
 	} t[] = {
-		{ "{\"count\":1,\"items\":[{\"id\":\"41\",\"type\":\"ticket\"}],"
-		    "\"total\":1,\"page\":1}", 0, 41 },
+		{ "{\"count\":1,\"items\":[{\"id\":\"41\","
+		    "\"type\":\"ticket\"}],\"total\":1,\"page\":1}", 0, 41 },
 		{ "{\"count\":2,\"items\":[{\"id\":\"3\"},{\"id\":\"9\"}]}", 0,
 		    3 },
 		{ "{\"count\":0,\"items\":[],\"total\":0}", 0, 0 },
