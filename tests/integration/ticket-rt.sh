@@ -195,4 +195,40 @@ ok "that names the field RT did not set" grep -q \
     "ticket [0-9]* was created, but RT did not set its custom field 'Nope'" \
     bad.out
 ok "the token is in no log" sh -c '! grep -q "$0" bad.out' "$RT_TOKEN"
+
+# RT not reachable: retried later, not a dead letter.
+sed "s|^url = .*|url = http://127.0.0.1:$(free_port)|" bad.ini >down.ini
+chmod 600 down.ini
+q "UPDATE outbox SET dead = 0, attempts = 0, next_attempt = 0
+    WHERE target = 'ticket:bad'"
+"$AC" -c down.ini deliver >down.out 2>&1
+is "deliver says a delivery failed" "$?" 75
+is "the event waits for a retry" "$(q "SELECT attempts, dead,
+    next_attempt > strftime('%s', 'now') FROM outbox
+    WHERE target = 'ticket:bad'")" "1|0|1"
+
+# per = customer: one ticket for the customer's cases of several days,
+# in a store of its own.
+sed 's|^path = var/abuse.db|path = var/cust.db|; s/^\[ticket rt\]/[ticket cust]/;
+    s/^events = .*/per = customer/' ac.ini >cust.ini
+chmod 600 cust.ini
+mkdir md2 md2/new md2/cur md2/tmp
+sed -i 's|^path = md$|path = md2|' cust.ini
+for d in 10 11; do
+	day=$(date -u -d "$d days ago" +%Y-%m-%d)
+	"$PY" "$LIBDIR/mkreports.py" md2 internal 203.0.113.20 \
+	    "${day}T08:00:00Z" "eps $d" 1 "ie$d"
+	"$PY" "$LIBDIR/mkreports.py" md2 external 203.0.113.20 \
+	    "${day}T09:00:00Z" "eps $d" 1 "xe$d"
+done
+ok "collect two days of cust-eps" "$AC" -c cust.ini collect
+ok "deliver them" "$AC" -c cust.ini deliver
+CKEY=$("$PY" -c 'import hashlib
+print("ac-" + hashlib.sha256(b"customer\0cust-eps\0").hexdigest()[:32])')
+is "one ticket for the customer" "$(rt_count "$CKEY")" 1
+CID=$(sqlite3 var/cust.db "SELECT DISTINCT ticket_id FROM case_tickets")
+is "both cases name it" "$(sqlite3 var/cust.db "SELECT count(*),
+    count(DISTINCT ticket_id) FROM case_tickets")" "2|1"
+is "the second case is a comment on it" \
+    "$(rt_history "$CID" | grep -c '^Comment$')" 1
 done_testing
