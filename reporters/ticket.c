@@ -352,7 +352,7 @@ case_text(struct job *j, const char *customer, const char *day,
 	struct err e;
 	size_t i;
 	long more;
-	char *v;
+	char *v, *text;
 
 	buf_init(&b, 256 * 1024);
 	buf_addf(&b, "Event: %s\nCustomer: %s\nDay: %s\n", j->r->kind,
@@ -372,7 +372,9 @@ case_text(struct job *j, const char *customer, const char *day,
 		buf_addf(&b, "  (the store could not list them: %s)\n", e.msg);
 	else if (more > 0)
 		buf_addf(&b, "  ... and %ld more\n", more);
-	return buf_detach(&b, NULL);
+	text = buf_detach(&b, NULL);
+	buf_release(&b);
+	return text;
 }
 
 /* A new ticket: its id, or 0 after failing. */
