@@ -564,7 +564,8 @@ ticket_send(struct http_client *hc, struct store *s,
 		}
 		free(link);
 	}
-	if (comment(&j, id, text) < 0)
+	/* A dry run prints every request (each call fails at once). */
+	if (comment(&j, id, text) < 0 && out == NULL)
 		goto out;
 	if (unconfirmed && t->resolve_on_unconfirmed) {
 		if (set_status(&j, id, "resolved", key) < 0)

@@ -110,6 +110,11 @@ is "and the store has its id again" \
 X=$(q "SELECT group_concat(id, ' ') FROM reports WHERE role = 'external'
     AND customer = 'cust-alpha'")
 ok "dismiss" "$AC" -c ac.ini dismiss $X --reason 'forwarded by mistake'
+"$AC" -c ac.ini --dry-run deliver >dry.out 2>&1
+ok "deliver --dry-run prints the comment and the status change" sh -c \
+    'grep -q "^POST $0/REST/2.0/ticket/$1/comment\$" dry.out &&
+    grep -q "^PUT $0/REST/2.0/ticket/$1\$" dry.out &&
+    grep -q "^{\"Status\":\"resolved\"}\$" dry.out' "$RT_URL" "$ID"
 ok "deliver the unconfirmation" "$AC" -c ac.ini deliver
 rt GET "ticket/$ID" >t.json
 is "the ticket is resolved" \
@@ -121,6 +126,17 @@ ok "its last comment says the case is no longer confirmed, and why" \
 c = json.load(open(\"a.json\"))[\"items\"][-1][\"Content\"]
 assert \"no longer confirmed\" in c and \"forwarded by mistake\" in c, c"' "$PY"
 is "still one ticket" "$(rt_count "$KEY")" 1
+
+# Restoring them confirms the case again: a comment, and the ticket the
+# collector resolved is open again.
+ok "restore" "$AC" -c ac.ini restore $X --reason 'was right after all'
+ok "deliver the confirmation" "$AC" -c ac.ini deliver
+rt GET "ticket/$ID" >t.json
+is "the ticket is open again" \
+    "$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["Status"])' t.json)" \
+    open
+is "after one more comment, on the same ticket" \
+    "$(rt_count "$KEY") $(rt_history "$ID" | grep -c '^Comment$')" "1 4"
 is "nothing waits, nothing is dead" \
     "$(q "SELECT count(*) FROM outbox WHERE target = 'ticket:rt'
     AND (delivered_at IS NULL OR dead = 1)")" 0
