@@ -20,13 +20,13 @@
 #include "files.h"
 
 static const char *const sect_names[] = { "", "store", "source",
-	"resolver", "cases", "report", "limits", "email", "webhook" };
+	"resolver", "cases", "report", "limits", "email", "webhook", "ticket" };
 
 /* Sections that come once per name: [source NAME], [webhook NAME]. */
 static int
 sect_named(size_t i)
 {
-	return i == S_SOURCE || i == S_WEBHOOK;
+	return i == S_SOURCE || i == S_WEBHOOK || i == S_TICKET;
 }
 
 struct key {
@@ -510,6 +510,30 @@ static const struct key keys[] = {
 	    O(struct webhook_conf, retry_base), 0 },
 	{ S_WEBHOOK, "retry_max", set_delay,
 	    O(struct webhook_conf, retry_max), 0 },
+	/* [ticket NAME] */
+	{ S_TICKET, "type", ticket_set_type, O(struct ticket_conf, type), 0 },
+	{ S_TICKET, "url", ticket_set_url, O(struct ticket_conf, url), 0 },
+	{ S_TICKET, "token_file", ticket_set_token_file, 0, 0 },
+	{ S_TICKET, "user", set_text, O(struct ticket_conf, user), 0 },
+	{ S_TICKET, "password_file", ticket_set_password_file, 0, 0 },
+	{ S_TICKET, "queue", ticket_set_name, O(struct ticket_conf, queue), 0 },
+	{ S_TICKET, "case_field", ticket_set_name,
+	    O(struct ticket_conf, case_field), 0 },
+	{ S_TICKET, "per", ticket_set_per, O(struct ticket_conf, per), 0 },
+	{ S_TICKET, "events", ticket_set_events,
+	    O(struct ticket_conf, events), 0 },
+	{ S_TICKET, "resolve_on_unconfirmed", set_yesno,
+	    O(struct ticket_conf, resolve_on_unconfirmed), 0 },
+	{ S_TICKET, "ca_file", cfg_set_file, O(struct ticket_conf, ca_file), 0 },
+	{ S_TICKET, "allow_plaintext", set_yesno,
+	    O(struct ticket_conf, allow_plaintext), 0 },
+	{ S_TICKET, "timeout", set_timeout, O(struct ticket_conf, timeout), 0 },
+	{ S_TICKET, "max_attempts", set_attempts,
+	    O(struct ticket_conf, max_attempts), 0 },
+	{ S_TICKET, "retry_base", set_delay, O(struct ticket_conf, retry_base),
+	    0 },
+	{ S_TICKET, "retry_max", set_delay, O(struct ticket_conf, retry_max),
+	    0 },
 };
 
 /* Enter a section: "[store]", "[source NAME]". */
@@ -577,6 +601,11 @@ enter_section(struct loader *l, const char *label)
 		break;
 	case S_WEBHOOK:
 		l->base = enter_webhook(l, name);
+		if (l->base == NULL)
+			l->sect = S_NONE;
+		break;
+	case S_TICKET:
+		l->base = enter_ticket(l, name);
 		if (l->base == NULL)
 			l->sect = S_NONE;
 		break;
@@ -824,6 +853,7 @@ validate(struct loader *l)
 	}
 	validate_resolver(l);
 	validate_outputs(l);
+	validate_tickets(l);
 }
 
 int
@@ -913,6 +943,7 @@ config_release(struct config *c)
 	release_resolver(c);
 	free(c->report.output_dir);
 	release_outputs(c);
+	release_tickets(c);
 	free(c->store_path);
 	free(c->store_group);
 	free(c->file);
@@ -993,6 +1024,7 @@ config_print(const struct config *c, FILE *f)
 	fprintf(f, "send_after = %llds\nupdate_interval = %llds\n",
 	    c->report.send_after, c->report.update_interval);
 	print_outputs(c, f);
+	print_tickets(c, f);
 	fprintf(f, "\n[limits]\nmax_message_size = %zu\nmax_mime_depth = %d\n"
 	    "max_mime_parts = %zu\nmax_headers = %zu\nmax_header_length = %zu\n"
 	    "max_decoded_size = %zu\n", c->limits.message_size,

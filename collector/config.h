@@ -180,6 +180,38 @@ struct webhook_conf {
 	long long	 retry_max;
 };
 
+/*
+ * [ticket NAME]: a ticket per case (or per customer) in a ticketing
+ * system, kept up to date by the case's later events.  type = rt only:
+ * Request Tracker's REST2 API under url/REST/2.0.
+ */
+enum ticket_type { TICKET_RT = 1 };
+enum ticket_per { PER_CASE, PER_CUSTOMER };
+
+struct ticket_conf {
+	char		*name;
+	int		 line;
+	enum ticket_type type;		/* 0: not given */
+	char		*url;		/* without a trailing '/' */
+	char		*token;		/* secret, never printed or logged */
+	char		*token_file;
+	char		*user;		/* basic auth with password */
+	char		*password;	/* secret */
+	char		*password_file;
+	int		 secret_given;
+	char		*queue;
+	char		*case_field;
+	enum ticket_per	 per;
+	unsigned	 events;	/* EV_CASE_* */
+	int		 resolve_on_unconfirmed;
+	char		*ca_file;
+	int		 allow_plaintext;
+	long long	 timeout;
+	long long	 max_attempts;
+	long long	 retry_base;
+	long long	 retry_max;
+};
+
 /* The EV_* flag of an event name, or 0. */
 unsigned event_flag(const char *name);
 
@@ -205,6 +237,8 @@ struct config {
 	struct email_conf	 email;
 	struct webhook_conf	*webhooks;
 	size_t			 nwebhooks;
+	struct ticket_conf	*tickets;
+	size_t			 ntickets;
 };
 
 /* The mode of the store and its companion files: 0600, or 0640 with a
@@ -218,6 +252,10 @@ void config_warn(const struct config *c);
 
 /* The webhook called name, or NULL. */
 const struct webhook_conf *config_webhook(const struct config *c,
+    const char *name);
+
+/* The ticket target called name, or NULL. */
+const struct ticket_conf *config_ticket(const struct config *c,
     const char *name);
 
 /* The file used when -c is not given, and the default store and

@@ -231,8 +231,19 @@ static const char *const migrations[] = {
 	"  message INTEGER PRIMARY KEY REFERENCES messages (id),"
 	"  codec TEXT NOT NULL CHECK (codec IN ('none', 'zlib')),"
 	"  data BLOB NOT NULL);",
+	/* 10: the ticket each case became in a ticket target ("ticket:NAME"):
+	 * case_key is what the ticketing system holds in its case field
+	 * (one key per case, or per customer); resolved is 1 once the
+	 * collector resolved the ticket. */
+	"CREATE TABLE case_tickets ("
+	"  target TEXT NOT NULL, customer TEXT NOT NULL, day TEXT NOT NULL,"
+	"  case_key TEXT NOT NULL, ticket_id INTEGER NOT NULL,"
+	"  link TEXT, created_at INTEGER NOT NULL,"
+	"  resolved INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (target, customer, day)) WITHOUT ROWID;"
+	"CREATE INDEX case_tickets_key ON case_tickets (target, case_key);",
 	/*
-	 * 10: what each day's summary was written from (digest: NULL for a
+	 * 11: what each day's summary was written from (digest: NULL for a
 	 * day written before, taken as current at the next run), when its
 	 * e-mail and summary.daily were queued (sent_at) with the day's
 	 * confirmed and escalated customers then (sent_set: "confirmed" or

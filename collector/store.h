@@ -241,6 +241,27 @@ struct outbox_row {
 	time_t	 created_at;
 };
 
+/*
+ * Tickets (reporters/ticket.c).  store_ticket_find: the ticket of
+ * case_key in target that the collector has not resolved (*id = 0: none)
+ * and *resolved for the case (customer, day) itself.  store_ticket_put
+ * records that (customer, day) is ticket id; store_ticket_resolved
+ * marks every case of ticket id in target resolved or open again.
+ */
+enum rc store_ticket_find(struct store *s, const char *target,
+    const char *case_key, const char *customer, const char *day,
+    long long *id, int *resolved, struct err *e);
+enum rc store_ticket_put(struct store *s, const char *target,
+    const char *customer, const char *day, const char *case_key,
+    long long id, const char *link, time_t now, struct err *e);
+enum rc store_ticket_resolved(struct store *s, const char *target,
+    long long id, int resolved, struct err *e);
+/* Up to max lines of the counted reports of (customer, day), oldest
+ * first: time, role, reporter, source address, subject; *more gets
+ * how many were left out. */
+enum rc store_case_evidence(struct store *s, const char *customer,
+    const char *day, long max, struct buf *out, long *more, struct err *e);
+
 /* Add a row unless its key is known (then *created = 0).  customer and
  * day, when given, link it to its event. */
 enum rc store_outbox_add(struct store *s, const char *kind,
@@ -384,7 +405,8 @@ enum dump { DUMP_REPORTS, DUMP_CASES, DUMP_SUMMARY, DUMP_STATUS_SOURCES,
 	DUMP_DAY_CASES,		/* b = confidence: customer, score, internal,
 				 * external, source IPs, reporters, first and
 				 * last seen, top subjects (JSON [[s, n]...]),
-				 * resolved_by, escalated_at (0: no) */
+				 * resolved_by, escalated_at (0: no), the
+				 * ticket link (NULL: none) */
 	DUMP_DAY_UNRESOLVED,	/* occurred_at, format, role, reporter,
 				 * source_ip, origin_ip, auth_user, mail_from,
 				 * subject, resolve_note */

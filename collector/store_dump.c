@@ -141,7 +141,10 @@ static const char *const dump_sql[][2] = {
 	    " " ISO("last_seen") " AS last_seen,"
 	    " CASE WHEN escalated_at IS NULL THEN 'no' ELSE 'yes' END"
 	    " AS escalated, " ISO("escalated_at") " AS escalated_at,"
-	    " escalated_role, " PLACED("cases") " AS placed_at_arrival"
+	    " escalated_role, " PLACED("cases") " AS placed_at_arrival,"
+	    " (SELECT group_concat(t.ticket_id, ' ')"
+	    "  FROM case_tickets t WHERE t.customer = cases.customer"
+	    "  AND t.day = cases.day) AS ticket"
 	    " FROM cases WHERE (?1 IS NULL OR day = ?1)" CASES_SEARCH
 	    " ORDER BY day, confidence = 'confirmed' DESC, score DESC, customer",
 	    "SELECT json_object('day', day, 'customer', customer,"
@@ -155,7 +158,10 @@ static const char *const dump_sql[][2] = {
 	    " 'escalated', json(CASE WHEN escalated_at IS NULL THEN 'false'"
 	    " ELSE 'true' END), 'escalated_at', " ISO("escalated_at") ","
 	    " 'escalated_role', escalated_role,"
-	    " 'placed_at_arrival', " PLACED("cases") ")"
+	    " 'placed_at_arrival', " PLACED("cases") ","
+	    " 'ticket', (SELECT group_concat(t.ticket_id, ' ')"
+	    "  FROM case_tickets t WHERE t.customer = cases.customer"
+	    "  AND t.day = cases.day))"
 	    " FROM cases WHERE (?1 IS NULL OR day = ?1)" CASES_SEARCH
 	    " ORDER BY day, confidence = 'confirmed' DESC, score DESC, customer" },
 	[DUMP_SUMMARY] = {
@@ -176,7 +182,11 @@ static const char *const dump_sql[][2] = {
 	    "  AND r.state = 'counted' ORDER BY b))"
 	    " AS resolved_by,"
 	    " CASE WHEN c.escalated_at IS NULL THEN 'no' ELSE 'yes' END"
-	    " AS escalated, " PLACED("c") " AS placed_at_arrival"
+	    " AS escalated, " PLACED("c") " AS placed_at_arrival,"
+	    " (SELECT group_concat(t.ticket_id, ' ') FROM case_tickets t"
+	    "  WHERE t.customer = c.customer AND t.day = c.day) AS ticket,"
+	    " (SELECT group_concat(t.link, ' ') FROM case_tickets t"
+	    "  WHERE t.customer = c.customer AND t.day = c.day) AS ticket_url"
 	    " FROM cases c WHERE c.day = ?1"
 	    " ORDER BY c.customer = '(unresolved)',"
 	    " c.confidence = 'confirmed' DESC, c.score DESC, c.customer",
@@ -273,7 +283,9 @@ static const char *const dump_sql[][2] = {
 	    "  coalesce(r.resolved_by, 'none') AS b FROM reports r"
 	    "  WHERE r.customer = c.customer AND r.day = c.day"
 	    "  AND r.state = 'counted' ORDER BY b)),"
-	    " coalesce(c.escalated_at, 0), " PLACED("c")
+	    " coalesce(c.escalated_at, 0), " PLACED("c") ","
+	    " (SELECT t.link FROM case_tickets t WHERE t.customer = c.customer"
+	    "  AND t.day = c.day ORDER BY t.target LIMIT 1)"
 	    " FROM cases c WHERE c.day = ?1 AND c.confidence = ?2"
 	    " AND " CUSTOMER_KNOWN("c")
 	    " ORDER BY c.score DESC, c.customer",

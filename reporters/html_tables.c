@@ -206,6 +206,12 @@ case_row(void *arg, int n, const char *const *names, const char *const *v)
 		html_str(t->f, v[0]);
 		fputs("</a>", t->f);
 	}
+	/* The case's ticket, when a ticket target made one. */
+	if (n > 12 && v[12] != NULL && *v[12] != '\0') {
+		fputs(" <a class=\"ticket\" href=\"", t->f);
+		html_str(t->f, v[12]);
+		fputs("\">ticket</a>", t->f);
+	}
 	fputs("</td>", t->f);
 	tds(t, v, 1, 6);
 	cell(t, 6);

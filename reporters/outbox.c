@@ -11,6 +11,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "store.h"
+#include "ticket.h"
 #include "webhook.h"
 
 /* Delivered rows are kept this long for status and the summary; their
@@ -164,6 +165,18 @@ outbox_event(const struct config *cfg, struct store *s, const char *kind,
 		    c->customer, c->day, now, &created, e);
 		free(payload);
 	}
+	for (i = 0; i < cfg->ntickets && rc == RC_OK; i++) {
+		const struct ticket_conf *t = &cfg->tickets[i];
+
+		if (!(t->events & flag))
+			continue;
+		snprintf(target, sizeof(target), "ticket:%s", t->name);
+		outbox_key(kind, target, c->customer, c->day, key);
+		payload = case_payload(kind, key, c, now);
+		rc = store_outbox_add(s, kind, target, key, payload,
+		    c->customer, c->day, now, &created, e);
+		free(payload);
+	}
 	return rc;
 }
 
@@ -205,6 +218,20 @@ outbox_flip(const struct config *cfg, struct store *s, const char *kind,
 		if (!(w->events & flag))
 			continue;
 		snprintf(target, sizeof(target), "webhook:%s", w->name);
+		outbox_flip_key(kind, target, c->customer, c->day, seq, key);
+		payload = case_payload(kind, key, c, now);
+		if (cause != NULL)
+			jraw(&payload, "correction", cause);
+		rc = store_outbox_add(s, kind, target, key, payload,
+		    c->customer, c->day, now, &created, e);
+		free(payload);
+	}
+	for (i = 0; i < cfg->ntickets && rc == RC_OK; i++) {
+		const struct ticket_conf *t = &cfg->tickets[i];
+
+		if (!(t->events & flag))
+			continue;
+		snprintf(target, sizeof(target), "ticket:%s", t->name);
 		outbox_flip_key(kind, target, c->customer, c->day, seq, key);
 		payload = case_payload(kind, key, c, now);
 		if (cause != NULL)
@@ -402,7 +429,7 @@ outbox_email(const struct config *cfg, struct store *s, const char *day,
  * kept in order across retries: receivers order events by the case.
  */
 struct failed {
-	char	*v[MAX_WEBHOOKS + MAX_EMAIL_RCPT + 1];
+	char	*v[2 * MAX_WEBHOOKS + MAX_EMAIL_RCPT + 1];
 	size_t	 n;
 };
 
@@ -430,6 +457,21 @@ failed_add(struct failed *f, const char *g)
 		f->v[f->n++] = xstrdup(g);
 }
 
+/* In a dry run, the requests a ticket row would make, on stdout. */
+static void
+dry_print(const struct config *cfg, struct store *s,
+    const struct outbox_row *r)
+{
+	const struct ticket_conf *t;
+	struct outcome o;
+
+	if (strncmp(r->target, "ticket:", 7) != 0 ||
+	    (t = config_ticket(cfg, r->target + 7)) == NULL)
+		return;
+	ticket_send(NULL, s, t, r, &o, stdout);
+	fflush(stdout);
+}
+
 /* Send one row and say what became of it. */
 static void
 attempt(const struct config *cfg, struct store *s, struct http_client *hc,
@@ -437,6 +479,7 @@ attempt(const struct config *cfg, struct store *s, struct http_client *hc,
     long long *base, long long *max, long long *max_attempts)
 {
 	const struct webhook_conf *w;
+	const struct ticket_conf *t;
 	char *day = NULL;
 
 	memset(o, 0, sizeof(*o));
@@ -452,6 +495,19 @@ attempt(const struct config *cfg, struct store *s, struct http_client *hc,
 		*max = w->retry_max;
 		*max_attempts = w->max_attempts;
 		webhook_send(hc, w, r, o);
+		return;
+	}
+	if (strncmp(r->target, "ticket:", 7) == 0) {
+		if ((t = config_ticket(cfg, r->target + 7)) == NULL) {
+			o->kind = OUT_DEAD;
+			snprintf(o->error, sizeof(o->error), "ticket target "
+			    "'%s' is not configured any more", r->target + 7);
+			return;
+		}
+		*base = t->retry_base;
+		*max = t->retry_max;
+		*max_attempts = t->max_attempts;
+		ticket_send(hc, s, t, r, o, NULL);
 		return;
 	}
 	if (strncmp(r->target, "email:", 6) == 0 && cfg->email.line != 0 &&
@@ -567,6 +623,7 @@ outbox_deliver(const struct config *cfg, struct store *s,
 		} else if (opt->dry_run) {
 			log_info("%s: %s %s is due (dry run: not sent)",
 			    r.target, r.kind, r.key);
+			dry_print(cfg, s, &r);
 		} else if ((rc = store_outbox_attempt(s, r.id, time(NULL),
 		    e)) == RC_OK) {
 			if (hc == NULL)

@@ -1,4 +1,4 @@
-/* config.c: the [email] and [webhook NAME] sections. */
+/* config.c: the [email], [webhook NAME] and [ticket NAME] sections. */
 #include "autoconf.h"
 
 #include <stdio.h>
@@ -61,6 +61,8 @@ load(const char *text, struct config *c, int keep)
 	}
 	return errs;
 }
+
+#define RT	"[ticket rt]\ntype = rt\nurl = https://rt.example/\n"
 
 static void
 errors(void)
@@ -159,6 +161,50 @@ errors(void)
 		    "whole number from 1 to 100" },
 		{ "[webhook t]\nurl = https://h.example/x\nsecret_file = key\n"
 		    "nonsense = 1\n", ":4: [webhook t] nonsense: unknown key" },
+		/* [ticket NAME] */
+		{ RT "token_file = tok\nqueue = Abuse\ncase_field = Case\n",
+		    NULL },
+		{ RT "user = ac\npassword_file = pw\nqueue = Abuse\n"
+		    "case_field = Case\nper = customer\n"
+		    "resolve_on_unconfirmed = yes\n", NULL },
+		{ "[ticket rt]\nurl = https://rt.example\ntoken_file = tok\n"
+		    "queue = Abuse\ncase_field = Case\n",
+		    ":1: [ticket rt] type: missing" },
+		{ "[ticket rt]\ntype = jira\n", ":2: [ticket rt] type: unknown "
+		    "type" },
+		{ RT "queue = Abuse\ncase_field = Case\n",
+		    ":1: [ticket rt] token_file: missing" },
+		{ RT "token_file = pw\nqueue = Abuse\ncase_field = Case\n",
+		    ":4: [ticket rt] token_file: the token holds a space" },
+		{ RT "token_file = pw-public\nqueue = Abuse\ncase_field = C\n",
+		    ":4: [ticket rt] token_file:" },
+		{ RT "password_file = pw\nqueue = Abuse\ncase_field = Case\n",
+		    ":1: [ticket rt] user: missing (a password_file is given)" },
+		{ RT "token_file = tok\npassword_file = pw\nqueue = Abuse\n"
+		    "case_field = Case\n", ":5: [ticket rt] password_file: give "
+		    "one of token_file and user with password_file" },
+		{ RT "token_file = tok\nqueue = Ab'use\ncase_field = Case\n",
+		    ":5: [ticket rt] queue: quotes, backslashes, braces" },
+		{ RT "token_file = tok\nqueue = Abuse\ncase_field = C}\n",
+		    ":6: [ticket rt] case_field: quotes, backslashes, braces" },
+		{ RT "token_file = tok\nqueue = Abuse\n",
+		    ":1: [ticket rt] case_field: missing" },
+		{ RT "token_file = tok\ncase_field = Case\n",
+		    ":1: [ticket rt] queue: missing" },
+		{ RT "token_file = tok\nqueue = Abuse\ncase_field = Case\n"
+		    "per = day\n", ":7: [ticket rt] per: must be case or "
+		    "customer" },
+		{ RT "token_file = tok\nqueue = Abuse\ncase_field = Case\n"
+		    "events = summary.daily\n", ":7: [ticket rt] events: a "
+		    "ticket takes case events only" },
+		{ "[ticket rt]\ntype = rt\nurl = http://rt.example\n"
+		    "token_file = tok\nqueue = Abuse\ncase_field = Case\n",
+		    ":1: [ticket rt] url: http:// sends the token" },
+		{ "[ticket rt]\ntype = rt\nurl = https://rt.example/?x=1\n",
+		    ":3: [ticket rt] url: the base URL takes no query" },
+		{ "[ticket rt]\n[ticket rt]\n", ":2: [ticket rt]: ticket 'rt' "
+		    "is already defined at line 1" },
+		{ "[ticket]\n", ":1: [ticket]: this section needs a name" },
 	};
 	struct config c;
 	size_t i;
@@ -229,6 +275,27 @@ values(void)
 	    "but says where they are");
 	free(out);
 	config_release(&c);
+	ok(load(RT "token_file = tok\nqueue = Abuse\ncase_field = Case\n",
+	    &c, 1) == NULL, "a ticket target loads");
+	{
+		const struct ticket_conf *t = config_ticket(&c, "rt");
+
+		ok(t != NULL && strcmp(t->url, "https://rt.example") == 0 &&
+		    strcmp(t->token, "1-14-0123456789abcdef") == 0 &&
+		    t->per == PER_CASE && t->events == (EV_CASE_CONFIRMED |
+		    EV_CASE_ESCALATED | EV_CASE_UNCONFIRMED) &&
+		    !t->resolve_on_unconfirmed && t->timeout == 30,
+		    "its URL without the '/', the token, the defaults");
+	}
+	out = NULL;
+	f = open_memstream(&out, &len);
+	config_print(&c, f);
+	fclose(f);
+	ok(strstr(out, "0123456789") == NULL && strstr(out, "\n[ticket rt]\n"
+	    "type = rt\nurl = https://rt.example\ntoken_file = ") != NULL,
+	    "config_print shows where the token is, not the token");
+	free(out);
+	config_release(&c);
 }
 
 int
@@ -241,6 +308,7 @@ main(void)
 	write_file("pw", "p4ss word\n", 0600);
 	write_file("pw-public", "p4ss\n", 0644);
 	write_file("empty", "\n", 0600);
+	write_file("tok", "1-14-0123456789abcdef\n", 0600);
 	path = xasprintf("%s/key", dir);
 	{
 		FILE *f = fopen(path, "w");
