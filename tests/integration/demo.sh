@@ -25,7 +25,8 @@ is "cust-1003 is external only, by network" "$(field cust-1003 3),$(field cust-1
 is "cust-1004 is confirmed over IPv6 and smtp auth" "$(field cust-1004 3),$(field cust-1004 11)" "confirmed,network smtp_auth"
 is "the stray report is unresolved" "$(field '(unresolved)' 6)" 1
 is "the summary has a header and five customers" "$(wc -l <"$S" | tr -d ' ')" 6
-ok "the summary uses CRLF line ends" sh -c "head -1 '$S' | od -c | grep -q '\\\\r  \\\\n'"
+is "the summary uses CRLF line ends" \
+    "$(head -1 "$S" | tail -c 2 | od -An -tx1 | tr -d ' ')" 0d0a
 
 db="$T/demo/var/abuse.db"
 q() { sqlite3 "$db" "$1"; }
