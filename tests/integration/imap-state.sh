@@ -200,6 +200,18 @@ matrix() {
 	is "$k: every message of the large collect is stored once" \
 	    "$(stored big)" $total
 	got=$(q count INBOX + count "$done")
+	# A server killed in the middle of its work may refuse the redone
+	# move once (a lock its dead process left); a refusal waits for the
+	# next run, which must then move them.
+	if [ "${got% *}" != 0 ] && grep -q 'tried again on every run' "$T/out"
+	then
+		sed 's/^/# refused in the run after the kills: /' "$T/out"
+		[ "$k" != dovecot ] || grep -iE 'error|warning|panic|fatal' \
+		    "$DC/dovecot.log" | tail -20 | sed 's/^/# dovecot.log: /'
+		collect big after="move:$done" batch_size=10
+		is "$k: the run after a refused move exits 0" "$rc" 0
+		got=$(q count INBOX + count "$done")
+	fi
 	is "$k: none is left in the source folder" "${got% *}" 0
 	[ "${got% *}" = 0 ] ||
 	    { sed 's/^/# run after the kills: /' "$T/out"
