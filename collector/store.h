@@ -326,7 +326,7 @@ enum dump { DUMP_REPORTS, DUMP_CASES, DUMP_SUMMARY, DUMP_STATUS_SOURCES,
 	DUMP_DAY_TOTALS,	/* confirmed, internal-only, external-only
 				 * customers, unresolved reports, quarantined
 				 * messages, internal and external reports,
-				 * escalated customers */
+				 * escalated customers, reports of any state */
 	DUMP_TREND,		/* a..b: day, confirmed, internal-only,
 				 * external-only, internal reports, external
 				 * reports; one row per day, empty days too */

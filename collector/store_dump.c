@@ -202,7 +202,8 @@ static const char *const dump_sql[][2] = {
 	 * summary.daily event).  Times come as seconds since the epoch;
 	 * the reporters format them in the report time zone. */
 	[DUMP_DAY_TOTALS] = {
-	    "SELECT " DAY_TOTALS_COLS, NULL },
+	    "SELECT " DAY_TOTALS_COLS ","
+	    " (SELECT count(*) FROM reports r WHERE r.day = ?1)", NULL },
 	[DUMP_TREND] = {
 	    "WITH RECURSIVE d(day) AS (SELECT ?1 UNION ALL"
 	    "  SELECT date(day, '+1 day') FROM d WHERE day < ?2 LIMIT 366)"

@@ -226,7 +226,7 @@ email_send(const struct config *c, struct store *s, const char *day,
 	mem_open(&html);
 	mem_open(&csv);
 	if ((rc = text_summary(text.f, s, c, day, &e)) == RC_OK &&
-	    (rc = html_summary(html.f, s, c, day, now, &e)) == RC_OK &&
+	    (rc = html_mail(html.f, s, c, day, now, &e)) == RC_OK &&
 	    (rc = csv_summary(csv.f, s, day, &e)) == RC_OK)
 		rc = summary_totals(s, day, &t, &e);
 	if ((mem_close(&text) | mem_close(&html) | mem_close(&csv)) != 0 &&

@@ -75,6 +75,7 @@ totals_cb(void *arg, int n, const char *const *names,
 	t->internal_reports = num(v[5]);
 	t->external_reports = num(v[6]);
 	t->escalated = num(v[7]);
+	t->reports = n > 8 ? num(v[8]) : 0;
 	return 0;
 }
 
