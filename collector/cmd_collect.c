@@ -86,17 +86,38 @@ session_open(struct session *s, struct cli *cli, const char *command)
 	return EXIT_OK;
 }
 
-static int
-session_close(struct session *s, struct cli *cli)
+static void
+session_counts(struct session *s)
 {
 	const struct pipeline_stats *st = pipeline_stats(s->pipeline);
-	struct err e;
 
 	s->counts.messages = st->messages;
 	s->counts.reports = st->reports;
 	s->counts.duplicates = st->duplicates;
 	s->counts.quarantined = st->quarantined;
 	s->counts.ignored = st->ignored;
+}
+
+/* The run's counters so far into its row, so that the summaries it
+ * writes count what it collected. */
+static void
+session_progress(struct session *s)
+{
+	struct err e;
+
+	session_counts(s);
+	if (s->run_id != 0 && store_run_progress(s->store, s->run_id,
+	    &s->counts, &e) != RC_OK)
+		log_warn("%s", e.msg);
+}
+
+static int
+session_close(struct session *s, struct cli *cli)
+{
+	const struct pipeline_stats *st = pipeline_stats(s->pipeline);
+	struct err e;
+
+	session_counts(s);
 	log_info("%ld messages: %ld new reports, %ld duplicates, %ld "
 	    "quarantined, %ld ignored%s", st->messages, st->reports,
 	    st->duplicates, st->quarantined, st->ignored,
@@ -440,6 +461,8 @@ cmd_run(struct cli *cli, int argc, char **argv)
 	if (s.status != EXIT_INTERNAL && (st = deliver_due(cli, s.store,
 	    NULL, msg, sizeof(msg))) != EXIT_OK)
 		record_error(&s, st, msg);
+	if (s.status != EXIT_INTERNAL)
+		session_progress(&s);
 	if (s.status != EXIT_INTERNAL && (st = report_due(cli, &s,
 	    &queued)) != EXIT_OK)
 		note_error(&s, st, "writing the daily summaries failed");

@@ -201,6 +201,9 @@ static const char *const migrations[] = {
 	"  AND kind IS NULL AND format IN ('dsn', 'auto-reply', 'newsletter');"
 	"UPDATE messages SET kind = 'other' WHERE status = 'ignored'"
 	"  AND kind IS NULL;",
+	/* 7: the run that stored a message (the last one started before
+	 * it was received), for the run health of the day of its reports. */
+	"CREATE INDEX runs_started ON runs (started_at);",
 };
 
 #define NMIGRATIONS	(int)(sizeof(migrations) / sizeof(migrations[0]))
@@ -883,6 +886,28 @@ store_run_finish(struct store *s, int64_t id, int status,
 	sqlite3_bind_int64(st, 8, c->ignored);
 	sqlite3_bind_int64(st, 9, c->errors);
 	bind_text(st, 10, error);
+	return step_done(s, st, e, "record run");
+}
+
+enum rc
+store_run_progress(struct store *s, int64_t id, const struct run_counts *c,
+    struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_RUN_FINISH, e);
+
+	if (st == NULL)
+		return e->rc;
+	/* The same statement, with no end, status or error yet. */
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_null(st, 2);
+	sqlite3_bind_null(st, 3);
+	sqlite3_bind_int64(st, 4, c->messages);
+	sqlite3_bind_int64(st, 5, c->reports);
+	sqlite3_bind_int64(st, 6, c->duplicates);
+	sqlite3_bind_int64(st, 7, c->quarantined);
+	sqlite3_bind_int64(st, 8, c->ignored);
+	sqlite3_bind_int64(st, 9, c->errors);
+	sqlite3_bind_null(st, 10);
 	return step_done(s, st, e, "record run");
 }
 

@@ -167,6 +167,15 @@ html_time(FILE *f, const char *v, int with_date)
 	fputs("</time>", f);
 }
 
+void
+html_time_on(FILE *f, const char *v, const char *day)
+{
+	char shown[32];
+
+	html_time(f, v, html_time_shown(v, 1, shown) == 0 &&
+	    strncmp(shown, day, 10) != 0);
+}
+
 long
 html_num(const char *v)
 {
@@ -209,8 +218,15 @@ glance(FILE *f, struct store *s, const char *day, struct day_totals *t,
 	if ((rc = summary_totals(s, day, t, e)) != RC_OK ||
 	    (rc = summary_totals(s, prev, &p, e)) != RC_OK)
 		return rc;
-	fputs("<section id=\"glance\"><h2>The day at a glance</h2>"
-	    "<div class=\"cards\">\n", f);
+	fputs("<section id=\"glance\"><h2>The day at a glance</h2>\n", f);
+	if (t->reports == 0) {
+		fputs("<p id=\"no-reports\"><strong>No reports arrived for ",
+		    f);
+		html_str(f, day);
+		fputs(".</strong> Nothing was reported about this day, or "
+		    "nothing of it has been collected yet.</p>\n", f);
+	}
+	fputs("<div class=\"cards\">\n", f);
 	card(f, "confirmed customers", t->confirmed, p.confirmed, prev,
 	    "confirmed");
 	card(f, "internal only", t->internal_only, p.internal_only, prev,

@@ -51,6 +51,8 @@ void chart_trend(FILE *f, const struct chart_day *d, size_t n);
 /* A time column (seconds since the epoch, as text) in the report time
  * zone as <time>: HH:MM, or the date too; a dash when there is none. */
 void html_time(FILE *f, const char *epoch, int with_date);
+/* html_time with the date only when it is not on day. */
+void html_time_on(FILE *f, const char *v, const char *day);
 /* The same as text into shown: 0, or -1 when v is no time. */
 int html_time_shown(const char *v, int with_date, char shown[32]);
 /* A number column; 0 when it is not one. */

@@ -366,8 +366,14 @@ glance(FILE *f, struct store *s, const char *day, struct day_totals *t,
 	    (rc = summary_totals(s, prev, &p, e)) != RC_OK)
 		return rc;
 	section(f, "The day at a glance", -1, NULL);
-	if (t->reports == 0)
-		note_row(f, "No reports arrived for this day.");
+	if (t->reports == 0) {
+		fputs("<tr>", f);
+		td_open(f, "td", C_BG, C_FG, 14, "", "padding:2px 16px;"
+		    "font-weight:bold");
+		fputs("No reports arrived for ", f);
+		html_str(f, day);
+		fputs(".</td></tr>\n", f);
+	}
 	fputs("<tr>", f);
 	td_open(f, "td", C_BG, C_FG, 13, "", "padding:4px 10px");
 	fputs("<table width=\"100%\" cellpadding=\"0\" cellspacing=\"6\" "
@@ -568,31 +574,56 @@ out:
 
 /* Run health: the runs, the mail that was no report, failures, the
  * outbox. */
+/* A time as text: HH:MM on day, with its date on another. */
+static void
+shown_on(const char *v, const char *day, char shown[32])
+{
+	if (html_time_shown(v, 1, shown) != 0)
+		snprintf(shown, 32, "?");
+	else if (strncmp(shown, day, 10) == 0)
+		memmove(shown, shown + 11, strlen(shown + 11) + 1);
+}
+
+struct runs_arg {
+	FILE		*f;
+	const char	*day;
+};
+
 static int
 runs_line(void *arg, int n, const char *const *names, const char *const *v)
 {
-	FILE *f = arg;
-	char a[32], b[32], line[400];
+	struct runs_arg *r = arg;
+	char a[32], b[32], when[80], line[400];
 	long runs;
 
-	if (n < 10)
+	if (n < 11)
 		return 1;
 	runs = html_num(v[0]);
-	if (html_time_shown(v[8], 1, a) != 0)
-		snprintf(a, sizeof(a), "?");
-	if (html_time_shown(v[9], 1, b) != 0)
-		snprintf(b, sizeof(b), "?");
-	snprintf(line, sizeof(line), "%ld run%s%s%s%s%s: %ld failed, %ld "
-	    "unfinished; %ld messages, %ld new reports, %ld duplicates, %ld "
-	    "quarantined, %ld errors.", runs, runs == 1 ? "" : "s",
-	    runs > 0 ? " between " : "", runs > 0 ? a : "",
-	    runs > 0 ? " and " : "", runs > 0 ? b : "", html_num(v[1]),
-	    html_num(v[2]), html_num(v[3]), html_num(v[4]), html_num(v[5]),
-	    html_num(v[6]), html_num(v[7]));
-	fputs("<tr>", f);
-	td_open(f, "td", C_BG, C_FG, 13, "", "padding:2px 16px");
-	html_str(f, line);
-	fputs("</td></tr>\n", f);
+	if (runs == 0) {
+		fputs("<tr>", r->f);
+		td_open(r->f, "td", C_BG, C_FG, 13, "", "padding:2px 16px");
+		fputs("No run started on this day or collected its reports."
+		    "</td></tr>\n", r->f);
+		return 0;
+	}
+	shown_on(v[8], r->day, a);
+	shown_on(v[9], r->day, b);
+	if (runs == 1)
+		snprintf(when, sizeof(when), " at %s", a);
+	else if (runs > 1)
+		snprintf(when, sizeof(when), " between %s and %s", a, b);
+	else
+		when[0] = '\0';
+	snprintf(line, sizeof(line), "%ld run%s%s: %ld failed, %ld "
+	    "interrupted%s; %ld messages, %ld new reports, %ld duplicates, "
+	    "%ld quarantined, %ld errors.", runs, runs == 1 ? "" : "s", when,
+	    html_num(v[1]), html_num(v[2]), html_num(v[10]) > 0 ?
+	    ", one still running" : "", html_num(v[3]), html_num(v[4]),
+	    html_num(v[5]), html_num(v[6]), html_num(v[7]));
+	fputs("<tr>", r->f);
+	td_open(r->f, "td", C_BG, C_FG, 13, "", "padding:2px 16px");
+	html_str(r->f, line);
+	fputs("</td></tr>\n", r->f);
 	return 0;
 }
 
@@ -614,12 +645,13 @@ static enum rc
 health(FILE *f, struct store *s, const char *day, struct err *e)
 {
 	struct mtbl t = { f, NULL, 0, 2, 0 };
+	struct runs_arg r = { f, day };
 	enum rc rc;
 
 	section(f, "Run health", -1, "The runs of the day and those that "
-	    "collected its reports.");
+	    "collected its reports, however late.");
 	if ((rc = store_dump(s, DUMP_DAY_RUNS, DUMP_TEXT, day, NULL,
-	    runs_line, f, e)) != RC_OK)
+	    runs_line, &r, e)) != RC_OK)
 		return rc;
 	fputs("<tr>", f);
 	td_open(f, "td", C_BG, C_FG, 13, "", "padding:2px 16px");

@@ -24,6 +24,7 @@ struct tbl {
 	size_t			 ncols;
 	long			 n;	/* rows seen */
 	const char		*more;	/* where the rest is */
+	const char		*day;	/* times of other days show their date */
 };
 
 static void
@@ -255,7 +256,9 @@ runerr_row(void *arg, int n, const char *const *names,
 		return 1;
 	if (!row_open(t))
 		return 0;
-	td_time(t, 0, v[0], 0);
+	cell(t, 0);
+	html_time_on(t->f, v[0], t->day);
+	fputs("</td>", t->f);
 	td(t, 1, v[1]);
 	td(t, 2, v[2] ? v[2] : "still running or killed");
 	td(t, 3, v[3]);
@@ -287,7 +290,7 @@ html_cases(FILE *f, struct store *s, const char *day,
     const char *confidence, const char *anchor, const char *title,
     const char *what, long count, const char *more, struct err *e)
 {
-	struct tbl t = { f, case_cols, 11, 0, more };
+	struct tbl t = { f, case_cols, 11, 0, more, day };
 	enum rc rc;
 
 	fputs("<section id=\"", f);
@@ -362,21 +365,31 @@ src_errs(void *arg, int n, const char *const *names, const char *const *v)
 static int
 runs_row(void *arg, int n, const char *const *names, const char *const *v)
 {
-	FILE *f = arg;
+	struct tbl *t = arg;
+	FILE *f = t->f;
 
-	if (n < 10)
+	if (n < 11)
 		return 1;
-	fprintf(f, "<p>%ld run%s", html_num(v[0]), html_num(v[0]) == 1 ? "" : "s");
-	if (html_num(v[0]) > 0) {
-		fputs(" between ", f);
-		html_time(f, v[8], 0);
-		fputs(" and ", f);
-		html_time(f, v[9], 0);
+	if (html_num(v[0]) == 0) {
+		fputs("<p>No run started on this day or collected its "
+		    "reports.</p>\n", f);
+		return 0;
 	}
-	fprintf(f, ": %ld failed, %ld unfinished; %ld messages, %ld new "
+	fprintf(f, "<p>%ld run%s", html_num(v[0]), html_num(v[0]) == 1 ? "" : "s");
+	if (html_num(v[0]) == 1) {
+		fputs(" at ", f);
+		html_time_on(f, v[8], t->day);
+	} else if (html_num(v[0]) > 0) {
+		fputs(" between ", f);
+		html_time_on(f, v[8], t->day);
+		fputs(" and ", f);
+		html_time_on(f, v[9], t->day);
+	}
+	fprintf(f, ": %ld failed, %ld interrupted%s; %ld messages, %ld new "
 	    "reports, %ld duplicates, %ld quarantined, %ld errors.</p>\n",
-	    html_num(v[1]), html_num(v[2]), html_num(v[3]), html_num(v[4]), html_num(v[5]), html_num(v[6]),
-	    html_num(v[7]));
+	    html_num(v[1]), html_num(v[2]), html_num(v[10]) > 0 ?
+	    ", one still running" : "", html_num(v[3]), html_num(v[4]),
+	    html_num(v[5]), html_num(v[6]), html_num(v[7]));
 	return 0;
 }
 
@@ -403,7 +416,7 @@ static const char *const src_cols[] = { "Source", "#Messages",
 static enum rc
 html_ignored(FILE *f, struct store *s, const char *day, struct err *e)
 {
-	struct tbl t = { f, NULL, 0, 0, "" };
+	struct tbl t = { f, NULL, 0, 0, "", day };
 	enum rc rc;
 
 	fputs("<p id=\"not-reports\">Not reports (stored as ignored, never "
@@ -419,9 +432,9 @@ html_health(FILE *f, struct store *s, const struct config *c,
     const char *day, struct err *e)
 {
 	struct srclist *l = xcalloc(1, sizeof(*l));
-	struct tbl t = { f, src_cols, 6, 0, "" };
-	struct tbl rt = { f, runerr_cols, 4, 0, "the runs table" };
-	struct tbl ot = { f, outbox_cols, 5, 0, "" };
+	struct tbl t = { f, src_cols, 6, 0, "", day };
+	struct tbl rt = { f, runerr_cols, 4, 0, "the runs table", day };
+	struct tbl ot = { f, outbox_cols, 5, 0, "", day };
 	struct srcinfo *si;
 	char cnt[3][24];
 	size_t i;
@@ -430,9 +443,11 @@ html_health(FILE *f, struct store *s, const struct config *c,
 	for (i = 0; i < c->nsources; i++)
 		if ((si = src_get(l, c->sources[i].name)) != NULL)
 			si->configured = 1;
-	fputs("<section id=\"health\"><h2>Run health</h2>\n", f);
+	fputs("<section id=\"health\"><h2>Run health</h2><p class=\"note\">"
+	    "The runs of the day and those that collected its reports, "
+	    "however late.</p>\n", f);
 	if ((rc = store_dump(s, DUMP_DAY_RUNS, DUMP_TEXT, day, NULL,
-	    runs_row, f, e)) != RC_OK ||
+	    runs_row, &t, e)) != RC_OK ||
 	    (rc = html_ignored(f, s, day, e)) != RC_OK ||
 	    (rc = store_dump(s, DUMP_DAY_SOURCES, DUMP_TEXT, day, NULL,
 	    src_msgs, l, e)) != RC_OK ||
@@ -459,7 +474,9 @@ html_health(FILE *f, struct store *s, const struct config *c,
 		if (si->failures > 0)
 			fputs("</span>", f);
 		fputs("</td>", f);
-		td_time(&t, 4, si->last_at, 0);
+		cell(&t, 4);
+		html_time_on(f, si->last_at, day);
+		fputs("</td>", f);
 		td(&t, 5, si->last_error);
 		fputs("</tr>\n", f);
 	}
@@ -505,7 +522,7 @@ html_list(FILE *f, struct store *s, enum html_list which, const char *day,
 		[LIST_CORRECTIONS] = { DUMP_DAY_CORRECTIONS, fix_cols, 7,
 		    fix_row },
 	};
-	struct tbl t = { f, l[which].cols, l[which].ncols, 0, more };
+	struct tbl t = { f, l[which].cols, l[which].ncols, 0, more, day };
 	enum rc rc;
 
 	rc = store_dump(s, l[which].dump, DUMP_TEXT,

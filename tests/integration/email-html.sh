@@ -192,10 +192,25 @@ PYEOF
 is "the screenshot shows the three bar colours" "$(cat "$T/pixels.out")" \
     "internal yes external yes confirmed yes"
 
+# A day without reports says so first.
+QUIET=$(date -u -d '5 days ago' +%Y-%m-%d)
+ok "report --email of a quiet day" "$AC" -c ac.ini -q report --date "$QUIET" --email
+is "a second message arrived" "$(spooled "$S_SPOOL")" 2
+"$PY" - "$S_SPOOL/2.eml" <<'PYEOF' >"$T/quiet.txt"
+import email, email.policy, html, re, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"),
+    policy=email.policy.default)
+h = m.get_body(("html",)).get_content()
+t = html.unescape(re.sub(r"<[^>]+>", "", h))
+print("\n".join(l.strip() for l in t.splitlines() if l.strip()))
+PYEOF
+is "its HTML part says first that no reports arrived" \
+    "$(grep -A1 -x "The day at a glance" "$T/quiet.txt" | sed -n 2p)" "No reports arrived for $QUIET."
+
 # The controls: the page on disk without its style block fails them.
 browse "$T/page-bare.html" "$T/page-bare.png" >"$T/page.out" 2>&1
 evals "$T/page.out" >"$T/page.evals"
-ok "control: the bare page's glance runs together ($(sed -n 2p "$T/page.evals" | cut -c1-60))" \
+ok "control: the bare page's glance runs together" \
     sh -c "! sed -n 2p '$T/page.evals' | grep -q '^confirmed 1, 5 cells in 1 row'"
 ok "control: its charts are no coloured cells" \
     sh -c "sed -n 3p '$T/page.evals' | grep -qx 'internal ; external ; confirmed '"
