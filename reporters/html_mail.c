@@ -5,9 +5,10 @@
  * anchors, HTML5 sectioning elements), so this rendering carries all of
  * its layout in tables and inline styles and has no style element at
  * all: what a client strips cannot take the layout with it.  The charts
- * are tables of coloured cells.  The content is 640 pixels wide at most;
- * long words get break opportunities (U+200B) so that no cell can widen
- * it.
+ * are tables of coloured cells.  The content is 640 pixels wide at most
+ * (Outlook takes the width attribute, the others the style, which lets
+ * it narrow on a phone); long words get break opportunities (U+200B) so
+ * that no cell can widen it.
  *
  * Every cell has its own background and text colour: a client that keeps
  * the colours shows them as written, and one that darkens mail in dark
@@ -700,8 +701,8 @@ head(FILE *f, const struct config *c, const char *day, time_t now)
 	    "padding:12px 0");
 	fprintf(f, "<table id=\"summary\" width=\"%d\" cellpadding=\"0\" "
 	    "cellspacing=\"0\" border=\"0\" bgcolor=\"" C_BG "\" "
-	    "style=\"width:%dpx;max-width:%dpx;border-collapse:collapse;"
-	    "background-color:" C_BG "\">\n<tr>", WIDTH, WIDTH, WIDTH);
+	    "style=\"width:100%%;max-width:%dpx;border-collapse:collapse;"
+	    "background-color:" C_BG "\">\n<tr>", WIDTH, WIDTH);
 	td_open(f, "td", C_BG, C_FG, 22, " nowrap", "padding:16px 16px 0 16px;"
 	    "font-weight:bold");
 	fputs("Abuse summary ", f);
