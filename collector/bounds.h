@@ -102,6 +102,8 @@
 #define MAX_DELIVER_PER_PASS	1000
 /* Rows per table of the HTML summary (the CSV files have them all). */
 #define MAX_HTML_ROWS		500
+/* Rows per table of the summary e-mail's HTML part. */
+#define MAX_MAIL_ROWS		100
 /* The summary e-mail, all parts together before encoding. */
 #define MAX_EMAIL_SIZE		(16u * 1024 * 1024)
 

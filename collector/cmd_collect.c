@@ -110,6 +110,31 @@ session_open(struct session *s, struct cli *cli, const char *command)
 	return EXIT_OK;
 }
 
+static void
+session_counts(struct session *s)
+{
+	const struct pipeline_stats *st = pipeline_stats(s->pipeline);
+
+	s->counts.messages = st->messages;
+	s->counts.reports = st->reports;
+	s->counts.duplicates = st->duplicates;
+	s->counts.quarantined = st->quarantined;
+	s->counts.ignored = st->ignored;
+}
+
+/* The run's counters so far into its row, so that the summaries it
+ * writes count what it collected. */
+static void
+session_progress(struct session *s)
+{
+	struct err e;
+
+	session_counts(s);
+	if (s->run_id != 0 && store_run_progress(s->store, s->run_id,
+	    &s->counts, &e) != RC_OK)
+		log_warn("%s", e.msg);
+}
+
 static int
 session_close(struct session *s, struct cli *cli)
 {
@@ -117,11 +142,7 @@ session_close(struct session *s, struct cli *cli)
 	char replayed[64] = "";
 	struct err e;
 
-	s->counts.messages = st->messages;
-	s->counts.reports = st->reports;
-	s->counts.duplicates = st->duplicates;
-	s->counts.quarantined = st->quarantined;
-	s->counts.ignored = st->ignored;
+	session_counts(s);
 	if (st->replayed > 0)
 		snprintf(replayed, sizeof(replayed), ", %ld out of the "
 		    "quarantine", st->replayed);
@@ -659,6 +680,8 @@ cmd_run(struct cli *cli, int argc, char **argv)
 	if (s.status != EXIT_INTERNAL && (st = deliver_due(cli, s.store,
 	    NULL, msg, sizeof(msg))) != EXIT_OK)
 		record_error(&s, st, msg);
+	if (s.status != EXIT_INTERNAL)
+		session_progress(&s);
 	if (s.status != EXIT_INTERNAL && (st = report_due(cli, &s,
 	    &queued)) != EXIT_OK)
 		note_error(&s, st, "writing the daily summaries failed");

@@ -242,8 +242,11 @@ static const char *const migrations[] = {
 	"  resolved INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (target, customer, day)) WITHOUT ROWID;"
 	"CREATE INDEX case_tickets_key ON case_tickets (target, case_key);",
+	/* 11: the run that stored a message (the last one started before
+	 * it was received), for the run health of the day of its reports. */
+	"CREATE INDEX runs_started ON runs (started_at);",
 	/*
-	 * 11: what each day's summary was written from (digest: NULL for a
+	 * 12: what each day's summary was written from (digest: NULL for a
 	 * day written before, taken as current at the next run), when its
 	 * e-mail and summary.daily were queued (sent_at) with the day's
 	 * confirmed and escalated customers then (sent_set: "confirmed" or
@@ -980,6 +983,28 @@ store_run_finish(struct store *s, int64_t id, int status,
 	sqlite3_bind_int64(st, 8, c->ignored);
 	sqlite3_bind_int64(st, 9, c->errors);
 	bind_text(st, 10, error);
+	return step_done(s, st, e, "record run");
+}
+
+enum rc
+store_run_progress(struct store *s, int64_t id, const struct run_counts *c,
+    struct err *e)
+{
+	sqlite3_stmt *st = prep(s, Q_RUN_FINISH, e);
+
+	if (st == NULL)
+		return e->rc;
+	/* The same statement, with no end, status or error yet. */
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_null(st, 2);
+	sqlite3_bind_null(st, 3);
+	sqlite3_bind_int64(st, 4, c->messages);
+	sqlite3_bind_int64(st, 5, c->reports);
+	sqlite3_bind_int64(st, 6, c->duplicates);
+	sqlite3_bind_int64(st, 7, c->quarantined);
+	sqlite3_bind_int64(st, 8, c->ignored);
+	sqlite3_bind_int64(st, 9, c->errors);
+	sqlite3_bind_null(st, 10);
 	return step_done(s, st, e, "record run");
 }
 

@@ -209,6 +209,10 @@ struct run_counts {
 };
 enum rc store_run_finish(struct store *s, int64_t id, int status,
     const struct run_counts *c, const char *error, struct err *e);
+/* The counters of run id so far, for the summaries it writes itself;
+ * the run stays unfinished. */
+enum rc store_run_progress(struct store *s, int64_t id,
+    const struct run_counts *c, struct err *e);
 
 /* A source that failed in run id (0: no run recorded; ignored). */
 enum rc store_run_error(struct store *s, int64_t run, const char *source,
@@ -396,7 +400,7 @@ enum dump { DUMP_REPORTS, DUMP_CASES, DUMP_SUMMARY, DUMP_STATUS_SOURCES,
 	DUMP_DAY_TOTALS,	/* confirmed, internal-only, external-only
 				 * customers, unresolved reports, quarantined
 				 * messages, internal and external reports,
-				 * escalated customers */
+				 * escalated customers, reports of any state */
 	DUMP_TREND,		/* a..b: day, confirmed, internal-only,
 				 * external-only, internal reports, external
 				 * reports; one row per day, empty days too */
@@ -414,14 +418,18 @@ enum dump { DUMP_REPORTS, DUMP_CASES, DUMP_SUMMARY, DUMP_STATUS_SOURCES,
 				 * format, reason */
 	DUMP_DEAD_LETTERS,	/* created_at, target, kind, key, attempts,
 				 * last_attempt_at, last_error (any day) */
-	DUMP_DAY_RUNS,		/* runs, failed, unfinished, messages, reports,
-				 * duplicates, quarantined, errors, first and
-				 * last start */
+	/* The day's runs: those started on the day and those that
+	 * stored its reports. */
+	DUMP_DAY_RUNS,		/* runs, failed, interrupted, messages,
+				 * reports, duplicates, quarantined, errors,
+				 * first and last start, still running */
 	DUMP_DAY_RUN_ERRORS,	/* started_at, command, status, error */
-	DUMP_DAY_SOURCES,	/* source, messages, quarantined */
+	DUMP_DAY_SOURCES,	/* source, messages, quarantined (stored by
+				 * the day's runs) */
 	DUMP_DAY_IGNORED,	/* kind, messages stored as ignored that day */
 	DUMP_STATUS_IGNORED,	/* kind, messages ignored (all time) */
-	DUMP_DAY_SOURCE_ERRORS,	/* source, failures, last at, last error */
+	DUMP_DAY_SOURCE_ERRORS,	/* source, failures, last at, last error (in
+				 * the day's runs) */
 	DUMP_DAY_OUTBOX,	/* target, delivered that day, waiting, dead,
 				 * oldest waiting created_at */
 	DUMP_DAY_EVENT,		/* DUMP_JSON only: the summary.daily body */

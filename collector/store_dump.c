@@ -62,6 +62,19 @@
 #define PLACED(c) "(SELECT count(*) FROM reports r WHERE r.customer = " c \
 	".customer AND r.day = " c ".day AND r.state = 'counted'" \
 	" AND r.occurred_known = 0)"
+/*
+ * The runs of day ?1, for its run health: those started on the day and
+ * those that stored a message with one of the day's reports (a report
+ * can arrive days later, or be imported long after).  A message belongs
+ * to the last run started at or before it was received (runs do not
+ * overlap: the lock).
+ */
+#define RUN_OF(t) "(SELECT id FROM runs WHERE started_at <= " t \
+	" ORDER BY started_at DESC, id DESC LIMIT 1)"
+#define DAY_RUN_IDS "SELECT id FROM runs WHERE " IN_DAY("started_at") \
+	" UNION SELECT " RUN_OF("t") " FROM (SELECT DISTINCT m.received_at" \
+	" AS t FROM reports x JOIN messages m ON m.id = x.message" \
+	" WHERE x.day = ?1)"
 
 /* The last correction of report r (as x), for the dumps of reports. */
 #define LAST_FIX "(SELECT max(id) FROM corrections WHERE report = r.id)"
@@ -247,7 +260,8 @@ static const char *const dump_sql[][2] = {
 	 * summary.daily event).  Times come as seconds since the epoch;
 	 * the reporters format them in the report time zone. */
 	[DUMP_DAY_TOTALS] = {
-	    "SELECT " DAY_TOTALS_COLS, NULL },
+	    "SELECT " DAY_TOTALS_COLS ","
+	    " (SELECT count(*) FROM reports r WHERE r.day = ?1)", NULL },
 	[DUMP_TREND] = {
 	    "WITH RECURSIVE d(day) AS (SELECT ?1 UNION ALL"
 	    "  SELECT date(day, '+1 day') FROM d WHERE day < ?2 LIMIT 366)"
@@ -308,25 +322,37 @@ static const char *const dump_sql[][2] = {
 	    " ORDER BY id",
 	    NULL },
 	[DUMP_DAY_RUNS] = {
+	    /* A run without an end was interrupted once the next run
+	     * has said so in its error; until then it is still running
+	     * (the one writing this summary, or one beside report). */
 	    "SELECT count(*), count(*) FILTER (WHERE status <> 0),"
-	    " count(*) FILTER (WHERE finished_at IS NULL),"
+	    " count(*) FILTER (WHERE finished_at IS NULL"
+	    "  AND error IS NOT NULL),"
 	    " coalesce(sum(messages), 0), coalesce(sum(reports), 0),"
 	    " coalesce(sum(duplicates), 0), coalesce(sum(quarantined), 0),"
-	    " coalesce(sum(errors), 0), min(started_at), max(started_at)"
-	    " FROM runs WHERE " IN_DAY("started_at"),
+	    " coalesce(sum(errors), 0), min(started_at), max(started_at),"
+	    " count(*) FILTER (WHERE finished_at IS NULL AND error IS NULL)"
+	    " FROM runs WHERE id IN (" DAY_RUN_IDS ")",
 	    NULL },
 	[DUMP_DAY_RUN_ERRORS] = {
 	    "SELECT started_at, command, status, error FROM runs"
-	    " WHERE " IN_DAY("started_at") " AND (status <> 0 OR error IS NOT NULL"
-	    " OR finished_at IS NULL) ORDER BY started_at DESC, id DESC",
+	    " WHERE id IN (" DAY_RUN_IDS ") AND (status <> 0"
+	    " OR error IS NOT NULL)"
+	    " ORDER BY started_at DESC, id DESC",
 	    NULL },
 	[DUMP_DAY_SOURCES] = {
-	    /* Messages stored per source on the day (the status list lets
-	     * the messages_status index serve the time range). */
-	    "SELECT source, count(*),"
-	    " count(*) FILTER (WHERE status = 'quarantined') FROM messages"
-	    " WHERE status IN ('parsed', 'quarantined', 'ignored')"
-	    " AND " IN_DAY("received_at") " GROUP BY source ORDER BY source",
+	    /* Messages stored per source by the day's runs: each run's
+	     * window lasts until the next run starts (the status list lets
+	     * the messages_status index serve the time ranges). */
+	    "WITH w(a, b) AS (SELECT r.started_at, coalesce((SELECT"
+	    "  n.started_at FROM runs n WHERE n.id > r.id ORDER BY n.id"
+	    "  LIMIT 1), 1 << 62) FROM runs r WHERE r.id IN (" DAY_RUN_IDS "))"
+	    " SELECT m.source, count(*),"
+	    " count(*) FILTER (WHERE m.status = 'quarantined')"
+	    " FROM w JOIN messages m"
+	    " ON m.status IN ('parsed', 'quarantined', 'ignored')"
+	    " AND m.received_at >= w.a AND m.received_at < w.b"
+	    " GROUP BY m.source ORDER BY m.source",
 	    NULL },
 	[DUMP_DAY_IGNORED] = {
 	    "SELECT coalesce(kind, 'other'), count(*) FROM messages"
@@ -340,7 +366,7 @@ static const char *const dump_sql[][2] = {
 	[DUMP_DAY_SOURCE_ERRORS] = {
 	    /* SQLite takes the bare column error from the row of max(at). */
 	    "SELECT coalesce(source, ''), count(*), max(at), error"
-	    " FROM run_errors WHERE " IN_DAY("at")
+	    " FROM run_errors WHERE run IN (" DAY_RUN_IDS ")"
 	    " GROUP BY source ORDER BY source",
 	    NULL },
 	[DUMP_DAY_OUTBOX] = {

@@ -233,7 +233,7 @@ email_send(const struct config *c, struct store *s, const char *day,
 		    "mail about this day.\n\nWhat changed:\n\n%s\nThe "
 		    "summary as it stands now:\n\n", u->n, day, changes);
 	if ((rc = text_summary(text.f, s, c, day, &e)) == RC_OK &&
-	    (rc = html_summary(html.f, s, c, day, now, u ? changes : NULL,
+	    (rc = html_mail(html.f, s, c, day, now, u ? changes : NULL,
 	    &e)) == RC_OK &&
 	    (rc = csv_summary(csv.f, s, c, day, now, &e)) == RC_OK)
 		rc = summary_totals(s, day, &t, &e);

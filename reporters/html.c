@@ -29,7 +29,7 @@ const char html_css[] =
 "body{margin:0 auto;max-width:76rem;padding:1rem;color:var(--fg);"
 "background:var(--bg);font:15px/1.45 system-ui,-apple-system,"
 "'Segoe UI',Roboto,sans-serif}\n"
-"h1{font-size:1.45rem;margin:.2rem 0}\n"
+"h1{font-size:1.45rem;margin:.2rem 0}h1 time{white-space:nowrap}\n"
 "h2{font-size:1.15rem;margin:2rem 0 .6rem;padding-bottom:.2rem;"
 "border-bottom:1px solid var(--line)}\n"
 "h3{font-size:1rem;margin:1.2rem 0 .4rem}\n"
@@ -51,9 +51,8 @@ const char html_css[] =
 ".charts{display:grid;grid-template-columns:repeat(auto-fit,"
 "minmax(20rem,1fr));gap:1rem}\n"
 "figure{margin:0}figcaption{font-weight:600;margin-bottom:.3rem}\n"
-"svg{display:block;width:100%;height:auto}\n"
-"svg text{fill:var(--fg);font-size:12px}svg text.v{font-size:11px;"
-"fill:var(--mu)}\n"
+"svg{display:block;width:100%;max-width:30rem;height:auto}\n"
+"svg text{fill:var(--fg);font-size:13px}svg text.v{fill:var(--mu)}\n"
 ".bi{fill:var(--int)}.be{fill:var(--ext)}.bc{fill:var(--conf)}"
 ".ax{stroke:var(--line);stroke-width:1}\n"
 ".tw{overflow-x:auto}\n"
@@ -133,30 +132,48 @@ html_str_cut(FILE *f, const char *s, size_t max)
 		fputs("\u2026", f);
 }
 
+int
+html_time_shown(const char *v, int with_date, char shown[32])
+{
+	long long n;
+	struct tm tm;
+	time_t t;
+
+	if (v == NULL || parse_ll(v, 1, 1LL << 40, &n) < 0)
+		return -1;
+	t = (time_t)n;
+	if (localtime_r(&t, &tm) == NULL || strftime(shown, 32,
+	    with_date ? "%Y-%m-%d %H:%M" : "%H:%M", &tm) == 0)
+		return -1;
+	return 0;
+}
+
 void
 html_time(FILE *f, const char *v, int with_date)
 {
 	char shown[32], iso[21];
 	long long n;
-	struct tm tm;
-	time_t t;
 
-	if (v == NULL || parse_ll(v, 1, 1LL << 40, &n) < 0) {
+	if (html_time_shown(v, with_date, shown) != 0 ||
+	    parse_ll(v, 1, 1LL << 40, &n) < 0) {
 		fputs("\u2013", f);
 		return;
 	}
-	t = (time_t)n;
-	if (localtime_r(&t, &tm) == NULL || strftime(shown, sizeof(shown),
-	    with_date ? "%Y-%m-%d %H:%M" : "%H:%M", &tm) == 0) {
-		fputs("\u2013", f);
-		return;
-	}
-	iso8601_utc(t, iso);
+	iso8601_utc((time_t)n, iso);
 	fputs("<time datetime=\"", f);
 	html_str(f, iso);
 	fputs("\">", f);
 	html_str(f, shown);
 	fputs("</time>", f);
+}
+
+void
+html_time_on(FILE *f, const char *v, const char *day)
+{
+	char shown[32];
+
+	html_time(f, v, html_time_shown(v, 1, shown) == 0 &&
+	    strncmp(shown, day, 10) != 0);
 }
 
 long
@@ -201,8 +218,15 @@ glance(FILE *f, struct store *s, const char *day, struct day_totals *t,
 	if ((rc = summary_totals(s, day, t, e)) != RC_OK ||
 	    (rc = summary_totals(s, prev, &p, e)) != RC_OK)
 		return rc;
-	fputs("<section id=\"glance\"><h2>The day at a glance</h2>"
-	    "<div class=\"cards\">\n", f);
+	fputs("<section id=\"glance\"><h2>The day at a glance</h2>\n", f);
+	if (t->reports == 0) {
+		fputs("<p id=\"no-reports\"><strong>No reports arrived for ",
+		    f);
+		html_str(f, day);
+		fputs(".</strong> Nothing was reported about this day, or "
+		    "nothing of it has been collected yet.</p>\n", f);
+	}
+	fputs("<div class=\"cards\">\n", f);
 	card(f, "confirmed customers", t->confirmed, p.confirmed, prev,
 	    "confirmed");
 	card(f, "internal only", t->internal_only, p.internal_only, prev,
@@ -220,81 +244,85 @@ glance(FILE *f, struct store *s, const char *day, struct day_totals *t,
 	return RC_OK;
 }
 
-/* Chart data, copied out of the query callbacks. */
-struct top {
-	struct chart_bar	 b[10];
-	char			*names[10];
-	size_t			 n;
-};
-
 static int
 top_row(void *arg, int n, const char *const *names, const char *const *v)
 {
-	struct top *t = arg;
+	struct chart_data *t = arg;
 
-	if (n < 3 || t->n >= 10)
+	if (n < 3 || t->top_n >= CHART_TOP)
 		return 1;
-	t->names[t->n] = xstrdup(v[0] ? v[0] : "");
-	t->b[t->n].label = t->names[t->n];
-	t->b[t->n].internal = html_num(v[1]);
-	t->b[t->n].external = html_num(v[2]);
-	t->n++;
+	t->names[t->top_n] = xstrdup(v[0] ? v[0] : "");
+	t->top[t->top_n].label = t->names[t->top_n];
+	t->top[t->top_n].internal = html_num(v[1]);
+	t->top[t->top_n].external = html_num(v[2]);
+	t->top_n++;
 	return 0;
 }
-
-struct trend {
-	struct chart_day	d[14];
-	size_t			n;
-};
 
 static int
 trend_row(void *arg, int n, const char *const *names,
     const char *const *v)
 {
-	struct trend *t = arg;
+	struct chart_data *t = arg;
+	struct chart_day *d;
 
-	if (n < 4 || t->n >= 14)
+	if (n < 4 || t->trend_n >= CHART_DAYS)
 		return 1;
-	snprintf(t->d[t->n].day, sizeof(t->d[t->n].day), "%s",
-	    v[0] ? v[0] : "");
-	t->d[t->n].confirmed = html_num(v[1]);
-	t->d[t->n].internal_only = html_num(v[2]);
-	t->d[t->n].external_only = html_num(v[3]);
-	t->n++;
+	d = &t->trend[t->trend_n++];
+	snprintf(d->day, sizeof(d->day), "%s", v[0] ? v[0] : "");
+	d->confirmed = html_num(v[1]);
+	d->internal_only = html_num(v[2]);
+	d->external_only = html_num(v[3]);
 	return 0;
+}
+
+enum rc
+chart_data_load(struct store *s, const char *day, struct chart_data *cd,
+    struct err *e)
+{
+	char first[11];
+	enum rc rc;
+
+	memset(cd, 0, sizeof(*cd));
+	day_minus(day, CHART_DAYS - 1, first);
+	if ((rc = store_dump(s, DUMP_DAY_TOP, DUMP_TEXT, day, NULL, top_row,
+	    cd, e)) != RC_OK)
+		return rc;
+	return store_dump(s, DUMP_TREND, DUMP_TEXT, first, day, trend_row,
+	    cd, e);
+}
+
+void
+chart_data_release(struct chart_data *cd)
+{
+	size_t i;
+
+	for (i = 0; i < cd->top_n; i++)
+		free(cd->names[i]);
+	cd->top_n = 0;
 }
 
 static enum rc
 charts(FILE *f, struct store *s, const char *day, struct err *e)
 {
-	struct top top;
-	struct trend tr;
-	char first[11];
-	size_t i;
+	struct chart_data cd;
 	enum rc rc;
 
-	memset(&top, 0, sizeof(top));
-	memset(&tr, 0, sizeof(tr));
-	day_minus(day, 13, first);
-	if ((rc = store_dump(s, DUMP_DAY_TOP, DUMP_TEXT, day, NULL, top_row,
-	    &top, e)) != RC_OK ||
-	    (rc = store_dump(s, DUMP_TREND, DUMP_TEXT, first, day, trend_row,
-	    &tr, e)) != RC_OK)
+	if ((rc = chart_data_load(s, day, &cd, e)) != RC_OK)
 		goto out;
 	fputs("<section id=\"charts\" class=\"charts\">"
 	    "<figure><figcaption>Reports per customer (top ", f);
-	fprintf(f, "%zu)</figcaption>", top.n);
-	if (top.n == 0)
+	fprintf(f, "%zu)</figcaption>", cd.top_n);
+	if (cd.top_n == 0)
 		fputs("<p class=\"none\">No customer had a report.</p>", f);
 	else
-		chart_customers(f, top.b, top.n);
+		chart_customers(f, cd.top, cd.top_n);
 	fputs("</figure><figure><figcaption>The last 14 days: customers by "
 	    "confidence</figcaption>", f);
-	chart_trend(f, tr.d, tr.n);
+	chart_trend(f, cd.trend, cd.trend_n);
 	fputs("</figure></section>\n", f);
 out:
-	for (i = 0; i < top.n; i++)
-		free(top.names[i]);
+	chart_data_release(&cd);
 	return rc;
 }
 
@@ -316,28 +344,6 @@ late(FILE *f, const struct config *c, const char *day, time_t now)
 	    "is taken as settled, and its summary e-mailed, at ", f);
 	html_str(f, when);
 	fputs(".</p>", f);
-}
-
-/* An update's page says first what changed since the last mail. */
-static void
-changed(FILE *f, const char *changes)
-{
-	const char *p, *nl;
-
-	fputs("<section id=\"update\"><h2>What changed</h2><p class=\"note\">"
-	    "Since the last mail about this day:</p><ul>\n", f);
-	for (p = changes; *p != '\0'; p = *nl ? nl + 1 : nl) {
-		if ((nl = strchr(p, '\n')) == NULL)
-			nl = p + strlen(p);
-		while (p < nl && *p == ' ')
-			p++;
-		if (p == nl)
-			continue;
-		fputs("<li>", f);
-		html_escape(f, p, (size_t)(nl - p));
-		fputs("</li>\n", f);
-	}
-	fputs("</ul></section>\n", f);
 }
 
 static void
@@ -382,7 +388,7 @@ head(FILE *f, const struct config *c, const char *day, time_t now)
 
 enum rc
 html_summary(FILE *f, struct store *s, const struct config *c,
-    const char *day, time_t now, const char *changes, struct err *e)
+    const char *day, time_t now, struct err *e)
 {
 	struct day_totals t;
 	char *summary_csv = xasprintf("summary-%s.csv", day);
@@ -390,8 +396,6 @@ html_summary(FILE *f, struct store *s, const struct config *c,
 	enum rc rc;
 
 	head(f, c, day, now);
-	if (changes != NULL)
-		changed(f, changes);
 	if ((rc = glance(f, s, day, &t, e)) != RC_OK ||
 	    (rc = charts(f, s, day, e)) != RC_OK)
 		goto out;

@@ -33,6 +33,21 @@ struct chart_day {
 	long	external_only;
 };
 
+/* The charts' data: the top customers of day and its last CHART_DAYS
+ * days.  chart_data_release frees the labels. */
+#define CHART_TOP	10
+#define CHART_DAYS	14
+struct chart_data {
+	struct chart_bar	 top[CHART_TOP];
+	char			*names[CHART_TOP];
+	size_t			 top_n;
+	struct chart_day	 trend[CHART_DAYS];
+	size_t			 trend_n;
+};
+enum rc chart_data_load(struct store *s, const char *day,
+    struct chart_data *cd, struct err *e);
+void chart_data_release(struct chart_data *cd);
+
 /* Horizontal bars, internal against external reports, per customer. */
 void chart_customers(FILE *f, const struct chart_bar *b, size_t n);
 /* Stacked columns of customers by confidence, one per day. */
@@ -44,6 +59,10 @@ long chart_top(long max);
 /* A time column (seconds since the epoch, as text) in the report time
  * zone as <time>: HH:MM, or the date too; a dash when there is none. */
 void html_time(FILE *f, const char *epoch, int with_date);
+/* html_time with the date only when it is not on day. */
+void html_time_on(FILE *f, const char *v, const char *day);
+/* The same as text into shown: 0, or -1 when v is no time. */
+int html_time_shown(const char *v, int with_date, char shown[32]);
 /* A number column; 0 when it is not one. */
 long html_num(const char *v);
 

@@ -11,8 +11,9 @@
 
 #include "html.h"
 
-#define W		480	/* viewBox width: small, so text stays legible
-				 * when a phone scales the chart down */
+#define W		400	/* viewBox width: small, so that 13-unit text
+				 * stays 11 pixels or more on a 375-pixel phone,
+				 * where the chart is about 343 pixels wide */
 #define LABEL_W		130	/* customer names, left of the bars */
 #define BAR_MAX		(W - LABEL_W - 40)	/* room for the count */
 #define ROW_H		30
@@ -68,7 +69,7 @@ chart_customers(FILE *f, const struct chart_bar *b, size_t n)
 		fprintf(f, ": %ld internal, %ld external</title>"
 		    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">",
 		    b[i].internal, b[i].external, LABEL_W - 8, y + 17);
-		html_str_cut(f, b[i].label, 18);
+		html_str_cut(f, b[i].label, 16);
 		fprintf(f, "</text><rect x=\"%d\" y=\"%d\" width=\"%ld\" "
 		    "height=\"11\" class=\"bi\"/><text x=\"%ld\" y=\"%d\" "
 		    "class=\"v\">%ld</text>", LABEL_W, y + 3, wi,
@@ -126,8 +127,8 @@ chart_trend(FILE *f, const struct chart_day *d, size_t n)
 	    "<title id=\"c2t\">Customers with cases per day, by "
 	    "confidence</title>", W, TH);
 	legend(f, PX0, "bc", "confirmed");
-	legend(f, PX0 + 95, "bi", "internal only");
-	legend(f, PX0 + 205, "be", "external only");
+	legend(f, PX0 + 90, "bi", "internal only");
+	legend(f, PX0 + 210, "be", "external only");
 	for (k = 0; k <= 2; k++) {
 		int y = PY1 - (int)((PY1 - PY0) * (long)k / 2);
 

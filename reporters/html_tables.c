@@ -28,7 +28,8 @@ struct tbl {
 	/* Footnotes of the rows shown (mark()), under the table; fn names
 	 * their anchors. */
 	const char		*fn;
-	const char		*day;	/* of the page */
+	const char		*day;	/* of the page: times of other days show
+					 * their date */
 	char			**notes;
 	size_t			 nnotes;
 };
@@ -329,7 +330,9 @@ runerr_row(void *arg, int n, const char *const *names,
 		return 1;
 	if (!row_open(t))
 		return 0;
-	td_time(t, 0, v[0], 0);
+	cell(t, 0);
+	html_time_on(t->f, v[0], t->day);
+	fputs("</td>", t->f);
 	td(t, 1, v[1]);
 	td(t, 2, v[2] ? v[2] : "still running or killed");
 	td(t, 3, v[3]);
@@ -362,7 +365,7 @@ html_cases(FILE *f, struct store *s, const char *day,
     const char *what, long count, const char *more, struct err *e)
 {
 	struct tbl t = { .f = f, .cols = case_cols, .ncols = 11,
-	    .more = more };
+	    .more = more, .day = day };
 	enum rc rc;
 
 	t.fn = anchor;
@@ -439,21 +442,31 @@ src_errs(void *arg, int n, const char *const *names, const char *const *v)
 static int
 runs_row(void *arg, int n, const char *const *names, const char *const *v)
 {
-	FILE *f = arg;
+	struct tbl *t = arg;
+	FILE *f = t->f;
 
-	if (n < 10)
+	if (n < 11)
 		return 1;
-	fprintf(f, "<p>%ld run%s", html_num(v[0]), html_num(v[0]) == 1 ? "" : "s");
-	if (html_num(v[0]) > 0) {
-		fputs(" between ", f);
-		html_time(f, v[8], 0);
-		fputs(" and ", f);
-		html_time(f, v[9], 0);
+	if (html_num(v[0]) == 0) {
+		fputs("<p>No run started on this day or collected its "
+		    "reports.</p>\n", f);
+		return 0;
 	}
-	fprintf(f, ": %ld failed, %ld unfinished; %ld messages, %ld new "
+	fprintf(f, "<p>%ld run%s", html_num(v[0]), html_num(v[0]) == 1 ? "" : "s");
+	if (html_num(v[0]) == 1) {
+		fputs(" at ", f);
+		html_time_on(f, v[8], t->day);
+	} else if (html_num(v[0]) > 0) {
+		fputs(" between ", f);
+		html_time_on(f, v[8], t->day);
+		fputs(" and ", f);
+		html_time_on(f, v[9], t->day);
+	}
+	fprintf(f, ": %ld failed, %ld interrupted%s; %ld messages, %ld new "
 	    "reports, %ld duplicates, %ld quarantined, %ld errors.</p>\n",
-	    html_num(v[1]), html_num(v[2]), html_num(v[3]), html_num(v[4]), html_num(v[5]), html_num(v[6]),
-	    html_num(v[7]));
+	    html_num(v[1]), html_num(v[2]), html_num(v[10]) > 0 ?
+	    ", one still running" : "", html_num(v[3]), html_num(v[4]),
+	    html_num(v[5]), html_num(v[6]), html_num(v[7]));
 	return 0;
 }
 
@@ -480,7 +493,8 @@ static const char *const src_cols[] = { "Source", "#Messages",
 static enum rc
 html_ignored(FILE *f, struct store *s, const char *day, struct err *e)
 {
-	struct tbl t = { .f = f, .cols = NULL, .ncols = 0, .more = "" };
+	struct tbl t = { .f = f, .cols = NULL, .ncols = 0, .more = "",
+	    .day = day };
 	enum rc rc;
 
 	fputs("<p id=\"not-reports\">Not reports (stored as ignored, never "
@@ -496,11 +510,12 @@ html_health(FILE *f, struct store *s, const struct config *c,
     const char *day, struct err *e)
 {
 	struct srclist *l = xcalloc(1, sizeof(*l));
-	struct tbl t = { .f = f, .cols = src_cols, .ncols = 6, .more = "" };
+	struct tbl t = { .f = f, .cols = src_cols, .ncols = 6, .more = "",
+	    .day = day };
 	struct tbl rt = { .f = f, .cols = runerr_cols, .ncols = 4,
-	    .more = "the runs table" };
+	    .more = "the runs table", .day = day };
 	struct tbl ot = { .f = f, .cols = outbox_cols, .ncols = 5,
-	    .more = "" };
+	    .more = "", .day = day };
 	struct srcinfo *si;
 	char cnt[3][24];
 	size_t i;
@@ -509,9 +524,11 @@ html_health(FILE *f, struct store *s, const struct config *c,
 	for (i = 0; i < c->nsources; i++)
 		if ((si = src_get(l, c->sources[i].name)) != NULL)
 			si->configured = 1;
-	fputs("<section id=\"health\"><h2>Run health</h2>\n", f);
+	fputs("<section id=\"health\"><h2>Run health</h2><p class=\"note\">"
+	    "The runs of the day and those that collected its reports, "
+	    "however late.</p>\n", f);
 	if ((rc = store_dump(s, DUMP_DAY_RUNS, DUMP_TEXT, day, NULL,
-	    runs_row, f, e)) != RC_OK ||
+	    runs_row, &t, e)) != RC_OK ||
 	    (rc = html_ignored(f, s, day, e)) != RC_OK ||
 	    (rc = store_dump(s, DUMP_DAY_SOURCES, DUMP_TEXT, day, NULL,
 	    src_msgs, l, e)) != RC_OK ||
@@ -538,7 +555,9 @@ html_health(FILE *f, struct store *s, const struct config *c,
 		if (si->failures > 0)
 			fputs("</span>", f);
 		fputs("</td>", f);
-		td_time(&t, 4, si->last_at, 0);
+		cell(&t, 4);
+		html_time_on(f, si->last_at, day);
+		fputs("</td>", f);
 		td(&t, 5, si->last_error);
 		fputs("</tr>\n", f);
 	}
@@ -585,7 +604,7 @@ html_list(FILE *f, struct store *s, enum html_list which, const char *day,
 		    fix_row },
 	};
 	struct tbl t = { .f = f, .cols = l[which].cols,
-	    .ncols = l[which].ncols, .more = more };
+	    .ncols = l[which].ncols, .more = more, .day = day };
 	static const char *const fn[] = { [LIST_UNRESOLVED] = "unresolved",
 	    [LIST_REVIEW] = "review" };
 	enum rc rc;

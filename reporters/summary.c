@@ -106,6 +106,7 @@ totals_cb(void *arg, int n, const char *const *names,
 	t->internal_reports = num(v[5]);
 	t->external_reports = num(v[6]);
 	t->escalated = num(v[7]);
+	t->reports = n > 8 ? num(v[8]) : 0;
 	return 0;
 }
 
@@ -260,7 +261,7 @@ write_one(struct store *s, const struct config *c, const char *day,
 	switch (w) {
 	case W_SUMMARY_CSV: rc = csv_summary(af.f, s, c, day, now, e); break;
 	case W_REPORTS_CSV: rc = csv_reports(af.f, s, day, e); break;
-	default: rc = html_summary(af.f, s, c, day, now, NULL, e); break;
+	default: rc = html_summary(af.f, s, c, day, now, e); break;
 	}
 	if (rc != RC_OK) {
 		atomic_file_abort(&af);

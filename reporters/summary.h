@@ -27,6 +27,7 @@ struct day_totals {
 	long	internal_reports;
 	long	external_reports;
 	long	escalated;	/* customers */
+	long	reports;	/* of any state: 0 when none arrived */
 };
 
 enum rc summary_totals(struct store *s, const char *day,
@@ -51,9 +52,13 @@ enum rc csv_summary(FILE *f, struct store *s, const struct config *c,
     const char *day, time_t now, struct err *e);
 enum rc csv_reports(FILE *f, struct store *s, const char *day,
     struct err *e);
-/* The page; changes (day_diff_text's lines, or NULL) make it an
- * update's, which says first what changed. */
+/* The page on disk. */
 enum rc html_summary(FILE *f, struct store *s, const struct config *c,
+    const char *day, time_t now, struct err *e);
+/* The HTML part of the e-mail (html_mail.c): the same day in tables
+ * and inline styles, for mail clients; changes (day_diff_text's lines,
+ * or NULL) make it an update's, which says first what changed. */
+enum rc html_mail(FILE *f, struct store *s, const struct config *c,
     const char *day, time_t now, const char *changes, struct err *e);
 enum rc text_summary(FILE *f, struct store *s, const struct config *c,
     const char *day, struct err *e);

@@ -15,6 +15,30 @@ is "run prints nothing on success" "$(cat "$T/out")" ""
 S="$T/demo/var/reports/summary-2026-11-20.csv"
 ok "the summary of the demo day exists" test -f "$S"
 
+# The pages as text: tags dropped, entities of ours undone.
+pagetext() {
+	python3 -c 'import html, re, sys
+t = re.sub(r"<[^>]+>", "", open(sys.argv[1], encoding="utf-8").read())
+print(html.unescape(t))' "$1"
+}
+P="$T/demo/var/reports/summary-2026-11-20.html"
+pagetext "$P" >"$T/page.txt"
+ok "the demo day's run health counts the run that collected its reports" \
+    grep -Eq "^1 run at 20[0-9-]+ [0-9:]+: 0 failed, 0 interrupted, one still running; 13 messages, 11 new reports, 1 duplicates, 1 quarantined, 0 errors\.$" \
+    "$T/page.txt"
+ok "and its source with the messages it stored" \
+    grep -q "<td data-label=\"Source\">demo-mailbox</td><td class=\"r\" data-label=\"Messages\">12</td>" "$P"
+ok "the demo day had reports" sh -c "! grep -q 'No reports arrived' '$T/page.txt'"
+YESTERDAY=$(date -u -d yesterday +%Y-%m-%d)
+Y="$T/demo/var/reports/summary-$YESTERDAY.html"
+ok "yesterday, without reports, has a summary too" test -f "$Y"
+pagetext "$Y" >"$T/yesterday.txt"
+is "which says first that no reports arrived" \
+    "$(grep -A1 -x "The day at a glance" "$T/yesterday.txt" | sed -n 2p | cut -c1-34)" \
+    "No reports arrived for $YESTERDAY."
+ok "and that no run was about it" \
+    grep -q "^No run started on this day or collected its reports\.$" "$T/yesterday.txt"
+
 row() { grep "^2026-11-20,$1," "$S" | tr -d '\r'; }
 field() { row "$1" | cut -d, -f"$2"; }
 is "cust-1001 is confirmed" "$(field cust-1001 3)" confirmed

@@ -92,10 +92,18 @@ ok "the screenshot is not blank (ink $INK, $(val screenshot_colors "$T/desktop.o
     "$PY" -c "import sys; sys.exit(not ($INK > 0.03 and
     $(val screenshot_colors "$T/desktop.out") > 20))"
 
-$CDP "$PAGE" --width 375 --height 740 >"$T/phone.out" 2>&1
+$CDP "$PAGE" --width 375 --height 740 \
+    --eval "document.querySelector('h1 time').getClientRects().length" \
+    --eval "Math.min(...[...document.querySelectorAll('svg text')].map(t => Math.round(parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a * 10) / 10))" \
+    >"$T/phone.out" 2>&1
 is "on a 375px phone nothing is wider than the screen" \
     "$(val viewport_width "$T/phone.out") $(val scroll_width "$T/phone.out") $(val console_errors "$T/phone.out")" \
     "375 375 0"
+is "the date in the title stays on one line" \
+    "$(grep '^eval: ' "$T/phone.out" | sed -n 1p)" "eval: 1"
+SMALLEST=$(grep '^eval: ' "$T/phone.out" | sed -n '2s/^eval: //p')
+ok "the smallest chart label is $SMALLEST px, 11 or more" \
+    "$PY" -c "import sys; sys.exit(not ($SMALLEST >= 11))"
 $CDP "$PAGE" --media print --pdf "$T/print.pdf" \
     --eval "getComputedStyle(document.querySelector('nav')).display" \
     >"$T/print.out" 2>&1
