@@ -96,6 +96,12 @@ const char *set_secret_file(struct loader *, void *t, const char *v);
 const char *set_secret_inline(struct loader *, void *t, const char *v);
 const char *set_events(struct loader *, void *t, const char *v);
 /* A new [webhook NAME] with its defaults, or NULL after saying why not. */
+/* Whether name may name the next of n targets of a kind (what:
+ * "webhook", "ticket target"), each named name_of(c, i) and defined at
+ * line_of(c, i); else 0, the reason reported (config_outputs.c). */
+int target_name_ok(struct loader *l, const char *what, const char *name,
+    size_t n, const char *(*name_of)(const struct config *, size_t),
+    int (*line_of)(const struct config *, size_t));
 struct webhook_conf *enter_webhook(struct loader *l, const char *name);
 void validate_outputs(struct loader *l);
 void release_outputs(struct config *c);

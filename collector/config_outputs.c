@@ -317,12 +317,12 @@ set_events(struct loader *l, void *t, const char *v)
 	return NULL;
 }
 
-/* A new [webhook NAME]: its defaults, or NULL after reporting why not. */
-struct webhook_conf *
-enter_webhook(struct loader *l, const char *name)
+/* A target's name (config_int.h). */
+int
+target_name_ok(struct loader *l, const char *what, const char *name,
+    size_t n, const char *(*name_of)(const struct config *, size_t),
+    int (*line_of)(const struct config *, size_t))
 {
-	struct config *c = l->c;
-	struct webhook_conf *w;
 	const char *p;
 	size_t i;
 
@@ -330,21 +330,46 @@ enter_webhook(struct loader *l, const char *name)
 		if (!isalnum((unsigned char)*p) && strchr("._-", *p) == NULL)
 			break;
 	if (*p != '\0' || p - name > MAX_WEBHOOK_NAME) {
-		config_error(l, l->line, NULL, "a webhook name is up to %d "
-		    "letters, digits, '.', '_' or '-'", MAX_WEBHOOK_NAME);
-		return NULL;
+		config_error(l, l->line, NULL, "a %s name is up to %d "
+		    "letters, digits, '.', '_' or '-'", what, MAX_WEBHOOK_NAME);
+		return 0;
 	}
-	for (i = 0; i < c->nwebhooks; i++)
-		if (strcmp(c->webhooks[i].name, name) == 0) {
-			config_error(l, l->line, NULL, "webhook '%s' is already "
-			    "defined at line %d", name, c->webhooks[i].line);
-			return NULL;
+	for (i = 0; i < n; i++)
+		if (strcmp(name_of(l->c, i), name) == 0) {
+			config_error(l, l->line, NULL, "%s '%s' is already "
+			    "defined at line %d", what, name, line_of(l->c, i));
+			return 0;
 		}
-	if (c->nwebhooks >= MAX_WEBHOOKS) {
-		config_error(l, l->line, NULL, "more than %d webhooks",
-		    MAX_WEBHOOKS);
-		return NULL;
+	if (n >= MAX_WEBHOOKS) {
+		config_error(l, l->line, NULL, "more than %d %ss",
+		    MAX_WEBHOOKS, what);
+		return 0;
 	}
+	return 1;
+}
+
+static const char *
+webhook_name(const struct config *c, size_t i)
+{
+	return c->webhooks[i].name;
+}
+
+static int
+webhook_line(const struct config *c, size_t i)
+{
+	return c->webhooks[i].line;
+}
+
+/* A new [webhook NAME]: its defaults, or NULL after reporting why not. */
+struct webhook_conf *
+enter_webhook(struct loader *l, const char *name)
+{
+	struct config *c = l->c;
+	struct webhook_conf *w;
+
+	if (!target_name_ok(l, "webhook", name, c->nwebhooks, webhook_name,
+	    webhook_line))
+		return NULL;
 	c->webhooks = xrealloc(c->webhooks,
 	    (c->nwebhooks + 1) * sizeof(*c->webhooks));
 	w = &c->webhooks[c->nwebhooks++];

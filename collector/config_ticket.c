@@ -149,34 +149,27 @@ ticket_set_events(struct loader *l, void *t, const char *v)
 	return NULL;
 }
 
+static const char *
+ticket_name(const struct config *c, size_t i)
+{
+	return c->tickets[i].name;
+}
+
+static int
+ticket_line(const struct config *c, size_t i)
+{
+	return c->tickets[i].line;
+}
+
 struct ticket_conf *
 enter_ticket(struct loader *l, const char *name)
 {
 	struct config *c = l->c;
 	struct ticket_conf *k;
-	const char *p;
-	size_t i;
 
-	for (p = name; *p; p++)
-		if (!isalnum((unsigned char)*p) && strchr("._-", *p) == NULL)
-			break;
-	if (*p != '\0' || p - name > MAX_WEBHOOK_NAME) {
-		config_error(l, l->line, NULL, "a ticket target's name is up "
-		    "to %d letters, digits, '.', '_' or '-'",
-		    MAX_WEBHOOK_NAME);
+	if (!target_name_ok(l, "ticket target", name, c->ntickets,
+	    ticket_name, ticket_line))
 		return NULL;
-	}
-	for (i = 0; i < c->ntickets; i++)
-		if (strcmp(c->tickets[i].name, name) == 0) {
-			config_error(l, l->line, NULL, "ticket '%s' is already "
-			    "defined at line %d", name, c->tickets[i].line);
-			return NULL;
-		}
-	if (c->ntickets >= MAX_WEBHOOKS) {
-		config_error(l, l->line, NULL, "more than %d ticket targets",
-		    MAX_WEBHOOKS);
-		return NULL;
-	}
 	c->tickets = xrealloc(c->tickets,
 	    (c->ntickets + 1) * sizeof(*c->tickets));
 	k = &c->tickets[c->ntickets++];

@@ -75,6 +75,19 @@ long html_num(const char *v);
 enum html_list { LIST_UNRESOLVED, LIST_QUARANTINE, LIST_DEAD, LIST_REVIEW,
 	LIST_CORRECTIONS };
 
+/*
+ * Row tables (html_tables.c).  A column name's first character may mark
+ * it: '#' a number (right-aligned), '=' a short value that does not wrap.
+ * html_row_open counts a row in *n and starts it, with the header before
+ * the first; 0 when it is past MAX_HTML_ROWS and only counted.  A cell's
+ * label shows on narrow screens.  html_rows_close ends the table, or
+ * says "None." for no row (then 0).
+ */
+int html_row_open(FILE *f, const char *const *cols, size_t ncols, long *n);
+void html_cell_open(FILE *f, const char *col);
+void html_cell(FILE *f, const char *col, const char *v);
+int html_rows_close(FILE *f, long n);
+
 enum rc html_cases(FILE *f, struct store *s, const char *day,
     const char *confidence, const char *anchor, const char *title,
     const char *what, long count, const char *more, struct err *e);

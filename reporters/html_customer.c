@@ -57,69 +57,29 @@ struct ctbl {
 						 * internal, external */
 };
 
-/* A column's label without its mark, and its class: '#' a number
- * (right-aligned), '=' a short one that does not wrap. */
-static void
-clabel(FILE *f, const char *col)
-{
-	html_str(f, col[0] == '#' || col[0] == '=' ? col + 1 : col);
-}
-
-static const char *
-cclass(const char *col)
-{
-	return col[0] == '#' ? " class=\"r\"" : col[0] == '=' ?
-	    " class=\"k\"" : "";
-}
-
 static int
 crow(struct ctbl *t)
 {
-	size_t i;
-
-	if (++t->n > MAX_HTML_ROWS)
-		return 0;
-	if (t->n == 1) {
-		fputs("<div class=\"tw\"><table class=\"rows\"><thead><tr>",
-		    t->f);
-		for (i = 0; i < t->ncols; i++) {
-			fprintf(t->f, "<th%s>", cclass(t->cols[i]));
-			clabel(t->f, t->cols[i]);
-			fputs("</th>", t->f);
-		}
-		fputs("</tr></thead><tbody>\n", t->f);
-	}
-	fputs("<tr>", t->f);
-	return 1;
+	return html_row_open(t->f, t->cols, t->ncols, &t->n);
 }
 
 static void
 ccell(struct ctbl *t, size_t i)
 {
-	fprintf(t->f, "<td%s data-label=\"", cclass(t->cols[i]));
-	clabel(t->f, t->cols[i]);
-	fputs("\">", t->f);
+	html_cell_open(t->f, t->cols[i]);
 }
 
 static void
 ctd(struct ctbl *t, size_t i, const char *v)
 {
-	ccell(t, i);
-	if (v == NULL || *v == '\0')
-		fputs("\u2013", t->f);
-	else
-		html_str(t->f, v);
-	fputs("</td>", t->f);
+	html_cell(t->f, t->cols[i], v);
 }
 
 static void
 cclose(struct ctbl *t, const char *more)
 {
-	if (t->n == 0) {
-		fputs("<p class=\"none\">None.</p>\n", t->f);
+	if (!html_rows_close(t->f, t->n))
 		return;
-	}
-	fputs("</tbody></table></div>\n", t->f);
 	if (t->n > MAX_HTML_ROWS) {
 		fprintf(t->f, "<p class=\"note\">%d of %ld rows shown; <code>",
 		    MAX_HTML_ROWS, t->n);

@@ -63,46 +63,74 @@ col_class(const char *col)
 	    " class=\"k\"" : "";
 }
 
+int
+html_row_open(FILE *f, const char *const *cols, size_t ncols, long *n)
+{
+	size_t i;
+
+	if (++*n > MAX_HTML_ROWS)
+		return 0;
+	if (*n == 1) {
+		fputs("<div class=\"tw\"><table class=\"rows\"><thead><tr>", f);
+		for (i = 0; i < ncols; i++) {
+			fprintf(f, "<th%s>", col_class(cols[i]));
+			label(f, cols[i]);
+			fputs("</th>", f);
+		}
+		fputs("</tr></thead><tbody>\n", f);
+	}
+	fputs("<tr>", f);
+	return 1;
+}
+
+void
+html_cell_open(FILE *f, const char *col)
+{
+	fprintf(f, "<td%s data-label=\"", col_class(col));
+	label(f, col);
+	fputs("\">", f);
+}
+
+void
+html_cell(FILE *f, const char *col, const char *v)
+{
+	html_cell_open(f, col);
+	if (v == NULL || *v == '\0')
+		fputs("\u2013", f);
+	else
+		html_str(f, v);
+	fputs("</td>", f);
+}
+
+int
+html_rows_close(FILE *f, long n)
+{
+	if (n == 0) {
+		fputs("<p class=\"none\">None.</p>\n", f);
+		return 0;
+	}
+	fputs("</tbody></table></div>\n", f);
+	return 1;
+}
+
 /* Start a row: 0 when it is past the limit and is only counted. */
 static int
 row_open(struct tbl *t)
 {
-	size_t i;
-
-	if (++t->n > MAX_HTML_ROWS)
-		return 0;
-	if (t->n == 1) {
-		fputs("<div class=\"tw\"><table class=\"rows\"><thead><tr>",
-		    t->f);
-		for (i = 0; i < t->ncols; i++) {
-			fprintf(t->f, "<th%s>", col_class(t->cols[i]));
-			label(t->f, t->cols[i]);
-			fputs("</th>", t->f);
-		}
-		fputs("</tr></thead><tbody>\n", t->f);
-	}
-	fputs("<tr>", t->f);
-	return 1;
+	return html_row_open(t->f, t->cols, t->ncols, &t->n);
 }
 
 /* Open cell i (its label shows on narrow screens). */
 static void
 cell(struct tbl *t, size_t i)
 {
-	fprintf(t->f, "<td%s data-label=\"", col_class(t->cols[i]));
-	label(t->f, t->cols[i]);
-	fputs("\">", t->f);
+	html_cell_open(t->f, t->cols[i]);
 }
 
 static void
 td(struct tbl *t, size_t i, const char *v)
 {
-	cell(t, i);
-	if (v == NULL || *v == '\0')
-		fputs("\u2013", t->f);
-	else
-		html_str(t->f, v);
-	fputs("</td>", t->f);
+	html_cell(t->f, t->cols[i], v);
 }
 
 /* Cells from..to-1, each with the value of the same column. */
@@ -128,11 +156,8 @@ tbl_close(struct tbl *t)
 {
 	size_t i;
 
-	if (t->n == 0) {
-		fputs("<p class=\"none\">None.</p>\n", t->f);
+	if (!html_rows_close(t->f, t->n))
 		return;
-	}
-	fputs("</tbody></table></div>\n", t->f);
 	for (i = 0; i < t->nnotes; i++) {
 		fputs("<p class=\"note\" id=\"fn-", t->f);
 		html_str(t->f, t->fn ? t->fn : "t");

@@ -202,8 +202,8 @@ errors(void)
 		    ":1: [ticket rt] url: http:// sends the token" },
 		{ "[ticket rt]\ntype = rt\nurl = https://rt.example/?x=1\n",
 		    ":3: [ticket rt] url: the base URL takes no query" },
-		{ "[ticket rt]\n[ticket rt]\n", ":2: [ticket rt]: ticket 'rt' "
-		    "is already defined at line 1" },
+		{ "[ticket rt]\n[ticket rt]\n", ":2: [ticket rt]: ticket target "
+		    "'rt' is already defined at line 1" },
 		{ "[ticket]\n", ":1: [ticket]: this section needs a name" },
 	};
 	struct config c;
