@@ -87,8 +87,9 @@ usage(FILE *f)
 	    "\ndefaults: the store %s,\nthe summaries in %s\n"
 	    "\nexit status: 0 success, 75 temporary failure (a source not "
 	    "reached, the lock\nheld, a full disk), 78 configuration error, "
-	    "64 usage error, 65 a\ncorrection that cannot be made, 1 "
-	    "internal error\n", CONFIG_DEFAULT_FILE, CONFIG_DEFAULT_STORE,
+	    "64 usage error, 65 a\ncorrection that cannot be made, 66 a file "
+	    "parse cannot read or a message\nshow does not have, 1 internal "
+	    "error\n", CONFIG_DEFAULT_FILE, CONFIG_DEFAULT_STORE,
 	    CONFIG_DEFAULT_OUTPUT);
 }
 
