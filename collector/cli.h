@@ -16,6 +16,7 @@
 #define EXIT_USAGE	64
 #define EXIT_DATAERR	65
 #define EXIT_NOINPUT	66
+#define EXIT_CANTCREAT	73
 #define EXIT_TEMP	75
 #define EXIT_CONFIG	78
 
@@ -57,6 +58,7 @@ int cmd_deliver(struct cli *, int, char **);
 int cmd_accept(struct cli *, int, char **);
 int cmd_dismiss(struct cli *, int, char **);
 int cmd_restore(struct cli *, int, char **);
+int cmd_backup(struct cli *, int, char **);
 
 /* Helpers shared by the commands. */
 

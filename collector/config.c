@@ -20,7 +20,7 @@
 #include "files.h"
 
 static const char *const sect_names[] = { "", "store", "source",
-	"resolver", "cases", "report", "limits", "email", "webhook" };
+	"resolver", "cases", "report", "limits", "email", "webhook", "metrics" };
 
 /* Sections that come once per name: [source NAME], [webhook NAME]. */
 static int
@@ -432,6 +432,8 @@ static const struct key keys[] = {
 	{ S_REPORT, "output_dir", cfg_set_path, O(struct report_conf, output_dir),
 	    0 },
 	{ S_REPORT, "mode", set_mode, O(struct report_conf, mode), 0 },
+	{ S_METRICS, "textfile", cfg_set_path,
+	    O(struct config, metrics_textfile), 0 },
 	{ S_LIMITS, "max_message_size", set_size,
 	    O(struct limits, message_size), 0 },
 	{ S_LIMITS, "max_mime_depth", set_depth, O(struct limits, mime_depth),
@@ -528,6 +530,7 @@ enter_section(struct loader *l, const char *label)
 	l->sect = (enum sect)i;
 	switch (l->sect) {
 	case S_STORE: l->base = l->c; break;
+	case S_METRICS: l->base = l->c; break;
 	case S_RESOLVER: l->base = &l->c->resolver; break;
 	case S_CASES: l->base = &l->c->cases; break;
 	case S_REPORT: l->base = &l->c->report; break;
@@ -862,6 +865,7 @@ config_release(struct config *c)
 	release_outputs(c);
 	free(c->store_path);
 	free(c->store_group);
+	free(c->metrics_textfile);
 	free(c->file);
 	free(c->dir);
 	memset(c, 0, sizeof(*c));
@@ -935,6 +939,8 @@ config_print(const struct config *c, FILE *f)
 	else
 		fprintf(f, "# mode %04o\n", (unsigned)config_report_mode(c));
 	print_outputs(c, f);
+	if (c->metrics_textfile != NULL)
+		fprintf(f, "\n[metrics]\ntextfile = %s\n", c->metrics_textfile);
 	fprintf(f, "\n[limits]\nmax_message_size = %zu\nmax_mime_depth = %d\n"
 	    "max_mime_parts = %zu\nmax_headers = %zu\nmax_header_length = %zu\n"
 	    "max_decoded_size = %zu\n", c->limits.message_size,

@@ -187,6 +187,9 @@ struct config {
 	struct email_conf	 email;
 	struct webhook_conf	*webhooks;
 	size_t			 nwebhooks;
+	/* [metrics] textfile: the Prometheus text file each run writes,
+	 * or NULL. */
+	char			*metrics_textfile;
 };
 
 /* The mode of the store and its companion files: 0600, or 0640 with a

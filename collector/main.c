@@ -40,8 +40,10 @@ static const struct command commands[] = {
 	    cmd_dismiss },
 	{ "restore", "ID... [--reason TEXT]", "undo a dismissal",
 	    NEED_CONFIG, cmd_restore },
-	{ "status", "", "sources, checkpoints, counts and quarantine",
-	    NEED_CONFIG, cmd_status },
+	{ "status", "[--json]", "sources, checkpoints, counts and quarantine "
+	    "(--json: the metrics' facts)", NEED_CONFIG, cmd_status },
+	{ "backup", "FILE", "copy the store to FILE while runs go on, "
+	    "checked", NEED_CONFIG, cmd_backup },
 	{ "check-config", "", "validate the configuration and print it",
 	    NEED_CONFIG, cmd_check_config },
 };
@@ -76,8 +78,8 @@ usage(FILE *f)
 	    "  -V, --version print the version\n"
 	    "\nexit status: 0 success, 75 temporary failure (a source not "
 	    "reached, the lock\nheld, a full disk), 78 configuration error, "
-	    "64 usage error, 65 a\ncorrection that cannot be made, 1 "
-	    "internal error\n", CONFIG_DEFAULT_FILE);
+	    "64 usage error, 65 a\ncorrection that cannot be made, 73 "
+	    "a backup FILE that cannot be created, 1\ninternal error\n", CONFIG_DEFAULT_FILE);
 }
 
 /*

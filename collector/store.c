@@ -212,6 +212,11 @@ static const char *const migrations[] = {
 	"  last_error_at INTEGER, last_error TEXT,"
 	"  failing_since INTEGER,"
 	"  failures INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;",
+	/* 8: the counts the metrics file and status --json give on every
+	 * run, messages by source and status and reports by format and
+	 * role, from an index rather than a scan of the tables. */
+	"CREATE INDEX messages_source ON messages (source, status);"
+	"CREATE INDEX reports_format ON reports (format, role);",
 };
 
 #define NMIGRATIONS	(int)(sizeof(migrations) / sizeof(migrations[0]))
