@@ -113,7 +113,9 @@ write_metrics(struct session *s, struct cli *cli)
 	if (rc == RC_OK)
 		return;
 	log_error("[metrics] textfile: %s", e.msg);
-	if (s->status == EXIT_OK)
+	/* The worst outcome decides, as in record_error. */
+	if (s->status == EXIT_OK || (st == EXIT_CONFIG &&
+	    s->status == EXIT_TEMP))
 		s->status = st;
 }
 
