@@ -68,7 +68,7 @@ cmd_backup(struct cli *cli, int argc, char **argv)
 		store_close(s);
 		return rc == RC_TEMP ? EXIT_TEMP : EXIT_CANTCREAT;
 	}
-	rc = store_backup(s, af.tmp, &pages, &e);
+	rc = store_backup(s, af.tmp, file, &pages, &e);
 	store_close(s);
 	if (rc != RC_OK) {
 		/* The previous copy at FILE, if any, stays as it was. */

@@ -431,16 +431,16 @@ enum rc store_facts(struct store *s, const char *day, fact_fn cb, void *arg,
     struct err *e);
 
 /*
- * Copy the store to the SQLite file at dest (which must be empty or
- * absent) with SQLite's online backup, from one snapshot, in steps of
- * BACKUP_STEP_PAGES pages with a pause between them, and check the copy
- * (PRAGMA integrity_check).  Runs go on meanwhile: the store is in WAL
- * mode, so the snapshot held blocks no writer.  *pages gets the copy's
- * size in pages.  RC_TEMP when the store stays busy or the disk is
- * full; RC_REJECT when the copy fails its check (the message holds the
- * first problem); RC_FATAL otherwise; errors name dest.
+ * Copy the store to the SQLite file at path (empty or absent; errors
+ * name it dest, where the caller puts it) with SQLite's online backup,
+ * from one snapshot, in steps of BACKUP_STEP_PAGES pages with a pause
+ * between them, and check the copy (PRAGMA integrity_check).  Runs go on
+ * meanwhile: the store is in WAL mode, so the snapshot held blocks no
+ * writer.  *pages gets the copy's size in pages.  RC_TEMP when the store
+ * stays busy or the disk is full; RC_REJECT when the copy fails its
+ * check (the message has the first problem); RC_FATAL otherwise.
  */
-enum rc store_backup(struct store *s, const char *dest, long *pages,
-    struct err *e);
+enum rc store_backup(struct store *s, const char *path, const char *dest,
+    long *pages, struct err *e);
 
 #endif

@@ -57,7 +57,8 @@ check_copy(sqlite3 *d, const char *dest, struct err *e)
 }
 
 enum rc
-store_backup(struct store *s, const char *dest, long *pages, struct err *e)
+store_backup(struct store *s, const char *path, const char *dest,
+    long *pages, struct err *e)
 {
 	sqlite3 *src = store_handle(s), *d = NULL;
 	sqlite3_backup *b = NULL;
@@ -65,7 +66,7 @@ store_backup(struct store *s, const char *dest, long *pages, struct err *e)
 	enum rc rc;
 
 	*pages = 0;
-	if ((r = sqlite3_open_v2(dest, &d, SQLITE_OPEN_READWRITE |
+	if ((r = sqlite3_open_v2(path, &d, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX, NULL)) != SQLITE_OK) {
 		rc = dest_fail(d, dest, "open", r, e);
 		goto out;

@@ -32,14 +32,15 @@ agree() {
 
 "$AC" -c "$T/ac.ini" collect >"$T/collect.out" 2>&1 &
 acpid=$!
-# The collect has begun once its first batch is committed.
+# Well under way: 6,000 messages make a store of more than one step of
+# the backup (1024 pages), so that its commits fall between the steps.
 i=0
 until [ -f "$T/abuse.db" ] &&
     [ "$(q "$T/abuse.db" "SELECT count(*) FROM messages" 2>/dev/null)" \
-    -gt 0 ] 2>/dev/null; do
+    -ge 6000 ] 2>/dev/null; do
 	i=$((i + 1))
-	if [ $i -gt 1200 ] || ! kill -0 $acpid 2>/dev/null; then
-		echo "Bail out! the collect stored no message within 60 s"
+	if [ $i -gt 2400 ] || ! kill -0 $acpid 2>/dev/null; then
+		echo "Bail out! the collect did not store 6,000 messages within 120 s"
 		kill -9 $acpid 2>/dev/null
 		exit 1
 	fi
@@ -95,6 +96,26 @@ is "its run took in only what the copy lacked" "$(q "$T/abuse.db" \
 is "a backup over an older one: exit 0" "$?" 0
 is "it holds the store now" "$(agree "$T/backups/copy.db")" \
     "$N $N $N $N"
+# A store with a damaged page: the copy fails its check, the older copy
+# stays.
+cp "$T/backups/copy.db" "$T/damaged.db"
+sqlite3 "$T/damaged.db" "PRAGMA journal_mode = DELETE" >/dev/null
+pages=$(q "$T/damaged.db" "PRAGMA page_count")
+printf '\377\377\377\377\377\377\377\377\377\377\377\377' |
+    dd of="$T/damaged.db" bs=4096 seek=$((pages / 2)) conv=notrunc \
+    2>/dev/null
+sed "s|path = $T/abuse.db|path = $T/damaged.db|" "$T/ac.ini" >"$T/damaged.ini"
+cp "$T/backups/copy.db" "$T/good.db"
+"$AC" -c "$T/damaged.ini" backup "$T/backups/copy.db" >"$T/b5.out" 2>&1
+is "a damaged store: the backup fails with 1" "$?" 1
+sed 's/^/# /' "$T/b5.out"
+ok "it names the copy and the check" grep -q \
+    "^abuse-collector: backup $T/backups/copy.db: the copy fails its integrity check: " \
+    "$T/b5.out"
+ok "the older copy is left as it was" cmp "$T/good.db" "$T/backups/copy.db"
+ls -a "$T/backups" >"$T/left"
+is "and nothing else beside it" "$(grep -vc '^\.*$' "$T/left")" 1
+
 "$AC" -c "$T/ac.ini" backup "$T/abuse.db" >"$T/b3.out" 2>&1
 is "the store itself as FILE is refused (64)" "$?" 64
 "$AC" -c "$T/ac.ini" backup >"$T/b4.out" 2>&1
