@@ -40,8 +40,8 @@ static const struct command commands[] = {
 	    cmd_dismiss },
 	{ "restore", "ID... [--reason TEXT]", "undo a dismissal",
 	    NEED_CONFIG, cmd_restore },
-	{ "status", "[--json]", "sources, checkpoints, counts and quarantine "
-	    "(--json: the metrics' facts)", NEED_CONFIG, cmd_status },
+	{ "status", "[--json]", "sources, checkpoints, counts, quarantine; "
+	    "--json for scripts", NEED_CONFIG, cmd_status },
 	{ "backup", "FILE", "copy the store to FILE while runs go on, "
 	    "checked", NEED_CONFIG, cmd_backup },
 	{ "check-config", "", "validate the configuration and print it",

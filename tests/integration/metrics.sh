@@ -138,6 +138,10 @@ is "the last run, as recorded" \
     "$(m 'last_run_timestamp_seconds{command="collect"}') $(m 'last_run_exit_status{command="collect"}')" \
     "$(q "SELECT started_at || ' ' || status FROM runs ORDER BY id DESC LIMIT 1")"
 
+"$AC" -c "$T/ac.ini" check-config >"$T/config.out" 2>&1
+ok "check-config shows the metrics file" grep -qx \
+    "textfile = $T/prom/abuse_collector.prom" "$T/config.out"
+
 # status --json: the same facts.
 "$AC" -c "$T/ac.ini" status --json >"$T/status.json" 2>"$T/status.err"
 is "status --json: exit 0" "$?" 0
