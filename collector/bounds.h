@@ -83,6 +83,8 @@
 /* Customer tables (CSV). */
 #define MAX_TABLE_LINE		4096
 #define MAX_CUSTOMER_LEN	200
+/* Errors of one table logged; the rest are counted. */
+#define MAX_TABLE_ERRORS	50
 /* [store] group: a group name. */
 #define MAX_GROUP_NAME		64
 
@@ -113,6 +115,9 @@
 
 /* Messages committed per transaction by the local sources. */
 #define LOCAL_BATCH		500
+/* The top Received: field read for a message's arrival, unfolded: a
+ * longer one is not read (the arrival is then the collection). */
+#define RECEIVED_FIELD_MAX	2048
 
 /* IMAP sources. */
 /* Certificates of a server's chain that are looked at. */

@@ -28,6 +28,7 @@ struct cli {
 	int		 verbosity;
 	int		 dry_run;
 	struct config	*cfg;		/* loaded for commands that need it */
+	int		 config_errors;	/* CHECK_CONFIG: its mistakes */
 };
 
 /* How a command needs its environment. */
@@ -35,6 +36,8 @@ struct cli {
 #define NEED_LOCK	0x2	/* one run at a time */
 #define OPT_CONFIG	0x4	/* load it only when -c is given */
 #define NEED_SOURCE	0x8	/* refuse a configuration without sources */
+#define CHECK_CONFIG	0x10	/* load it even with mistakes: the command
+				 * looks further and names them all */
 
 struct command {
 	const char	*name;
@@ -58,6 +61,10 @@ int cmd_deliver(struct cli *, int, char **);
 int cmd_accept(struct cli *, int, char **);
 int cmd_dismiss(struct cli *, int, char **);
 int cmd_restore(struct cli *, int, char **);
+int cmd_quarantine(struct cli *, int, char **);
+/* quarantine retry [--all | ID...] (cmd_collect.c): takes the lock. */
+int quarantine_retry(struct cli *, int, char **);
+int cmd_show(struct cli *, int, char **);
 int cmd_backup(struct cli *, int, char **);
 
 /* Helpers shared by the commands. */

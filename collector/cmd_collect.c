@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "days.h"
 #include "log.h"
 #include "metrics.h"
 #include "outbox.h"
@@ -53,6 +54,21 @@ note_error(struct session *s, int status, const char *msg)
 	record_error(s, status, msg);
 }
 
+/* The raw bytes of messages are kept for [store] keep_raw: those of
+ * older messages go before new ones come. */
+static enum rc
+prune_raw(struct store *s, const struct config *c, struct err *e)
+{
+	long n;
+	enum rc rc;
+
+	if ((rc = store_raw_prune(s, time(NULL) - (time_t)c->keep_raw, &n,
+	    e)) == RC_OK && n > 0)
+		log_info("forgot the raw bytes of %ld messages stored more "
+		    "than keep_raw ago", n);
+	return rc;
+}
+
 static int
 session_open(struct session *s, struct cli *cli, const char *command)
 {
@@ -73,6 +89,13 @@ session_open(struct session *s, struct cli *cli, const char *command)
 	if (!cli->dry_run &&
 	    store_run_start(s->store, command, &s->run_id, &e) != RC_OK)
 		log_warn("%s", e.msg);
+	if (!cli->dry_run && (rc = prune_raw(s->store, cli->cfg, &e)) !=
+	    RC_OK) {
+		log_error("%s", e.msg);
+		resolver_close(s->resolver);
+		store_close(s->store);
+		return exit_for(rc);
+	}
 	s->pipeline = pipeline_new(cli->cfg, s->store, s->resolver,
 	    cli->dry_run);
 	if ((rc = pipeline_recover(s->pipeline, &e)) != RC_OK) {
@@ -123,6 +146,7 @@ static int
 session_close(struct session *s, struct cli *cli)
 {
 	const struct pipeline_stats *st = pipeline_stats(s->pipeline);
+	char replayed[64] = "";
 	struct err e;
 
 	s->counts.messages = st->messages;
@@ -130,16 +154,19 @@ session_close(struct session *s, struct cli *cli)
 	s->counts.duplicates = st->duplicates;
 	s->counts.quarantined = st->quarantined;
 	s->counts.ignored = st->ignored;
+	if (st->replayed > 0)
+		snprintf(replayed, sizeof(replayed), ", %ld out of the "
+		    "quarantine", st->replayed);
 	if (!cli->dry_run && st->committed < st->messages)
 		log_info("%ld messages: %ld new reports, %ld duplicates, %ld "
-		    "quarantined, %ld ignored; %ld of them not committed "
+		    "quarantined, %ld ignored%s; %ld of them not committed "
 		    "(rolled back)", st->messages, st->reports,
-		    st->duplicates, st->quarantined, st->ignored,
+		    st->duplicates, st->quarantined, st->ignored, replayed,
 		    st->messages - st->committed);
 	else
 		log_info("%ld messages: %ld new reports, %ld duplicates, %ld "
-		    "quarantined, %ld ignored%s", st->messages, st->reports,
-		    st->duplicates, st->quarantined, st->ignored,
+		    "quarantined, %ld ignored%s%s", st->messages, st->reports,
+		    st->duplicates, st->quarantined, st->ignored, replayed,
 		    cli->dry_run ? " (dry run: nothing kept)" : "");
 	pipeline_free(s->pipeline);
 	if (s->run_id != 0 && store_run_finish(s->store, s->run_id, s->status,
@@ -249,6 +276,139 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		if (rc == RC_FATAL)
 			break;
 	}
+	return session_close(&s, cli);
+}
+
+/* The role a configured source gives its messages. */
+static enum role
+source_role(const struct config *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsources; i++)
+		if (strcmp(c->sources[i].name, name) == 0)
+			return c->sources[i].role;
+	return ROLE_AUTO;
+}
+
+/*
+ * Parse one quarantined message again, in a transaction of its own, and
+ * say what became of it once that is committed: a line on standard
+ * output.  RC_REJECT (already logged) when it cannot be retried.
+ */
+static enum rc
+retry_one(struct cli *cli, struct session *s, int64_t id, struct err *e)
+{
+	struct pipeline_stats before = *pipeline_stats(s->pipeline);
+	const struct pipeline_stats *after;
+	struct quarantined q;
+	struct origin o;
+	int found;
+	enum rc rc;
+
+	if ((rc = pipeline_begin(s->pipeline, e)) != RC_OK)
+		return rc;
+	if ((rc = store_quarantine_get(s->store, id, &q, &found, e)) !=
+	    RC_OK) {
+		pipeline_abort(s->pipeline);
+		return rc;
+	}
+	if (!found || q.raw == NULL) {
+		pipeline_abort(s->pipeline);
+		rc = err_set(e, RC_REJECT, "quarantine retry: message %lld %s",
+		    (long long)id, !found ? "is not in the quarantine" :
+		    "was not kept (its bytes were never read): import the "
+		    "message again");
+		quarantined_release(&q);
+		return rc;
+	}
+	memset(&o, 0, sizeof(o));
+	o.source = q.source;
+	o.folder = q.folder;
+	o.uidvalidity = q.uidvalidity;
+	o.uid = q.uid;
+	o.role = source_role(cli->cfg, q.source);
+	o.arrived = q.arrived_at;
+	rc = pipeline_replay(s->pipeline, &o, id, q.raw, q.raw_len, e);
+	quarantined_release(&q);
+	if (rc == RC_OK)
+		rc = pipeline_commit(s->pipeline, e);
+	else
+		pipeline_abort(s->pipeline);
+	if (rc != RC_OK)
+		return rc;
+	after = pipeline_stats(s->pipeline);
+	if (after->replayed == before.replayed) {
+		/* Read back for its new reason. */
+		if ((rc = store_quarantine_get(s->store, id, &q, &found,
+		    e)) != RC_OK)
+			return rc;
+		printf("%lld: still quarantined: %s\n", (long long)id,
+		    found && q.reason ? q.reason : "-");
+		quarantined_release(&q);
+	} else if (after->ignored > before.ignored) {
+		printf("%lld: not a report: stored as ignored\n",
+		    (long long)id);
+	} else {
+		printf("%lld: parsed: %ld new report%s\n", (long long)id,
+		    after->reports - before.reports,
+		    after->reports - before.reports == 1 ? "" : "s");
+	}
+	/* One line per committed message, as it happens. */
+	if (fflush(stdout) != 0)
+		return err_set(e, RC_FATAL, "stdout: %s", strerror(errno));
+	return RC_OK;
+}
+
+int
+quarantine_retry(struct cli *cli, int argc, char **argv)
+{
+	struct session s;
+	struct err e;
+	int64_t *ids = NULL;
+	long long v;
+	size_t n = 0, i;
+	int k, all = 0, st;
+	enum rc rc;
+
+	for (k = 1; k < argc; k++) {
+		if (strcmp(argv[k], "--all") == 0) {
+			all = 1;
+			continue;
+		}
+		if (parse_ll(argv[k], 1, INT64_MAX, &v) < 0) {
+			fprintf(stderr, "abuse-collector: quarantine retry: "
+			    "'%s' is not a message id\n", argv[k]);
+			free(ids);
+			return EXIT_USAGE;
+		}
+		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
+		ids[n++] = v;
+	}
+	if (all && n > 0) {
+		fprintf(stderr, "abuse-collector: quarantine retry: --all or "
+		    "IDs, not both\n");
+		free(ids);
+		return EXIT_USAGE;
+	}
+	if ((st = take_lock(cli->cfg, cli->dry_run)) != EXIT_OK ||
+	    (st = session_open(&s, cli, "quarantine retry")) != EXIT_OK) {
+		free(ids);
+		return st;
+	}
+	if (n == 0 && (rc = store_quarantine_ids(s.store, all, &ids, &n,
+	    &e)) != RC_OK)
+		note_error(&s, exit_for(rc), e.msg);
+	for (i = 0; i < n; i++) {
+		err_clear(&e);
+		if ((rc = retry_one(cli, &s, ids[i], &e)) == RC_OK)
+			continue;
+		note_error(&s, rc == RC_REJECT ? EXIT_DATAERR : exit_for(rc),
+		    e.msg);
+		if (rc != RC_REJECT)
+			break;
+	}
+	free(ids);
 	return session_close(&s, cli);
 }
 
@@ -396,94 +556,116 @@ cmd_report(struct cli *cli, int argc, char **argv)
 	return st;
 }
 
-/*
- * The days `run` writes: every day before today that has a case and no
- * summary yet, and yesterday even when it was quiet.
- */
-struct days {
-	char	(*v)[11];
-	size_t	 n;
-};
-
-static int
-add_day(void *arg, int n, const char *const *names, const char *const *vals)
-{
-	struct days *d = arg;
-
-	if (n < 1 || vals[0] == NULL || !valid_day(vals[0]))
-		return 0;
-	d->v = xrealloc(d->v, (d->n + 1) * sizeof(*d->v));
-	snprintf(d->v[d->n++], 11, "%s", vals[0]);
-	return 0;
-}
-
-/* Days this recent get the daily e-mail and summary.daily when their
- * summary is written; older ones (a backfill) get only the files. */
+/* Days this recent get the daily e-mail and summary.daily when they
+ * settle; older ones (a backfill) get only the files. */
 #define DAILY_RECENT	7
 
 /*
- * A day's summary is written: mark it, and queue its e-mail and its
- * summary.daily events, in one transaction, so that a crash either
- * leaves the day to be written again or has it queued for sure.
+ * Record what became of a day in one transaction with what it queues
+ * (its e-mail and summary.daily, or an update), so that a crash either
+ * leaves the day to be done again or has it queued for sure.
  */
 static int
-day_done(struct cli *cli, struct session *s, const char *day, int send)
+day_record(struct cli *cli, struct session *s, const struct day_row *r,
+    unsigned plan, time_t now)
 {
+	const struct config *c = cli->cfg;
+	char *digest = day_digest(r, now >= day_settles_at(r->day,
+	    c->report.send_after)), *text = NULL, *p;
+	struct day_diff d;
 	struct err e;
-	time_t now = time(NULL);
 	enum rc rc;
+	int st = EXIT_OK;
 
+	memset(&d, 0, sizeof(d));
+	if (plan & DAY_UPDATE)
+		day_diff(r->sent_set, r->set, &d);
 	if ((rc = store_begin(s->store, &e)) != RC_OK ||
-	    (rc = store_day_mark(s->store, day, &e)) != RC_OK ||
-	    (send && (rc = outbox_daily(cli->cfg, s->store, day, now, &e)) !=
+	    ((plan & (DAY_WRITE | DAY_ADOPT)) && (rc = store_day_written(
+	    s->store, r->day, digest, plan & DAY_WRITE ? now : 0, &e)) !=
 	    RC_OK) ||
-	    (send && cli->cfg->email.line != 0 && (rc = outbox_email(cli->cfg,
-	    s->store, day, EMAIL_ONCE, now, NULL, &e)) != RC_OK) ||
+	    ((plan & DAY_DAILY) && (rc = outbox_daily(c, s->store, r->day,
+	    now, &e)) != RC_OK) ||
+	    ((plan & DAY_DAILY) && c->email.line != 0 && (rc = outbox_email(c,
+	    s->store, r->day, EMAIL_ONCE, now, NULL, &e)) != RC_OK) ||
+	    ((plan & DAY_DAILY) && (rc = store_day_sent(s->store, r->day,
+	    r->set, 0, now, &e)) != RC_OK) ||
+	    ((plan & DAY_UPDATE) && (rc = outbox_update(c, s->store, r->day,
+	    r->updates + 1, &d, now, &e)) != RC_OK) ||
+	    ((plan & DAY_UPDATE) && (rc = store_day_sent(s->store, r->day,
+	    r->set, r->updates + 1, now, &e)) != RC_OK) ||
 	    (rc = store_commit(s->store, &e)) != RC_OK) {
 		store_rollback(s->store);
 		log_error("%s", e.msg);
-		return exit_for(rc);
+		st = exit_for(rc);
+		goto out;
 	}
-	return EXIT_OK;
+	if (plan & DAY_UPDATE) {
+		/* The mail's lines ("  a: now confirmed\n") as one line. */
+		text = day_diff_text(&d);
+		for (p = text; (p = strstr(p, "\n  ")) != NULL; ) {
+			p[0] = ';';
+			memmove(p + 2, p + 3, strlen(p + 3) + 1);
+		}
+		text[strcspn(text, "\n")] = '\0';
+		log_info("summary of %s: update %ld queued: %s", r->day,
+		    r->updates + 1, text + strspn(text, " "));
+	}
+out:
+	free(text);
+	free(digest);
+	day_diff_release(&d);
+	return st;
 }
 
+/*
+ * The daily step of run: every day before today whose summary changed
+ * since it was written (and yesterday, even when it was quiet) is
+ * written again; settled days are mailed once, then updated.
+ */
 static int
 report_due(struct cli *cli, struct session *s, long *queued)
 {
-	struct days d = { NULL, 0 };
-	char today[11], yesterday[11], recent[11];
+	struct day_row *rows = NULL;
+	struct day_rules k;
+	char today[11], yesterday[11];
 	struct err e;
-	size_t i;
-	int st = EXIT_OK, done;
+	size_t i, n = 0;
+	unsigned plan;
+	int st = EXIT_OK;
 
 	if (cli->dry_run)
 		return EXIT_OK;
+	k.now = time(NULL);
+	k.send_after = cli->cfg->report.send_after;
+	k.update_interval = cli->cfg->report.update_interval;
+	day_ago(DAILY_RECENT, k.recent);
 	day_ago(0, today);
 	day_ago(1, yesterday);
-	if (store_dump(s->store, DUMP_DAYS_DUE, DUMP_TEXT, today, NULL,
-	    add_day, &d, &e) != RC_OK) {
+	if (store_days_list(s->store, today, yesterday, &rows, &n, &e) !=
+	    RC_OK) {
 		log_error("%s", e.msg);
 		return exit_for(e.rc);
 	}
-	if ((done = store_day_reported(s->store, yesterday, &e)) < 0) {
-		st = exit_for(e.rc);
-		log_error("%s", e.msg);
-		goto out;
-	}
-	if (!done && (d.n == 0 || strcmp(d.v[d.n - 1], yesterday) != 0))
-		add_day(&d, 1, NULL, (const char *const[]){ yesterday });
-	day_ago(DAILY_RECENT, recent);
-	for (i = 0; i < d.n && st == EXIT_OK; i++) {
-		if ((st = write_day(cli, s->store, d.v[i],
-		    cli->cfg->report.output_dir, 0)) != EXIT_OK)
+	for (i = 0; i < n && st == EXIT_OK; i++) {
+		plan = day_plan(&rows[i], day_settles_at(rows[i].day,
+		    k.send_after), &k);
+		if ((plan & DAY_WRITE) && (st = write_day(cli, s->store,
+		    rows[i].day, cli->cfg->report.output_dir, 0)) != EXIT_OK)
 			break;
-		if ((st = day_done(cli, s, d.v[i],
-		    strcmp(d.v[i], recent) >= 0)) != EXIT_OK)
+		if (plan & DAY_HELD)
+			log_info("summary of %s: its customers changed; the "
+			    "update waits for [report] update_interval",
+			    rows[i].day);
+		if ((plan & ~DAY_HELD) == 0)
+			continue;
+		if ((st = day_record(cli, s, &rows[i], plan, k.now)) !=
+		    EXIT_OK)
 			break;
-		(*queued)++;
+		if (plan & (DAY_DAILY | DAY_UPDATE))
+			(*queued)++;
 	}
-out:
-	free(d.v);
+	store_days_free(rows, n);
 	return st;
 }
 

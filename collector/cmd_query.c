@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "../reporters/csv.h"
+#include "bounds.h"
 #include "cli.h"
+#include "cli_table.h"
 #include "correlate.h"
 #include "evidence.h"
 #include "files.h"
@@ -19,6 +21,7 @@
 #include "json.h"
 #include "log.h"
 #include "metrics.h"
+#include "netaddr.h"
 #include "resolve.h"
 #include "store.h"
 
@@ -373,33 +376,65 @@ dump_row(void *arg, int n, const char *const *names, const char *const *vals)
 	return 0;
 }
 
-/* Shared by reports and cases. */
+/* The columns of the table on a terminal. */
+static const struct table_col report_table[] = { { "id", 10 },
+	{ "occurred_at", 20 }, { "format", 12 }, { "role", 8 },
+	{ "customer", 24 }, { "source_ip", 39 }, { "auth_user", 28 },
+	{ "subject", 40 }, { "state", 10 } };
+static const struct table_col review_table[] = { { "id", 10 },
+	{ "occurred_at", 20 }, { "reporter", 28 },
+	{ "suggested_customer", 24 }, { "subject", 40 } };
+static const struct table_col case_table[] = { { "day", 10 },
+	{ "customer", 28 }, { "confidence", 10 }, { "score", 7 },
+	{ "internal_reports", 8 }, { "external_reports", 8 },
+	{ "distinct_source_ips", 8 }, { "escalated", 3 } };
+
+/* Shared by reports and cases: args as store_dump_args takes them.
+ * Without --format, a table on a terminal and CSV elsewhere. */
 static int
-dump(struct cli *cli, enum dump which, const char *a, const char *b,
+dump(struct cli *cli, enum dump which, const char *const *args, int nargs,
     const char *format)
 {
 	struct out o = { 0 };
+	struct cli_table *t = NULL;
 	struct store *s;
 	struct err e;
 	enum rc rc;
 
-	if (strcmp(format, "json") == 0)
+	if (format == NULL && isatty(STDOUT_FILENO)) {
+		if (which == DUMP_CASES)
+			t = cli_table_new(case_table, sizeof(case_table) /
+			    sizeof(case_table[0]));
+		else if (which == DUMP_REVIEW)
+			t = cli_table_new(review_table, sizeof(review_table) /
+			    sizeof(review_table[0]));
+		else
+			t = cli_table_new(report_table, sizeof(report_table) /
+			    sizeof(report_table[0]));
+	} else if (format != NULL && strcmp(format, "json") == 0) {
 		o.json = 1;
-	else if (strcmp(format, "csv") != 0) {
+	} else if (format != NULL && strcmp(format, "csv") != 0) {
 		fprintf(stderr, "abuse-collector: --format is csv or json\n");
 		return EXIT_USAGE;
 	}
 	if ((rc = cli_store(cli, 1, &s, &e)) != RC_OK) {
 		log_error("%s", e.msg);
+		cli_table_free(t);
 		return exit_for(rc);
 	}
 	/* CSV always starts with its header, rows or not. */
-	rc = o.json ? RC_OK : store_dump_header(s, which, dump_row, &o, &e);
+	rc = o.json || t != NULL ? RC_OK :
+	    store_dump_header(s, which, dump_row, &o, &e);
 	if (rc == RC_OK)
-		rc = store_dump(s, which, o.json ? DUMP_JSON : DUMP_TEXT, a, b,
-		    dump_row, &o, &e);
+		rc = store_dump_args(s, which, o.json ? DUMP_JSON : DUMP_TEXT,
+		    args, nargs, t != NULL ? cli_table_row : dump_row,
+		    t != NULL ? (void *)t : (void *)&o, &e);
 	if (rc != RC_OK)
 		log_error("%s", e.msg);
+	else if (t != NULL)
+		cli_table_print(t, stdout, "--format csv has them all, and "
+		    "every column");
+	cli_table_free(t);
 	store_close(s);
 	if (fflush(stdout) != 0)
 		return EXIT_INTERNAL;
@@ -416,48 +451,105 @@ bad_day(const char *what, const char *d)
 	return 1;
 }
 
+/* A search value: not empty, at most max bytes, no control
+ * characters. */
+static int
+bad_value(const char *what, const char *v, size_t max)
+{
+	size_t n, i;
+
+	if (v == NULL)
+		return 0;
+	n = strlen(v);
+	for (i = 0; i < n && ctl_len(v + i, n - i) == 0; i++)
+		;
+	if (n > 0 && n <= max && i == n)
+		return 0;
+	fprintf(stderr, "abuse-collector: %s: must be 1 to %zu bytes "
+	    "without control characters\n", what, max);
+	return 1;
+}
+
 int
 cmd_reports(struct cli *cli, int argc, char **argv)
 {
-	const char *since = NULL, *until = NULL, *format = "csv";
-	int i, review = 0;
+	/* since, until, customer, ip, user, message-id */
+	const char *a[6] = { NULL }, *format = NULL;
+	char *mid = NULL;
+	struct prefix p;
+	int i, review = 0, st;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--review") == 0) {
 			review = 1;
 			continue;
 		}
-		if (take_opt(argc, argv, &i, "--since", &since) ||
-		    take_opt(argc, argv, &i, "--until", &until) ||
+		if (take_opt(argc, argv, &i, "--since", &a[0]) ||
+		    take_opt(argc, argv, &i, "--until", &a[1]) ||
+		    take_opt(argc, argv, &i, "--customer", &a[2]) ||
+		    take_opt(argc, argv, &i, "--ip", &a[3]) ||
+		    take_opt(argc, argv, &i, "--user", &a[4]) ||
+		    take_opt(argc, argv, &i, "--message-id", &a[5]) ||
 		    take_opt(argc, argv, &i, "--format", &format))
 			continue;
 		fprintf(stderr, "abuse-collector: reports: unknown argument "
 		    "'%s'\n", argv[i]);
 		return EXIT_USAGE;
 	}
-	if (bad_day("--since", since) || bad_day("--until", until))
+	if (bad_day("--since", a[0]) || bad_day("--until", a[1]) ||
+	    bad_value("--customer", a[2], MAX_CUSTOMER_LEN) ||
+	    bad_value("--user", a[4], 998) ||
+	    bad_value("--message-id", a[5], 998))
 		return EXIT_USAGE;
-	return dump(cli, review ? DUMP_REVIEW : DUMP_REPORTS, since, until,
-	    format);
+	if (a[3] != NULL && prefix_parse(a[3], strlen(a[3]), &p) < 0) {
+		fprintf(stderr, "abuse-collector: --ip: '%s' is not an "
+		    "address or a prefix ADDR/LEN without host bits\n", a[3]);
+		return EXIT_USAGE;
+	}
+	if (review && (a[2] || a[3] || a[4] || a[5])) {
+		fprintf(stderr, "abuse-collector: reports: --review lists "
+		    "what waits for review; search without it\n");
+		return EXIT_USAGE;
+	}
+	if (a[5] != NULL) {
+		/* With or without its angle brackets. */
+		const char *v = a[5];
+		size_t n = strlen(v);
+
+		if (n >= 2 && v[0] == '<' && v[n - 1] == '>')
+			mid = xstrndup(v + 1, n - 2);
+		else
+			mid = xstrdup(v);
+		a[5] = mid;
+	}
+	st = dump(cli, review ? DUMP_REVIEW : DUMP_REPORTS, a, 6, format);
+	free(mid);
+	return st;
 }
 
 int
 cmd_cases(struct cli *cli, int argc, char **argv)
 {
-	const char *date = NULL, *format = "csv";
+	/* day, customer, since, until */
+	const char *a[4] = { NULL }, *format = NULL;
 	int i;
 
 	for (i = 1; i < argc; i++) {
-		if (take_opt(argc, argv, &i, "--date", &date) ||
+		if (take_opt(argc, argv, &i, "--date", &a[0]) ||
+		    take_opt(argc, argv, &i, "--customer", &a[1]) ||
+		    take_opt(argc, argv, &i, "--since", &a[2]) ||
+		    take_opt(argc, argv, &i, "--until", &a[3]) ||
 		    take_opt(argc, argv, &i, "--format", &format))
 			continue;
 		fprintf(stderr, "abuse-collector: cases: unknown argument "
 		    "'%s'\n", argv[i]);
 		return EXIT_USAGE;
 	}
-	if (bad_day("--date", date))
+	if (bad_day("--date", a[0]) || bad_day("--since", a[2]) ||
+	    bad_day("--until", a[3]) ||
+	    bad_value("--customer", a[1], MAX_CUSTOMER_LEN))
 		return EXIT_USAGE;
-	return dump(cli, DUMP_CASES, date, NULL, format);
+	return dump(cli, DUMP_CASES, a, 4, format);
 }
 
 struct status_ctx {
@@ -662,26 +754,4 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	free(sc.listed);
 	store_close(s);
 	return exit_for(rc);
-}
-
-int
-cmd_check_config(struct cli *cli, int argc, char **argv)
-{
-	struct resolver *r;
-	struct err e;
-
-	if (argc > 1) {
-		fprintf(stderr, "abuse-collector: check-config takes no "
-		    "arguments\n");
-		return EXIT_USAGE;
-	}
-	/* The tables are part of the configuration: load them too. */
-	if (resolver_open(&r, cli->cfg, NULL, &e) != RC_OK) {
-		log_error("%s", e.msg);
-		return EXIT_CONFIG;
-	}
-	resolver_close(r);
-	config_warn(cli->cfg);
-	config_print(cli->cfg, stdout);
-	return EXIT_OK;
 }

@@ -20,13 +20,14 @@
 #include "files.h"
 
 static const char *const sect_names[] = { "", "store", "source",
-	"resolver", "cases", "report", "limits", "email", "webhook", "metrics" };
+	"resolver", "cases", "report", "limits", "email", "webhook", "ticket",
+	"metrics" };
 
 /* Sections that come once per name: [source NAME], [webhook NAME]. */
 static int
 sect_named(size_t i)
 {
-	return i == S_SOURCE || i == S_WEBHOOK;
+	return i == S_SOURCE || i == S_WEBHOOK || i == S_TICKET;
 }
 
 struct key {
@@ -258,6 +259,18 @@ set_mode(struct loader *l, void *t, const char *v)
 	return NULL;
 }
 
+/* [report] send_after and update_interval: 0 (at once) to 7 days. */
+static const char *
+set_settle(struct loader *l, void *t, const char *v)
+{
+	long long n;
+
+	if (parse_duration(v, &n) < 0 || n > 7 * 86400)
+		return "must be a duration from 0 to 7d (like 0, 30m, 6h)";
+	*(long long *)t = n;
+	return NULL;
+}
+
 mode_t
 config_store_mode(const struct config *c)
 {
@@ -360,6 +373,18 @@ set_yesno(struct loader *l, void *t, const char *v)
 	return NULL;
 }
 
+/* A duration from 0 (keep nothing) to 10 years. */
+static const char *
+set_keep(struct loader *l, void *t, const char *v)
+{
+	long long *p = t, n;
+
+	if (parse_duration(v, &n) < 0 || n > 3650LL * 86400)
+		return "must be a duration from 0 to 3650d (like 30d)";
+	*p = n;
+	return NULL;
+}
+
 /*
  * Every key: its section, its setter (here, in config_imap.c,
  * config_resolver.c or config_outputs.c) and where it goes.
@@ -370,6 +395,7 @@ static const struct key keys[] = {
 	{ S_TOP, "log", set_log, O(struct config, log_syslog), 0 },
 	{ S_STORE, "path", cfg_set_path, O(struct config, store_path), 0 },
 	{ S_STORE, "group", set_group, 0, 0 },
+	{ S_STORE, "keep_raw", set_keep, O(struct config, keep_raw), 0 },
 	{ S_SOURCE, "type", set_source_type, O(struct source_conf, type), 0 },
 	{ S_SOURCE, "path", cfg_set_path, O(struct source_conf, path), 0 },
 	{ S_SOURCE, "role", set_role, O(struct source_conf, role), 0 },
@@ -429,9 +455,17 @@ static const struct key keys[] = {
 	    O(struct cases_conf, escalate_external), 0 },
 	{ S_CASES, "timezone", set_timezone, O(struct cases_conf, timezone),
 	    0 },
+	{ S_CASES, "max_clock_skew", set_clock_skew,
+	    O(struct cases_conf, max_clock_skew), 0 },
+	{ S_CASES, "max_report_age", set_report_age,
+	    O(struct cases_conf, max_report_age), 0 },
 	{ S_REPORT, "output_dir", cfg_set_path, O(struct report_conf, output_dir),
 	    0 },
 	{ S_REPORT, "mode", set_mode, O(struct report_conf, mode), 0 },
+	{ S_REPORT, "send_after", set_settle, O(struct report_conf, send_after),
+	    0 },
+	{ S_REPORT, "update_interval", set_settle,
+	    O(struct report_conf, update_interval), 0 },
 	{ S_METRICS, "textfile", cfg_set_path,
 	    O(struct config, metrics_textfile), 0 },
 	{ S_LIMITS, "max_message_size", set_size,
@@ -479,6 +513,30 @@ static const struct key keys[] = {
 	    O(struct webhook_conf, retry_base), 0 },
 	{ S_WEBHOOK, "retry_max", set_delay,
 	    O(struct webhook_conf, retry_max), 0 },
+	/* [ticket NAME] */
+	{ S_TICKET, "type", ticket_set_type, O(struct ticket_conf, type), 0 },
+	{ S_TICKET, "url", ticket_set_url, O(struct ticket_conf, url), 0 },
+	{ S_TICKET, "token_file", ticket_set_token_file, 0, 0 },
+	{ S_TICKET, "user", set_text, O(struct ticket_conf, user), 0 },
+	{ S_TICKET, "password_file", ticket_set_password_file, 0, 0 },
+	{ S_TICKET, "queue", ticket_set_name, O(struct ticket_conf, queue), 0 },
+	{ S_TICKET, "case_field", ticket_set_name,
+	    O(struct ticket_conf, case_field), 0 },
+	{ S_TICKET, "per", ticket_set_per, O(struct ticket_conf, per), 0 },
+	{ S_TICKET, "events", ticket_set_events,
+	    O(struct ticket_conf, events), 0 },
+	{ S_TICKET, "resolve_on_unconfirmed", set_yesno,
+	    O(struct ticket_conf, resolve_on_unconfirmed), 0 },
+	{ S_TICKET, "ca_file", cfg_set_file, O(struct ticket_conf, ca_file), 0 },
+	{ S_TICKET, "allow_plaintext", set_yesno,
+	    O(struct ticket_conf, allow_plaintext), 0 },
+	{ S_TICKET, "timeout", set_timeout, O(struct ticket_conf, timeout), 0 },
+	{ S_TICKET, "max_attempts", set_attempts,
+	    O(struct ticket_conf, max_attempts), 0 },
+	{ S_TICKET, "retry_base", set_delay, O(struct ticket_conf, retry_base),
+	    0 },
+	{ S_TICKET, "retry_max", set_delay, O(struct ticket_conf, retry_max),
+	    0 },
 };
 
 /* Enter a section: "[store]", "[source NAME]". */
@@ -547,6 +605,11 @@ enter_section(struct loader *l, const char *label)
 		break;
 	case S_WEBHOOK:
 		l->base = enter_webhook(l, name);
+		if (l->base == NULL)
+			l->sect = S_NONE;
+		break;
+	case S_TICKET:
+		l->base = enter_ticket(l, name);
 		if (l->base == NULL)
 			l->sect = S_NONE;
 		break;
@@ -707,6 +770,13 @@ handler(void *user, const char *section, const char *name, const char *value)
 		config_error(l, l->line, name, "%s", msg);
 		return 1;
 	}
+	/* Where the paths check-config looks at were given. */
+	if (l->sect == S_SOURCE && strcmp(name, "path") == 0)
+		((struct source_conf *)l->base)->path_line = l->line;
+	else if (l->sect == S_STORE && strcmp(name, "path") == 0)
+		l->c->store_line = l->line;
+	else if (l->sect == S_REPORT && strcmp(name, "output_dir") == 0)
+		l->c->report.output_dir_line = l->line;
 	if (keys[i].secret && l->secret_line == 0) {
 		l->secret_line = l->line;
 		snprintf(l->secret_sect, sizeof(l->secret_sect), "%s",
@@ -733,12 +803,16 @@ defaults(struct config *c)
 	    "X-Authenticated-Sender", "X-Authenticated-User" };
 	size_t i;
 
-	c->store_path = xstrdup(LOCALSTATEDIR "/lib/abuse-collector/abuse.db");
-	c->report.output_dir = xstrdup(LOCALSTATEDIR
-	    "/lib/abuse-collector/reports");
+	c->store_path = xstrdup(CONFIG_DEFAULT_STORE);
+	c->report.output_dir = xstrdup(CONFIG_DEFAULT_OUTPUT);
 	c->report.mode = -1;
+	c->report.send_after = 6 * 3600;
+	c->report.update_interval = 12 * 3600;
 	c->store_gid = NO_GROUP;
+	c->keep_raw = 30LL * 86400;
 	c->cases.timezone = xstrdup("UTC");
+	c->cases.max_clock_skew = 3600;
+	c->cases.max_report_age = 3650LL * 86400;
 	memcpy(c->resolver.order, order, sizeof(order));
 	c->resolver.norder = sizeof(order) / sizeof(order[0]);
 	c->resolver.nidentity_headers = sizeof(ident) / sizeof(ident[0]);
@@ -783,10 +857,11 @@ validate(struct loader *l)
 	}
 	validate_resolver(l);
 	validate_outputs(l);
+	validate_tickets(l);
 }
 
-enum rc
-config_load(struct config *c, const char *path, struct err *e)
+int
+config_read(struct config *c, const char *path, struct err *e)
 {
 	struct loader l;
 	struct stat st;
@@ -818,7 +893,7 @@ config_load(struct config *c, const char *path, struct err *e)
 		err_set(e, RC_FATAL, "cannot open configuration '%s': %s",
 		    path, strerror(errno));
 		config_release(c);
-		return RC_FATAL;
+		return -1;
 	}
 	r = ini_parse_stream(reader, &l, handler, &l);
 	if (r > 0 && l.errors == 0)
@@ -840,13 +915,22 @@ config_load(struct config *c, const char *path, struct err *e)
 	if (l.errors > MAX_CONFIG_ERRORS)
 		fprintf(stderr, "%s: %d more errors not shown\n", path,
 		    l.errors - MAX_CONFIG_ERRORS);
-	if (l.errors > 0) {
+	if (l.errors > 0)
 		err_set(e, RC_FATAL, "%s: %d error%s in the configuration",
 		    path, l.errors, l.errors == 1 ? "" : "s");
+	return l.errors;
+}
+
+enum rc
+config_load(struct config *c, const char *path, struct err *e)
+{
+	int n = config_read(c, path, e);
+
+	if (n == 0)
+		return RC_OK;
+	if (n > 0)
 		config_release(c);
-		return RC_FATAL;
-	}
-	return RC_OK;
+	return RC_FATAL;
 }
 
 void
@@ -863,6 +947,7 @@ config_release(struct config *c)
 	release_resolver(c);
 	free(c->report.output_dir);
 	release_outputs(c);
+	release_tickets(c);
 	free(c->store_path);
 	free(c->store_group);
 	free(c->metrics_textfile);
@@ -921,7 +1006,10 @@ config_print(const struct config *c, FILE *f)
 	    c->log_syslog ? "syslog" : "stderr", c->store_path);
 	if (c->store_group != NULL)
 		fprintf(f, "group = %s\n", c->store_group);
-	fprintf(f, "# mode %04o\n", (unsigned)config_store_mode(c));
+	fprintf(f, "# mode %04o\nkeep_raw = %lld%s\n",
+	    (unsigned)config_store_mode(c), c->keep_raw % 86400 == 0 ?
+	    c->keep_raw / 86400 : c->keep_raw, c->keep_raw % 86400 == 0 &&
+	    c->keep_raw != 0 ? "d" : "s");
 	for (i = 0; i < c->nsources; i++) {
 		const struct source_conf *s = &c->sources[i];
 
@@ -938,7 +1026,10 @@ config_print(const struct config *c, FILE *f)
 		fprintf(f, "mode = %04o\n", (unsigned)c->report.mode);
 	else
 		fprintf(f, "# mode %04o\n", (unsigned)config_report_mode(c));
+	fprintf(f, "send_after = %llds\nupdate_interval = %llds\n",
+	    c->report.send_after, c->report.update_interval);
 	print_outputs(c, f);
+	print_tickets(c, f);
 	if (c->metrics_textfile != NULL)
 		fprintf(f, "\n[metrics]\ntextfile = %s\n", c->metrics_textfile);
 	fprintf(f, "\n[limits]\nmax_message_size = %zu\nmax_mime_depth = %d\n"

@@ -33,6 +33,7 @@ struct source_conf {
 	enum source_type type;
 	enum role	 role;		/* ROLE_AUTO: by format */
 	char		*path;		/* maildir, mbox */
+	int		 path_line;
 
 	/* imap (defaults filled in when the file has been read) */
 	char		*host;
@@ -110,11 +111,23 @@ struct cases_conf {
 	char		*timezone;	/* "UTC", or a zoneinfo name */
 	struct escalation escalate_internal;
 	struct escalation escalate_external;
+	/* A report's own time is not trusted when it is more than
+	 * max_clock_skew after its message arrived or more than
+	 * max_report_age before (seconds). */
+	long long	 max_clock_skew;
+	long long	 max_report_age;
 };
 
 struct report_conf {
 	char		*output_dir;	/* absolute */
+	int		 output_dir_line;	/* 0: the default */
 	int		 mode;		/* of summaries; -1: the store's */
+	/* A day is settled send_after seconds after its end: then its
+	 * e-mail and summary.daily go out; later changes to its
+	 * confirmed or escalated customers send an update, at most one
+	 * per update_interval seconds.  0: at once. */
+	long long	 send_after;
+	long long	 update_interval;
 };
 
 /*
@@ -146,7 +159,8 @@ struct email_conf {
 #define EV_CASE_ESCALATED	0x4
 #define EV_SUMMARY_DAILY	0x8
 #define EV_CASE_UNCONFIRMED	0x10	/* implied by EV_CASE_CONFIRMED */
-#define EV_ALL			0x1f
+#define EV_SUMMARY_UPDATED	0x20	/* implied by EV_SUMMARY_DAILY */
+#define EV_ALL			0x3f
 
 /* [webhook NAME]: events POSTed as signed JSON. */
 struct webhook_conf {
@@ -166,6 +180,38 @@ struct webhook_conf {
 	long long	 retry_max;
 };
 
+/*
+ * [ticket NAME]: a ticket per case (or per customer) in a ticketing
+ * system, kept up to date by the case's later events.  type = rt only:
+ * Request Tracker's REST2 API under url/REST/2.0.
+ */
+enum ticket_type { TICKET_RT = 1 };
+enum ticket_per { PER_CASE, PER_CUSTOMER };
+
+struct ticket_conf {
+	char		*name;
+	int		 line;
+	enum ticket_type type;		/* 0: not given */
+	char		*url;		/* without a trailing '/' */
+	char		*token;		/* secret, never printed or logged */
+	char		*token_file;
+	char		*user;		/* basic auth with password */
+	char		*password;	/* secret */
+	char		*password_file;
+	int		 secret_given;
+	char		*queue;
+	char		*case_field;
+	enum ticket_per	 per;
+	unsigned	 events;	/* EV_CASE_* */
+	int		 resolve_on_unconfirmed;
+	char		*ca_file;
+	int		 allow_plaintext;
+	long long	 timeout;
+	long long	 max_attempts;
+	long long	 retry_base;
+	long long	 retry_max;
+};
+
 /* The EV_* flag of an event name, or 0. */
 unsigned event_flag(const char *name);
 
@@ -174,10 +220,14 @@ struct config {
 	char			*dir;	/* its directory, for relative paths */
 	int			 log_syslog;
 	char			*store_path;
+	int			 store_line;	/* 0: the default */
 	/* [store] group: the store, its -wal and -shm, the summaries
 	 * and the lock belong to it, mode 0640; NULL: 0600. */
 	char			*store_group;
 	gid_t			 store_gid;	/* or NO_GROUP */
+	/* [store] keep_raw: how long the raw bytes of a message that is
+	 * not quarantined are kept, in seconds; 0: not at all. */
+	long long		 keep_raw;
 	struct source_conf	*sources;
 	size_t			 nsources;
 	struct resolver_conf	 resolver;
@@ -187,6 +237,8 @@ struct config {
 	struct email_conf	 email;
 	struct webhook_conf	*webhooks;
 	size_t			 nwebhooks;
+	struct ticket_conf	*tickets;
+	size_t			 ntickets;
 	/* [metrics] textfile: the Prometheus text file each run writes,
 	 * or NULL. */
 	char			*metrics_textfile;
@@ -205,8 +257,15 @@ void config_warn(const struct config *c);
 const struct webhook_conf *config_webhook(const struct config *c,
     const char *name);
 
-/* The file used when -c is not given. */
+/* The ticket target called name, or NULL. */
+const struct ticket_conf *config_ticket(const struct config *c,
+    const char *name);
+
+/* The file used when -c is not given, and the default store and
+ * output directory: under the directories configure was given. */
 #define CONFIG_DEFAULT_FILE	SYSCONFDIR "/abuse-collector/abuse-collector.ini"
+#define CONFIG_DEFAULT_STORE	LOCALSTATEDIR "/lib/abuse-collector/abuse.db"
+#define CONFIG_DEFAULT_OUTPUT	LOCALSTATEDIR "/lib/abuse-collector/reports"
 
 /*
  * Load and check path into c.  On failure every problem found has been
@@ -214,6 +273,12 @@ const struct webhook_conf *config_webhook(const struct config *c,
  * returned; c is then released.
  */
 enum rc config_load(struct config *c, const char *path, struct err *e);
+/*
+ * The same, but a file with mistakes stays loaded (what could be read of
+ * it, for check-config to look further): returns the number of mistakes
+ * printed, or -1 with e set and c released when the file cannot be opened.
+ */
+int config_read(struct config *c, const char *path, struct err *e);
 void config_release(struct config *c);
 
 /* The parser options the configuration implies (limits, identity

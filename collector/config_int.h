@@ -14,7 +14,7 @@
 #include "config.h"
 
 enum sect { S_TOP, S_STORE, S_SOURCE, S_RESOLVER, S_CASES, S_REPORT,
-	S_LIMITS, S_EMAIL, S_WEBHOOK, S_METRICS, S_NONE };
+	S_LIMITS, S_EMAIL, S_WEBHOOK, S_TICKET, S_METRICS, S_NONE };
 
 /* The state of one load: the line inih is at, the section, errors. */
 struct loader {
@@ -73,6 +73,8 @@ const char *set_token_file(struct loader *, void *t, const char *v);
 const char *set_cache_ttl(struct loader *, void *t, const char *v);
 const char *set_http_timeout(struct loader *, void *t, const char *v);
 const char *set_escalation(struct loader *, void *t, const char *v);
+const char *set_clock_skew(struct loader *, void *t, const char *v);
+const char *set_report_age(struct loader *, void *t, const char *v);
 /* What the keys say together (a step needs its table; a regex needs its
  * header), then the identity rules the parsers use. */
 void validate_resolver(struct loader *l);
@@ -99,6 +101,20 @@ void validate_outputs(struct loader *l);
 void release_outputs(struct config *c);
 /* [email] and the webhooks; a secret shows only where it comes from. */
 void print_outputs(const struct config *c, FILE *f);
+
+/* config_ticket.c: [ticket NAME]. */
+const char *ticket_set_type(struct loader *, void *t, const char *v);
+const char *ticket_set_url(struct loader *, void *t, const char *v);
+const char *ticket_set_token_file(struct loader *, void *t, const char *v);
+const char *ticket_set_password_file(struct loader *, void *t,
+    const char *v);
+const char *ticket_set_name(struct loader *, void *t, const char *v);
+const char *ticket_set_per(struct loader *, void *t, const char *v);
+const char *ticket_set_events(struct loader *, void *t, const char *v);
+struct ticket_conf *enter_ticket(struct loader *l, const char *name);
+void validate_tickets(struct loader *l);
+void release_tickets(struct config *c);
+void print_tickets(const struct config *c, FILE *f);
 
 /*
  * config_imap.c: the [source] keys of type = imap.  Each setter stores

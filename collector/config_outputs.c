@@ -288,7 +288,7 @@ set_secret_inline(struct loader *l, void *t, const char *v)
 const char *
 set_events(struct loader *l, void *t, const char *v)
 {
-	static char msg[300];
+	static char msg[400];
 	unsigned *ev = t, f, all = 0;
 	char **items;
 	size_t n, i;
@@ -299,7 +299,8 @@ set_events(struct loader *l, void *t, const char *v)
 		if ((f = event_flag(items[i])) == 0) {
 			snprintf(msg, sizeof(msg), "unknown event '%.200s' "
 			    "(case.opened, case.confirmed, case.unconfirmed, "
-			    "case.escalated, summary.daily)", items[i]);
+			    "case.escalated, summary.daily, summary.updated)",
+			    items[i]);
 			cfg_free_list(items, n);
 			return msg;
 		}
@@ -308,6 +309,9 @@ set_events(struct loader *l, void *t, const char *v)
 	/* Whoever acts on a confirmation must hear when it is taken back. */
 	if (all & EV_CASE_CONFIRMED)
 		all |= EV_CASE_UNCONFIRMED;
+	/* Whoever keeps a day's summary must hear when it changes. */
+	if (all & EV_SUMMARY_DAILY)
+		all |= EV_SUMMARY_UPDATED;
 	cfg_free_list(items, n);
 	*ev = all;
 	return NULL;
@@ -449,6 +453,7 @@ event_flag(const char *name)
 		{ "case.escalated", EV_CASE_ESCALATED },
 		{ "summary.daily", EV_SUMMARY_DAILY },
 		{ "case.unconfirmed", EV_CASE_UNCONFIRMED },
+		{ "summary.updated", EV_SUMMARY_UPDATED },
 	};
 	size_t i;
 
@@ -475,7 +480,7 @@ print_outputs(const struct config *c, FILE *f)
 {
 	static const char *const evname[] = { "case.opened",
 	    "case.confirmed", "case.escalated", "summary.daily",
-	    "case.unconfirmed" };
+	    "case.unconfirmed", "summary.updated" };
 	const struct email_conf *m = &c->email;
 	size_t i, k, n;
 	char *u;
@@ -509,7 +514,8 @@ print_outputs(const struct config *c, FILE *f)
 		else
 			fprintf(f, "secret = (hidden)\n");
 		fprintf(f, "events = ");
-		for (k = 0, n = 0; k < 5; k++)
+		for (k = 0, n = 0; k < sizeof(evname) / sizeof(evname[0]);
+		    k++)
 			if (w->events & (1u << k))
 				fprintf(f, "%s%s", n++ ? ", " : "", evname[k]);
 		fputc('\n', f);

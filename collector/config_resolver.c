@@ -576,6 +576,32 @@ set_http_timeout(struct loader *l, void *t, const char *v)
 	return NULL;
 }
 
+/* How far after its message's arrival a report's own time may lie. */
+const char *
+set_clock_skew(struct loader *l, void *t, const char *v)
+{
+	long long n;
+
+	(void)l;
+	if (parse_duration(v, &n) < 0 || n > 7 * 86400)
+		return "must be a duration from 0 to 7d (like 1h)";
+	*(long long *)t = n;
+	return NULL;
+}
+
+/* How far before its message's arrival a report's own time may lie. */
+const char *
+set_report_age(struct loader *l, void *t, const char *v)
+{
+	long long n;
+
+	(void)l;
+	if (parse_duration(v, &n) < 0 || n < 86400 || n > 36500LL * 86400)
+		return "must be a duration from 1d to 36500d (like 365d)";
+	*(long long *)t = n;
+	return NULL;
+}
+
 /* "N in M": N reports within M (a duration up to a day, as cases are). */
 const char *
 set_escalation(struct loader *l, void *t, const char *v)
@@ -767,5 +793,7 @@ print_resolver(const struct config *c, FILE *f)
 		fprintf(f, "escalate_external = %ld in %llds\n",
 		    c->cases.escalate_external.count,
 		    c->cases.escalate_external.window);
+	fprintf(f, "max_clock_skew = %llds\nmax_report_age = %llds\n",
+	    c->cases.max_clock_skew, c->cases.max_report_age);
 }
 

@@ -112,13 +112,48 @@ case_score(const struct case_row *c)
 {
 	double s = 0;
 	long reporters = c->distinct_reporters < 5 ? c->distinct_reporters : 5;
+	int both = c->internal_reports > 0 && c->external_reports > 0;
 
-	if (c->internal_reports > 0 && c->external_reports > 0)
+	/* Confidence, once judged (judge()), says whether both sides
+	 * count as having seen the customer that day. */
+	if (c->confidence[0] != '\0')
+		both = strcmp(c->confidence, "confirmed") == 0;
+	if (both)
 		s += 50;
 	s += 10 * (double)reporters;
 	s += 10 * log10(1.0 + (double)(c->internal_reports +
 	    c->external_reports));
 	return round(s * 100) / 100;
+}
+
+/*
+ * Confidence and score.  Confirmation takes a report of each side whose
+ * time is its own: a report placed at its message's arrival (undated,
+ * or dated when it cannot be true) does not say which day it was about,
+ * so it counts in the case but cannot confirm it.  Without such a pair
+ * the case is of the side that has dated reports, else of the side with
+ * more reports.
+ */
+static enum rc
+judge(struct correlator *k, struct case_row *c, struct err *e)
+{
+	long di = 0, dx = 0;
+	const char *conf;
+	enum rc rc;
+
+	if (c->internal_reports && c->external_reports) {
+		if ((rc = store_case_dated(k->s, c->customer, c->day, &di,
+		    &dx, e)) != RC_OK)
+			return rc;
+		conf = di && dx ? "confirmed" : di ? "internal" : dx ?
+		    "external" : c->internal_reports >= c->external_reports ?
+		    "internal" : "external";
+	} else {
+		conf = c->internal_reports ? "internal" : "external";
+	}
+	snprintf(c->confidence, sizeof(c->confidence), "%s", conf);
+	c->score = case_score(c);
+	return RC_OK;
 }
 
 /* Record kind for the case; the hook hears of it when it is new. */
@@ -243,10 +278,8 @@ refresh(struct correlator *k, const struct touched *t, struct err *e)
 		return rc;
 	if (!found || now.internal_reports + now.external_reports == 0)
 		return RC_OK;
-	snprintf(now.confidence, sizeof(now.confidence), "%s",
-	    now.internal_reports && now.external_reports ? "confirmed" :
-	    now.internal_reports ? "internal" : "external");
-	now.score = case_score(&now);
+	if ((rc = judge(k, &now, e)) != RC_OK)
+		return rc;
 	if (resolved && (rc = escalation(k, t, &now, e)) != RC_OK)
 		return rc;
 	if ((rc = store_case_put(k->s, &now, e)) != RC_OK || !resolved)
@@ -281,11 +314,9 @@ correlator_recount(struct correlator *k, const char *customer,
 		snprintf(now.confidence, sizeof(now.confidence), "none");
 		return resolved ? announce(k, &now, 0, why, e) : RC_OK;
 	}
-	snprintf(now.confidence, sizeof(now.confidence), "%s",
-	    now.internal_reports && now.external_reports ? "confirmed" :
-	    now.internal_reports ? "internal" : "external");
+	if ((rc = judge(k, &now, e)) != RC_OK)
+		return rc;
 	*confirmed = strcmp(now.confidence, "confirmed") == 0;
-	now.score = case_score(&now);
 	/* Escalation from scratch: the whole day is searched. */
 	memset(&whole, 0, sizeof(whole));
 	whole.first = now.first_seen;

@@ -181,6 +181,11 @@ http_do(struct http_client *c, const struct http_request *q,
 	SET(CURLOPT_SSL_VERIFYHOST, 2L);
 	if (q->ca_file != NULL)
 		SET(CURLOPT_CAINFO, q->ca_file);
+	if (q->user != NULL) {
+		SET(CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		SET(CURLOPT_USERNAME, q->user);
+		SET(CURLOPT_PASSWORD, q->password ? q->password : "");
+	}
 	if (q->fresh_connection) {
 		SET(CURLOPT_FRESH_CONNECT, 1L);
 		SET(CURLOPT_FORBID_REUSE, 1L);

@@ -30,6 +30,9 @@ struct http_request {
 	long		 timeout_ms;	/* the whole request; 0: 30 s */
 	long		 connect_timeout_ms;	/* 0: the whole timeout */
 	const char	*ca_file;	/* trust anchors; NULL: system store */
+	/* HTTP basic authentication; NULL: none.  Never in an error. */
+	const char	*user;
+	const char	*password;
 	size_t		 max_response;	/* body cap; 0: 1 MiB */
 	/* A longer answer is cut at max_response (r->truncated) instead of
 	 * being refused; for callers that want only the status. */

@@ -20,18 +20,25 @@ static const struct command commands[] = {
 	{ "report", "[--date D] [--out DIR] [--email [--force]]",
 	    "write the summary of day D (default: yesterday)", NEED_CONFIG,
 	    cmd_report },
-	{ "deliver", "[--retry-dead]", "send due webhooks and e-mails",
+	{ "deliver", "[--retry-dead]",
+	    "send due webhooks, tickets and e-mails",
 	    NEED_CONFIG | NEED_LOCK, cmd_deliver },
 	{ "parse", "[--json] FILE... (- for stdin)",
 	    "print what the parsers extract from each message", OPT_CONFIG,
 	    cmd_parse },
 	{ "import", "PATH...", "ingest .eml files, Maildirs or mbox files",
 	    NEED_CONFIG | NEED_LOCK, cmd_import },
-	{ "reports", "[--since D] [--until D] [--review] [--format csv|json]",
-	    "dump stored reports (--review: those waiting for review)",
-	    NEED_CONFIG, cmd_reports },
-	{ "cases", "[--date D] [--format csv|json]", "dump cases",
+	{ "reports", "[--since D] [--until D] [--review] [--customer C] "
+	    "[--ip ADDR[/LEN]]\n"
+	    "                [--user U] [--message-id ID] "
+	    "[--format csv|json]",
+	    "dump or search stored reports (--review: those waiting for "
+	    "review)", NEED_CONFIG, cmd_reports },
+	{ "cases", "[--date D] [--customer C] [--since D] [--until D] "
+	    "[--format csv|json]", "dump cases; a customer's history",
 	    NEED_CONFIG, cmd_cases },
+	{ "show", "[--raw] ID", "a report, its case, origin and message "
+	    "(--raw: the message's bytes)", NEED_CONFIG, cmd_show },
 	{ "accept", "ID... [--customer C] [--reason TEXT]",
 	    "count unverified complaints (for customer C)", NEED_CONFIG,
 	    cmd_accept },
@@ -40,12 +47,15 @@ static const struct command commands[] = {
 	    cmd_dismiss },
 	{ "restore", "ID... [--reason TEXT]", "undo a dismissal",
 	    NEED_CONFIG, cmd_restore },
+	{ "quarantine", "[--format csv|json] | show ID | retry [--all | ID...]",
+	    "list the quarantine, write out a message, parse them again",
+	    NEED_CONFIG, cmd_quarantine },
 	{ "status", "[--json]", "sources, checkpoints, counts, quarantine; "
 	    "--json for scripts", NEED_CONFIG, cmd_status },
 	{ "backup", "FILE", "copy the store to FILE while runs go on, "
 	    "checked", NEED_CONFIG, cmd_backup },
-	{ "check-config", "", "validate the configuration and print it",
-	    NEED_CONFIG, cmd_check_config },
+	{ "check-config", "", "check the configuration, its tables and "
+	    "paths; print it", CHECK_CONFIG, cmd_check_config },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
@@ -76,10 +86,12 @@ usage(FILE *f)
 	    "  -n, --dry-run fetch and parse, change nothing\n"
 	    "  -h, --help    this text\n"
 	    "  -V, --version print the version\n"
+	    "\ndefaults: the store %s,\nthe summaries in %s\n"
 	    "\nexit status: 0 success, 75 temporary failure (a source not "
 	    "reached, the lock\nheld, a full disk), 78 configuration error, "
 	    "64 usage error, 65 a\ncorrection that cannot be made, 73 "
-	    "a backup FILE that cannot be created, 1\ninternal error\n", CONFIG_DEFAULT_FILE);
+	    "a backup FILE that cannot be created, 1\ninternal error\n",
+	    CONFIG_DEFAULT_FILE, CONFIG_DEFAULT_STORE, CONFIG_DEFAULT_OUTPUT);
 }
 
 /*
@@ -232,7 +244,15 @@ main(int argc, char **argv)
 	log_init(cli.verbosity, 0);
 	if (cli.config_file == NULL)
 		cli.config_file = CONFIG_DEFAULT_FILE;
-	if ((cmd->needs & NEED_CONFIG) ||
+	if (cmd->needs & CHECK_CONFIG) {
+		/* Mistakes go to stderr, not to syslog: someone reads them. */
+		if ((cli.config_errors = config_read(&cfg, cli.config_file,
+		    &e)) < 0) {
+			log_error("%s", e.msg);
+			return EXIT_CONFIG;
+		}
+		cli.cfg = &cfg;
+	} else if ((cmd->needs & NEED_CONFIG) ||
 	    ((cmd->needs & OPT_CONFIG) && cli.config_given)) {
 		if (config_load(&cfg, cli.config_file, &e) != RC_OK) {
 			log_error("%s", e.msg);

@@ -238,13 +238,19 @@ mime_split_headers(struct msg *m, const char *p, size_t n, struct hdrs *out)
 	return split_headers(&c, p, n, out);
 }
 
+/* Names equal in any case have first bytes equal after | 0x20: a test
+ * that rules out most fields of a block before ascii_casecmp. */
+#define FIRST_MAY_EQUAL(a, b) \
+	(((unsigned char)(a)[0] | 0x20) == ((unsigned char)(b)[0] | 0x20))
+
 const char *
 hdr_get_nth(const struct hdrs *h, const char *name, size_t nth)
 {
 	size_t i;
 
 	for (i = 0; i < h->n; i++)
-		if (ascii_casecmp(h->v[i].name, name) == 0 && nth-- == 0)
+		if (FIRST_MAY_EQUAL(h->v[i].name, name) &&
+		    ascii_casecmp(h->v[i].name, name) == 0 && nth-- == 0)
 			return h->v[i].value;
 	return NULL;
 }
@@ -261,7 +267,8 @@ hdr_count(const struct hdrs *h, const char *name)
 	size_t i, k = 0;
 
 	for (i = 0; i < h->n; i++)
-		if (ascii_casecmp(h->v[i].name, name) == 0)
+		if (FIRST_MAY_EQUAL(h->v[i].name, name) &&
+		    ascii_casecmp(h->v[i].name, name) == 0)
 			k++;
 	return k;
 }

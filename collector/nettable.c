@@ -62,7 +62,11 @@ struct nettable {
 	struct node	*nodes;
 	size_t		 nnodes, anodes;
 	size_t		 nprefixes;
+	size_t		 nread;		/* rows nettable_read took */
 	int		 built;
+	/* While nettable_read builds: where every overlap goes, so that
+	 * all of them are named, not only the first. */
+	struct table_errs *te;
 };
 
 static uint64_t
@@ -359,6 +363,7 @@ group(struct nettable *t, const struct row *r, size_t n, uint32_t node,
 	struct node *nd = &t->nodes[node];
 	size_t i, first = t->nwins;
 	char pfx[64];
+	int overlap = 0;
 
 	if (n == 1 && r[0].wref == NO_WINDOW) {
 		nd->kind = NODE_DIRECT;
@@ -384,11 +389,18 @@ group(struct nettable *t, const struct row *r, size_t n, uint32_t node,
 			key_to(r[i].hi, r[i].lo, p.addr);
 			p.len = r[i].len;
 			prefix_format(&p, pfx, sizeof(pfx));
-			return err_set(e, RC_FATAL, "%s:%d: prefix %s for "
-			    "'%s' overlaps line %d, which gives it to '%s' "
-			    "for an overlapping time", t->name, b->line, pfx,
+			if (t->te == NULL)
+				return err_set(e, RC_FATAL, "%s:%d: prefix %s "
+				    "for '%s' overlaps line %d, which gives it "
+				    "to '%s' for an overlapping time", t->name,
+				    b->line, pfx, strmap_key(&t->cust, b->cust),
+				    a->line, strmap_key(&t->cust, a->cust));
+			table_errs_add(t->te, "%s:%d: prefix %s for '%s' "
+			    "overlaps line %d, which gives it to '%s' for an "
+			    "overlapping time", t->name, b->line, pfx,
 			    strmap_key(&t->cust, b->cust), a->line,
 			    strmap_key(&t->cust, a->cust));
+			overlap = 1;
 		}
 		if (si.from == sp.from && si.until == sp.until &&
 		    r[i].cust == r[i - 1].cust) {
@@ -399,6 +411,9 @@ group(struct nettable *t, const struct row *r, size_t n, uint32_t node,
 		if (si.until > sm.until)
 			maxr = &r[i];
 	}
+	if (overlap)
+		return err_set(e, RC_FATAL, "%s: overlapping prefixes",
+		    t->name);
 	for (i = 0; i < n; i++) {
 		si = row_span(t, &r[i]);
 		w = t->nwins > first ? &t->wins[t->nwins - 1] : NULL;
@@ -414,9 +429,13 @@ group(struct nettable *t, const struct row *r, size_t n, uint32_t node,
 		w->until = si.until;
 		w->cust = r[i].cust;
 	}
-	if (t->nwins - first > MAX_WINDOWS)
-		return err_set(e, RC_FATAL, "%s:%d: more than %u rows for one "
-		    "prefix", t->name, r[0].line, MAX_WINDOWS);
+	if (t->nwins - first > MAX_WINDOWS) {
+		err_set(e, RC_FATAL, "%s:%d: more than %u rows for one prefix",
+		    t->name, r[0].line, MAX_WINDOWS);
+		if (t->te != NULL)
+			table_errs_add(t->te, "%s", e->msg);
+		return RC_FATAL;
+	}
 	w = &t->wins[first];
 	if (t->nwins - first == 1 && w->from == NET_FOREVER_FROM &&
 	    w->until == NET_FOREVER_UNTIL) {
@@ -439,7 +458,7 @@ nettable_build(struct nettable *t, size_t *dups, int *dup_line,
 	size_t i, j, ndup = 0, nw = 0;
 	int dline = 0;
 	uint32_t n;
-	enum rc rc = RC_OK;
+	enum rc rc = RC_OK, failed = RC_OK;
 
 	if (t->built)
 		return RC_OK;
@@ -465,10 +484,17 @@ nettable_build(struct nettable *t, size_t *dups, int *dup_line,
 			;
 		n = insert(t, t->rows[i].hi, t->rows[i].lo, t->rows[i].len);
 		if ((rc = group(t, &t->rows[i], j - i, n, &ndup, &dline,
-		    e)) != RC_OK)
-			goto out;
+		    e)) != RC_OK) {
+			/* Loading names every overlap (in t->te, as the
+			 * prefix's error): the rest goes on. */
+			if (t->te == NULL)
+				goto out;
+			failed = rc;
+		}
 		t->nprefixes++;
 	}
+	if ((rc = failed) != RC_OK)
+		goto out;
 	free(t->rows);
 	free(t->rwin);
 	t->rows = NULL;
@@ -558,6 +584,12 @@ nettable_prefixes(const struct nettable *t)
 }
 
 size_t
+nettable_rows(const struct nettable *t)
+{
+	return t->nread;
+}
+
+size_t
 nettable_windows(const struct nettable *t)
 {
 	return t->nwins;
@@ -610,24 +642,41 @@ net_row(void *arg, size_t ncols, char *const *cells, int line)
 }
 
 enum rc
-nettable_load(struct nettable **tp, const char *path, struct err *e)
+nettable_read(struct nettable **tp, const char *path, struct table_errs *te)
 {
 	static const char *const cols[] = { "cidr", "customer", "valid_from",
 	    "valid_until" };
 	struct nettable *t = nettable_new(path);
+	struct err be;
 	size_t dups = 0;
-	int dline = 0;
-	enum rc rc;
+	int dline = 0, before = te->n;
 
-	if ((rc = table_read(path, cols, 2, 4, net_row, t, e)) != RC_OK ||
-	    (rc = nettable_build(t, &dups, &dline, e)) != RC_OK) {
+	t->nread = table_read_rows(path, cols, 2, 4, net_row, t, te);
+	/* The rows taken are checked against each other even when others
+	 * were refused, so that one load names every bad row. */
+	t->te = te;
+	if (nettable_build(t, &dups, &dline, &be) != RC_OK &&
+	    te->n == before)
+		table_errs_add(te, "%s", be.msg);
+	t->te = NULL;
+	if (te->n > before) {
 		nettable_free(t);
 		*tp = NULL;
-		return rc;
+		return RC_FATAL;
 	}
 	if (dups > 0)
 		log_warn("%s:%d: %zu row%s repeated exactly; ignored", path,
 		    dline, dups, dups == 1 ? "" : "s");
 	*tp = t;
 	return RC_OK;
+}
+
+enum rc
+nettable_load(struct nettable **tp, const char *path, struct err *e)
+{
+	struct table_errs te;
+
+	table_errs_init(&te, path, e);
+	(void)nettable_read(tp, path, &te);
+	return table_errs_end(&te);
 }

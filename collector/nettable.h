@@ -58,17 +58,24 @@ enum rc nettable_build(struct nettable *t, size_t *dups, int *dup_line,
 
 /*
  * Read a networks file (columns cidr,customer[,valid_from[,valid_until]];
- * empty window cells are open) and build it.  Errors name file:line.
+ * empty window cells are open) and build it.  Errors name file:line;
+ * every bad row and every overlap is reported, as table_read does.
  * Exact duplicate rows are accepted; a warning says how many.
  */
 enum rc nettable_load(struct nettable **tp, const char *path,
     struct err *e);
+/* The same, its errors added to te (several tables loaded at once). */
+struct table_errs;
+enum rc nettable_read(struct nettable **tp, const char *path,
+    struct table_errs *te);
 
 /* The longest prefix holding addr at time when; 1 when found, else 0. */
 int nettable_lookup(const struct nettable *t, const uint8_t addr[16],
     int64_t when, struct net_hit *hit);
 
-/* Distinct prefixes, rows (after merging) and bytes held. */
+/* Rows nettable_load read, distinct prefixes, rows (after merging) and
+ * bytes held. */
+size_t nettable_rows(const struct nettable *t);
 size_t nettable_prefixes(const struct nettable *t);
 size_t nettable_windows(const struct nettable *t);
 size_t nettable_memory(const struct nettable *t);

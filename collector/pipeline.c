@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arrival.h"
 #include "bounds.h"
 #include "correlate.h"
 #include "evidence.h"
@@ -14,6 +15,7 @@
 #include "log.h"
 #include "mime.h"
 #include "pipeline.h"
+#include "rawz.h"
 #include "text.h"
 #include "resolve.h"
 #include "store.h"
@@ -62,7 +64,12 @@ struct job {
 	/* What the worker found. */
 	char		 sha[65];
 	char		*msgid;		/* the report's own Message-ID */
+	char		*kept;		/* the raw bytes packed, as evidence */
+	size_t		 kept_len;
+	const char	*kept_codec;
 	struct report	 r;
+	/* A quarantined message parsed again: its row (pipeline_replay). */
+	int64_t		 replay;
 };
 
 struct pipeline {
@@ -385,6 +392,7 @@ job_free(struct job *j)
 	free(j->strs);
 	free(j->raw);
 	free(j->msgid);
+	free(j->kept);
 	report_release(&j->r);
 	free(j);
 }
@@ -401,6 +409,12 @@ parse_job(const struct pipeline *p, struct job *j, enum slot slot)
 	if (j->r.status == MSG_PARSED && j->o.role != ROLE_AUTO)
 		j->r.role = j->o.role;
 	j->msgid = own_msgid(j->raw, j->len);
+	if (j->o.arrived == 0)
+		j->o.arrived = arrival_received(j->raw, j->len);
+	/* A quarantined message keeps its bytes in the message itself. */
+	if (p->c->keep_raw > 0 && j->r.status != MSG_QUARANTINED)
+		raw_pack(j->raw, j->len, &j->kept, &j->kept_len,
+		    &j->kept_codec);
 	inflight_set(p->in, slot, 0, NULL, NULL, NULL);
 }
 
@@ -433,6 +447,7 @@ worker(void *arg)
 	pthread_mutex_unlock(&p->mu);
 	json_release();
 	text_thread_release();
+	raw_release();
 	return NULL;
 }
 
@@ -492,6 +507,56 @@ store_job(struct pipeline *p, struct job *j, struct err *e)
 	return rc;
 }
 
+/* Where a report goes in time (arrival.h): its own time or, with
+ * occurred_at cleared (occurred_known = no) and occurred_note saying
+ * why, its message's arrival. */
+static time_t
+place(const struct pipeline *p, struct report *r, time_t arrival)
+{
+	char note[160];
+	time_t when;
+
+	when = arrival_place(r->occurred_at, arrival,
+	    p->c->cases.max_clock_skew, p->c->cases.max_report_age, note,
+	    sizeof(note));
+	if (note[0] != '\0') {
+		report_setz(&r->occurred_note, note);
+		r->occurred_at = 0;
+	}
+	return when;
+}
+
+/*
+ * Store the message's row: new, or (a replay, or the bytes of a
+ * quarantined message handed in again) the quarantined row updated.
+ * *dup = 1 when it was stored before and is not quarantined, or is and
+ * still fails when handed in again (its reason is the new one then).
+ */
+static enum rc
+store_row(struct pipeline *p, struct job *j, const struct stored_msg *sm,
+    int64_t *row, int *dup, struct err *e)
+{
+	time_t arrived;
+	enum rc rc;
+
+	*dup = 0;
+	if (j->replay == 0) {
+		if ((rc = store_message_add(p->s, sm, row, dup, e)) != RC_OK ||
+		    !*dup)
+			return rc;
+		if ((rc = store_quarantine_by_hash(p->s, j->sha, row, &arrived,
+		    e)) != RC_OK || *row == 0)
+			return rc;
+		if (sm->status == MSG_QUARANTINED)
+			return store_message_requeue(p->s, *row, sm, e);
+		*dup = 0;
+		j->replay = *row;
+		j->o.arrived = arrived;
+	}
+	*row = j->replay;
+	return store_message_requeue(p->s, *row, sm, e);
+}
+
 static enum rc
 store_parsed(struct pipeline *p, struct job *j, struct err *e)
 {
@@ -501,7 +566,7 @@ store_parsed(struct pipeline *p, struct job *j, struct err *e)
 	char key[65], day[11], where[512];
 	int64_t row;
 	int dup;
-	time_t now = time(NULL), when;
+	time_t now = time(NULL), when, own, placed;
 	enum verdict verdict;
 	enum rc rc;
 
@@ -523,12 +588,17 @@ store_parsed(struct pipeline *p, struct job *j, struct err *e)
 	sm.status = r->status;
 	sm.reason = r->reason;
 	sm.kind = r->status == MSG_IGNORED ? r->kind : NULL;
+	sm.file = o->file;
+	sm.kept = j->kept;
+	sm.kept_len = j->kept_len;
+	sm.kept_codec = j->kept_codec;
 	if (r->status == MSG_QUARANTINED) {
 		/* Kept whole, so it can be replayed after a parser fix. */
 		sm.raw = j->raw;
 		sm.raw_len = j->len;
 	}
-	if ((rc = store_message_add(p->s, &sm, &row, &dup, e)) != RC_OK)
+	sm.arrived_at = o->arrived;
+	if ((rc = store_row(p, j, &sm, &row, &dup, e)) != RC_OK)
 		return rc;
 	if (dup) {
 		p->stats.duplicates++;
@@ -539,18 +609,27 @@ store_parsed(struct pipeline *p, struct job *j, struct err *e)
 		}
 		goto remember;
 	}
-	p->stats.stored++;
+	origin_where(o, where, sizeof(where));
+	if (j->replay != 0) {
+		if (r->status != MSG_QUARANTINED)
+			p->stats.replayed++;
+		log_info("%s: quarantined message %lld %s: %s", where,
+		    (long long)j->replay, r->status == MSG_QUARANTINED ?
+		    "still fails" : "parsed again", r->status == MSG_PARSED ?
+		    r->format : r->reason ? r->reason : "unreadable");
+	} else {
+		p->stats.stored++;
+	}
 	count_status(p, r->status);
-	if (r->status == MSG_QUARANTINED) {
-		origin_where(o, where, sizeof(where));
+	if (r->status == MSG_QUARANTINED && j->replay == 0)
 		log_info("%s: quarantined: %s", where,
 		    r->reason ? r->reason : "unreadable");
-	}
 	if (r->status == MSG_IGNORED)
 		say_message(j, "stored");
 	if (r->status != MSG_PARSED)
 		goto remember;
-	when = r->occurred_at ? r->occurred_at : o->arrived ? o->arrived : now;
+	own = r->occurred_at;
+	when = place(p, r, o->arrived ? o->arrived : now);
 	verdict = evidence_resolve(p->r, r, when);
 	if (verdict == VERDICT_REPLY) {
 		/* Known to be no report only now, with the customer. */
@@ -563,7 +642,12 @@ store_parsed(struct pipeline *p, struct job *j, struct err *e)
 		goto remember;
 	}
 	day_of(when, day);
+	/* The key has the report's own time, trusted or not: the same
+	 * report delivered twice is one. */
+	placed = r->occurred_at;
+	r->occurred_at = own;
 	report_key(r, j->sha, key);
+	r->occurred_at = placed;
 	if ((rc = store_report_add_as(p->s, row, r, key, day, when,
 	    verdict == VERDICT_UNVERIFIED ? "unverified" : "counted",
 	    r->evidence, &dup, e)) != RC_OK)
@@ -678,6 +762,7 @@ add_quarantined(struct pipeline *p, const struct origin *o, const char *sha,
 	sm.reason = reason;
 	sm.raw = raw;
 	sm.raw_len = raw_len;
+	sm.file = o->file;
 	if ((rc = store_message_add(p->s, &sm, &row, &dup, e)) != RC_OK)
 		return rc;
 	if (dup) {
@@ -709,7 +794,7 @@ add_struck(struct pipeline *p, const struct origin *o, const char *pos,
 		return p->failure.rc;
 	}
 	p->stats.messages++;
-	snprintf(reason, sizeof(reason), "the collector died %ld times while "
+	snprintf(reason, sizeof(reason), QUARANTINE_STRUCK " %ld times while "
 	    "working on this message (last while %s it); %s", st->n,
 	    st->phase, raw ? "stored without parsing" : "not read again");
 	if (raw != NULL) {
@@ -791,6 +876,34 @@ pipeline_add(struct pipeline *p, const struct origin *o, const char *raw,
 	if (p->failed) {
 		*e = p->failure;
 		rc = p->failure.rc;
+	}
+	return rc;
+}
+
+enum rc
+pipeline_replay(struct pipeline *p, const struct origin *o, int64_t row,
+    const char *raw, size_t len, struct err *e)
+{
+	struct job *j;
+	char pos[POSITION_MAX];
+	enum rc rc;
+
+	/* In order with what was handed in before it. */
+	drain(p, DRAIN_ALL, NULL);
+	if (p->failed) {
+		*e = p->failure;
+		return p->failure.rc;
+	}
+	position_of(o, pos, sizeof(pos));
+	j = job_new(o, raw, len);
+	j->pos = xstrdup(pos);
+	j->replay = row;
+	parse_job(p, j, SLOT_MAIN);
+	rc = store_job(p, j, e);
+	job_free(j);
+	if (rc != RC_OK) {
+		p->failed = 1;
+		p->failure = *e;
 	}
 	return rc;
 }

@@ -48,6 +48,7 @@ struct pipeline_stats {
 	long	duplicates;	/* message or incident already stored */
 	long	quarantined;
 	long	ignored;
+	long	replayed;	/* taken out of the quarantine */
 };
 
 struct pipeline *pipeline_new(const struct config *c, struct store *s,
@@ -79,6 +80,17 @@ enum rc pipeline_begin(struct pipeline *p, struct err *e);
  */
 enum rc pipeline_add(struct pipeline *p, const struct origin *o,
     const char *raw, size_t len, struct err *e);
+/*
+ * A quarantined message (row of the store, with its bytes) parsed again
+ * with the current parsers and limits, in the open batch.  What parses
+ * now goes on as a newly collected message would (reports, cases,
+ * events at the commit) and the row takes its new status; what still
+ * fails stays quarantined with its new reason.  o says where it came
+ * from and o->arrived when it arrived.  pipeline_add does the same for
+ * bytes that are already quarantined.
+ */
+enum rc pipeline_replay(struct pipeline *p, const struct origin *o,
+    int64_t row, const char *raw, size_t len, struct err *e);
 /* A message known only by its size, over the limit: stored as
  * quarantined without its bytes. */
 enum rc pipeline_add_oversize(struct pipeline *p, const struct origin *o,

@@ -86,6 +86,49 @@ word_at(const char *p, size_t n, const char *w, size_t from)
 	return n;
 }
 
+/*
+ * The words that end the by clause, "with", "id" and "for", each the
+ * first outside comments in (p, n) from position from (n when absent):
+ * what word_at() gives for each, in one pass.
+ */
+static void
+clause_ends(const char *p, size_t n, size_t from, size_t *with, size_t *id,
+    size_t *fr)
+{
+	size_t i, depth = 0, left = 3;
+
+	*with = *id = *fr = n;
+	for (i = from; i < n && left > 0; i++) {
+		if (p[i] == '(') {
+			depth++;
+		} else if (p[i] == ')') {
+			if (depth > 0)
+				depth--;
+		} else if (depth == 0) {
+			switch ((unsigned char)p[i] | 0x20) {
+			case 'w':
+				if (*with == n && word_is(p, n, i, "with")) {
+					*with = i;
+					left--;
+				}
+				break;
+			case 'i':
+				if (*id == n && word_is(p, n, i, "id")) {
+					*id = i;
+					left--;
+				}
+				break;
+			case 'f':
+				if (*fr == n && word_is(p, n, i, "for")) {
+					*fr = i;
+					left--;
+				}
+				break;
+			}
+		}
+	}
+}
+
 /* The last of c in [from, to) of p, or to. */
 static size_t
 last_of(const char *p, size_t from, size_t to, char c)
@@ -119,7 +162,8 @@ by_from_right(const char *p, size_t n, size_t from)
 			open = last_of(p, from, i, p[i] == '>' ? '<' : '"');
 			if (open < i)
 				i = open;
-		} else if (depth == 0 && word_is(p, n, i, "by")) {
+		} else if (depth == 0 && ((unsigned char)p[i] | 0x20) == 'b' &&
+		    word_is(p, n, i, "by")) {
 			return i;
 		}
 	}
@@ -383,18 +427,20 @@ names_address(const char *p, size_t n)
 	return ip_find(copy, n, ip);
 }
 
+/* The MTA that wrote the by clause at (p, n), whose words "with", "id"
+ * and "for" stand at with, id and fr (n when absent; clause_ends()). */
 static enum mta
-mta_of(const char *p, size_t n)
+mta_of(const char *p, size_t n, size_t with, size_t id, size_t fr)
 {
 	const char *env;
 	size_t end = n, k;
 
-	if ((k = word_at(p, n, "id", 0)) < end)
-		end = k;
-	if ((k = word_at(p, n, "for", 0)) < end)
-		end = k;
-	if ((k = word_at(p, end, "with", 0)) < end) {
-		for (k += 4; k < end && space(p[k]); k++)
+	if (id < end)
+		end = id;
+	if (fr < end)
+		end = fr;
+	if (with < end) {
+		for (k = with + 4; k < end && space(p[k]); k++)
 			;
 		if (has_prefix_ci(p + k, end - k, "qmail-scanner"))
 			return MTA_QMAIL_SCANNER;
@@ -457,7 +503,7 @@ by_clause_ip(const char *p, size_t n, char out[IP_STRLEN])
 int
 received_parse(const char *p, size_t n, struct received *r)
 {
-	size_t from, by, end, k, s;
+	size_t from, by, end, k, s, with, id, fr;
 	enum mta mta = MTA_OTHER;
 
 	memset(r, 0, sizeof(*r));
@@ -480,12 +526,13 @@ received_parse(const char *p, size_t n, struct received *r)
 			k = sizeof(r->by_host) - 1;
 		memcpy(r->by_host, p + s, k);
 		r->by_host[k] = '\0';
-		mta = mta_of(p + s, n - s);
-		end = word_at(p, n, "with", s);
-		if ((k = word_at(p, n, "id", s)) < end)
-			end = k;
-		if ((k = word_at(p, n, "for", s)) < end)
-			end = k;
+		clause_ends(p, n, s, &with, &id, &fr);
+		mta = mta_of(p + s, n - s, with - s, id - s, fr - s);
+		end = with;
+		if (id < end)
+			end = id;
+		if (fr < end)
+			end = fr;
 		by_clause_ip(p + s, end - s, r->by_ip);
 		if (r->by_ip[0] == '\0')
 			ip_normalise(r->by_host, strlen(r->by_host), r->by_ip);

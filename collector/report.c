@@ -22,7 +22,7 @@ report_release(struct report *r)
 	    &r->identity_header, &r->smtp_auth, &r->mail_from, &r->subject,
 	    &r->message_id, &r->envelope_id, &r->outgoing_class,
 	    &r->customer, &r->resolved_by, &r->resolve_note, &r->sender,
-	    &r->offending_from, &r->evidence };
+	    &r->offending_from, &r->evidence, &r->occurred_note };
 	size_t i;
 
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)

@@ -68,6 +68,9 @@ struct report {
 	char		*offending_from;	/* its From address */
 	int		 unverified;
 	char		*evidence;
+	/* Set by the pipeline when occurred_at is not the report's own
+	 * time (none, or one not trusted): why, for occurred_note. */
+	char		*occurred_note;
 };
 
 void report_init(struct report *r);

@@ -33,6 +33,7 @@ struct keytab {
 	size_t		 alloc;		/* of cust and line */
 	size_t		 dups;		/* rows repeated exactly */
 	int		 dup_line;
+	size_t		 rows;		/* taken */
 	struct resolver	*r;
 };
 
@@ -131,16 +132,17 @@ domain_row(void *arg, size_t ncols, char *const *cells, int line)
 
 static enum rc
 keytab_load(struct resolver *r, struct keytab *t, const char *path,
-    const char *col, table_row_fn fn, struct err *e)
+    const char *col, table_row_fn fn, struct table_errs *te)
 {
 	const char *cols[] = { col, "customer" };
-	enum rc rc;
+	int before = te->n;
 
 	t->path = path;
 	t->r = r;
 	strmap_init(&t->keys, 1);
-	if ((rc = table_read(path, cols, 2, 2, fn, t, e)) != RC_OK)
-		return rc;
+	t->rows = table_read_rows(path, cols, 2, 2, fn, t, te);
+	if (te->n > before)
+		return RC_FATAL;
 	if (t->dups > 0)
 		log_warn("%s:%d: %zu row%s repeated exactly; ignored", path,
 		    t->dup_line, t->dups, t->dups == 1 ? "" : "s");
@@ -209,6 +211,8 @@ resolver_open(struct resolver **rp, const struct config *c,
 {
 	struct resolver *r = xcalloc(1, sizeof(*r));
 	const struct resolver_conf *rc = &c->resolver;
+	struct table_errs te;
+	struct err one;
 	enum rc ret = RC_OK;
 
 	r->c = c;
@@ -217,23 +221,24 @@ resolver_open(struct resolver **rp, const struct config *c,
 	strmap_init(&r->cust, 0);
 	strmap_init(&r->users.keys, 1);
 	strmap_init(&r->domains.keys, 1);
+	/* Every table is read, so that one run names the errors of all. */
+	table_errs_init(&te, "customer tables", e);
 	if (rc->users_file != NULL) {
 		r->have_users = 1;
-		if ((ret = keytab_load(r, &r->users, rc->users_file,
-		    "auth_user", keytab_row, e)) != RC_OK)
-			goto fail;
+		(void)keytab_load(r, &r->users, rc->users_file, "auth_user",
+		    keytab_row, &te);
 	}
 	if (rc->domains_file != NULL) {
 		r->have_domains = 1;
-		if ((ret = keytab_load(r, &r->domains, rc->domains_file,
-		    "domain", domain_row, e)) != RC_OK)
-			goto fail;
+		(void)keytab_load(r, &r->domains, rc->domains_file, "domain",
+		    domain_row, &te);
 	}
-	if (rc->networks_file != NULL &&
-	    (ret = nettable_load(&r->nets, rc->networks_file, e)) != RC_OK)
-		goto fail;
+	if (rc->networks_file != NULL)
+		(void)nettable_read(&r->nets, rc->networks_file, &te);
 	if (rc->http_url != NULL && rc->http_token_file != NULL &&
-	    (ret = load_token(r, rc->http_token_file, e)) != RC_OK)
+	    load_token(r, rc->http_token_file, &one) != RC_OK)
+		table_errs_add(&te, "%s", one.msg);
+	if ((ret = table_errs_end(&te)) != RC_OK)
 		goto fail;
 	log_debug("resolver: %zu users, %zu domains, %zu prefixes",
 	    strmap_count(&r->users.keys), strmap_count(&r->domains.keys),
@@ -261,6 +266,28 @@ resolver_close(struct resolver *r)
 		free(r->auth);
 	}
 	free(r);
+}
+
+#define PL(n)	(n), (n) == 1 ? "" : "s"
+
+void
+resolver_print_tables(const struct resolver *r, FILE *f)
+{
+	const struct resolver_conf *rc = r->rc;
+
+	if (rc->users_file != NULL)
+		fprintf(f, "# users_file %s: %zu row%s, %zu user%s\n",
+		    rc->users_file, PL(r->users.rows),
+		    PL(strmap_count(&r->users.keys)));
+	if (rc->networks_file != NULL && r->nets != NULL)
+		fprintf(f, "# networks_file %s: %zu row%s, %zu prefix%s\n",
+		    rc->networks_file, PL(nettable_rows(r->nets)),
+		    nettable_prefixes(r->nets), nettable_prefixes(r->nets) ==
+		    1 ? "" : "es");
+	if (rc->domains_file != NULL)
+		fprintf(f, "# domains_file %s: %zu row%s, %zu domain%s\n",
+		    rc->domains_file, PL(r->domains.rows),
+		    PL(strmap_count(&r->domains.keys)));
 }
 
 const struct resolver_stats *

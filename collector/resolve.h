@@ -27,6 +27,8 @@
 
 #include <time.h>
 
+#include <stdio.h>
+
 #include "config.h"
 #include "report.h"
 #include "util.h"
@@ -39,12 +41,16 @@ struct store;
 /*
  * Load the customer tables named in the configuration (they are re-read
  * on every run) and the API's bearer token.  A bad row is an error naming
- * file and line: RC_FATAL.  store may be NULL (parse, check-config): the
- * http step then works uncached.
+ * file and line: RC_FATAL.  Every table is read and every bad row named:
+ * a sole error is left in e, several are logged and e counts them (see
+ * table_errs).  store may be NULL (parse, check-config): the http step
+ * then works uncached.
  */
 enum rc resolver_open(struct resolver **rp, const struct config *c,
     struct store *store, struct err *e);
 void resolver_close(struct resolver *r);
+/* One comment line per table loaded: its file, rows and keys. */
+void resolver_print_tables(const struct resolver *r, FILE *f);
 
 /*
  * Fill rep->customer, rep->resolved_by and rep->resolve_note.  when is

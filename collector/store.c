@@ -212,7 +212,59 @@ static const char *const migrations[] = {
 	"  last_error_at INTEGER, last_error TEXT,"
 	"  failing_since INTEGER,"
 	"  failures INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;",
-	/* 8: the counts the metrics file and status --json give on every
+	/* 8: when a message arrived (IMAP INTERNALDATE, the top Received:
+	 * date, the file's time; NULL: as collected), against which a
+	 * report's own time is judged; and why a report is placed at its
+	 * message's arrival instead (occurred_known = 0).  Older undated
+	 * reports were placed when they were collected. */
+	"ALTER TABLE messages ADD COLUMN arrived_at INTEGER;"
+	"ALTER TABLE reports ADD COLUMN occurred_note TEXT;"
+	"UPDATE reports SET occurred_note = 'undated: placed when its message"
+	"  was collected' WHERE occurred_known = 0;",
+	/* 9: evidence.  file: the file a message was read from (a Maildir
+	 * message, an imported file).  message_raw: the raw bytes of a
+	 * message that is not quarantined (a quarantined one keeps them in
+	 * messages.raw), for [store] keep_raw after it was stored; codec
+	 * 'zlib' (compress2) or 'none'; messages.size is their size. */
+	"ALTER TABLE messages ADD COLUMN file TEXT;"
+	"CREATE TABLE message_raw ("
+	"  message INTEGER PRIMARY KEY REFERENCES messages (id),"
+	"  codec TEXT NOT NULL CHECK (codec IN ('none', 'zlib')),"
+	"  data BLOB NOT NULL);",
+	/* 10: the ticket each case became in a ticket target ("ticket:NAME"):
+	 * case_key is what the ticketing system holds in its case field
+	 * (one key per case, or per customer); resolved is 1 once the
+	 * collector resolved the ticket. */
+	"CREATE TABLE case_tickets ("
+	"  target TEXT NOT NULL, customer TEXT NOT NULL, day TEXT NOT NULL,"
+	"  case_key TEXT NOT NULL, ticket_id INTEGER NOT NULL,"
+	"  link TEXT, created_at INTEGER NOT NULL,"
+	"  resolved INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (target, customer, day)) WITHOUT ROWID;"
+	"CREATE INDEX case_tickets_key ON case_tickets (target, case_key);",
+	/*
+	 * 11: what each day's summary was written from (digest: NULL for a
+	 * day written before, taken as current at the next run), when its
+	 * e-mail and summary.daily were queued (sent_at) with the day's
+	 * confirmed and escalated customers then (sent_set: "confirmed" or
+	 * "escalated", a tab and the customer, one a line), and the updates
+	 * since.  A day written before and recent then had its e-mail.
+	 */
+	"ALTER TABLE report_days ADD COLUMN digest TEXT;"
+	"ALTER TABLE report_days ADD COLUMN sent_at INTEGER;"
+	"ALTER TABLE report_days ADD COLUMN sent_set TEXT;"
+	"ALTER TABLE report_days ADD COLUMN updates INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE report_days ADD COLUMN updated_at INTEGER;"
+	"UPDATE report_days SET sent_at = written_at, sent_set = (SELECT"
+	"  group_concat(k || char(9) || customer, char(10)) FROM"
+	"  (SELECT 'confirmed' AS k, customer FROM cases c"
+	"  WHERE c.day = report_days.day AND c.confidence = 'confirmed'"
+	"  AND c.customer <> '(unresolved)' UNION ALL"
+	"  SELECT 'escalated', customer FROM cases c"
+	"  WHERE c.day = report_days.day AND c.escalated_at IS NOT NULL"
+	"  AND c.customer <> '(unresolved)'))"
+	"  WHERE day >= date(written_at, 'unixepoch', '-8 days');",
+	/* 12: the counts the metrics file and status --json give on every
 	 * run, messages by source and status and reports by format and
 	 * role, from an index rather than a scan of the tables. */
 	"CREATE INDEX messages_source ON messages (source, status);"
@@ -225,7 +277,7 @@ static const char *const migrations[] = {
 enum stmt {
 	Q_MSG_ADD, Q_REPORT_ADD, Q_LOCAL_SEEN, Q_LOCAL_MARK,
 	Q_CP_GET, Q_CP_SET, Q_CASE_IP, Q_CASE_REPORTER, Q_CASE_COUNT, Q_CASE_GET, Q_CASE_PUT,
-	Q_EVENT_ADD, Q_RUN_START, Q_RUN_FINISH, Q_DAY_GET, Q_DAY_SET,
+	Q_EVENT_ADD, Q_RUN_START, Q_RUN_FINISH,
 	/* resolver block */
 	Q_CASE_BURST, Q_EVENT_ID, Q_CACHE_GET, Q_CACHE_PUT, Q_CACHE_PURGE,
 	/* what counts */
@@ -237,17 +289,18 @@ enum stmt {
 static const char *const sql[Q_COUNT] = {
 	[Q_MSG_ADD] = "INSERT INTO messages (source, folder, uidvalidity, uid,"
 	    " sha256, report_msgid, size, received_at, format, status, reason,"
-	    " raw, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-	    " ?12, ?13)"
+	    " raw, kind, arrived_at, file) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+	    " ?8, ?9, ?10, ?11, ?12, ?13, nullif(?14, 0), ?15)"
 	    " ON CONFLICT (sha256) DO NOTHING",
 	[Q_REPORT_ADD] = "INSERT INTO reports (message, report_key, format,"
 	    " role, feedback_type, category, reporter, occurred_at,"
 	    " occurred_known, day, source_ip, origin_ip, auth_user,"
 	    " identity_header, smtp_auth, mail_from, rcpt_to, subject,"
 	    " message_id, envelope_id, outgoing_class, review, customer,"
-	    " resolved_by, resolve_note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-	    " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-	    " ?21, ?22, ?23, ?24, ?25) ON CONFLICT (report_key) DO NOTHING",
+	    " resolved_by, resolve_note, occurred_note) VALUES (?1, ?2, ?3, ?4,"
+	    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+	    " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)"
+	    " ON CONFLICT (report_key) DO NOTHING",
 	[Q_LOCAL_SEEN] = "SELECT 1 FROM local_seen WHERE source = ?1"
 	    " AND name = ?2",
 	[Q_LOCAL_MARK] = "INSERT OR IGNORE INTO local_seen (source, name)"
@@ -302,9 +355,6 @@ static const char *const sql[Q_COUNT] = {
 	[Q_RUN_FINISH] = "UPDATE runs SET finished_at = ?2, status = ?3,"
 	    " messages = ?4, reports = ?5, duplicates = ?6, quarantined = ?7,"
 	    " ignored = ?8, errors = ?9, error = ?10 WHERE id = ?1",
-	[Q_DAY_GET] = "SELECT 1 FROM report_days WHERE day = ?1",
-	[Q_DAY_SET] = "INSERT OR REPLACE INTO report_days (day, written_at)"
-	    " VALUES (?1, ?2)",
 	/* A sliding window: the report count-1 places earlier in time
 	 * order (lag) is within the window of this one. */
 	[Q_CASE_BURST] = "SELECT t FROM (SELECT occurred_at AS t,"
@@ -475,6 +525,7 @@ store_open(struct store **sp, const char *path, int flags, struct err *e)
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, 10000);
+	store_functions(s->db);
 	sqlite3_extended_result_codes(s->db, 0);
 	if (!(flags & (STORE_READONLY | STORE_SCRATCH)) &&
 	    (rc = exec(s, "PRAGMA journal_mode = WAL", e)) != RC_OK)
@@ -583,10 +634,16 @@ store_message_add(struct store *s, const struct stored_msg *m, int64_t *id,
 	if (m->raw != NULL)
 		sqlite3_bind_blob64(st, 12, m->raw, m->raw_len, SQLITE_STATIC);
 	bind_text(st, 13, m->kind);
+	sqlite3_bind_int64(st, 14, m->arrived_at);
+	bind_text(st, 15, m->file);
 	if ((rc = step_done(s, st, e, "store message")) != RC_OK)
 		return rc;
 	*dup = sqlite3_changes(s->db) == 0;
 	*id = *dup ? 0 : sqlite3_last_insert_rowid(s->db);
+	if (!*dup && m->kept != NULL &&
+	    (rc = store_raw_put(s, *id, m->kept_codec, m->kept, m->kept_len,
+	    e)) != RC_OK)
+		return rc;
 	if ((st = prep(s, Q_SEEN, e)) == NULL)
 		return e->rc;
 	bind_text(st, 1, m->source);
@@ -718,6 +775,7 @@ store_report_add_as(struct store *s, int64_t message_row,
 	bind_text(st, 23, r->customer ? r->customer : "(unresolved)");
 	bind_text(st, 24, r->resolved_by);
 	bind_text(st, 25, r->resolve_note);
+	bind_text(st, 26, r->occurred_note);
 	rc = step_done(s, st, e, "store report");
 	if (rc == RC_OK)
 		*dup = sqlite3_changes(s->db) == 0;
@@ -928,29 +986,6 @@ store_run_finish(struct store *s, int64_t id, int status,
 	sqlite3_bind_int64(st, 9, c->errors);
 	bind_text(st, 10, error);
 	return step_done(s, st, e, "record run");
-}
-
-int
-store_day_reported(struct store *s, const char *day, struct err *e)
-{
-	sqlite3_stmt *st = prep(s, Q_DAY_GET, e);
-
-	if (st == NULL)
-		return -1;
-	bind_text(st, 1, day);
-	return exists(s, st, e);
-}
-
-enum rc
-store_day_mark(struct store *s, const char *day, struct err *e)
-{
-	sqlite3_stmt *st = prep(s, Q_DAY_SET, e);
-
-	if (st == NULL)
-		return e->rc;
-	bind_text(st, 1, day);
-	sqlite3_bind_int64(st, 2, time(NULL));
-	return step_done(s, st, e, "record summary");
 }
 
 /* Resolver and correlation. */

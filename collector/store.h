@@ -52,9 +52,17 @@ struct stored_msg {
 	const char	*kind;		/* ignored: what it is (report.h) */
 	const char	*raw;		/* kept only when quarantined */
 	size_t		 raw_len;
+	time_t		 arrived_at;	/* 0: unknown (as received_at) */
+	const char	*file;		/* the file it was read from, or NULL */
+	/* Evidence: the raw bytes packed (rawz.h) in codec, kept apart
+	 * for [store] keep_raw; NULL: not kept. */
+	const char	*kept;
+	size_t		 kept_len;
+	const char	*kept_codec;
 };
 
-/* Insert; *id gets the row id.  A known hash is RC_OK with *dup = 1.
+/* Insert; *id gets the row id, and the kept bytes are stored with it.
+ * A known hash is RC_OK with *dup = 1.
  * Either way the source and folder are noted as having had a message
  * committed at received_at (and one more duplicate), for status. */
 enum rc store_message_add(struct store *s, const struct stored_msg *m,
@@ -233,6 +241,27 @@ struct outbox_row {
 	time_t	 created_at;
 };
 
+/*
+ * Tickets (reporters/ticket.c).  store_ticket_find: the ticket of
+ * case_key in target that the collector has not resolved (*id = 0: none)
+ * and *resolved for the case (customer, day) itself.  store_ticket_put
+ * records that (customer, day) is ticket id; store_ticket_resolved
+ * marks every case of ticket id in target resolved or open again.
+ */
+enum rc store_ticket_find(struct store *s, const char *target,
+    const char *case_key, const char *customer, const char *day,
+    long long *id, int *resolved, struct err *e);
+enum rc store_ticket_put(struct store *s, const char *target,
+    const char *customer, const char *day, const char *case_key,
+    long long id, const char *link, time_t now, struct err *e);
+enum rc store_ticket_resolved(struct store *s, const char *target,
+    long long id, int resolved, struct err *e);
+/* Up to max lines of the counted reports of (customer, day), oldest
+ * first: time, role, reporter, source address, subject; *more gets
+ * how many were left out. */
+enum rc store_case_evidence(struct store *s, const char *customer,
+    const char *day, long max, struct buf *out, long *more, struct err *e);
+
 /* Add a row unless its key is known (then *created = 0).  customer and
  * day, when given, link it to its event. */
 enum rc store_outbox_add(struct store *s, const char *kind,
@@ -312,6 +341,10 @@ enum rc store_correct(struct store *s, int64_t id, const char *action,
  */
 enum rc store_case_recount(struct store *s, const char *customer,
     const char *day, struct case_row *c, int *found, struct err *e);
+/* How many of the case's counted reports of each side have their own
+ * time (occurred_known). */
+enum rc store_case_dated(struct store *s, const char *customer,
+    const char *day, long *internal, long *external, struct err *e);
 /* The last flip of a case's confirmation (seq 0, kind "" when none) and
  * a new one (case_flips in store.c). */
 enum rc store_flip_last(struct store *s, const char *customer,
@@ -320,16 +353,45 @@ enum rc store_flip_add(struct store *s, const char *customer,
     const char *day, int64_t seq, const char *kind, int64_t correction,
     time_t now, struct err *e);
 
-/* Which days `run` has written summaries for. */
-int store_day_reported(struct store *s, const char *day, struct err *e);
-enum rc store_day_mark(struct store *s, const char *day, struct err *e);
+/*
+ * The days `run` keeps summaries of (store_days.c).  A row per day
+ * before `before` that has cases, reports or a summary written, and
+ * `also` (when not NULL) even without them; oldest first.
+ */
+struct day_row {
+	char	 day[11];
+	char	*fp;		/* what the day's summary is made from now */
+	int	 known;		/* a summary was written */
+	char	*digest;	/* fp when it was written; NULL: not recorded */
+	time_t	 written_at;
+	time_t	 sent_at;	/* its e-mail and summary.daily; 0: not yet */
+	time_t	 updated_at;	/* the last update; 0: none */
+	long	 updates;
+	/* The confirmed and escalated customers: "confirmed" or
+	 * "escalated", a tab and the customer, one a line, sorted; now
+	 * and in the last mail about the day. */
+	char	*set;
+	char	*sent_set;
+};
+
+enum rc store_days_list(struct store *s, const char *before,
+    const char *also, struct day_row **rows, size_t *n, struct err *e);
+void store_days_free(struct day_row *rows, size_t n);
+/* The day's summary was written from digest (written_at 0: written
+ * before, only the digest is recorded). */
+enum rc store_day_written(struct store *s, const char *day,
+    const char *digest, time_t written_at, struct err *e);
+/* Its e-mail and summary.daily (update 0), or update n, were queued
+ * with the customers of set. */
+enum rc store_day_sent(struct store *s, const char *day, const char *set,
+    long update, time_t now, struct err *e);
 
 /*
  * Row dumps for the reports, cases and summary commands.  Each row comes
  * to cb as text columns (NULL for SQL NULL); cb returns non-zero to stop.
  */
 enum dump { DUMP_REPORTS, DUMP_CASES, DUMP_SUMMARY, DUMP_STATUS_SOURCES,
-	DUMP_STATUS_TOTALS, DUMP_DAYS_DUE,
+	DUMP_STATUS_TOTALS,
 	/* For the reporters; a = day unless said otherwise. */
 	DUMP_DAY_TOTALS,	/* confirmed, internal-only, external-only
 				 * customers, unresolved reports, quarantined
@@ -343,7 +405,8 @@ enum dump { DUMP_REPORTS, DUMP_CASES, DUMP_SUMMARY, DUMP_STATUS_SOURCES,
 	DUMP_DAY_CASES,		/* b = confidence: customer, score, internal,
 				 * external, source IPs, reporters, first and
 				 * last seen, top subjects (JSON [[s, n]...]),
-				 * resolved_by, escalated_at (0: no) */
+				 * resolved_by, escalated_at (0: no), the
+				 * ticket link (NULL: none) */
 	DUMP_DAY_UNRESOLVED,	/* occurred_at, format, role, reporter,
 				 * source_ip, origin_ip, auth_user, mail_from,
 				 * subject, resolve_note */
@@ -382,14 +445,112 @@ typedef int (*row_fn)(void *arg, int ncol, const char *const *names,
 
 /* DUMP_REPORTS: a, b = first and last day (inclusive; NULL open).
  * DUMP_CASES, DUMP_SUMMARY: a = day (NULL: every day).
- * DUMP_DAYS_DUE: days before a with cases and no summary written.  With DUMP_JSON
- * each row has one column, a JSON object. */
+ * With DUMP_JSON each row has one column, a JSON object. */
 /* The column names of a text dump, given to cb once as a row (for a CSV
  * header even when there are no rows). */
 enum rc store_dump_header(struct store *s, enum dump which, row_fn cb,
     void *arg, struct err *e);
 enum rc store_dump(struct store *s, enum dump which, enum dump_format fmt,
     const char *a, const char *b, row_fn cb, void *arg, struct err *e);
+/* The same with nargs parameters; those a dump has beyond them are NULL.
+ * DUMP_REPORTS: first and last day, customer, an address or prefix
+ * (ADDR[/LEN]) the source or origin address is in, the authenticated
+ * user (ASCII case ignored), a Message-ID without <> (the offending
+ * message's or the report's own).  DUMP_CASES: day, customer, first
+ * and last day.  NULL matches any. */
+enum rc store_dump_args(struct store *s, enum dump which,
+    enum dump_format fmt, const char *const *args, int nargs, row_fn cb,
+    void *arg, struct err *e);
+
+/*
+ * Evidence (store_evidence.c): the raw bytes of messages, kept for
+ * [store] keep_raw, and the reports as `show` and the searches see them.
+ */
+enum rc store_raw_put(struct store *s, int64_t message, const char *codec,
+    const char *data, size_t len, struct err *e);
+/* Forget the kept bytes of messages stored before `before` (*n of
+ * them); those of quarantined messages stay (messages.raw). */
+enum rc store_raw_prune(struct store *s, time_t before, long *n,
+    struct err *e);
+/*
+ * The message behind report id: *found = 0 when there is no such
+ * report; else *raw (the caller frees it; NULL when its bytes are no
+ * longer kept, or were never read) and *len, exactly as they were read.
+ * RC_REJECT when the kept bytes do not unpack to the recorded size.
+ */
+enum rc store_report_raw(struct store *s, int64_t id, char **raw,
+    size_t *len, int *found, struct err *e);
+/*
+ * Report id for `show`, one row of text columns to cb (as store_dump):
+ * the report, its state and last correction, its message (source,
+ * folder, UID, file, SHA-256, size, received, whether its bytes are
+ * kept) and its case.  *found = 0 when there is none.
+ */
+enum rc store_report_show(struct store *s, int64_t id, row_fn cb,
+    void *arg, int *found, struct err *e);
+
+/*
+ * A customer's history for their page (reporters/html_customer.c),
+ * days from..to, newest first; rows as store_dump gives them, times in
+ * seconds since the epoch.
+ */
+enum customer_dump {
+	CUSTOMER_CASES,		/* day, confidence, score, internal, external,
+				 * source IPs, reporters, first and last seen,
+				 * resolved_by, escalated_at (0: no) */
+	CUSTOMER_DAYS,		/* day, internal, external reports,
+				 * confidence ('' none); oldest first, every
+				 * day from..to */
+	CUSTOMER_REPORTS,	/* id, occurred_at, format, role, reporter,
+				 * source_ip, origin_ip, auth_user, subject,
+				 * state, source, folder, uid, file, sha256,
+				 * kept (1: show has its message) */
+	CUSTOMERS_OF_DAY	/* from = the day: the customers (not
+				 * "(unresolved)") with a case on it */
+};
+enum rc store_customer_dump(struct store *s, enum customer_dump which,
+    const char *customer, const char *from, const char *to, row_fn cb,
+    void *arg, struct err *e);
+
+/*
+ * The quarantine (store_quar.c).  A message set aside because it killed
+ * the collector has a reason that starts with QUARANTINE_STRUCK.
+ */
+#define QUARANTINE_STRUCK	"the collector died"
+
+struct quarantined {
+	int64_t		 id;
+	char		*source, *folder;	/* folder may be NULL */
+	uint32_t	 uidvalidity, uid;
+	time_t		 received_at;
+	time_t		 arrived_at;	/* received_at when unknown */
+	size_t		 size;
+	char		*reason;
+	char		*raw;		/* NULL: not kept */
+	size_t		 raw_len;
+};
+
+/* Every quarantined message as text columns, the header row first: id,
+ * received_at, source, folder, uid (uidvalidity/uid), size, kept (yes
+ * when its bytes are stored), reason. */
+enum rc store_quarantine_list(struct store *s, row_fn cb, void *arg,
+    struct err *e);
+/* The ids of quarantined messages with bytes, in order; those set aside
+ * for killing the collector only when all is set.  Caller frees *ids. */
+enum rc store_quarantine_ids(struct store *s, int all, int64_t **ids,
+    size_t *n, struct err *e);
+/* Message id when it is quarantined (*found = 0 when not); release q. */
+enum rc store_quarantine_get(struct store *s, int64_t id,
+    struct quarantined *q, int *found, struct err *e);
+void quarantined_release(struct quarantined *q);
+/* The quarantined message with these bytes (kept), or *id = 0. */
+enum rc store_quarantine_by_hash(struct store *s, const char *sha256,
+    int64_t *id, time_t *arrived, struct err *e);
+/* A quarantined message parsed again: its new status, format, reason,
+ * kind and Message-ID from m; its bytes stay only while quarantined.
+ * RC_FATAL when it is not quarantined (any more). */
+enum rc store_message_requeue(struct store *s, int64_t id,
+    const struct stored_msg *m, struct err *e);
 
 /*
  * Strikes (store_strike.c): runs that died while working on a message,

@@ -6,8 +6,10 @@
 #include "autoconf.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "netaddr.h"
 #include "store_impl.h"
 
 
@@ -49,6 +51,18 @@
 	" 'external_reports', " T_ROLE("external") "," \
 	" 'escalated', " T_ESCALATED
 
+/* Whether a report's time is its own, and why not (an undated report, or
+ * one dated where that cannot be true, is placed at its message's
+ * arrival). */
+#define OCCURRED_COLS "CASE r.occurred_known WHEN 0 THEN 'no' ELSE 'yes' END" \
+	" AS occurred_known, r.occurred_note"
+#define OCCURRED_JSON "'occurred_known', json(CASE r.occurred_known" \
+	" WHEN 0 THEN 'false' ELSE 'true' END), 'occurred_note', r.occurred_note"
+/* A case's counted reports placed at their message's arrival. */
+#define PLACED(c) "(SELECT count(*) FROM reports r WHERE r.customer = " c \
+	".customer AND r.day = " c ".day AND r.state = 'counted'" \
+	" AND r.occurred_known = 0)"
+
 /* The last correction of report r (as x), for the dumps of reports. */
 #define LAST_FIX "(SELECT max(id) FROM corrections WHERE report = r.id)"
 #define LAST_FIX_COLS "x.action AS corrected, x.who AS corrected_by," \
@@ -64,10 +78,25 @@
 	" WHERE r.state = 'unverified' AND (?1 IS NULL OR r.day >= ?1)" \
 	" AND (?2 IS NULL OR r.day <= ?2) ORDER BY r.occurred_at, r.id"
 
+/*
+ * The searches of reports (?3 customer, ?4 an address or prefix that
+ * the source or origin address is in, ?5 the authenticated user, ?6
+ * the offending or the report's own Message-ID, without <>) and of
+ * cases (?2 customer, ?3 and ?4 first and last day); NULL: any.
+ */
+#define REPORTS_SEARCH " AND (?3 IS NULL OR r.customer = ?3)" \
+	" AND (?4 IS NULL OR ac_in_prefix(?4, r.source_ip, r.origin_ip))" \
+	" AND (?5 IS NULL OR r.auth_user = ?5 COLLATE NOCASE" \
+	" OR r.smtp_auth = ?5 COLLATE NOCASE)" \
+	" AND (?6 IS NULL OR trim(r.message_id, '<>') = ?6" \
+	" OR trim(m.report_msgid, '<>') = ?6)"
+#define CASES_SEARCH " AND (?2 IS NULL OR customer = ?2)" \
+	" AND (?3 IS NULL OR day >= ?3) AND (?4 IS NULL OR day <= ?4)"
+
 static const char *const dump_sql[][2] = {
 	[DUMP_REPORTS] = {
 	    "SELECT r.id, r.day, " ISO("r.occurred_at") " AS occurred_at,"
-	    " r.format, r.role,"
+	    " " OCCURRED_COLS ", r.format, r.role,"
 	    " r.feedback_type, r.category, r.reporter, r.source_ip,"
 	    " r.origin_ip, r.auth_user, r.identity_header, r.smtp_auth,"
 	    " r.mail_from,"
@@ -77,14 +106,16 @@ static const char *const dump_sql[][2] = {
 	    " r.envelope_id, r.outgoing_class, r.customer, r.resolved_by,"
 	    " r.resolve_note, CASE r.review WHEN 0 THEN 'no' ELSE 'yes' END"
 	    " AS review, m.source, m.folder, m.uid,"
+	    " m.file, m.sha256,"
 	    " r.state, r.evidence, " LAST_FIX_COLS
 	    " FROM reports r JOIN messages m ON m.id = r.message"
 	    " LEFT JOIN corrections x ON x.id = " LAST_FIX
 	    " WHERE (?1 IS NULL OR r.day >= ?1) AND (?2 IS NULL OR r.day <= ?2)"
+	    REPORTS_SEARCH
 	    " ORDER BY r.occurred_at, r.id",
 	    "SELECT json_object('id', r.id, 'day', r.day,"
-	    " 'occurred_at', " ISO("r.occurred_at") ", 'format', r.format,"
-	    " 'role', r.role, 'feedback_type', r.feedback_type,"
+	    " 'occurred_at', " ISO("r.occurred_at") ", " OCCURRED_JSON ","
+	    " 'format', r.format, 'role', r.role, 'feedback_type', r.feedback_type,"
 	    " 'category', r.category, 'reporter', r.reporter,"
 	    " 'source_ip', r.source_ip, 'origin_ip', r.origin_ip,"
 	    " 'auth_user', r.auth_user, 'identity_header', r.identity_header,"
@@ -95,11 +126,13 @@ static const char *const dump_sql[][2] = {
 	    " 'customer', r.customer, 'resolved_by', r.resolved_by,"
 	    " 'resolve_note', r.resolve_note, 'review', json(CASE r.review"
 	    " WHEN 0 THEN 'false' ELSE 'true' END), 'source', m.source,"
-	    " 'folder', m.folder, 'uid', m.uid, 'state', r.state,"
+	    " 'folder', m.folder, 'uid', m.uid,"
+	    " 'file', m.file, 'sha256', m.sha256, 'state', r.state,"
 	    " 'evidence', r.evidence, " LAST_FIX_JSON ")"
 	    " FROM reports r JOIN messages m ON m.id = r.message"
 	    " LEFT JOIN corrections x ON x.id = " LAST_FIX
 	    " WHERE (?1 IS NULL OR r.day >= ?1) AND (?2 IS NULL OR r.day <= ?2)"
+	    REPORTS_SEARCH
 	    " ORDER BY r.occurred_at, r.id" },
 	[DUMP_CASES] = {
 	    "SELECT day, customer, confidence, round(score, 2) AS score,"
@@ -108,8 +141,11 @@ static const char *const dump_sql[][2] = {
 	    " " ISO("last_seen") " AS last_seen,"
 	    " CASE WHEN escalated_at IS NULL THEN 'no' ELSE 'yes' END"
 	    " AS escalated, " ISO("escalated_at") " AS escalated_at,"
-	    " escalated_role"
-	    " FROM cases WHERE ?1 IS NULL OR day = ?1"
+	    " escalated_role, " PLACED("cases") " AS placed_at_arrival,"
+	    " (SELECT group_concat(t.ticket_id, ' ')"
+	    "  FROM case_tickets t WHERE t.customer = cases.customer"
+	    "  AND t.day = cases.day) AS ticket"
+	    " FROM cases WHERE (?1 IS NULL OR day = ?1)" CASES_SEARCH
 	    " ORDER BY day, confidence = 'confirmed' DESC, score DESC, customer",
 	    "SELECT json_object('day', day, 'customer', customer,"
 	    " 'confidence', confidence, 'score', round(score, 2),"
@@ -121,8 +157,12 @@ static const char *const dump_sql[][2] = {
 	    " 'last_seen', " ISO("last_seen") ","
 	    " 'escalated', json(CASE WHEN escalated_at IS NULL THEN 'false'"
 	    " ELSE 'true' END), 'escalated_at', " ISO("escalated_at") ","
-	    " 'escalated_role', escalated_role)"
-	    " FROM cases WHERE ?1 IS NULL OR day = ?1"
+	    " 'escalated_role', escalated_role,"
+	    " 'placed_at_arrival', " PLACED("cases") ","
+	    " 'ticket', (SELECT group_concat(t.ticket_id, ' ')"
+	    "  FROM case_tickets t WHERE t.customer = cases.customer"
+	    "  AND t.day = cases.day))"
+	    " FROM cases WHERE (?1 IS NULL OR day = ?1)" CASES_SEARCH
 	    " ORDER BY day, confidence = 'confirmed' DESC, score DESC, customer" },
 	[DUMP_SUMMARY] = {
 	    "SELECT c.day AS date, c.customer AS customer,"
@@ -142,7 +182,11 @@ static const char *const dump_sql[][2] = {
 	    "  AND r.state = 'counted' ORDER BY b))"
 	    " AS resolved_by,"
 	    " CASE WHEN c.escalated_at IS NULL THEN 'no' ELSE 'yes' END"
-	    " AS escalated"
+	    " AS escalated, " PLACED("c") " AS placed_at_arrival,"
+	    " (SELECT group_concat(t.ticket_id, ' ') FROM case_tickets t"
+	    "  WHERE t.customer = c.customer AND t.day = c.day) AS ticket,"
+	    " (SELECT group_concat(t.link, ' ') FROM case_tickets t"
+	    "  WHERE t.customer = c.customer AND t.day = c.day) AS ticket_url"
 	    " FROM cases c WHERE c.day = ?1"
 	    " ORDER BY c.customer = '(unresolved)',"
 	    " c.confidence = 'confirmed' DESC, c.score DESC, c.customer",
@@ -198,10 +242,6 @@ static const char *const dump_sql[][2] = {
 	    " " ISO("failing_since") ", failures, " ISO("last_ok_at")
 	    " FROM source_health WHERE last_error IS NOT NULL ORDER BY source",
 	    NULL },
-	[DUMP_DAYS_DUE] = {
-	    "SELECT DISTINCT day FROM cases WHERE day < ?1"
-	    " AND day NOT IN (SELECT day FROM report_days) ORDER BY day",
-	    NULL },
 
 	/* The reporters' queries (summary-D.html, reports-D.csv, the
 	 * summary.daily event).  Times come as seconds since the epoch;
@@ -243,14 +283,17 @@ static const char *const dump_sql[][2] = {
 	    "  coalesce(r.resolved_by, 'none') AS b FROM reports r"
 	    "  WHERE r.customer = c.customer AND r.day = c.day"
 	    "  AND r.state = 'counted' ORDER BY b)),"
-	    " coalesce(c.escalated_at, 0)"
+	    " coalesce(c.escalated_at, 0), " PLACED("c") ","
+	    " (SELECT t.link FROM case_tickets t WHERE t.customer = c.customer"
+	    "  AND t.day = c.day ORDER BY t.target LIMIT 1)"
 	    " FROM cases c WHERE c.day = ?1 AND c.confidence = ?2"
 	    " AND " CUSTOMER_KNOWN("c")
 	    " ORDER BY c.score DESC, c.customer",
 	    NULL },
 	[DUMP_DAY_UNRESOLVED] = {
 	    "SELECT occurred_at, format, role, reporter, source_ip, origin_ip,"
-	    " auth_user, mail_from, subject, resolve_note FROM reports"
+	    " auth_user, mail_from, subject, resolve_note,"
+	    " CASE occurred_known WHEN 0 THEN occurred_note END FROM reports"
 	    " WHERE day = ?1 AND customer = '(unresolved)' AND state = 'counted'"
 	    " ORDER BY occurred_at, id",
 	    NULL },
@@ -320,8 +363,9 @@ static const char *const dump_sql[][2] = {
 	    " 'folder', m.folder, 'uid', m.uid)" REVIEW_WHERE },
 	[DUMP_DAY_REVIEW] = {
 	    "SELECT r.occurred_at, r.id, r.reporter, r.subject,"
-	    " r.customer, r.evidence FROM reports r"
-	    " WHERE r.day = ?1 AND r.state = 'unverified'"
+	    " r.customer, r.evidence,"
+	    " CASE r.occurred_known WHEN 0 THEN r.occurred_note END"
+	    " FROM reports r WHERE r.day = ?1 AND r.state = 'unverified'"
 	    " ORDER BY r.occurred_at, r.id",
 	    NULL },
 	[DUMP_DAY_CORRECTIONS] = {
@@ -377,6 +421,16 @@ enum rc
 store_dump(struct store *s, enum dump which, enum dump_format fmt,
     const char *a, const char *b, row_fn cb, void *arg, struct err *e)
 {
+	const char *args[2] = { a, b };
+
+	return store_dump_args(s, which, fmt, args, 2, cb, arg, e);
+}
+
+enum rc
+store_dump_args(struct store *s, enum dump which, enum dump_format fmt,
+    const char *const *args, int nargs, row_fn cb, void *arg,
+    struct err *e)
+{
 	const char *q = dump_sql[which][fmt == DUMP_JSON];
 	const char *names[DUMP_COLS_MAX], *vals[DUMP_COLS_MAX];
 	sqlite3_stmt *st;
@@ -387,10 +441,8 @@ store_dump(struct store *s, enum dump which, enum dump_format fmt,
 	if (sqlite3_prepare_v2(store_handle(s), q, -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, e, "prepare dump");
 	n = sqlite3_bind_parameter_count(st);
-	if (n >= 1)
-		bind_text(st, 1, a);
-	if (n >= 2)
-		bind_text(st, 2, b);
+	for (i = 0; i < n && i < nargs; i++)
+		bind_text(st, i + 1, args[i]);
 	n = sqlite3_column_count(st);
 	if (n > DUMP_COLS_MAX)
 		n = DUMP_COLS_MAX;
@@ -411,3 +463,51 @@ store_dump(struct store *s, enum dump which, enum dump_format fmt,
 	return RC_OK;
 }
 
+
+/*
+ * ac_in_prefix(PREFIX, IP...): 1 when one of the addresses is in the
+ * prefix (an address or ADDR/LEN, IPv4 or IPv6), else 0; a prefix that
+ * does not parse matches nothing.  The parsed prefix is kept with the
+ * statement, so a search parses it once.
+ */
+static void
+in_prefix(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct prefix *p = sqlite3_get_auxdata(ctx, 0);
+	const char *v;
+	uint8_t addr[16];
+	int i;
+
+	if (p == NULL) {
+		if ((v = (const char *)sqlite3_value_text(argv[0])) == NULL) {
+			sqlite3_result_int(ctx, 0);
+			return;
+		}
+		p = xmalloc(sizeof(*p));
+		if (prefix_parse(v, strlen(v), p) < 0)
+			p->len = 255;	/* matches nothing */
+		sqlite3_set_auxdata(ctx, 0, p, free);
+		if ((p = sqlite3_get_auxdata(ctx, 0)) == NULL) {
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+	}
+	for (i = 1; i < argc && p->len <= 128; i++) {
+		if ((v = (const char *)sqlite3_value_text(argv[i])) == NULL)
+			continue;
+		if (addr_parse(v, strlen(v), addr) == 0 &&
+		    prefix_contains(p, addr)) {
+			sqlite3_result_int(ctx, 1);
+			return;
+		}
+	}
+	sqlite3_result_int(ctx, 0);
+}
+
+void
+store_functions(sqlite3 *db)
+{
+	(void)sqlite3_create_function(db, "ac_in_prefix", -1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, in_prefix, NULL,
+	    NULL);
+}

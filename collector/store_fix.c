@@ -196,3 +196,28 @@ store_flip_add(struct store *s, const char *customer, const char *day,
 	sqlite3_bind_int64(st, 6, now);
 	return store_finish(s, st, "record confirmation flip", NULL, e);
 }
+
+enum rc
+store_case_dated(struct store *s, const char *customer, const char *day,
+    long *internal, long *external, struct err *e)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	*internal = *external = 0;
+	if ((st = store_prepare(s, "SELECT count(*) FILTER (WHERE role ="
+	    " 'internal'), count(*) FILTER (WHERE role = 'external')"
+	    " FROM reports WHERE customer = ?1 AND day = ?2"
+	    " AND state = 'counted' AND occurred_known = 1", e)) == NULL)
+		return e->rc;
+	bind_text(st, 1, customer);
+	bind_text(st, 2, day);
+	if ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		*internal = sqlite3_column_int64(st, 0);
+		*external = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return store_fail(s, e, "count the case's dated reports");
+	return RC_OK;
+}

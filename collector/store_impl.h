@@ -11,6 +11,9 @@
 #include "store.h"
 
 sqlite3 *store_handle(struct store *s);
+/* The SQL functions of the store's queries, on a new connection
+ * (store_dump.c). */
+void store_functions(sqlite3 *db);
 
 /* Bind text or, for NULL, SQL NULL; the text must outlive the step. */
 static inline void

@@ -1,12 +1,14 @@
 #include "autoconf.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "bounds.h"
+#include "log.h"
 #include "table.h"
 
 int
@@ -65,28 +67,73 @@ csv_split(char *line, char **cells, size_t max)
 	}
 }
 
+void
+table_errs_init(struct table_errs *te, const char *what, struct err *e)
+{
+	te->what = what;
+	te->e = e;
+	te->n = 0;
+	err_clear(e);
+}
+
+void
+table_errs_add(struct table_errs *te, const char *fmt, ...)
+{
+	va_list ap;
+
+	/* The one held back is logged now that it is not the only one. */
+	if (te->n > 0 && te->n <= MAX_TABLE_ERRORS)
+		log_error("%s", te->e->msg);
+	te->n++;
+	te->e->rc = RC_FATAL;
+	va_start(ap, fmt);
+	(void)vsnprintf(te->e->msg, sizeof(te->e->msg), fmt, ap);
+	va_end(ap);
+}
+
 enum rc
-table_read(const char *path, const char *const *want, size_t nreq,
-    size_t nwant, table_row_fn fn, void *arg, struct err *e)
+table_errs_end(struct table_errs *te)
+{
+	if (te->n == 0)
+		return RC_OK;
+	if (te->n == 1)
+		return RC_FATAL;
+	if (te->n <= MAX_TABLE_ERRORS)
+		log_error("%s", te->e->msg);
+	else
+		log_error("%s: %d more errors not shown", te->what,
+		    te->n - MAX_TABLE_ERRORS);
+	return err_set(te->e, RC_FATAL, "%s: %d errors", te->what, te->n);
+}
+
+size_t
+table_read_rows(const char *path, const char *const *want, size_t nreq,
+    size_t nwant, table_row_fn fn, void *arg, struct table_errs *te)
 {
 	char line[MAX_TABLE_LINE + 2], *cells[TABLE_MAX_COLS];
-	size_t ncols = 0, i;
-	int lineno = 0, n;
+	size_t ncols = 0, i, rows = 0;
+	int lineno = 0, n, c;
 	const char *msg;
 	FILE *fp;
-	enum rc rc = RC_OK;
 
-	if ((fp = fopen(path, "r")) == NULL)
-		return err_set(e, RC_FATAL, "cannot open '%s': %s", path,
+	if ((fp = fopen(path, "r")) == NULL) {
+		table_errs_add(te, "cannot open '%s': %s", path,
 		    strerror(errno));
+		return 0;
+	}
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		size_t len = strlen(line);
 
 		lineno++;
 		if (len > 0 && line[len - 1] != '\n' && !feof(fp)) {
-			rc = err_set(e, RC_FATAL, "%s:%d: line longer than "
-			    "%d bytes", path, lineno, MAX_TABLE_LINE);
-			goto out;
+			table_errs_add(te, "%s:%d: line longer than %d bytes",
+			    path, lineno, MAX_TABLE_LINE);
+			/* The rest of it is not a line of its own. */
+			while ((c = getc(fp)) != EOF && c != '\n')
+				;
+			if (ncols == 0)
+				goto out;
+			continue;
 		}
 		while (len > 0 && (line[len - 1] == '\n' ||
 		    line[len - 1] == '\r'))
@@ -97,12 +144,14 @@ table_read(const char *path, const char *const *want, size_t nreq,
 			continue;
 		n = csv_split(line, cells, TABLE_MAX_COLS);
 		if (n < 0) {
-			rc = err_set(e, RC_FATAL, "%s:%d: malformed CSV line",
-			    path, lineno);
-			goto out;
+			table_errs_add(te, "%s:%d: malformed CSV line", path,
+			    lineno);
+			if (ncols == 0)
+				goto out;
+			continue;
 		}
 		if (ncols == 0) {
-			/* The header row. */
+			/* The header row: without it no row can be read. */
 			if ((size_t)n < nreq || (size_t)n > nwant) {
 				char cols[256] = "";
 
@@ -113,14 +162,14 @@ table_read(const char *path, const char *const *want, size_t nreq,
 					    i == nreq ? "[" : "", want[i],
 					    i + 1 == nwant && nwant > nreq ?
 					    "]" : "");
-				rc = err_set(e, RC_FATAL, "%s:%d: header must "
-				    "be '%s'", path, lineno, cols);
+				table_errs_add(te, "%s:%d: header must be "
+				    "'%s'", path, lineno, cols);
 				goto out;
 			}
 			for (i = 0; i < (size_t)n; i++)
 				if (strcmp(cells[i], want[i]) != 0) {
-					rc = err_set(e, RC_FATAL, "%s:%d: column "
-					    "%zu is '%s', expected '%s'", path,
+					table_errs_add(te, "%s:%d: column %zu "
+					    "is '%s', expected '%s'", path,
 					    lineno, i + 1, cells[i], want[i]);
 					goto out;
 				}
@@ -128,24 +177,38 @@ table_read(const char *path, const char *const *want, size_t nreq,
 			continue;
 		}
 		if ((size_t)n != ncols) {
-			rc = err_set(e, RC_FATAL, "%s:%d: %d cells, the header "
-			    "has %zu", path, lineno, n, ncols);
-			goto out;
+			table_errs_add(te, "%s:%d: %d cells, the header has "
+			    "%zu", path, lineno, n, ncols);
+			continue;
 		}
 		if ((msg = fn(arg, ncols, cells, lineno)) != NULL) {
-			rc = err_set(e, RC_FATAL, "%s:%d: %s", path, lineno,
-			    msg);
-			goto out;
+			table_errs_add(te, "%s:%d: %s", path, lineno, msg);
+			continue;
 		}
+		rows++;
 	}
 	if (ferror(fp))
-		rc = err_set(e, RC_FATAL, "cannot read '%s': %s", path,
+		table_errs_add(te, "cannot read '%s': %s", path,
 		    strerror(errno));
 	else if (ncols == 0)
-		rc = err_set(e, RC_FATAL, "%s: no header row", path);
+		table_errs_add(te, "%s: no header row", path);
 out:
 	fclose(fp);
-	return rc;
+	return rows;
+}
+
+enum rc
+table_read(const char *path, const char *const *want, size_t nreq,
+    size_t nwant, table_row_fn fn, void *arg, size_t *nrows, struct err *e)
+{
+	struct table_errs te;
+	size_t n;
+
+	table_errs_init(&te, path, e);
+	n = table_read_rows(path, want, nreq, nwant, fn, arg, &te);
+	if (nrows != NULL)
+		*nrows = n;
+	return table_errs_end(&te);
 }
 
 int

@@ -1,7 +1,7 @@
 /*
  * Customer tables: CSV files (RFC 4180, UTF-8) with a header row, read
- * whole on every run.  A bad row stops the load with an error naming the
- * file and line.  Also the small pieces the tables are built from: a
+ * whole on every run.  Every bad row is reported, naming the file and
+ * line, before the load fails.  Also the small pieces the tables are built from: a
  * string map that interns keys, and the time cells of validity windows.
  */
 #ifndef AC_TABLE_H
@@ -16,19 +16,46 @@
 
 /*
  * Called for each data row with its cells (trimmed, unquoted).  Return
- * NULL to go on, or an error text (naming the cell) to stop the load.
+ * NULL to take the row, or an error text (naming the cell) to refuse it;
+ * the rows after it are still read, so that one load names every bad row.
  */
 typedef const char *(*table_row_fn)(void *arg, size_t ncols,
     char *const *cells, int line);
 
 /*
+ * The errors of loading one table (or of several).  Each is logged
+ * (log_error) once a further one comes, so that a sole error is left in
+ * e for the caller to report like any other, while several are all
+ * logged and e only counts them.  At most MAX_TABLE_ERRORS are logged.
+ */
+struct table_errs {
+	const char	*what;		/* names them in the count */
+	struct err	*e;
+	int		 n;
+};
+
+void table_errs_init(struct table_errs *te, const char *what, struct err *e);
+void table_errs_add(struct table_errs *te, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* RC_OK when there was none; else RC_FATAL and e as said above. */
+enum rc table_errs_end(struct table_errs *te);
+
+/*
  * Read path.  The header row must name the columns in want[] in order
  * (the first nreq of them required, the rest optional).  Blank lines and
- * lines starting with '#' are skipped.  RC_FATAL with "file:line: what"
- * in e on any error.
+ * lines starting with '#' are skipped.  Each bad row ("file:line: what")
+ * goes to te and the next row is read; a file that cannot be read or a
+ * bad header ends the table.  Returns the number of rows taken.
  */
+size_t table_read_rows(const char *path, const char *const *want,
+    size_t nreq, size_t nwant, table_row_fn fn, void *arg,
+    struct table_errs *te);
+
+/* table_read_rows for a table alone: RC_FATAL when anything was bad, e
+ * then holding the error or, when there were several (each logged), how
+ * many; *nrows (may be NULL) gets the rows taken. */
 enum rc table_read(const char *path, const char *const *want, size_t nreq,
-    size_t nwant, table_row_fn fn, void *arg, struct err *e);
+    size_t nwant, table_row_fn fn, void *arg, size_t *nrows, struct err *e);
 
 /* Split one CSV line into at most max cells (quotes per RFC 4180).
  * Returns the number of cells, or -1 for a malformed line. */

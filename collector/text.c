@@ -305,10 +305,17 @@ zone_lookup(const char *s, size_t n, int *minutes)
 	return -1;
 }
 
+/*
+ * 1980 to 2099: a date in that span is read as written.  Whether it can
+ * be true of a report is judged against its message's arrival when the
+ * report is stored (pipeline.c, [cases] max_clock_skew), so that a
+ * report dated years ahead is placed at its arrival and marked, not
+ * dated by some other header in its stead.
+ */
 static int
 plausible(time_t t)
 {
-	return t >= 315532800 && t <= time(NULL) + 366 * 86400;
+	return t >= 315532800 && t < 4102444800;
 }
 
 static int

@@ -322,8 +322,15 @@ ctl_len(const char *s, size_t n)
 size_t
 ctl_blank(char *s, size_t n)
 {
-	size_t i = 0, j = 0, k;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, j, k;
 
+	/* Up to the first byte that may start a control character, nothing
+	 * changes: most text has none.  Printable ASCII is one test. */
+	while (i < n && ((unsigned)p[i] - 0x20u < 0x5fu ||
+	    (p[i] >= 0x80 && p[i] != 0xc2 && p[i] != 0xe2)))
+		i++;
+	j = i;
 	while (i < n) {
 		if ((k = ctl_len(s + i, n - i)) > 0) {
 			s[j++] = ' ';

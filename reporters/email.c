@@ -212,12 +212,14 @@ perform(const struct email_conf *m, const char *to, const char *subject,
 
 void
 email_send(const struct config *c, struct store *s, const char *day,
-    const char *to, time_t now, struct outcome *o)
+    const char *to, const struct email_update *u, time_t now,
+    struct outcome *o)
 {
 	struct mem text, html, csv;
 	struct day_totals t;
 	struct err e;
-	char *subject = NULL;
+	char *subject = NULL, *plain;
+	const char *changes = u && u->changes ? u->changes : "";
 	enum rc rc;
 
 	memset(o, 0, sizeof(*o));
@@ -225,9 +227,15 @@ email_send(const struct config *c, struct store *s, const char *day,
 	mem_open(&text);
 	mem_open(&html);
 	mem_open(&csv);
+	if (u != NULL)
+		fprintf(text.f, "Update %ld of the summary for %s: its "
+		    "confirmed or escalated customers changed since the last "
+		    "mail about this day.\n\nWhat changed:\n\n%s\nThe "
+		    "summary as it stands now:\n\n", u->n, day, changes);
 	if ((rc = text_summary(text.f, s, c, day, &e)) == RC_OK &&
-	    (rc = html_summary(html.f, s, c, day, now, &e)) == RC_OK &&
-	    (rc = csv_summary(csv.f, s, day, &e)) == RC_OK)
+	    (rc = html_summary(html.f, s, c, day, now, u ? changes : NULL,
+	    &e)) == RC_OK &&
+	    (rc = csv_summary(csv.f, s, c, day, now, &e)) == RC_OK)
 		rc = summary_totals(s, day, &t, &e);
 	if ((mem_close(&text) | mem_close(&html) | mem_close(&csv)) != 0 &&
 	    rc == RC_OK)
@@ -247,9 +255,15 @@ email_send(const struct config *c, struct store *s, const char *day,
 	}
 	mem_crlf(&text);
 	mem_crlf(&html);
-	subject = email_subject(c->email.subject, day, t.confirmed);
+	plain = email_subject(c->email.subject, day, t.confirmed);
+	subject = u ? xasprintf("[update] %s", plain) : plain;
+	if (u != NULL)
+		free(plain);
 	perform(&c->email, to, subject, &text, &html, &csv, day, now, o);
-	if (o->kind == OUT_DELIVERED)
+	if (o->kind == OUT_DELIVERED && u != NULL)
+		log_info("update %ld of the summary of %s sent to %s", u->n,
+		    day, to);
+	else if (o->kind == OUT_DELIVERED)
 		log_info("summary of %s sent to %s", day, to);
 out:
 	free(subject);

@@ -16,9 +16,19 @@
 
 struct store;
 
-/* Render the summary of day and send it to one recipient. */
+/* An update of a summary mailed before: its number and what changed
+ * (day_diff_text's lines). */
+struct email_update {
+	long		 n;
+	char		*changes;
+};
+
+/* Render the summary of day and send it to one recipient; u, when not
+ * NULL, makes it an update: "[update] " before the subject and what
+ * changed before the summary. */
 void email_send(const struct config *c, struct store *s, const char *day,
-    const char *to, time_t now, struct outcome *o);
+    const char *to, const struct email_update *u, time_t now,
+    struct outcome *o);
 
 /*
  * An unstructured header value as RFC 2047 encoded words where it needs

@@ -13,14 +13,12 @@
 #include <time.h>
 
 #include "config.h"
+#include "days.h"
 #include "html.h"
 #include "store.h"
 #include "util.h"
 
-#define CSP	"default-src 'none'; style-src 'unsafe-inline'; " \
-	"img-src data:; base-uri 'none'; form-action 'none'"
-
-static const char css[] =
+const char html_css[] =
 ":root{--fg:#1b1f24;--mu:#5b6470;--bg:#fff;--card:#f3f5f7;"
 "--line:#d9dee4;--int:#3867d6;--ext:#e07b10;--conf:#c0392b;--ok:#2e7d32;"
 "--bad:#c0392b}\n"
@@ -36,6 +34,8 @@ static const char css[] =
 "border-bottom:1px solid var(--line)}\n"
 "h3{font-size:1rem;margin:1.2rem 0 .4rem}\n"
 ".meta,.note,.none{color:var(--mu);font-size:.85rem}\n"
+".late{border-left:4px solid var(--ext);padding:.3rem .6rem;"
+"background:var(--card);font-size:.9rem}\n"
 "nav{display:flex;flex-wrap:wrap;gap:.2rem .9rem;font-size:.9rem}"
 "nav a{white-space:nowrap}\n"
 "a{color:var(--int)}\n"
@@ -298,6 +298,48 @@ out:
 	return rc;
 }
 
+/* While the day has not settled, reports about it may still come. */
+static void
+late(FILE *f, const struct config *c, const char *day, time_t now)
+{
+	time_t at = day_settles_at(day, c->report.send_after);
+	char when[64];
+	struct tm tm;
+
+	if (now >= at)
+		return;
+	if (localtime_r(&at, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M %Z", &tm) == 0)
+		snprintf(when, sizeof(when), "?");
+	fputs("<p class=\"late\">Reports about this day may still arrive: "
+	    "this summary is written again whenever they change it. The day "
+	    "is taken as settled, and its summary e-mailed, at ", f);
+	html_str(f, when);
+	fputs(".</p>", f);
+}
+
+/* An update's page says first what changed since the last mail. */
+static void
+changed(FILE *f, const char *changes)
+{
+	const char *p, *nl;
+
+	fputs("<section id=\"update\"><h2>What changed</h2><p class=\"note\">"
+	    "Since the last mail about this day:</p><ul>\n", f);
+	for (p = changes; *p != '\0'; p = *nl ? nl + 1 : nl) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p);
+		while (p < nl && *p == ' ')
+			p++;
+		if (p == nl)
+			continue;
+		fputs("<li>", f);
+		html_escape(f, p, (size_t)(nl - p));
+		fputs("</li>\n", f);
+	}
+	fputs("</ul></section>\n", f);
+}
+
 static void
 head(FILE *f, const struct config *c, const char *day, time_t now)
 {
@@ -309,13 +351,14 @@ head(FILE *f, const struct config *c, const char *day, time_t now)
 		snprintf(made, sizeof(made), "?");
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	    "\n<meta http-equiv=\"Content-Security-Policy\" content=\"", f);
-	html_str(f, CSP);
+	html_str(f, HTML_CSP);
 	fputs("\">\n<meta name=\"viewport\" content=\"width=device-width, "
 	    "initial-scale=1\">\n<meta name=\"referrer\" "
 	    "content=\"no-referrer\">\n<meta name=\"color-scheme\" "
 	    "content=\"light dark\">\n<title>Abuse summary ", f);
 	html_str(f, day);
-	fprintf(f, "</title>\n<style>\n%s</style></head>\n<body>\n", css);
+	fprintf(f, "</title>\n<style>\n%s</style></head>\n<body>\n",
+	    html_css);
 	fputs("<header><h1>Abuse summary <time datetime=\"", f);
 	html_str(f, day);
 	fputs("\">", f);
@@ -325,7 +368,9 @@ head(FILE *f, const struct config *c, const char *day, time_t now)
 	fputs(" by " PACKAGE_NAME " " PACKAGE_VERSION "; days and times in "
 	    "the time zone ", f);
 	html_str(f, c->cases.timezone);
-	fputs(".</p></header>\n<nav><a href=\"#confirmed\">Confirmed</a>"
+	fputs(".</p>", f);
+	late(f, c, day, now);
+	fputs("</header>\n<nav><a href=\"#confirmed\">Confirmed</a>"
 	    "<a href=\"#internal\">Internal only</a>"
 	    "<a href=\"#external\">External only</a>"
 	    "<a href=\"#unresolved\">Unresolved</a>"
@@ -337,7 +382,7 @@ head(FILE *f, const struct config *c, const char *day, time_t now)
 
 enum rc
 html_summary(FILE *f, struct store *s, const struct config *c,
-    const char *day, time_t now, struct err *e)
+    const char *day, time_t now, const char *changes, struct err *e)
 {
 	struct day_totals t;
 	char *summary_csv = xasprintf("summary-%s.csv", day);
@@ -345,6 +390,8 @@ html_summary(FILE *f, struct store *s, const struct config *c,
 	enum rc rc;
 
 	head(f, c, day, now);
+	if (changes != NULL)
+		changed(f, changes);
 	if ((rc = glance(f, s, day, &t, e)) != RC_OK ||
 	    (rc = charts(f, s, day, e)) != RC_OK)
 		goto out;

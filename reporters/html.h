@@ -13,6 +13,11 @@
 struct config;
 struct store;
 
+/* The pages' Content-Security-Policy and style sheet (html.c). */
+#define HTML_CSP	"default-src 'none'; style-src 'unsafe-inline'; " \
+	"img-src data:; base-uri 'none'; form-action 'none'"
+extern const char html_css[];
+
 /* One customer of the top-customers chart. */
 struct chart_bar {
 	const char	*label;
@@ -32,6 +37,9 @@ struct chart_day {
 void chart_customers(FILE *f, const struct chart_bar *b, size_t n);
 /* Stacked columns of customers by confidence, one per day. */
 void chart_trend(FILE *f, const struct chart_day *d, size_t n);
+/* A round top for an axis at or above max: 1, 2 or 5 times a power of
+ * ten. */
+long chart_top(long max);
 
 /* A time column (seconds since the epoch, as text) in the report time
  * zone as <time>: HH:MM, or the date too; a dash when there is none. */

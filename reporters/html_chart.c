@@ -89,10 +89,8 @@ chart_customers(FILE *f, const struct chart_bar *b, size_t n)
 #define PY1	190
 #define TH	220
 
-/* A round top for the axis at or above max: 1, 2 or 5 times a power
- * of ten. */
-static long
-nice_top(long max)
+long
+chart_top(long max)
 {
 	long p = 1;
 
@@ -122,7 +120,7 @@ chart_trend(FILE *f, const struct chart_day *d, size_t n)
 	for (i = 0; i < n; i++)
 		max = lmax(max, d[i].confirmed + d[i].internal_only +
 		    d[i].external_only);
-	top = nice_top(max);
+	top = chart_top(max);
 	fprintf(f, "<svg viewBox=\"0 0 %d %d\" role=\"img\" "
 	    "aria-labelledby=\"c2t\" xmlns=\"http://www.w3.org/2000/svg\">"
 	    "<title id=\"c2t\">Customers with cases per day, by "

@@ -13,6 +13,7 @@
 #include "bounds.h"
 #include "config.h"
 #include "html.h"
+#include "html_customer.h"
 #include "json.h"
 #include "store.h"
 
@@ -24,7 +25,29 @@ struct tbl {
 	size_t			 ncols;
 	long			 n;	/* rows seen */
 	const char		*more;	/* where the rest is */
+	/* Footnotes of the rows shown (mark()), under the table; fn names
+	 * their anchors. */
+	const char		*fn;
+	const char		*day;	/* of the page */
+	char			**notes;
+	size_t			 nnotes;
 };
+
+/*
+ * A footnote mark in the cell being written, for a time that is not the
+ * report's own: a sign linking to the note, which tbl_close() writes
+ * under the table (a note that every reader sees, print and mail
+ * included, where a tooltip would hide it).
+ */
+static void
+mark(struct tbl *t, const char *note)
+{
+	t->notes = xrealloc(t->notes, (t->nnotes + 1) * sizeof(*t->notes));
+	t->notes[t->nnotes++] = xstrdup(note);
+	fputs("<sup class=\"fn\"><a href=\"#fn-", t->f);
+	html_str(t->f, t->fn ? t->fn : "t");
+	fprintf(t->f, "-%zu\">\u2020%zu</a></sup>", t->nnotes, t->nnotes);
+}
 
 static void
 label(FILE *f, const char *col)
@@ -102,11 +125,24 @@ td_time(struct tbl *t, size_t i, const char *v, int with_date)
 static void
 tbl_close(struct tbl *t)
 {
+	size_t i;
+
 	if (t->n == 0) {
 		fputs("<p class=\"none\">None.</p>\n", t->f);
 		return;
 	}
 	fputs("</tbody></table></div>\n", t->f);
+	for (i = 0; i < t->nnotes; i++) {
+		fputs("<p class=\"note\" id=\"fn-", t->f);
+		html_str(t->f, t->fn ? t->fn : "t");
+		fprintf(t->f, "-%zu\"><sup>\u2020%zu</sup> ", i + 1, i + 1);
+		html_str(t->f, t->notes[i]);
+		fputs("</p>\n", t->f);
+		free(t->notes[i]);
+	}
+	free(t->notes);
+	t->notes = NULL;
+	t->nnotes = 0;
 	if (t->n > MAX_HTML_ROWS) {
 		fprintf(t->f, "<p class=\"note\">%d of %ld rows shown; ",
 		    MAX_HTML_ROWS, t->n);
@@ -151,12 +187,44 @@ case_row(void *arg, int n, const char *const *names, const char *const *v)
 {
 	struct tbl *t = arg;
 
-	if (n < 11)
+	long placed;
+	char note[256];
+
+	if (n < 12)
 		return 1;
 	if (!row_open(t))
 		return 0;
-	tds(t, v, 0, 6);
-	td_time(t, 6, v[6], 0);
+	/* The customer's page: their last days, reports and evidence. */
+	cell(t, 0);
+	if (v[0] != NULL) {
+		char page[CUSTOMER_PAGE_NAME_MAX];
+
+		customer_page_name(v[0], page);
+		fputs("<a href=\"", t->f);
+		html_str(t->f, page);
+		fputs("\">", t->f);
+		html_str(t->f, v[0]);
+		fputs("</a>", t->f);
+	}
+	/* The case's ticket, when a ticket target made one. */
+	if (n > 12 && v[12] != NULL && *v[12] != '\0') {
+		fputs(" <a class=\"ticket\" href=\"", t->f);
+		html_str(t->f, v[12]);
+		fputs("\">ticket</a>", t->f);
+	}
+	fputs("</td>", t->f);
+	tds(t, v, 1, 6);
+	cell(t, 6);
+	html_time(t->f, v[6], 0);
+	if ((placed = html_num(v[11])) > 0) {
+		snprintf(note, sizeof(note), "%s: reports placed at their "
+		    "message's arrival: %ld (undated, or dated where that "
+		    "cannot be true); they cannot confirm the case. "
+		    "reports-%s.csv says why (occurred_note).", v[0] ? v[0] :
+		    "-", placed, t->day ? t->day : "D");
+		mark(t, note);
+	}
+	fputs("</td>", t->f);
 	td_time(t, 7, v[7], 0);
 	cell(t, 8);
 	subjects(t->f, v[8]);
@@ -191,7 +259,13 @@ time_first(struct tbl *t, int n, const char *const *v, int dated)
 		return 1;
 	if (!row_open(t))
 		return 0;
-	td_time(t, 0, v[0], dated);
+	cell(t, 0);
+	html_time(t->f, v[0], dated);
+	/* A column past the shown ones: why the time is not the report's
+	 * own. */
+	if ((size_t)n > t->ncols && v[t->ncols] != NULL)
+		mark(t, v[t->ncols]);
+	fputs("</td>", t->f);
 	for (i = 1; i < t->ncols; i++)
 		td(t, i, v[i]);
 	fputs("</tr>\n", t->f);
@@ -287,9 +361,12 @@ html_cases(FILE *f, struct store *s, const char *day,
     const char *confidence, const char *anchor, const char *title,
     const char *what, long count, const char *more, struct err *e)
 {
-	struct tbl t = { f, case_cols, 11, 0, more };
+	struct tbl t = { .f = f, .cols = case_cols, .ncols = 11,
+	    .more = more };
 	enum rc rc;
 
+	t.fn = anchor;
+	t.day = day;
 	fputs("<section id=\"", f);
 	html_str(f, anchor);
 	fputs("\"><h2>", f);
@@ -403,7 +480,7 @@ static const char *const src_cols[] = { "Source", "#Messages",
 static enum rc
 html_ignored(FILE *f, struct store *s, const char *day, struct err *e)
 {
-	struct tbl t = { f, NULL, 0, 0, "" };
+	struct tbl t = { .f = f, .cols = NULL, .ncols = 0, .more = "" };
 	enum rc rc;
 
 	fputs("<p id=\"not-reports\">Not reports (stored as ignored, never "
@@ -419,9 +496,11 @@ html_health(FILE *f, struct store *s, const struct config *c,
     const char *day, struct err *e)
 {
 	struct srclist *l = xcalloc(1, sizeof(*l));
-	struct tbl t = { f, src_cols, 6, 0, "" };
-	struct tbl rt = { f, runerr_cols, 4, 0, "the runs table" };
-	struct tbl ot = { f, outbox_cols, 5, 0, "" };
+	struct tbl t = { .f = f, .cols = src_cols, .ncols = 6, .more = "" };
+	struct tbl rt = { .f = f, .cols = runerr_cols, .ncols = 4,
+	    .more = "the runs table" };
+	struct tbl ot = { .f = f, .cols = outbox_cols, .ncols = 5,
+	    .more = "" };
 	struct srcinfo *si;
 	char cnt[3][24];
 	size_t i;
@@ -505,9 +584,14 @@ html_list(FILE *f, struct store *s, enum html_list which, const char *day,
 		[LIST_CORRECTIONS] = { DUMP_DAY_CORRECTIONS, fix_cols, 7,
 		    fix_row },
 	};
-	struct tbl t = { f, l[which].cols, l[which].ncols, 0, more };
+	struct tbl t = { .f = f, .cols = l[which].cols,
+	    .ncols = l[which].ncols, .more = more };
+	static const char *const fn[] = { [LIST_UNRESOLVED] = "unresolved",
+	    [LIST_REVIEW] = "review" };
 	enum rc rc;
 
+	if ((size_t)which < sizeof(fn) / sizeof(fn[0]))
+		t.fn = fn[which];
 	rc = store_dump(s, l[which].dump, DUMP_TEXT,
 	    which == LIST_DEAD ? NULL : day, NULL, l[which].row, &t, e);
 	tbl_close(&t);

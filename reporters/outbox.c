@@ -5,11 +5,13 @@
 
 #include "bounds.h"
 #include "correlate.h"
+#include "days.h"
 #include "email.h"
 #include "json.h"
 #include "log.h"
 #include "outbox.h"
 #include "store.h"
+#include "ticket.h"
 #include "webhook.h"
 
 /* Delivered rows are kept this long for status and the summary; their
@@ -163,6 +165,18 @@ outbox_event(const struct config *cfg, struct store *s, const char *kind,
 		    c->customer, c->day, now, &created, e);
 		free(payload);
 	}
+	for (i = 0; i < cfg->ntickets && rc == RC_OK; i++) {
+		const struct ticket_conf *t = &cfg->tickets[i];
+
+		if (!(t->events & flag))
+			continue;
+		snprintf(target, sizeof(target), "ticket:%s", t->name);
+		outbox_key(kind, target, c->customer, c->day, key);
+		payload = case_payload(kind, key, c, now);
+		rc = store_outbox_add(s, kind, target, key, payload,
+		    c->customer, c->day, now, &created, e);
+		free(payload);
+	}
 	return rc;
 }
 
@@ -212,6 +226,20 @@ outbox_flip(const struct config *cfg, struct store *s, const char *kind,
 		    c->customer, c->day, now, &created, e);
 		free(payload);
 	}
+	for (i = 0; i < cfg->ntickets && rc == RC_OK; i++) {
+		const struct ticket_conf *t = &cfg->tickets[i];
+
+		if (!(t->events & flag))
+			continue;
+		snprintf(target, sizeof(target), "ticket:%s", t->name);
+		outbox_flip_key(kind, target, c->customer, c->day, seq, key);
+		payload = case_payload(kind, key, c, now);
+		if (cause != NULL)
+			jraw(&payload, "correction", cause);
+		rc = store_outbox_add(s, kind, target, key, payload,
+		    c->customer, c->day, now, &created, e);
+		free(payload);
+	}
 	free(cause);
 	return rc;
 }
@@ -242,14 +270,37 @@ take_json(void *arg, int n, const char *const *names,
 	return 1;
 }
 
+/* The day at a glance and its customers (DUMP_DAY_EVENT) into doc. */
+static enum rc
+day_parts(struct store *s, const char *day, char **body, char **doc,
+    struct err *e)
+{
+	static const char *const parts[] = { "totals", "customers",
+	    "customers_total" };
+	char path[32], *v;
+	size_t k;
+	enum rc rc;
+
+	if (*body == NULL && (rc = store_dump(s, DUMP_DAY_EVENT, DUMP_JSON,
+	    day, NULL, take_json, body, e)) != RC_OK)
+		return rc;
+	if (*body == NULL)
+		return err_set(e, RC_FATAL, "no summary of %s", day);
+	for (k = 0; k < sizeof(parts) / sizeof(parts[0]); k++) {
+		snprintf(path, sizeof(path), "$.%s", parts[k]);
+		v = json_get(*body, path);
+		jraw(doc, parts[k], v ? v : "null");
+		free(v);
+	}
+	return RC_OK;
+}
+
 enum rc
 outbox_daily(const struct config *cfg, struct store *s, const char *day,
     time_t now, struct err *e)
 {
-	char target[OUTBOX_TARGET_MAX + 1], key[33], *body = NULL, *doc, *v;
-	static const char *const parts[] = { "totals", "customers",
-	    "customers_total" };
-	size_t i, k;
+	char target[OUTBOX_TARGET_MAX + 1], key[33], *body = NULL, *doc;
+	size_t i;
 	int created;
 	enum rc rc = RC_OK;
 
@@ -258,29 +309,82 @@ outbox_daily(const struct config *cfg, struct store *s, const char *day,
 
 		if (!(w->events & EV_SUMMARY_DAILY))
 			continue;
-		if (body == NULL && (rc = store_dump(s, DUMP_DAY_EVENT,
-		    DUMP_JSON, day, NULL, take_json, &body, e)) != RC_OK)
-			break;
-		if (body == NULL) {
-			rc = err_set(e, RC_FATAL, "no summary of %s", day);
-			break;
-		}
 		snprintf(target, sizeof(target), "webhook:%s", w->name);
 		outbox_key("summary.daily", target, NULL, day, key);
 		doc = envelope("summary.daily", key, now);
 		jstr(&doc, "day", day);
-		for (k = 0; k < sizeof(parts) / sizeof(parts[0]); k++) {
-			char path[32];
+		if ((rc = day_parts(s, day, &body, &doc, e)) == RC_OK)
+			rc = store_outbox_add(s, "summary.daily", target, key,
+			    doc, NULL, NULL, now, &created, e);
+		free(doc);
+	}
+	free(body);
+	return rc;
+}
 
-			snprintf(path, sizeof(path), "$.%s", parts[k]);
-			v = json_get(body, path);
-			jraw(&doc, parts[k], v ? v : "null");
-			free(v);
-		}
-		rc = store_outbox_add(s, "summary.daily", target, key, doc,
+/* The key of update n of day's summary to target: five parts, like a
+ * flip's, with a label of its own, so it meets no other key. */
+static void
+update_key(const char *kind, const char *target, const char *day, long n,
+    char out[33])
+{
+	char num[32];
+	const char *part[5] = { kind, target, NULL, day, num };
+
+	snprintf(num, sizeof(num), "update %ld", n);
+	key_of(part, 5, out);
+}
+
+enum rc
+outbox_update(const struct config *cfg, struct store *s, const char *day,
+    long n, const struct day_diff *d, time_t now, struct err *e)
+{
+	char target[OUTBOX_TARGET_MAX + 1], key[33], *body = NULL, *doc;
+	char *changes = NULL, *list, *text;
+	size_t i, k;
+	int created, c;
+	enum rc rc = RC_OK;
+
+	for (c = 0; c < NCHANGES; c++) {
+		list = xstrdup("[]");
+		for (k = 0; k < d->n[c]; k++)
+			jset(&list, json_append_str(list, d->who[c][k]));
+		jraw(&changes, day_change_name(c), list);
+		free(list);
+	}
+	for (i = 0; i < cfg->nwebhooks && rc == RC_OK; i++) {
+		const struct webhook_conf *w = &cfg->webhooks[i];
+
+		if (!(w->events & EV_SUMMARY_UPDATED))
+			continue;
+		snprintf(target, sizeof(target), "webhook:%s", w->name);
+		update_key("summary.updated", target, day, n, key);
+		doc = envelope("summary.updated", key, now);
+		jstr(&doc, "day", day);
+		jnum(&doc, "update", (double)n);
+		jraw(&doc, "changes", changes);
+		if ((rc = day_parts(s, day, &body, &doc, e)) == RC_OK)
+			rc = store_outbox_add(s, "summary.updated", target, key,
+			    doc, NULL, NULL, now, &created, e);
+		free(doc);
+	}
+	text = day_diff_text(d);
+	for (i = 0; cfg->email.line != 0 && i < cfg->email.nto &&
+	    rc == RC_OK; i++) {
+		snprintf(target, sizeof(target), "email:%s",
+		    cfg->email.to[i]);
+		update_key(KIND_EMAIL_UPDATE, target, day, n, key);
+		doc = NULL;
+		jstr(&doc, "day", day);
+		jstr(&doc, "to", cfg->email.to[i]);
+		jnum(&doc, "update", (double)n);
+		jstr(&doc, "changes", text);
+		rc = store_outbox_add(s, KIND_EMAIL_UPDATE, target, key, doc,
 		    NULL, NULL, now, &created, e);
 		free(doc);
 	}
+	free(text);
+	free(changes);
 	free(body);
 	return rc;
 }
@@ -325,7 +429,7 @@ outbox_email(const struct config *cfg, struct store *s, const char *day,
  * kept in order across retries: receivers order events by the case.
  */
 struct failed {
-	char	*v[MAX_WEBHOOKS + MAX_EMAIL_RCPT + 1];
+	char	*v[2 * MAX_WEBHOOKS + MAX_EMAIL_RCPT + 1];
 	size_t	 n;
 };
 
@@ -353,6 +457,21 @@ failed_add(struct failed *f, const char *g)
 		f->v[f->n++] = xstrdup(g);
 }
 
+/* In a dry run, the requests a ticket row would make, on stdout. */
+static void
+dry_print(const struct config *cfg, struct store *s,
+    const struct outbox_row *r)
+{
+	const struct ticket_conf *t;
+	struct outcome o;
+
+	if (strncmp(r->target, "ticket:", 7) != 0 ||
+	    (t = config_ticket(cfg, r->target + 7)) == NULL)
+		return;
+	ticket_send(NULL, s, t, r, &o, stdout);
+	fflush(stdout);
+}
+
 /* Send one row and say what became of it. */
 static void
 attempt(const struct config *cfg, struct store *s, struct http_client *hc,
@@ -360,6 +479,7 @@ attempt(const struct config *cfg, struct store *s, struct http_client *hc,
     long long *base, long long *max, long long *max_attempts)
 {
 	const struct webhook_conf *w;
+	const struct ticket_conf *t;
 	char *day = NULL;
 
 	memset(o, 0, sizeof(*o));
@@ -377,12 +497,36 @@ attempt(const struct config *cfg, struct store *s, struct http_client *hc,
 		webhook_send(hc, w, r, o);
 		return;
 	}
+	if (strncmp(r->target, "ticket:", 7) == 0) {
+		if ((t = config_ticket(cfg, r->target + 7)) == NULL) {
+			o->kind = OUT_DEAD;
+			snprintf(o->error, sizeof(o->error), "ticket target "
+			    "'%s' is not configured any more", r->target + 7);
+			return;
+		}
+		*base = t->retry_base;
+		*max = t->retry_max;
+		*max_attempts = t->max_attempts;
+		ticket_send(hc, s, t, r, o, NULL);
+		return;
+	}
 	if (strncmp(r->target, "email:", 6) == 0 && cfg->email.line != 0 &&
 	    (day = json_get(r->payload, "$.day")) != NULL) {
+		struct email_update u = { 0, NULL };
+		char *n = json_get(r->payload, "$.update");
+		long long v;
+
 		*base = cfg->email.retry_base;
 		*max = cfg->email.retry_max;
 		*max_attempts = cfg->email.max_attempts;
-		email_send(cfg, s, day, r->target + 6, now, o);
+		if (n != NULL && parse_ll(n, 1, 1LL << 30, &v) == 0) {
+			u.n = (long)v;
+			u.changes = json_get(r->payload, "$.changes");
+		}
+		email_send(cfg, s, day, r->target + 6, u.n ? &u : NULL, now,
+		    o);
+		free(u.changes);
+		free(n);
 		free(day);
 		return;
 	}
@@ -479,6 +623,7 @@ outbox_deliver(const struct config *cfg, struct store *s,
 		} else if (opt->dry_run) {
 			log_info("%s: %s %s is due (dry run: not sent)",
 			    r.target, r.kind, r.key);
+			dry_print(cfg, s, &r);
 		} else if ((rc = store_outbox_attempt(s, r.id, time(NULL),
 		    e)) == RC_OK) {
 			if (hc == NULL)

@@ -26,8 +26,10 @@ struct store;
 struct case_row;
 struct outbox_row;
 
-/* The row kind of the summary e-mail; webhooks use the event names. */
-#define KIND_EMAIL	"summary.email"
+/* The row kinds of the summary e-mail and its updates; webhooks use
+ * the event names. */
+#define KIND_EMAIL		"summary.email"
+#define KIND_EMAIL_UPDATE	"summary.email.update"
 
 /*
  * Queue event kind (case.opened, case.confirmed, case.escalated) of
@@ -64,6 +66,15 @@ void outbox_flip_key(const char *kind, const char *target,
  * and webhook, however often it is called). */
 enum rc outbox_daily(const struct config *cfg, struct store *s,
     const char *day, time_t now, struct err *e);
+/*
+ * Queue update n of day's summary, with what changed (days.h): the
+ * summary.updated event for every subscribed webhook and the update
+ * e-mail for each recipient, each under a key of its own (n in it).
+ */
+struct day_diff;
+enum rc outbox_update(const struct config *cfg, struct store *s,
+    const char *day, long n, const struct day_diff *d, time_t now,
+    struct err *e);
 /*
  * Queue the summary e-mail of day for each recipient.  EMAIL_ONCE (the
  * daily step): once per day and recipient, a row already there is left

@@ -9,30 +9,61 @@
 
 #include "config.h"
 #include "csv.h"
+#include "days.h"
 #include "files.h"
+#include "html_customer.h"
 #include "store.h"
 #include "summary.h"
 
+/* As many columns as a dump may have (store_dump.c). */
+#define CSV_COLS_MAX	48
+
 struct csv_out {
-	FILE	*f;
-	int	 ncols;
+	FILE		*f;
+	int		 ncols;
+	/* Columns added to every row (NULL: none): for the header row
+	 * and for the others. */
+	const char	*const *extra_names;
+	const char	*const *extra;
+	int		 nextra;
+	int		 header;
 };
 
 static int
 csv_cb(void *arg, int n, const char *const *names, const char *const *vals)
 {
 	struct csv_out *o = arg;
+	const char *row[32 + 2];
+	int i, k;
 
-	csv_row(o->f, n < o->ncols ? n : o->ncols, vals);
+	n = n < o->ncols ? n : o->ncols;
+	if (o->nextra == 0) {
+		csv_row(o->f, n, vals);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		row[i] = vals[i];
+	for (k = 0; k < o->nextra; k++)
+		row[i++] = o->header ? o->extra_names[k] : o->extra[k];
+	o->header = 0;
+	csv_row(o->f, i, row);
 	return 0;
 }
 
 enum rc
-csv_summary(FILE *f, struct store *s, const char *day, struct err *e)
+csv_summary(FILE *f, struct store *s, const struct config *c,
+    const char *day, time_t now, struct err *e)
 {
-	struct csv_out o = { f, 32 };
+	static const char *const names[2] = { "made_at", "settled" };
+	const char *extra[2];
+	char made[21];
+	struct csv_out o = { f, CSV_COLS_MAX, names, extra, 2, 1 };
 	enum rc rc;
 
+	iso8601_utc(now, made);
+	extra[0] = made;
+	extra[1] = now >= day_settles_at(day, c->report.send_after) ? "yes" :
+	    "no";
 	if ((rc = store_dump_header(s, DUMP_SUMMARY, csv_cb, &o, e)) != RC_OK)
 		return rc;
 	return store_dump(s, DUMP_SUMMARY, DUMP_TEXT, day, NULL, csv_cb, &o,
@@ -42,7 +73,7 @@ csv_summary(FILE *f, struct store *s, const char *day, struct err *e)
 enum rc
 csv_reports(FILE *f, struct store *s, const char *day, struct err *e)
 {
-	struct csv_out o = { f, 32 };
+	struct csv_out o = { f, CSV_COLS_MAX, NULL, NULL, 0, 0 };
 	enum rc rc;
 
 	if ((rc = store_dump_header(s, DUMP_REPORTS, csv_cb, &o, e)) != RC_OK)
@@ -112,6 +143,7 @@ day_minus(const char *day, int n, char out[11])
 struct text_out {
 	FILE	*f;
 	long	 n;
+	long	 marked;	/* rows with reports placed at arrival */
 };
 
 static int
@@ -120,12 +152,20 @@ text_case(void *arg, int n, const char *const *names,
 {
 	struct text_out *o = arg;
 
+	long placed = n > 11 && v[11] ? strtol(v[11], NULL, 10) : 0;
+
 	if (n < 5)
 		return 1;
-	if (o->n++ < 50)
-		fprintf(o->f, "  %-30s score %6s  internal %5s  external "
-		    "%5s  source IPs %s\n", v[0] ? v[0] : "", v[1] ? v[1] : "",
-		    v[2] ? v[2] : "", v[3] ? v[3] : "", v[4] ? v[4] : "");
+	if (o->n++ >= 50)
+		return 0;
+	fprintf(o->f, "  %-30s score %6s  internal %5s  external "
+	    "%5s  source IPs %s", v[0] ? v[0] : "", v[1] ? v[1] : "",
+	    v[2] ? v[2] : "", v[3] ? v[3] : "", v[4] ? v[4] : "");
+	if (placed > 0) {
+		fprintf(o->f, "  \u2020%ld", placed);
+		o->marked++;
+	}
+	fputc('\n', o->f);
 	return 0;
 }
 
@@ -155,7 +195,7 @@ text_summary(FILE *f, struct store *s, const struct config *c,
     const char *day, struct err *e)
 {
 	struct day_totals t, p;
-	struct text_out o = { f, 0 };
+	struct text_out o = { f, 0, 0 };
 	char prev[11];
 	enum rc rc;
 
@@ -188,6 +228,11 @@ text_summary(FILE *f, struct store *s, const struct config *c,
 		fprintf(f, "  none\n");
 	else if (o.n > 50)
 		fprintf(f, "  ... and %ld more\n", o.n - 50);
+	if (o.marked > 0)
+		fprintf(f, "  \u2020N: N reports without a time of their own "
+		    "that can be trusted\n     (undated, or dated where that "
+		    "cannot be true), placed at their\n     message's arrival; "
+		    "reports-%s.csv says why (occurred_note).\n", day);
 	fprintf(f, "\nThe HTML part has the whole summary; summary-%s.csv "
 	    "is attached.\n", day);
 	return RC_OK;
@@ -213,9 +258,9 @@ write_one(struct store *s, const struct config *c, const char *day,
 	    c->store_gid, e)) != RC_OK)
 		goto out;
 	switch (w) {
-	case W_SUMMARY_CSV: rc = csv_summary(af.f, s, day, e); break;
+	case W_SUMMARY_CSV: rc = csv_summary(af.f, s, c, day, now, e); break;
 	case W_REPORTS_CSV: rc = csv_reports(af.f, s, day, e); break;
-	default: rc = html_summary(af.f, s, c, day, now, e); break;
+	default: rc = html_summary(af.f, s, c, day, now, NULL, e); break;
 	}
 	if (rc != RC_OK) {
 		atomic_file_abort(&af);
@@ -237,6 +282,7 @@ summary_write(struct store *s, const struct config *c, const char *day,
     const char *dir, time_t now, char *written[SUMMARY_FILES],
     struct err *e)
 {
+	long pages;
 	enum rc rc;
 	int w;
 
@@ -257,5 +303,6 @@ summary_write(struct store *s, const struct config *c, const char *day,
 		if ((rc = write_one(s, c, day, dir, now, (enum which)w,
 		    &written[w], e)) != RC_OK)
 			return rc;
-	return RC_OK;
+	/* The pages the case rows link to. */
+	return customer_pages_write(s, c, day, dir, now, &pages, e);
 }

@@ -45,12 +45,16 @@ enum rc summary_write(struct store *s, const struct config *c,
 
 /* The renderers.  Each returns RC_OK, or the store's error; write
  * errors are the caller's to check on f. */
-enum rc csv_summary(FILE *f, struct store *s, const char *day,
-    struct err *e);
+/* summary-D.csv: its last two columns say when it was made (now) and
+ * whether the day had settled then (days.h). */
+enum rc csv_summary(FILE *f, struct store *s, const struct config *c,
+    const char *day, time_t now, struct err *e);
 enum rc csv_reports(FILE *f, struct store *s, const char *day,
     struct err *e);
+/* The page; changes (day_diff_text's lines, or NULL) make it an
+ * update's, which says first what changed. */
 enum rc html_summary(FILE *f, struct store *s, const struct config *c,
-    const char *day, time_t now, struct err *e);
+    const char *day, time_t now, const char *changes, struct err *e);
 enum rc text_summary(FILE *f, struct store *s, const struct config *c,
     const char *day, struct err *e);
 

@@ -166,5 +166,6 @@ const struct format format_arf = {
 	.name = "arf",
 	.is_report = 1,
 	.match = arf_match,
+	.most = 50,
 	.parse = arf_parse,
 };

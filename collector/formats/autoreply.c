@@ -161,5 +161,6 @@ const struct format format_autoreply = {
 	.name = "auto-reply",
 	.is_report = 0,
 	.match = ar_match,
+	.most = 45,
 	.parse = ar_parse,
 };

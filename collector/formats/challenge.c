@@ -107,5 +107,6 @@ const struct format format_challenge = {
 	.name = "challenge-response",
 	.is_report = 0,
 	.match = cr_match,
+	.most = 70,
 	.parse = cr_parse,
 };

@@ -108,21 +108,13 @@ forward_mark(const char *p, size_t n)
 }
 
 static int
-automated(const struct msg *m)
-{
-	const char *v = root_hdr(m, "Auto-Submitted");
-
-	return v != NULL && !has_prefix_ci(v, strlen(v), "no");
-}
-
-static int
 cp_match(const struct msg *m, struct cues *c)
 {
 	const struct part *t = own_text(m);
 	const char *subj = root_hdr(m, "Subject");
 	int word = subj != NULL && has_word(subj, strlen(subj));
 
-	if (automated(m))
+	if (c->auto_submitted)
 		return 0;
 	if (part_find(m->root, "message/rfc822") != NULL ||
 	    part_find(m->root, "message/global") != NULL ||
@@ -276,5 +268,6 @@ const struct format format_complaint = {
 	.name = "complaint",
 	.is_report = 1,
 	.match = cp_match,
+	.most = 30,
 	.parse = cp_parse,
 };

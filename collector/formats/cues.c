@@ -77,8 +77,10 @@ has_any_prefix(const char *s, const char *const *list)
 
 	while (*s == ' ' || *s == '\t')
 		s++;
+	/* The first letter rules out most prefixes (none is empty). */
 	for (i = 0; list[i] != NULL; i++)
-		if (strncmp(s, list[i], strlen(list[i])) == 0)
+		if (s[0] == list[i][0] &&
+		    strncmp(s, list[i], strlen(list[i])) == 0)
 			return 1;
 	return 0;
 }
@@ -170,15 +172,20 @@ field(const char *v, char *buf, size_t bufsz)
 	return n;
 }
 
+/* A header field name's bit in hbits: its length and three of its bytes,
+ * case folded (| 0x20 folds the letters and keeps names equal in any
+ * case equal).  Cheap, which matters more than spread here: a bit that
+ * is set by another name costs one lookup in the header block. */
 static unsigned
 name_hash(const char *s)
 {
-	unsigned h = 2166136261u;
+	size_t n = strlen(s);
 
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)(*s >= 'A' && *s <= 'Z' ?
-		    *s - 'A' + 'a' : *s)) * 16777619u;
-	return h & 255u;
+	if (n == 0)
+		return 0;
+	return (unsigned)(n * 37u + ((unsigned char)s[0] | 0x20u) * 11u +
+	    ((unsigned char)s[n / 2] | 0x20u) * 5u +
+	    ((unsigned char)s[n - 1] | 0x20u)) & 255u;
 }
 
 const char *
@@ -224,6 +231,8 @@ cues_init(struct cues *c, const struct msg *m, const struct parse_opts *o)
 	c->text_done = 0;
 	c->text = NULL;
 	c->text_len = 0;
+	c->from_domain_done = 0;
+	c->from_domain = NULL;
 	c->why[0] = '\0';
 	memset(c->hbits, 0, sizeof(c->hbits));
 	for (i = 0; i < hs->n; i++) {
@@ -238,17 +247,17 @@ cues_init(struct cues *c, const struct msg *m, const struct parse_opts *o)
 	c->from_addr = NULL;
 	c->from_addr_len = 0;
 	from_address(c);
-	c->null_sender = empty_path(root_hdr(m, "Return-Path")) ||
+	c->null_sender = empty_path(cues_hdr(c, m, "Return-Path")) ||
 	    (v != NULL && (empty_path(v) || strstr(c->from, "<>") != NULL));
 	c->daemon = is_daemon(c);
 	c->forwarded = has_any_prefix(c->subject, fwd_prefixes);
 	c->replied = has_any_prefix(c->subject, re_prefixes);
-	c->report_shape = root_hdr(m, "X-XARF") != NULL ||
-	    root_hdr(m, "X-ARF") != NULL ||
+	c->report_shape = cues_hdr(c, m, "X-XARF") != NULL ||
+	    cues_hdr(c, m, "X-ARF") != NULL ||
 	    (m->root->report_type != NULL &&
 	    strcmp(m->root->report_type, "feedback-report") == 0) ||
 	    feedback_part(m->root) != NULL;
-	v = root_hdr(m, "Auto-Submitted");
+	v = cues_hdr(c, m, "Auto-Submitted");
 	c->auto_submitted = v != NULL && !has_prefix_ci(v, strlen(v), "no");
 }
 
@@ -258,6 +267,19 @@ cues_release(struct cues *c)
 	free(c->text);
 	c->text = NULL;
 	c->text_done = 0;
+	free(c->from_domain);
+	c->from_domain = NULL;
+	c->from_domain_done = 0;
+}
+
+const char *
+cues_from_domain(struct cues *c, const struct msg *m)
+{
+	if (!c->from_domain_done) {
+		c->from_domain_done = 1;
+		c->from_domain = addr_domain(root_hdr(m, "From"));
+	}
+	return c->from_domain;
 }
 
 const char *

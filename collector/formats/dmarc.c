@@ -135,5 +135,6 @@ const struct format format_dmarc = {
 	.name = "dmarc",
 	.is_report = 1,
 	.match = dmarc_match,
+	.most = 70,
 	.parse = dmarc_parse,
 };

@@ -296,5 +296,6 @@ const struct format format_dsn = {
 	.name = "dsn",
 	.is_report = 0,
 	.match = dsn_match,
+	.most = 100,
 	.parse = dsn_parse,
 };

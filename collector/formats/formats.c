@@ -405,6 +405,10 @@ message_parse(const char *raw, size_t len, const struct parse_opts *o,
 		return;
 	cues_init(&c, &m, o);
 	for (i = 0; i < NFORMATS; i++) {
+		/* Only a higher score wins: one that cannot give it is not
+		 * asked (a bounce that says RFC 3464 ends the search). */
+		if (table[i]->most != 0 && table[i]->most <= top)
+			continue;
 		c.why[0] = '\0';
 		score = table[i]->match(&m, &c);
 		if (score > top) {

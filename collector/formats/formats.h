@@ -46,6 +46,10 @@ struct cues {
 	int		 replied;	/* Re:, AW:, SV:, Antw:, RE: ... */
 	int		 report_shape;	/* a feedback part or an X-ARF mark */
 	int		 auto_submitted; /* Auto-Submitted other than "no" */
+	/* cues_from_domain(): the From address's domain, lower case, or
+	 * NULL; worked out on the first call. */
+	int		 from_domain_done;
+	char		*from_domain;
 	/* cues_text(): the own text (plain, else HTML), decoded to UTF-8,
 	 * ASCII lower case, at most KIND_SCAN bytes. */
 	int		 text_done;
@@ -66,6 +70,9 @@ void cues_init(struct cues *c, const struct msg *m,
 const char *cues_hdr(const struct cues *c, const struct msg *m,
     const char *name);
 void cues_release(struct cues *c);
+/* The domain of the top-level From address, lower case, or NULL: what
+ * addr_domain() says of it, read once per message. */
+const char *cues_from_domain(struct cues *c, const struct msg *m);
 /* The message's own text as described above; "" when it has none. */
 const char *cues_text(struct cues *c, const struct msg *m, size_t *len);
 /* The first needle of the NULL-terminated list (lower case) found in
@@ -88,6 +95,10 @@ struct format {
 	/* How sure (0..100) that m is of this format; 0: it is not.  A
 	 * format that is not a report writes its reason into c->why. */
 	int		(*match)(const struct msg *m, struct cues *c);
+	/* The highest score match ever gives: message_parse() does not ask
+	 * a format that cannot beat the best score so far.  0: not known,
+	 * always asked. */
+	int		 most;
 	/*
 	 * Fill r from m.  RC_REJECT (with the reason) when the message is of
 	 * this format but unreadable; it is then quarantined.  A parser may

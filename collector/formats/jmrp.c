@@ -29,24 +29,20 @@ jmrp_ua(const struct msg *m)
 static int
 jmrp_match(const struct msg *m, struct cues *c)
 {
-	const char *subj = root_hdr(m, "Subject");
-	char *dom;
-	int score = 0;
+	const char *subj = root_hdr(m, "Subject"), *dom;
 
 	if (jmrp_ua(m))
 		return 80;
-	if (subj != NULL && memcasemem(subj, strlen(subj), JMRP_SUBJECT))
-		score += 50;
-	if ((dom = addr_domain(root_hdr(m, "From"))) != NULL) {
-		if (strcmp(dom, "hotmail.com") == 0 ||
-		    strcmp(dom, "outlook.com") == 0)
-			score += 20;
-		free(dom);
-	}
+	/* Both the subject and the sender, or the subject and the shape
+	 * (an attached message): the sender is read last, when it decides. */
+	if (subj == NULL || memcasemem(subj, strlen(subj), JMRP_SUBJECT) ==
+	    NULL)
+		return 0;
 	if (part_find(m->root, "message/rfc822") != NULL)
-		score += 10;
-	/* Both the subject and the sender, or the subject and the shape. */
-	return score >= 60 ? 80 : 0;
+		return 80;
+	return (dom = cues_from_domain(c, m)) != NULL &&
+	    (strcmp(dom, "hotmail.com") == 0 ||
+	    strcmp(dom, "outlook.com") == 0) ? 80 : 0;
 }
 
 static enum rc
@@ -90,5 +86,6 @@ const struct format format_jmrp = {
 	.name = "jmrp",
 	.is_report = 1,
 	.match = jmrp_match,
+	.most = 80,
 	.parse = jmrp_parse,
 };

@@ -9,14 +9,13 @@
 
 #include "formats.h"
 
+/* Subject: unsubscribe, alone. */
 static int
-unsubscribe_request(const struct msg *m)
+unsubscribe_subject(const struct msg *m)
 {
 	const char *s = root_hdr(m, "Subject");
 	size_t n;
 
-	if (root_hdr(m, "X-Apple-Unsubscribe") != NULL)
-		return 1;
 	if (s == NULL)
 		return 0;
 	n = strlen(s);
@@ -25,16 +24,26 @@ unsubscribe_request(const struct msg *m)
 }
 
 static int
+unsubscribe_request(const struct msg *m)
+{
+	return root_hdr(m, "X-Apple-Unsubscribe") != NULL ||
+	    unsubscribe_subject(m);
+}
+
+static int
 nl_match(const struct msg *m, struct cues *c)
 {
-	const char *prec = root_hdr(m, "Precedence");
+	const char *prec;
 
-	if (unsubscribe_request(m))
+	if (cues_hdr(c, m, "X-Apple-Unsubscribe") != NULL ||
+	    unsubscribe_subject(m))
 		return 45;
-	if (root_hdr(m, "List-Unsubscribe") != NULL &&
-	    (root_hdr(m, "List-Id") != NULL || (prec != NULL &&
+	if (cues_hdr(c, m, "List-Unsubscribe") == NULL)
+		return 0;
+	prec = cues_hdr(c, m, "Precedence");
+	if (cues_hdr(c, m, "List-Id") != NULL || (prec != NULL &&
 	    (ascii_casecmp(prec, "bulk") == 0 ||
-	    ascii_casecmp(prec, "list") == 0))))
+	    ascii_casecmp(prec, "list") == 0)))
 		return 35;
 	return 0;
 }
@@ -52,5 +61,6 @@ const struct format format_newsletter = {
 	.name = "newsletter",
 	.is_report = 0,
 	.match = nl_match,
+	.most = 45,
 	.parse = nl_parse,
 };

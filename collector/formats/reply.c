@@ -108,5 +108,6 @@ const struct format format_reply = {
 	.name = "reply",
 	.is_report = 0,
 	.match = rp_match,
+	.most = 38,
 	.parse = rp_parse,
 };

@@ -86,5 +86,6 @@ const struct format format_request = {
 	.name = "request",
 	.is_report = 0,
 	.match = rq_match,
+	.most = 36,
 	.parse = rq_parse,
 };

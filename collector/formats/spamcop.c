@@ -19,16 +19,44 @@
 
 #include "formats.h"
 
+/*
+ * Whether a From value can name a SpamCop domain at all: "spamcop" in
+ * it, in any case, with white space allowed between the letters (the
+ * addr-spec parser drops blanks).  Most mail has no such From, and is
+ * spared parsing it.
+ */
 static int
-from_spamcop(const struct msg *m)
+may_be_spamcop(const char *v)
 {
-	const char *from = root_hdr(m, "From");
-	char *dom = addr_domain(from);
-	int r = dom != NULL && (strcmp(dom, "reports.spamcop.net") == 0 ||
-	    strcmp(dom, "admin.spamcop.net") == 0);
+	static const char w[] = "spamcop";
+	const char *p;
+	size_t k;
 
-	free(dom);
-	return r;
+	for (; *v != '\0'; v++) {
+		for (p = v, k = 0; *p != '\0' && w[k] != '\0'; p++) {
+			if ((*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p) ==
+			    w[k])
+				k++;
+			else if (k == 0 || (*p != ' ' && *p != '\t' &&
+			    *p != '\r' && *p != '\n'))
+				break;
+		}
+		if (w[k] == '\0')
+			return 1;
+	}
+	return 0;
+}
+
+static int
+from_spamcop(const struct msg *m, struct cues *c)
+{
+	const char *v = root_hdr(m, "From"), *dom;
+
+	if (v == NULL || !may_be_spamcop(v))
+		return 0;
+	dom = cues_from_domain(c, m);
+	return dom != NULL && (strcmp(dom, "reports.spamcop.net") == 0 ||
+	    strcmp(dom, "admin.spamcop.net") == 0);
 }
 
 static int
@@ -36,8 +64,8 @@ sc_match(const struct msg *m, struct cues *c)
 {
 	const char *subj = root_hdr(m, "Subject");
 
-	if (from_spamcop(m) ||
-	    (subj != NULL && has_prefix_ci(subj, strlen(subj), "[SpamCop")))
+	if ((subj != NULL && has_prefix_ci(subj, strlen(subj), "[SpamCop")) ||
+	    from_spamcop(m, c))
 		return 90;
 	return 0;
 }
@@ -182,5 +210,6 @@ const struct format format_spamcop = {
 	.name = "spamcop",
 	.is_report = 1,
 	.match = sc_match,
+	.most = 90,
 	.parse = sc_parse,
 };

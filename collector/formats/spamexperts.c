@@ -201,5 +201,6 @@ const struct format format_spamexperts = {
 	.name = "spamexperts",
 	.is_report = 1,
 	.match = se_match,
+	.most = 100,
 	.parse = se_parse,
 };

@@ -167,5 +167,6 @@ const struct format format_ticket = {
 	.name = "ticket",
 	.is_report = 0,
 	.match = tk_match,
+	.most = 47,
 	.parse = tk_parse,
 };

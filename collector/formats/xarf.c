@@ -106,8 +106,8 @@ report_part(const struct msg *m)
 static int
 xarf_match(const struct msg *m, struct cues *c)
 {
-	int marked = root_hdr(m, "X-XARF") != NULL ||
-	    root_hdr(m, "X-ARF") != NULL;
+	int marked = cues_hdr(c, m, "X-XARF") != NULL ||
+	    cues_hdr(c, m, "X-ARF") != NULL;
 	const struct part *rp = report_part(m);
 
 	if (rp != NULL)
@@ -218,5 +218,6 @@ const struct format format_xarf = {
 	.name = "xarf",
 	.is_report = 1,
 	.match = xarf_match,
+	.most = 85,
 	.parse = xarf_parse,
 };

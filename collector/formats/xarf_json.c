@@ -198,5 +198,6 @@ const struct format format_xarf_json = {
 	.name = "xarf",
 	.is_report = 1,
 	.match = xj_match,
+	.most = 85,
 	.parse = xj_parse,
 };

@@ -16,7 +16,14 @@ path = box
 timezone = Europe/Amsterdam
 X
 mkmaildir "$T/box"
-ok "the example configuration is valid" "$AC" -c "$top_srcdir/config/abuse-collector.ini" check-config
+# The example with its paths moved here (an installation has them), its
+# tables beside it as installed.
+sed -e "s|/var/lib/abuse-collector|$T/var|" \
+    -e "s|/srv/mail/abuse-archive|$T/archive|" \
+    "$top_srcdir/config/abuse-collector.ini" >"$T/example.ini"
+cp "$top_srcdir"/config/customers-*.csv "$T/"
+mkmaildir "$T/archive"
+ok "the example configuration is valid" "$AC" -c "$T/example.ini" check-config
 ok "the demo configuration is valid" "$AC" -c "$top_srcdir/config/demo/demo.ini" check-config
 ok "a good file passes check-config" "$AC" -c "$T/good.ini" check-config
 "$AC" -c "$T/good.ini" check-config >"$T/print" 2>&1

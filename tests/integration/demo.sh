@@ -39,14 +39,18 @@ if command -v sqlite3 >/dev/null; then
 	is "every file is remembered" "$(q 'select count(*) from local_seen')" 13
 fi
 
-cp "$S" "$T/first.csv"
+# The summary without its last two columns (when it was made, whether
+# the day had settled).
+rows() { sed 's/,[^,]*,[^,]*\r$//' "$1"; }
+rows "$S" >"$T/first.csv"
 "$AC" -c "$C" run >/dev/null 2>&1
 is "a second run exits 0" "$?" 0
 "$AC" -c "$C" report --date 2026-11-20 >/dev/null 2>&1
-ok "a second run counts nothing twice" cmp "$S" "$T/first.csv"
+is "a second run counts nothing twice" "$(rows "$S")" "$(cat "$T/first.csv")"
 "$AC" -c "$C" import "$T/demo/maildir" >/dev/null 2>&1
 "$AC" -c "$C" report --date 2026-11-20 >/dev/null 2>&1
-ok "importing the same mail again counts nothing twice" cmp "$S" "$T/first.csv"
+is "importing the same mail again counts nothing twice" "$(rows "$S")" \
+    "$(cat "$T/first.csv")"
 
 "$AC" -c "$C" cases --date 2026-11-20 --format json >"$T/cases.json"
 is "cases --format json gives one object per case" "$(wc -l <"$T/cases.json" | tr -d ' ')" 5

@@ -34,8 +34,10 @@ is "report of a future day is a usage error" "$?" 64
 ok "... saying the day has not begun" grep -q "$TOMORROW has not begun" \
     "$T/tomorrow.err"
 ok "... and writing nothing" test ! -e "$T/today/summary-$TOMORROW.csv"
-is "three files and no temporary one left" "$(ls -A out | tr '\n' ' ')" \
-    "reports-$DAY.csv summary-$DAY.csv summary-$DAY.html "
+is "three files, the customers' pages and no temporary file left" \
+    "$(ls -A out | tr '\n' ' ')" "customer-cust-alpha.html \
+customer-cust-beta.html customer-cust-gamma.html reports-$DAY.csv \
+summary-$DAY.csv summary-$DAY.html "
 
 "$AC" -c ac.ini reports --since "$DAY" --until "$DAY" >"$T/reports.cmd"
 ok "reports-D.csv is what the reports command prints for the day" \
@@ -56,18 +58,18 @@ i = rows[0].index(col)
 print(len(rows[0]), "|".join(sorted(set(r[i] for r in rows[1:]))))
 PYEOF
 }
-is "reports-D.csv: 32 columns; subjects as plain text" \
+is "reports-D.csv: 36 columns; subjects as plain text" \
     "$(check "$T/out/reports-$DAY.csv" subject)" \
-    "32 '+cmd|calc|'-2+3|'=HYPERLINK(\"http://x.example/\",\"x\")|'@SUM(A1:A9)|He said \"hi\", then left"
+    "36 '+cmd|calc|'-2+3|'=HYPERLINK(\"http://x.example/\",\"x\")|'@SUM(A1:A9)|He said \"hi\", then left"
 is "summary-D.csv: its header" "$(head -1 "$T/out/summary-$DAY.csv")" \
-    "$(printf 'date,customer,confidence,score,internal_reports,external_reports,distinct_source_ips,first_seen,last_seen,top_subject,resolved_by,escalated\r')"
+    "$(printf 'date,customer,confidence,score,internal_reports,external_reports,distinct_source_ips,first_seen,last_seen,top_subject,resolved_by,escalated,placed_at_arrival,ticket,ticket_url,made_at,settled\r')"
 is "summary-D.csv: confirmed first, unresolved last" \
     "$(tail -n +2 "$T/out/summary-$DAY.csv" | cut -d, -f2,3,5,6 | tr -d '\r' |
     tr '\n' ' ')" \
     "cust-alpha,confirmed,3,2 cust-gamma,external,0,1 cust-beta,internal,1,0 (unresolved),external,0,1 "
 is "summary-D.csv: top subjects as plain text" \
     "$(check "$T/out/summary-$DAY.csv" top_subject)" \
-    "12 '+cmd|calc|'-2+3|'=HYPERLINK(\"http://x.example/\",\"x\")|'@SUM(A1:A9)"
+    "17 '+cmd|calc|'-2+3|'=HYPERLINK(\"http://x.example/\",\"x\")|'@SUM(A1:A9)"
 
 # One customer resolved two ways: the CSV and the page list the steps
 # the same way, space-separated.

@@ -13,6 +13,8 @@ Python and Chromium.  Prints one "key: value" line per finding:
     a script opened), elements (counts of active or external elements),
     scroll_width and viewport_width, screenshot_pixels, screenshot_colors,
     screenshot_ink (share of pixels unlike the page's corner), pdf_bytes,
+    request (one per request the page made beyond its own file: a
+    resource, a prefetch, a navigation) and requests (how many),
     eval (one per --eval), text (the page's innerText, escaped).
 
 Exits 2 when Chromium cannot be started or does not answer.
@@ -180,7 +182,8 @@ def main():
         t = b.call("Target.createTarget", {"url": "about:blank"})
         s = b.call("Target.attachToTarget", {"targetId": t["targetId"],
                                              "flatten": True})["sessionId"]
-        for d in ("Page.enable", "Runtime.enable", "Log.enable"):
+        for d in ("Page.enable", "Runtime.enable", "Log.enable",
+                  "Network.enable"):
             b.call(d, None, s)
         b.call("Emulation.setDeviceMetricsOverride", {
             "width": a.width, "height": a.height, "deviceScaleFactor": 1,
@@ -253,9 +256,13 @@ def main():
         print("error: %s" % e)
         b.close()
         sys.exit(2)
-    errors = exceptions = dialogs = 0
+    errors = exceptions = dialogs = requests = 0
     for e in b.events:
         m, p = e.get("method"), e.get("params", {})
+        if m == "Network.requestWillBeSent" and \
+                p.get("request", {}).get("url") != url:
+            requests += 1
+            out.append(("request", p.get("request", {}).get("url")))
         if m == "Runtime.consoleAPICalled":
             text = " ".join(str(x.get("value", x.get("description", "")))
                             for x in p.get("args", []))
@@ -278,6 +285,7 @@ def main():
     out.append(("console_errors", errors))
     out.append(("exceptions", exceptions))
     out.append(("dialogs", dialogs))
+    out.append(("requests", requests))
     b.close()
     for k, v in out:
         print("%s: %s" % (k, v))

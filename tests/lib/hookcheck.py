@@ -32,6 +32,8 @@ def subject(rec):
     p = json.loads(rec["body"])
     if "case" in p:
         return p["case"]["customer"], p["case"]["day"]
+    if p.get("event") == "summary.updated":
+        return p.get("day", "-"), "%s#%s" % (p.get("day"), p.get("update"))
     return p.get("day", "-"), p.get("day", "-")
 
 
@@ -93,7 +95,19 @@ def schema(recs):
                     or not ISO.match(str(x.get("at")))
                     or "reason" not in x):
                 bad.append("%s: correction %r" % (where, x))
-        elif p.get("event") == "summary.daily":
+        elif p.get("event") in ("summary.daily", "summary.updated"):
+            if p["event"] == "summary.updated":
+                ch = p.get("changes")
+                if not isinstance(p.get("update"), int) or \
+                        p["update"] < 1:
+                    bad.append("%s: update %r" % (where, p.get("update")))
+                if not isinstance(ch, dict) or sorted(ch) != [
+                        "confirmed", "escalated", "unconfirmed",
+                        "unescalated"] or not all(
+                        isinstance(v, list) and
+                        all(isinstance(x, str) for x in v)
+                        for v in ch.values()):
+                    bad.append("%s: changes %r" % (where, ch))
             t = p.get("totals", {})
             for k in ("confirmed", "internal_only", "external_only",
                       "unresolved_reports", "quarantined",

@@ -29,6 +29,8 @@ UTF-7 where they are not ASCII):
   highest FOLDER            the highest UID in the folder (0 if empty)
   msgids FOLDER             the Message-ID of each message, one a line,
                             in UID order
+  fetch FOLDER UID FILE      write the message's bytes as the server
+                            sends them (BODY.PEEK[]) to FILE
   uidvalidity FOLDER        the folder's UIDVALIDITY
   select FOLDER             open the folder read-write (Courier then
                             saves the UIDs it assigned) and print its
@@ -203,6 +205,14 @@ def run(c, cmd, args):
             if isinstance(d, tuple):
                 m = re.search(rb"<[^>]*>", d[1])
                 print(m.group(0).decode() if m else "(none)")
+    elif cmd == "fetch":
+        examine(c, args[0])
+        data = check("UID FETCH", c.uid("FETCH", args[1], "(BODY.PEEK[])"))
+        body = [d[1] for d in data if isinstance(d, tuple)]
+        if len(body) != 1:
+            raise Fail("UID FETCH %s: %d messages" % (args[1], len(body)))
+        with open(args[2], "wb") as f:
+            f.write(body[0])
     elif cmd == "highest":
         print(max(search(c, args[0], ["ALL"]), default=0))
     elif cmd == "uidvalidity":

@@ -50,7 +50,8 @@ email_prelude() {
 	mkcerts || skip_all "cannot make test certificates"
 }
 
-# The customer table and the first part of a configuration at $T/ac.ini.
+# The customer table and the first part of a configuration at $T/ac.ini;
+# days settle at their end (send_after = 0), whatever the hour of the test.
 base_config() {
 	mkdir -p "$T/var" "$T/md/new" "$T/md/cur" "$T/md/tmp"
 	cat >"$T/nets.csv" <<-EOT
@@ -72,6 +73,7 @@ base_config() {
 	networks_file = nets.csv
 	[report]
 	output_dir = out
+	send_after = 0
 	EOT
 	chmod 600 "$T/ac.ini"
 }

@@ -1,4 +1,4 @@
-/* config.c: the [email] and [webhook NAME] sections. */
+/* config.c: the [email], [webhook NAME] and [ticket NAME] sections. */
 #include "autoconf.h"
 
 #include <stdio.h>
@@ -62,6 +62,8 @@ load(const char *text, struct config *c, int keep)
 	return errs;
 }
 
+#define RT	"[ticket rt]\ntype = rt\nurl = https://rt.example/\n"
+
 static void
 errors(void)
 {
@@ -117,6 +119,16 @@ errors(void)
 		    "to = b@example.net\n[email]\n",
 		    ":5: [email]: already given at line 1" },
 
+		{ "[report]\nsend_after = 0\nupdate_interval = 0\n", NULL },
+		{ "[report]\nsend_after = 7d\nupdate_interval = 30m\n", NULL },
+		{ "[report]\nsend_after = 8d\n", "[report] send_after: must be "
+		    "a duration from 0 to 7d" },
+		{ "[report]\nupdate_interval = -1h\n", "[report] "
+		    "update_interval: must be a duration from 0 to 7d" },
+		{ "[report]\nsend_after = soon\n", "[report] send_after: must "
+		    "be a duration" },
+		{ "[webhook t]\nurl = https://h.example/x\nsecret_file = key\n"
+		    "events = summary.updated\n", NULL },
 		{ "[webhook t]\nurl = https://h.example/x\nsecret_file = key\n",
 		    NULL },
 		{ "[webhook t]\nurl = https://h.example/x\nsecret_file = key\n"
@@ -149,6 +161,50 @@ errors(void)
 		    "whole number from 1 to 100" },
 		{ "[webhook t]\nurl = https://h.example/x\nsecret_file = key\n"
 		    "nonsense = 1\n", ":4: [webhook t] nonsense: unknown key" },
+		/* [ticket NAME] */
+		{ RT "token_file = tok\nqueue = Abuse\ncase_field = Case\n",
+		    NULL },
+		{ RT "user = ac\npassword_file = pw\nqueue = Abuse\n"
+		    "case_field = Case\nper = customer\n"
+		    "resolve_on_unconfirmed = yes\n", NULL },
+		{ "[ticket rt]\nurl = https://rt.example\ntoken_file = tok\n"
+		    "queue = Abuse\ncase_field = Case\n",
+		    ":1: [ticket rt] type: missing" },
+		{ "[ticket rt]\ntype = jira\n", ":2: [ticket rt] type: unknown "
+		    "type" },
+		{ RT "queue = Abuse\ncase_field = Case\n",
+		    ":1: [ticket rt] token_file: missing" },
+		{ RT "token_file = pw\nqueue = Abuse\ncase_field = Case\n",
+		    ":4: [ticket rt] token_file: the token holds a space" },
+		{ RT "token_file = pw-public\nqueue = Abuse\ncase_field = C\n",
+		    ":4: [ticket rt] token_file:" },
+		{ RT "password_file = pw\nqueue = Abuse\ncase_field = Case\n",
+		    ":1: [ticket rt] user: missing (a password_file is given)" },
+		{ RT "token_file = tok\npassword_file = pw\nqueue = Abuse\n"
+		    "case_field = Case\n", ":5: [ticket rt] password_file: give "
+		    "one of token_file and user with password_file" },
+		{ RT "token_file = tok\nqueue = Ab'use\ncase_field = Case\n",
+		    ":5: [ticket rt] queue: quotes, backslashes, braces" },
+		{ RT "token_file = tok\nqueue = Abuse\ncase_field = C}\n",
+		    ":6: [ticket rt] case_field: quotes, backslashes, braces" },
+		{ RT "token_file = tok\nqueue = Abuse\n",
+		    ":1: [ticket rt] case_field: missing" },
+		{ RT "token_file = tok\ncase_field = Case\n",
+		    ":1: [ticket rt] queue: missing" },
+		{ RT "token_file = tok\nqueue = Abuse\ncase_field = Case\n"
+		    "per = day\n", ":7: [ticket rt] per: must be case or "
+		    "customer" },
+		{ RT "token_file = tok\nqueue = Abuse\ncase_field = Case\n"
+		    "events = summary.daily\n", ":7: [ticket rt] events: a "
+		    "ticket takes case events only" },
+		{ "[ticket rt]\ntype = rt\nurl = http://rt.example\n"
+		    "token_file = tok\nqueue = Abuse\ncase_field = Case\n",
+		    ":1: [ticket rt] url: http:// sends the token" },
+		{ "[ticket rt]\ntype = rt\nurl = https://rt.example/?x=1\n",
+		    ":3: [ticket rt] url: the base URL takes no query" },
+		{ "[ticket rt]\n[ticket rt]\n", ":2: [ticket rt]: ticket 'rt' "
+		    "is already defined at line 1" },
+		{ "[ticket]\n", ":1: [ticket]: this section needs a name" },
 	};
 	struct config c;
 	size_t i;
@@ -181,6 +237,8 @@ values(void)
 	    "password_file = pw\nsubject = S {day}\n"
 	    "[webhook one]\nurl = https://h.example/x\nsecret_file = key\n"
 	    "events = case.confirmed\n"
+	    "[webhook daily]\nurl = https://h.example/z\nsecret_file = key\n"
+	    "events = summary.daily\n"
 	    "[webhook two]\nurl = https://h.example/y\nsecret = in line\n",
 	    &c, 1) == NULL, "a full configuration loads");
 	is(c.email.password, "p4ss word", "the password file, without its "
@@ -194,9 +252,15 @@ values(void)
 	    w->secret_len == 7 &&
 	    memcmp(w->secret, "k3y\0k3y", 7) == 0,
 	    "events and a key file (a NUL in it kept)");
+	ok(c.report.send_after == 6 * 3600 &&
+	    c.report.update_interval == 12 * 3600,
+	    "[report] defaults: settled after 6h, updates 12h apart");
 	ok((w = config_webhook(&c, "two")) != NULL && w->events == EV_ALL &&
 	    strcmp(w->secret, "in line") == 0 && w->timeout == 10 &&
 	    w->max_attempts == 12, "webhook defaults: every event");
+	ok((w = config_webhook(&c, "daily")) != NULL &&
+	    w->events == (EV_SUMMARY_DAILY | EV_SUMMARY_UPDATED),
+	    "summary.daily brings summary.updated along");
 	ok(config_webhook(&c, "three") == NULL, "no such webhook");
 	f = open_memstream(&out, &len);
 	config_print(&c, f);
@@ -206,8 +270,30 @@ values(void)
 	ok(strstr(out, "# password: (hidden, from file ") != NULL &&
 	    strstr(out, "[webhook two]\nurl = https://h.example/y\n"
 	    "secret = (hidden)\nevents = case.opened, case.confirmed, "
-	    "case.escalated, summary.daily, case.unconfirmed\n") != NULL,
+	    "case.escalated, summary.daily, case.unconfirmed, "
+	    "summary.updated\n") != NULL,
 	    "but says where they are");
+	free(out);
+	config_release(&c);
+	ok(load(RT "token_file = tok\nqueue = Abuse\ncase_field = Case\n",
+	    &c, 1) == NULL, "a ticket target loads");
+	{
+		const struct ticket_conf *t = config_ticket(&c, "rt");
+
+		ok(t != NULL && strcmp(t->url, "https://rt.example") == 0 &&
+		    strcmp(t->token, "1-14-0123456789abcdef") == 0 &&
+		    t->per == PER_CASE && t->events == (EV_CASE_CONFIRMED |
+		    EV_CASE_ESCALATED | EV_CASE_UNCONFIRMED) &&
+		    !t->resolve_on_unconfirmed && t->timeout == 30,
+		    "its URL without the '/', the token, the defaults");
+	}
+	out = NULL;
+	f = open_memstream(&out, &len);
+	config_print(&c, f);
+	fclose(f);
+	ok(strstr(out, "0123456789") == NULL && strstr(out, "\n[ticket rt]\n"
+	    "type = rt\nurl = https://rt.example\ntoken_file = ") != NULL,
+	    "config_print shows where the token is, not the token");
 	free(out);
 	config_release(&c);
 }
@@ -222,6 +308,7 @@ main(void)
 	write_file("pw", "p4ss word\n", 0600);
 	write_file("pw-public", "p4ss\n", 0644);
 	write_file("empty", "\n", 0600);
+	write_file("tok", "1-14-0123456789abcdef\n", 0600);
 	path = xasprintf("%s/key", dir);
 	{
 		FILE *f = fopen(path, "w");

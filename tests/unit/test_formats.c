@@ -134,6 +134,19 @@ precedence(void)
 		    "Mozilla", "spamcop", MSG_PARSED },
 		{ "From: x@xarf.example\n", "xarf", "xarf/4", "xarf",
 		    MSG_QUARANTINED },
+		/* The sender's domain in any case, with the blanks the
+		 * address parser drops. */
+		{ "From: 1@REPORTS.SpamCop.NET\n", NULL, NULL, "spamcop",
+		    MSG_PARSED },
+		{ "From: 1@reports.spam cop.net\n", NULL, NULL, "spamcop",
+		    MSG_PARSED },
+		{ "From: 1@reports.spamcop.net.example\n", NULL, NULL,
+		    "unknown", MSG_QUARANTINED },
+		/* JMRP without a feedback part: the subject and the sender. */
+		{ "From: staff@hotmail.com\nSubject: complaint about message "
+		    "from 192.0.2.1\n", NULL, NULL, "jmrp", MSG_PARSED },
+		{ "From: staff@example.com\nSubject: complaint about message "
+		    "from 192.0.2.1\n", NULL, NULL, "complaint", MSG_PARSED },
 		/* DMARC reports are auto-replied; they stay DMARC. */
 		{ "From: x@isp.example\nAuto-Submitted: auto-replied\n"
 		    "Subject: DMARC Forensic Report for example.net\n", NULL,
@@ -209,7 +222,8 @@ table(void)
 	size_t i;
 
 	for (i = 0; (f = format_get(i)) != NULL; i++)
-		ok(f->name != NULL && f->match != NULL && f->parse != NULL,
+		ok(f->name != NULL && f->match != NULL && f->parse != NULL &&
+		    f->most >= 0 && f->most <= 100,
 		    "table entry %zu (%s) is complete", i, f->name);
 	ok(format_find("spamexperts") == &format_spamexperts,
 	    "found by name");

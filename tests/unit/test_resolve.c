@@ -413,6 +413,29 @@ bad_tables(void)
 			printf("#   got: %s\n", e.msg);
 		config_release(&c);
 	}
+	/* Bad rows in two tables: each is named, then they are counted. */
+	put("users.csv", "auth_user,customer\n,cust-1\nbob,cust-2\n");
+	put("nets.csv", "cidr,customer\nfoo,cust-1\n10.0.0.0/8,cust-1\n"
+	    "10.0.0.0/8,cust-2\n");
+	put("domains.csv", domains);
+	{
+		struct config c;
+		struct resolver *r;
+		struct err e;
+		char errs[1024];
+
+		if (load("[resolver]\nusers_file = users.csv\n"
+		    "networks_file = nets.csv\ndomains_file = domains.csv\n",
+		    &c, errs, sizeof(errs)) != RC_OK) {
+			ok(0, "two bad tables: configuration loads");
+		} else {
+			ok(resolver_open(&r, &c, NULL, &e) == RC_FATAL &&
+			    r == NULL, "two bad tables are refused");
+			is(e.msg, "customer tables: 3 errors", "the bad rows "
+			    "of both are counted");
+			config_release(&c);
+		}
+	}
 	put("users.csv", users);
 	put("nets.csv", nets);
 	put("domains.csv", domains);

@@ -212,11 +212,11 @@ files(void)
 			/* "F" stands for the file's name. */
 			snprintf(expect, sizeof(expect), "%s%s", path,
 			    t[i].want + 2);
-			ok(table_read(path, want, 2, 4, row, &r, &e) ==
+			ok(table_read(path, want, 2, 4, row, &r, NULL, &e) ==
 			    RC_FATAL, "table %zu is refused", i);
 			is(e.msg, expect, "table %zu: error names file:line", i);
 		} else {
-			ok(table_read(path, want, 2, 4, row, &r, &e) == RC_OK,
+			ok(table_read(path, want, 2, 4, row, &r, NULL, &e) == RC_OK,
 			    "table %zu reads", i);
 			is(r.got, t[i].want, "table %zu rows", i);
 		}
@@ -236,14 +236,40 @@ files(void)
 		fprintf(f, "cidr,customer\n10.0.0.0/8,%s\n", big);
 		fclose(f);
 		memset(&r, 0, sizeof(r));
-		ok(table_read(path, want, 2, 4, row, &r, &e) == RC_FATAL &&
+		ok(table_read(path, want, 2, 4, row, &r, NULL, &e) == RC_FATAL &&
 		    strstr(e.msg, ":2: line longer than") != NULL,
 		    "an over-long line is refused with its line number");
 		unlink(path);
 		free(big);
-		ok(table_read("/nonexistent/t.csv", want, 2, 4, row, &r, &e) ==
-		    RC_FATAL && strstr(e.msg, "/nonexistent/t.csv") != NULL,
-		    "a missing file is named");
+		ok(table_read("/nonexistent/t.csv", want, 2, 4, row, &r, NULL,
+		    &e) == RC_FATAL && strstr(e.msg, "/nonexistent/t.csv") !=
+		    NULL, "a missing file is named");
+	}
+	{
+		/* Bad rows do not hide the rows after them: all are read,
+		 * the good ones taken, the bad ones counted. */
+		struct rows r;
+		struct err e;
+		char expect[512];
+		size_t n = 0;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/tmp/ac-table-XXXXXX");
+		if ((fd = mkstemp(path)) < 0 || (f = fdopen(fd, "w")) == NULL)
+			abort();
+		fputs("cidr,customer\n10.0.0.0/8\n10.1.0.0/16,a\n\"x,y\n"
+		    "10.2.0.0/16,b\n10.3.0.0/16,c\n10.4.0.0/16,d\n", f);
+		fclose(f);
+		memset(&r, 0, sizeof(r));
+		r.fail_line = 6;
+		ok(table_read(path, want, 2, 4, row, &r, &n, &e) == RC_FATAL,
+		    "a table with three bad rows is refused");
+		snprintf(expect, sizeof(expect), "%s: 3 errors", path);
+		is(e.msg, expect, "the error counts the bad rows");
+		is(r.got, "10.1.0.0/16,a@3;10.2.0.0/16,b@5;10.4.0.0/16,d@7;",
+		    "every good row is read, also after bad ones");
+		ok(n == 3, "three rows taken (%zu)", n);
+		unlink(path);
 	}
 }
 

@@ -1,0 +1,128 @@
+/*
+ * The store's side of ticket targets: which ticket each case became,
+ * and the evidence a new ticket shows.
+ */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store_impl.h"
+
+enum rc
+store_ticket_find(struct store *s, const char *target, const char *case_key,
+    const char *customer, const char *day, long long *id, int *resolved,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	*id = 0;
+	*resolved = 0;
+	/* An open ticket of the key first; the case's own row says
+	 * whether the collector resolved the case's ticket. */
+	if ((st = store_prepare(s, "SELECT ticket_id, 0 FROM case_tickets"
+	    " WHERE target = ?1 AND case_key = ?2 AND resolved = 0"
+	    " UNION ALL SELECT ticket_id, 1 FROM case_tickets"
+	    " WHERE target = ?1 AND customer = ?3 AND day = ?4"
+	    " AND resolved = 1", e)) == NULL)
+		return e->rc;
+	bind_text(st, 1, target);
+	bind_text(st, 2, case_key);
+	bind_text(st, 3, customer);
+	bind_text(st, 4, day);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int(st, 1) == 0) {
+			*id = sqlite3_column_int64(st, 0);
+			*resolved = 0;
+			break;
+		}
+		*id = sqlite3_column_int64(st, 0);
+		*resolved = 1;
+	}
+	if (r != SQLITE_ROW && r != SQLITE_DONE) {
+		store_fail(s, e, "read case ticket");
+		sqlite3_finalize(st);
+		return e->rc;
+	}
+	sqlite3_finalize(st);
+	return RC_OK;
+}
+
+enum rc
+store_ticket_put(struct store *s, const char *target, const char *customer,
+    const char *day, const char *case_key, long long id, const char *link,
+    time_t now, struct err *e)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_prepare(s, "INSERT INTO case_tickets (target,"
+	    " customer, day, case_key, ticket_id, link, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	    " ON CONFLICT (target, customer, day) DO UPDATE SET"
+	    " case_key = ?4, ticket_id = ?5, link = ?6, resolved = 0", e)) ==
+	    NULL)
+		return e->rc;
+	bind_text(st, 1, target);
+	bind_text(st, 2, customer);
+	bind_text(st, 3, day);
+	bind_text(st, 4, case_key);
+	sqlite3_bind_int64(st, 5, id);
+	bind_text(st, 6, link);
+	sqlite3_bind_int64(st, 7, now);
+	return store_finish(s, st, "record case ticket", NULL, e);
+}
+
+enum rc
+store_ticket_resolved(struct store *s, const char *target, long long id,
+    int resolved, struct err *e)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_prepare(s, "UPDATE case_tickets SET resolved = ?3"
+	    " WHERE target = ?1 AND ticket_id = ?2", e)) == NULL)
+		return e->rc;
+	bind_text(st, 1, target);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int(st, 3, resolved != 0);
+	return store_finish(s, st, "record ticket resolved", NULL, e);
+}
+
+enum rc
+store_case_evidence(struct store *s, const char *customer, const char *day,
+    long max, struct buf *out, long *more, struct err *e)
+{
+	sqlite3_stmt *st;
+	char when[21];
+	long n = 0;
+	int r;
+
+	*more = 0;
+	if ((st = store_prepare(s, "SELECT occurred_at, role,"
+	    " coalesce(reporter, '-'), coalesce(source_ip, '-'),"
+	    " coalesce(subject, '') FROM reports WHERE customer = ?1"
+	    " AND day = ?2 AND state = 'counted' ORDER BY occurred_at, id",
+	    e)) == NULL)
+		return e->rc;
+	bind_text(st, 1, customer);
+	bind_text(st, 2, day);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n++ >= max) {
+			(*more)++;
+			continue;
+		}
+		iso8601_utc((time_t)sqlite3_column_int64(st, 0), when);
+		buf_addf(out, "  %s  %-8s  %s  from %s  \"%.200s\"\n", when,
+		    (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2),
+		    (const char *)sqlite3_column_text(st, 3),
+		    (const char *)sqlite3_column_text(st, 4));
+	}
+	if (r != SQLITE_DONE) {
+		store_fail(s, e, "read the case's reports");
+		sqlite3_finalize(st);
+		return e->rc;
+	}
+	sqlite3_finalize(st);
+	return RC_OK;
+}
