@@ -138,7 +138,10 @@ is "the last run, as recorded" \
     "$(m 'last_run_timestamp_seconds{command="collect"}') $(m 'last_run_exit_status{command="collect"}')" \
     "$(q "SELECT started_at || ' ' || status FROM runs ORDER BY id DESC LIMIT 1")"
 
-"$AC" -c "$T/ac.ini" check-config >"$T/config.out" 2>&1
+# check-config, without the source that is missing on purpose.
+awk '/^\[source gone\]$/ { skip = 3 } skip > 0 { skip--; next } { print }' \
+    "$T/ac.ini" >"$T/check.ini"
+"$AC" -c "$T/check.ini" check-config >"$T/config.out" 2>&1
 ok "check-config shows the metrics file" grep -qx \
     "textfile = $T/prom/abuse_collector.prom" "$T/config.out"
 
