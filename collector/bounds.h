@@ -163,4 +163,13 @@
 #define MAX_ZONE_NAME		64
 #define MAX_ZONE_CANDIDATES	4000
 
+/*
+ * backup: pages copied per step of SQLite's online backup, and the pause
+ * between steps (ms) that leaves the disk to a run going on meanwhile;
+ * how long a busy store may hold up one step before the backup gives up.
+ */
+#define BACKUP_STEP_PAGES	1024
+#define BACKUP_PAUSE_MS		2
+#define BACKUP_BUSY_MS		30000
+
 #endif

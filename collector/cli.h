@@ -16,6 +16,7 @@
 #define EXIT_USAGE	64
 #define EXIT_DATAERR	65
 #define EXIT_NOINPUT	66
+#define EXIT_CANTCREAT	73
 #define EXIT_TEMP	75
 #define EXIT_CONFIG	78
 
@@ -64,6 +65,7 @@ int cmd_quarantine(struct cli *, int, char **);
 /* quarantine retry [--all | ID...] (cmd_collect.c): takes the lock. */
 int quarantine_retry(struct cli *, int, char **);
 int cmd_show(struct cli *, int, char **);
+int cmd_backup(struct cli *, int, char **);
 
 /* Helpers shared by the commands. */
 

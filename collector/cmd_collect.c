@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "days.h"
 #include "log.h"
+#include "metrics.h"
 #include "outbox.h"
 #include "pipeline.h"
 #include "resolve.h"
@@ -135,6 +136,37 @@ session_progress(struct session *s)
 		log_warn("%s", e.msg);
 }
 
+/*
+ * [metrics] textfile, once the run is recorded, so that it tells how the
+ * run ended.  A file that cannot be written fails the run (monitoring
+ * would see a stale file and nothing else): a full disk with 75, any
+ * other problem with the file as a configuration error.
+ */
+static void
+write_metrics(struct session *s, struct cli *cli)
+{
+	struct facts *f;
+	struct err e;
+	enum rc rc;
+	int st;
+
+	if ((rc = facts_read(&f, cli->cfg, s->store, time(NULL), &e)) !=
+	    RC_OK) {
+		st = exit_for(rc);
+	} else {
+		rc = metrics_write(f, cli->cfg->metrics_textfile, &e);
+		facts_free(f);
+		st = rc == RC_TEMP ? EXIT_TEMP : EXIT_CONFIG;
+	}
+	if (rc == RC_OK)
+		return;
+	log_error("[metrics] textfile: %s", e.msg);
+	/* The worst outcome decides, as in record_error. */
+	if (s->status == EXIT_OK || (st == EXIT_CONFIG &&
+	    s->status == EXIT_TEMP))
+		s->status = st;
+}
+
 static int
 session_close(struct session *s, struct cli *cli)
 {
@@ -162,6 +194,8 @@ session_close(struct session *s, struct cli *cli)
 	    &s->counts, s->first_error[0] ? s->first_error : NULL, &e) !=
 	    RC_OK)
 		log_warn("%s", e.msg);
+	if (!cli->dry_run && cli->cfg->metrics_textfile != NULL)
+		write_metrics(s, cli);
 	resolver_close(s->resolver);
 	store_close(s->store);
 	return s->status;

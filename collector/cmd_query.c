@@ -20,6 +20,7 @@
 #include "formats/formats.h"
 #include "json.h"
 #include "log.h"
+#include "metrics.h"
 #include "netaddr.h"
 #include "resolve.h"
 #include "store.h"
@@ -670,6 +671,35 @@ status_health(void *arg, int n, const char *const *names,
 	return 0;
 }
 
+/* status --json: what the metrics file says, for scripts. */
+static int
+status_json(struct cli *cli)
+{
+	struct facts *f;
+	struct store *s;
+	struct err e;
+	char *doc, *t;
+	enum rc rc;
+
+	if ((rc = cli_store(cli, 1, &s, &e)) != RC_OK) {
+		log_error("%s", e.msg);
+		return exit_for(rc);
+	}
+	rc = facts_read(&f, cli->cfg, s, time(NULL), &e);
+	store_close(s);
+	if (rc != RC_OK) {
+		log_error("%s", e.msg);
+		return exit_for(rc);
+	}
+	doc = facts_json(f);
+	facts_free(f);
+	t = json_set_str(doc, "store", cli->cfg->store_path);
+	puts(t);
+	free(doc);
+	free(t);
+	return fflush(stdout) != 0 ? EXIT_INTERNAL : EXIT_OK;
+}
+
 int
 cmd_status(struct cli *cli, int argc, char **argv)
 {
@@ -679,8 +709,11 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	size_t i;
 	enum rc rc;
 
+	if (argc == 2 && strcmp(argv[1], "--json") == 0)
+		return status_json(cli);
 	if (argc > 1) {
-		fprintf(stderr, "abuse-collector: status takes no arguments\n");
+		fprintf(stderr, "abuse-collector: status takes no arguments "
+		    "but --json\n");
 		return EXIT_USAGE;
 	}
 	if ((rc = cli_store(cli, 1, &s, &e)) != RC_OK) {

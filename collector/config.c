@@ -20,7 +20,8 @@
 #include "files.h"
 
 static const char *const sect_names[] = { "", "store", "source",
-	"resolver", "cases", "report", "limits", "email", "webhook", "ticket" };
+	"resolver", "cases", "report", "limits", "email", "webhook", "ticket",
+	"metrics" };
 
 /* Sections that come once per name: [source NAME], [webhook NAME]. */
 static int
@@ -465,6 +466,8 @@ static const struct key keys[] = {
 	    0 },
 	{ S_REPORT, "update_interval", set_settle,
 	    O(struct report_conf, update_interval), 0 },
+	{ S_METRICS, "textfile", cfg_set_path,
+	    O(struct config, metrics_textfile), 0 },
 	{ S_LIMITS, "max_message_size", set_size,
 	    O(struct limits, message_size), 0 },
 	{ S_LIMITS, "max_mime_depth", set_depth, O(struct limits, mime_depth),
@@ -585,6 +588,7 @@ enter_section(struct loader *l, const char *label)
 	l->sect = (enum sect)i;
 	switch (l->sect) {
 	case S_STORE: l->base = l->c; break;
+	case S_METRICS: l->base = l->c; break;
 	case S_RESOLVER: l->base = &l->c->resolver; break;
 	case S_CASES: l->base = &l->c->cases; break;
 	case S_REPORT: l->base = &l->c->report; break;
@@ -946,6 +950,7 @@ config_release(struct config *c)
 	release_tickets(c);
 	free(c->store_path);
 	free(c->store_group);
+	free(c->metrics_textfile);
 	free(c->file);
 	free(c->dir);
 	memset(c, 0, sizeof(*c));
@@ -1025,6 +1030,8 @@ config_print(const struct config *c, FILE *f)
 	    c->report.send_after, c->report.update_interval);
 	print_outputs(c, f);
 	print_tickets(c, f);
+	if (c->metrics_textfile != NULL)
+		fprintf(f, "\n[metrics]\ntextfile = %s\n", c->metrics_textfile);
 	fprintf(f, "\n[limits]\nmax_message_size = %zu\nmax_mime_depth = %d\n"
 	    "max_mime_parts = %zu\nmax_headers = %zu\nmax_header_length = %zu\n"
 	    "max_decoded_size = %zu\n", c->limits.message_size,

@@ -239,6 +239,9 @@ struct config {
 	size_t			 nwebhooks;
 	struct ticket_conf	*tickets;
 	size_t			 ntickets;
+	/* [metrics] textfile: the Prometheus text file each run writes,
+	 * or NULL. */
+	char			*metrics_textfile;
 };
 
 /* The mode of the store and its companion files: 0600, or 0640 with a

@@ -10,7 +10,7 @@
 #include "util.h"
 
 enum { J_SET_STR, J_SET_NUM, J_SET_JSON, J_APPEND, J_GET, J_VALID, J_MIN,
-	J_TYPE, J_COUNT };
+	J_TYPE, J_APPEND_JSON, J_COUNT };
 
 static const char *const jsql[J_COUNT] = {
 	[J_SET_STR] = "SELECT json_set(coalesce(?1, '{}'), '$.' ||"
@@ -20,6 +20,8 @@ static const char *const jsql[J_COUNT] = {
 	[J_SET_JSON] = "SELECT json_set(coalesce(?1, '{}'), '$.' ||"
 	    " json_quote(?2), json(?3))",
 	[J_APPEND] = "SELECT json_insert(coalesce(?1, '[]'), '$[#]', ?2)",
+	[J_APPEND_JSON] = "SELECT json_insert(coalesce(?1, '[]'), '$[#]',"
+	    " json(?2))",
 	[J_GET] = "SELECT CASE WHEN json_valid(?1) THEN"
 	    " json_extract(?1, ?2) END",
 	[J_VALID] = "SELECT json_valid(?1)",
@@ -144,6 +146,16 @@ json_append_str(const char *array, const char *value)
 
 	bind(s, 1, array);
 	bind(s, 2, value);
+	return result(s);
+}
+
+char *
+json_append_json(const char *array, const char *json)
+{
+	sqlite3_stmt *s = get(J_APPEND_JSON);
+
+	bind(s, 1, array);
+	bind(s, 2, json);
 	return result(s);
 }
 

@@ -14,6 +14,8 @@ char *json_set_num(const char *doc, const char *key, double value);
 char *json_set_json(const char *doc, const char *key, const char *json);
 /* array (NULL: "[]") with the string value appended. */
 char *json_append_str(const char *array, const char *value);
+/* array (NULL: "[]") with another JSON text appended. */
+char *json_append_json(const char *array, const char *json);
 /* The value at path ("$.customer") as text; NULL when absent, null or
  * when doc is not valid JSON. */
 char *json_get(const char *doc, const char *path);

@@ -50,8 +50,10 @@ static const struct command commands[] = {
 	{ "quarantine", "[--format csv|json] | show ID | retry [--all | ID...]",
 	    "list the quarantine, write out a message, parse them again",
 	    NEED_CONFIG, cmd_quarantine },
-	{ "status", "", "sources, checkpoints, counts and quarantine",
-	    NEED_CONFIG, cmd_status },
+	{ "status", "[--json]", "sources, checkpoints, counts, quarantine; "
+	    "--json for scripts", NEED_CONFIG, cmd_status },
+	{ "backup", "FILE", "copy the store to FILE while runs go on, "
+	    "checked", NEED_CONFIG, cmd_backup },
 	{ "check-config", "", "check the configuration, its tables and "
 	    "paths; print it", CHECK_CONFIG, cmd_check_config },
 };
@@ -88,9 +90,9 @@ usage(FILE *f)
 	    "\nexit status: 0 success, 75 temporary failure (a source not "
 	    "reached, the lock\nheld, a full disk), 78 configuration error, "
 	    "64 usage error, 65 a\ncorrection that cannot be made, 66 a file "
-	    "parse cannot read or a message\nshow does not have, 1 internal "
-	    "error\n", CONFIG_DEFAULT_FILE, CONFIG_DEFAULT_STORE,
-	    CONFIG_DEFAULT_OUTPUT);
+	    "parse cannot read or a message\nshow does not have, 73 a backup "
+	    "FILE that cannot be created, 1 internal\nerror\n",
+	    CONFIG_DEFAULT_FILE, CONFIG_DEFAULT_STORE, CONFIG_DEFAULT_OUTPUT);
 }
 
 /*

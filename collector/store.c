@@ -245,8 +245,13 @@ static const char *const migrations[] = {
 	/* 11: the run that stored a message (the last one started before
 	 * it was received), for the run health of the day of its reports. */
 	"CREATE INDEX runs_started ON runs (started_at);",
+	/* 12: the counts the metrics file and status --json give on every
+	 * run, messages by source and status and reports by format and
+	 * role, from an index rather than a scan of the tables. */
+	"CREATE INDEX messages_source ON messages (source, status);"
+	"CREATE INDEX reports_format ON reports (format, role);",
 	/*
-	 * 12: what each day's summary was written from (digest: NULL for a
+	 * 13: what each day's summary was written from (digest: NULL for a
 	 * day written before, taken as current at the next run), when its
 	 * e-mail and summary.daily were queued (sent_at) with the day's
 	 * confirmed and escalated customers then (sent_set: "confirmed" or

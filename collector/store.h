@@ -575,4 +575,41 @@ enum rc store_strike_list(struct store *s, row_fn cb, void *arg,
 enum rc store_strike_clear(struct store *s, const char *source,
     const char *folder, const char *position, struct err *e);
 
+/*
+ * What monitoring asks on every run (store_facts.c).  Each group is one
+ * query; its rows come to cb (arg is the group, see fact_fn) as text,
+ * NULL for SQL NULL.  All groups are read in one read transaction, so
+ * they agree with each other even while a run writes.
+ */
+enum fact {
+	FACT_RUN,	/* the last finished run: command, started_at,
+			 * duration (s), exit status; no row before one */
+	FACT_MESSAGES,	/* per source: parsed, quarantined, ignored */
+	FACT_REPORTS,	/* per format: internal, external */
+	FACT_CASES,	/* day a (customers known): confirmed, internal,
+			 * external */
+	FACT_OUTBOX,	/* per target: waiting, dead */
+	FACT_QUARANTINE,	/* messages, bytes */
+	FACT_SOURCES,	/* per source that has collected: consecutive
+			 * failures, newest message (received_at, or NULL) */
+	FACT_COUNT
+};
+typedef int (*fact_fn)(void *arg, enum fact which, int ncol,
+    const char *const *values);
+enum rc store_facts(struct store *s, const char *day, fact_fn cb, void *arg,
+    struct err *e);
+
+/*
+ * Copy the store to the SQLite file at path (empty or absent; errors
+ * name it dest, where the caller puts it) with SQLite's online backup,
+ * from one snapshot, in steps of BACKUP_STEP_PAGES pages with a pause
+ * between them, and check the copy (PRAGMA integrity_check).  Runs go on
+ * meanwhile: the store is in WAL mode, so the snapshot held blocks no
+ * writer.  *pages gets the copy's size in pages.  RC_TEMP when the store
+ * stays busy or the disk is full; RC_REJECT when the copy fails its
+ * check (the message has the first problem); RC_FATAL otherwise.
+ */
+enum rc store_backup(struct store *s, const char *path, const char *dest,
+    long *pages, struct err *e);
+
 #endif
