@@ -278,10 +278,13 @@ static const char *const migrations[] = {
 	 * once.  alerts: every alert raised, for the summary.
 	 */
 	"ALTER TABLE source_seen ADD COLUMN arrived_last INTEGER;"
-	"UPDATE source_seen SET arrived_last = (SELECT"
-	"  max(min(coalesce(m.arrived_at, m.received_at), m.received_at))"
-	"  FROM messages m WHERE m.source = source_seen.source"
-	"  AND coalesce(m.folder, '') = source_seen.folder);"
+	"INSERT INTO source_seen (source, folder, last_at, duplicates,"
+	"  arrived_last) SELECT source, coalesce(folder, ''),"
+	"  max(received_at), 0,"
+	"  max(min(coalesce(arrived_at, received_at), received_at))"
+	"  FROM messages WHERE true GROUP BY 1, 2"
+	"  ON CONFLICT (source, folder) DO UPDATE SET"
+	"  arrived_last = excluded.arrived_last;"
 	"ALTER TABLE source_health ADD COLUMN alerted_failing_at INTEGER;"
 	"ALTER TABLE source_health ADD COLUMN alerted_silent_at INTEGER;"
 	"CREATE TABLE alerts ("

@@ -29,19 +29,22 @@ alerts_judge(const struct source_watch *w, long long failures,
 	return due;
 }
 
-/* "6h", "90m", "1d 2h": a span of seconds for people. */
+/* "6h", "1h 30m", "2d 3h", "1m 30s": a span of seconds for people,
+ * to the minute from an hour on. */
 static void
 span(long long s, char *out, size_t n)
 {
-	if (s >= 86400 && s % 86400 == 0)
-		snprintf(out, n, "%lldd", s / 86400);
-	else if (s >= 86400)
+	if (s >= 86400 && s % 86400 / 3600 != 0)
 		snprintf(out, n, "%lldd %lldh", s / 86400, s % 86400 / 3600);
-	else if (s >= 3600 && s % 3600 == 0)
-		snprintf(out, n, "%lldh", s / 3600);
-	else if (s >= 3600)
+	else if (s >= 86400)
+		snprintf(out, n, "%lldd", s / 86400);
+	else if (s >= 3600 && s % 3600 / 60 != 0)
 		snprintf(out, n, "%lldh %lldm", s / 3600, s % 3600 / 60);
-	else if (s >= 60 && s % 60 == 0)
+	else if (s >= 3600)
+		snprintf(out, n, "%lldh", s / 3600);
+	else if (s >= 60 && s % 60 != 0)
+		snprintf(out, n, "%lldm %llds", s / 60, s % 60);
+	else if (s >= 60)
 		snprintf(out, n, "%lldm", s / 60);
 	else
 		snprintf(out, n, "%llds", s);

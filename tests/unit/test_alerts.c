@@ -87,7 +87,10 @@ details(void)
 		    "(silence = 6h); its newest arrived at "
 		    "2001-09-08T18:16:40Z" },
 		{ A_SILENT, 90, "source mx had no new message for 7h 30m "
-		    "(silence = 90s); its newest arrived at "
+		    "(silence = 1m 30s); its newest arrived at "
+		    "2001-09-08T18:16:40Z" },
+		{ A_SILENT, 1, "source mx had no new message for 7h 30m "
+		    "(silence = 1s); its newest arrived at "
 		    "2001-09-08T18:16:40Z" },
 		{ A_SILENT_OVER, 6 * H, "source mx has new mail again: its "
 		    "newest arrived at 2001-09-08T18:16:40Z" },
