@@ -112,8 +112,11 @@ raise_one(const struct config *cfg, struct store *s, const char *source,
 		al.watch = w;
 		rc = outbox_alert(cfg, s, &al, now, e);
 	}
-	if (rc == RC_OK)
+	/* A fault is said on every run's output; its end only with -v. */
+	if (rc == RC_OK && from == NULL)
 		log_warn("%s: %s", kind, detail);
+	else if (rc == RC_OK)
+		log_info("%s: %s", kind, detail);
 	free(detail);
 	return rc;
 }
