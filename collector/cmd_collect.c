@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alerts.h"
 #include "cli.h"
 #include "days.h"
 #include "log.h"
@@ -242,6 +243,10 @@ collect_sources(struct session *s, struct cli *cli)
 		if (!cli->dry_run && rc != RC_FATAL && store_source_result(
 		    s->store, src->name, rc == RC_OK ? NULL : e.msg,
 		    time(NULL), &e2) != RC_OK)
+			log_warn("%s", e2.msg);
+		/* A source failing or gone quiet for long: tell a person. */
+		if (!cli->dry_run && rc != RC_FATAL && alerts_check(cli->cfg,
+		    s->store, src, time(NULL), NULL, &e2) != RC_OK)
 			log_warn("%s", e2.msg);
 		if (rc == RC_OK)
 			continue;

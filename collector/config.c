@@ -21,7 +21,7 @@
 
 static const char *const sect_names[] = { "", "store", "source",
 	"resolver", "cases", "report", "limits", "email", "webhook", "ticket",
-	"metrics" };
+	"metrics", "alerts" };
 
 /* Sections that come once per name: [source NAME], [webhook NAME]. */
 static int
@@ -385,6 +385,30 @@ set_keep(struct loader *l, void *t, const char *v)
 	return NULL;
 }
 
+/* [alerts] source_failures: 0 (never) to 1000 collections in a row. */
+static const char *
+set_failures(struct loader *l, void *t, const char *v)
+{
+	long long *p = t;
+
+	if (parse_ll(v, 0, 1000, p) < 0)
+		return "must be a whole number from 0 (no alert) to 1000";
+	return NULL;
+}
+
+/* silence: a duration from 0 (no alert) to 365 days. */
+static const char *
+set_silence(struct loader *l, void *t, const char *v)
+{
+	long long *p = t, n;
+
+	if (parse_duration(v, &n) < 0 || n > 365LL * 86400)
+		return "must be a duration from 0 (no alert) to 365d "
+		    "(like 6h)";
+	*p = n;
+	return NULL;
+}
+
 /*
  * Every key: its section, its setter (here, in config_imap.c,
  * config_resolver.c or config_outputs.c) and where it goes.
@@ -428,6 +452,12 @@ static const struct key keys[] = {
 	    O(struct source_conf, timeout), 0 },
 	{ S_SOURCE, "deadline", imap_set_deadline,
 	    O(struct source_conf, deadline), 0 },
+	{ S_SOURCE, "silence", set_silence, O(struct source_conf, silence),
+	    0 },
+	{ S_ALERTS, "source_failures", set_failures,
+	    O(struct alerts_conf, failures), 0 },
+	{ S_ALERTS, "silence", set_silence, O(struct alerts_conf, silence),
+	    0 },
 	{ S_RESOLVER, "order", set_order, 0, 0 },
 	{ S_RESOLVER, "identity_headers", set_identity, 0, 0 },
 	{ S_RESOLVER, "trusted_hosts", set_trusted, 0, 0 },
@@ -593,6 +623,7 @@ enter_section(struct loader *l, const char *label)
 	case S_CASES: l->base = &l->c->cases; break;
 	case S_REPORT: l->base = &l->c->report; break;
 	case S_LIMITS: l->base = &l->c->limits; break;
+	case S_ALERTS: l->base = &l->c->alerts; break;
 	case S_EMAIL:
 		if (l->c->email.line != 0) {
 			config_error(l, l->line, NULL, "already given at line "
@@ -638,6 +669,7 @@ enter_section(struct loader *l, const char *label)
 		s->name = xstrdup(name);
 		s->line = l->line;
 		s->type = (enum source_type)-1;
+		s->silence = -1;
 		l->base = s;
 		break;
 	}
@@ -827,6 +859,8 @@ defaults(struct config *c)
 	c->email.max_attempts = 8;
 	c->email.retry_base = 300;
 	c->email.retry_max = 6 * 3600;
+	c->alerts.failures = 3;
+	c->alerts.silence = 6 * 3600;
 }
 
 /* Checks that need the whole file: required keys per source type. */
@@ -986,6 +1020,12 @@ config_warn(const struct config *c)
 		    "need none)\n", c->file);
 }
 
+long long
+config_silence(const struct config *c, const struct source_conf *s)
+{
+	return s->silence >= 0 ? s->silence : c->alerts.silence;
+}
+
 const char *
 source_type_name(enum source_type t)
 {
@@ -1017,6 +1057,8 @@ config_print(const struct config *c, FILE *f)
 		    source_type_name(s->type), role_name(s->role));
 		if (s->path)
 			fprintf(f, "path = %s\n", s->path);
+		if (s->silence >= 0)
+			fprintf(f, "silence = %llds\n", s->silence);
 		if (s->type == SOURCE_IMAP)
 			imap_print(s, f);
 	}
@@ -1029,6 +1071,8 @@ config_print(const struct config *c, FILE *f)
 	fprintf(f, "send_after = %llds\nupdate_interval = %llds\n",
 	    c->report.send_after, c->report.update_interval);
 	print_outputs(c, f);
+	fprintf(f, "\n[alerts]\nsource_failures = %lld\nsilence = %llds\n",
+	    c->alerts.failures, c->alerts.silence);
 	print_tickets(c, f);
 	if (c->metrics_textfile != NULL)
 		fprintf(f, "\n[metrics]\ntextfile = %s\n", c->metrics_textfile);

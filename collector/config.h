@@ -62,6 +62,9 @@ struct source_conf {
 	 * check that a maildir or mbox source does not carry one. */
 	const char	*imap_key;
 	int		 imap_key_line;
+	/* silence: seconds without a new message before source.silent;
+	 * -1: [alerts] silence. */
+	long long	 silence;
 };
 
 /* One step of the resolver chain. */
@@ -153,6 +156,16 @@ struct email_conf {
 	long long	 retry_max;	/* longest wait between retries */
 };
 
+/*
+ * [alerts]: when a source needs a person.  failures: collections in a
+ * row that fail before source.failing (0: never); silence: seconds
+ * without a new message before source.silent (0: never).
+ */
+struct alerts_conf {
+	long long	 failures;
+	long long	 silence;
+};
+
 /* The events a webhook can subscribe to. */
 #define EV_CASE_OPENED		0x1
 #define EV_CASE_CONFIRMED	0x2
@@ -160,7 +173,10 @@ struct email_conf {
 #define EV_SUMMARY_DAILY	0x8
 #define EV_CASE_UNCONFIRMED	0x10	/* implied by EV_CASE_CONFIRMED */
 #define EV_SUMMARY_UPDATED	0x20	/* implied by EV_SUMMARY_DAILY */
-#define EV_ALL			0x3f
+#define EV_ALL			0x3f	/* without events: all but alerts */
+#define EV_SOURCE_FAILING	0x40	/* the alerts: only when listed */
+#define EV_SOURCE_SILENT	0x80
+#define EV_SOURCE_RECOVERED	0x100
 
 /* [webhook NAME]: events POSTed as signed JSON. */
 struct webhook_conf {
@@ -235,6 +251,7 @@ struct config {
 	struct report_conf	 report;
 	struct limits		 limits;
 	struct email_conf	 email;
+	struct alerts_conf	 alerts;
 	struct webhook_conf	*webhooks;
 	size_t			 nwebhooks;
 	struct ticket_conf	*tickets;
@@ -256,6 +273,9 @@ void config_warn(const struct config *c);
 /* The webhook called name, or NULL. */
 const struct webhook_conf *config_webhook(const struct config *c,
     const char *name);
+
+/* The silence of source s in seconds (its own, or [alerts]'); 0: none. */
+long long config_silence(const struct config *c, const struct source_conf *s);
 
 /* The ticket target called name, or NULL. */
 const struct ticket_conf *config_ticket(const struct config *c,

@@ -14,7 +14,7 @@
 #include "config.h"
 
 enum sect { S_TOP, S_STORE, S_SOURCE, S_RESOLVER, S_CASES, S_REPORT,
-	S_LIMITS, S_EMAIL, S_WEBHOOK, S_TICKET, S_METRICS, S_NONE };
+	S_LIMITS, S_EMAIL, S_WEBHOOK, S_TICKET, S_METRICS, S_ALERTS, S_NONE };
 
 /* The state of one load: the line inih is at, the section, errors. */
 struct loader {

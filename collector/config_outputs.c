@@ -299,7 +299,8 @@ set_events(struct loader *l, void *t, const char *v)
 		if ((f = event_flag(items[i])) == 0) {
 			snprintf(msg, sizeof(msg), "unknown event '%.200s' "
 			    "(case.opened, case.confirmed, case.unconfirmed, "
-			    "case.escalated, summary.daily, summary.updated)",
+			    "case.escalated, summary.daily, summary.updated, "
+			    "source.failing, source.silent, source.recovered)",
 			    items[i]);
 			cfg_free_list(items, n);
 			return msg;
@@ -312,6 +313,9 @@ set_events(struct loader *l, void *t, const char *v)
 	/* Whoever keeps a day's summary must hear when it changes. */
 	if (all & EV_SUMMARY_DAILY)
 		all |= EV_SUMMARY_UPDATED;
+	/* Whoever hears of a source's fault must hear when it passes. */
+	if (all & (EV_SOURCE_FAILING | EV_SOURCE_SILENT))
+		all |= EV_SOURCE_RECOVERED;
 	cfg_free_list(items, n);
 	*ev = all;
 	return NULL;
@@ -479,6 +483,9 @@ event_flag(const char *name)
 		{ "summary.daily", EV_SUMMARY_DAILY },
 		{ "case.unconfirmed", EV_CASE_UNCONFIRMED },
 		{ "summary.updated", EV_SUMMARY_UPDATED },
+		{ "source.failing", EV_SOURCE_FAILING },
+		{ "source.silent", EV_SOURCE_SILENT },
+		{ "source.recovered", EV_SOURCE_RECOVERED },
 	};
 	size_t i;
 
@@ -505,7 +512,8 @@ print_outputs(const struct config *c, FILE *f)
 {
 	static const char *const evname[] = { "case.opened",
 	    "case.confirmed", "case.escalated", "summary.daily",
-	    "case.unconfirmed", "summary.updated" };
+	    "case.unconfirmed", "summary.updated", "source.failing",
+	    "source.silent", "source.recovered" };
 	const struct email_conf *m = &c->email;
 	size_t i, k, n;
 	char *u;

@@ -328,13 +328,19 @@ smtp_send(const struct smtp_message *m, long *reply, struct err *e)
 	if ((alt = curl_mime_init(h)) == NULL ||
 	    (mime = curl_mime_init(h)) == NULL)
 		abort();
-	for (i = 0; i < m->nalternatives; i++)
-		mime_part(alt, &m->alternatives[i]);
-	if ((part = curl_mime_addpart(mime)) == NULL ||
-	    curl_mime_subparts(part, alt) != CURLE_OK ||
-	    curl_mime_type(part, "multipart/alternative") != CURLE_OK)
-		abort();
-	alt = NULL;	/* owned by mime now */
+	/* One text and nothing attached: that text alone. */
+	if (m->nalternatives == 1 && m->nattachments == 0) {
+		mime_part(mime, &m->alternatives[0]);
+	} else {
+		for (i = 0; i < m->nalternatives; i++)
+			mime_part(alt, &m->alternatives[i]);
+		if ((part = curl_mime_addpart(mime)) == NULL ||
+		    curl_mime_subparts(part, alt) != CURLE_OK ||
+		    curl_mime_type(part, "multipart/alternative") !=
+		    CURLE_OK)
+			abort();
+		alt = NULL;	/* owned by mime now */
+	}
 	for (i = 0; i < m->nattachments; i++)
 		mime_part(mime, &m->attachments[i]);
 

@@ -272,6 +272,34 @@ static const char *const migrations[] = {
 	"  WHERE c.day = report_days.day AND c.escalated_at IS NOT NULL"
 	"  AND c.customer <> '(unresolved)'))"
 	"  WHERE day >= date(written_at, 'unixepoch', '-8 days');",
+	/*
+	 * 14: alerts.  source_seen.arrived_last: the newest arrival of a
+	 * message committed from the source and folder (its arrival time,
+	 * never later than when it was collected), against which
+	 * [alerts] silence is judged.  source_health.alerted_failing_at
+	 * and alerted_silent_at: when source.failing and source.silent
+	 * were raised and not yet followed by source.recovered (NULL: no
+	 * alert open); they make each alert, and each recovery, come
+	 * once.  alerts: every alert raised, for the summary.
+	 */
+	"ALTER TABLE source_seen ADD COLUMN arrived_last INTEGER;"
+	"INSERT INTO source_seen (source, folder, last_at, duplicates,"
+	"  arrived_last) SELECT source, coalesce(folder, ''),"
+	"  max(received_at), 0,"
+	"  max(min(coalesce(arrived_at, received_at), received_at))"
+	"  FROM messages WHERE true GROUP BY 1, 2"
+	"  ON CONFLICT (source, folder) DO UPDATE SET"
+	"  arrived_last = excluded.arrived_last;"
+	"ALTER TABLE source_health ADD COLUMN alerted_failing_at INTEGER;"
+	"ALTER TABLE source_health ADD COLUMN alerted_silent_at INTEGER;"
+	"CREATE TABLE alerts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  source TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('source.failing',"
+	"    'source.silent', 'source.recovered')),"
+	"  at INTEGER NOT NULL,"
+	"  detail TEXT NOT NULL);"
+	"CREATE INDEX alerts_at ON alerts (at);",
 };
 
 #define NMIGRATIONS	(int)(sizeof(migrations) / sizeof(migrations[0]))
@@ -379,10 +407,13 @@ static const char *const sql[Q_COUNT] = {
 	[Q_MSG_KIND] = "UPDATE messages SET status = ?2, kind = ?3,"
 	    " reason = ?4 WHERE id = ?1",
 	[Q_SEEN] = "INSERT INTO source_seen (source, folder, last_at,"
-	    " duplicates) VALUES (?1, coalesce(?2, ''), ?3, ?4)"
+	    " duplicates, arrived_last) VALUES (?1, coalesce(?2, ''), ?3, ?4,"
+	    " min(coalesce(nullif(?5, 0), ?3), ?3))"
 	    " ON CONFLICT (source, folder) DO UPDATE SET"
 	    " last_at = max(last_at, excluded.last_at),"
-	    " duplicates = duplicates + excluded.duplicates",
+	    " duplicates = duplicates + excluded.duplicates,"
+	    " arrived_last = max(coalesce(arrived_last, 0),"
+	    " excluded.arrived_last)",
 };
 
 struct store {
@@ -653,6 +684,7 @@ store_message_add(struct store *s, const struct stored_msg *m, int64_t *id,
 	bind_text(st, 2, m->folder);
 	sqlite3_bind_int64(st, 3, m->received_at);
 	sqlite3_bind_int(st, 4, *dup);
+	sqlite3_bind_int64(st, 5, m->arrived_at);
 	return step_done(s, st, e, "note the source's message");
 }
 

@@ -223,6 +223,31 @@ enum rc store_run_error(struct store *s, int64_t run, const char *source,
 enum rc store_source_result(struct store *s, const char *source,
     const char *error, time_t now, struct err *e);
 
+/* What the alerts of a source are judged on (alerts.h). */
+struct source_watch {
+	long	 failures;	/* collections in a row that failed */
+	time_t	 failing_since;	/* 0: it went through last */
+	char	*last_error;	/* NULL: none */
+	time_t	 alerted_failing;	/* source.failing open since; 0: none */
+	time_t	 alerted_silent;	/* source.silent open since; 0: none */
+	time_t	 newest;	/* newest arrival of its messages; 0: none */
+};
+
+/* Read source's watch (zeros when it was never collected); release
+ * last_error with free(). */
+enum rc store_source_watch(struct store *s, const char *source,
+    struct source_watch *w, struct err *e);
+/*
+ * Record alert kind (source.failing, source.silent, source.recovered)
+ * of source at now with its detail; *id gets its number.  which names
+ * the alert it opens (raise 1: now open since now) or closes (raise 0).
+ */
+enum alert_which { ALERT_FAILING, ALERT_SILENT };
+
+enum rc store_alert_add(struct store *s, const char *source,
+    const char *kind, enum alert_which which, int raise, time_t now,
+    const char *detail, int64_t *id, struct err *e);
+
 /*
  * The outbox: webhooks and emails waiting to go out (store_out.c).  Rows
  * are added inside the transaction that creates their event.  Each step
@@ -442,9 +467,11 @@ enum dump { DUMP_REPORTS, DUMP_CASES, DUMP_SUMMARY, DUMP_STATUS_SOURCES,
 				 * its change), reason */
 	DUMP_STATUS_PENDING,	/* source, folder, action, target, UIDs,
 				 * oldest, refusals, last answer */
-	DUMP_STATUS_HEALTH	/* source, last error at, last error,
+	DUMP_STATUS_HEALTH,	/* source, last error at, last error,
 				 * failing since (NULL: went through since),
 				 * failures in a row, last went through at */
+	DUMP_DAY_ALERTS		/* the alerts raised that day: at, source,
+				 * event, detail */
 };
 enum dump_format { DUMP_TEXT, DUMP_JSON };
 

@@ -255,6 +255,9 @@ static const char *const dump_sql[][2] = {
 	    " " ISO("failing_since") ", failures, " ISO("last_ok_at")
 	    " FROM source_health WHERE last_error IS NOT NULL ORDER BY source",
 	    NULL },
+	[DUMP_DAY_ALERTS] = {
+	    "SELECT at, source, kind, detail FROM alerts WHERE " IN_DAY("at")
+	    " ORDER BY at, id", NULL },
 
 	/* The reporters' queries (summary-D.html, reports-D.csv, the
 	 * summary.daily event).  Times come as seconds since the epoch;

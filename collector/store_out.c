@@ -55,6 +55,79 @@ store_source_result(struct store *s, const char *source, const char *error,
 }
 
 enum rc
+store_source_watch(struct store *s, const char *source,
+    struct source_watch *w, struct err *e)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	memset(w, 0, sizeof(*w));
+	if ((st = store_prepare(s, "SELECT h.failures,"
+	    " coalesce(h.failing_since, 0), h.last_error,"
+	    " coalesce(h.alerted_failing_at, 0),"
+	    " coalesce(h.alerted_silent_at, 0),"
+	    " (SELECT coalesce(max(arrived_last), 0) FROM source_seen"
+	    "  WHERE source = ?1)"
+	    " FROM (SELECT ?1 AS source) k"
+	    " LEFT JOIN source_health h ON h.source = k.source", e)) == NULL)
+		return e->rc;
+	bind_text(st, 1, source);
+	if ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		w->failures = (long)sqlite3_column_int64(st, 0);
+		w->failing_since = (time_t)sqlite3_column_int64(st, 1);
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+			w->last_error = xstrdup((const char *)
+			    sqlite3_column_text(st, 2));
+		w->alerted_failing = (time_t)sqlite3_column_int64(st, 3);
+		w->alerted_silent = (time_t)sqlite3_column_int64(st, 4);
+		w->newest = (time_t)sqlite3_column_int64(st, 5);
+	} else {
+		store_fail(s, e, "read the source's health");
+		sqlite3_finalize(st);
+		return e->rc;
+	}
+	sqlite3_finalize(st);
+	return RC_OK;
+}
+
+enum rc
+store_alert_add(struct store *s, const char *source, const char *kind,
+    enum alert_which which, int raise, time_t now, const char *detail,
+    int64_t *id, struct err *e)
+{
+	static const char *const mark[2][2] = {
+		{ "UPDATE source_health SET alerted_failing_at = NULL"
+		    " WHERE source = ?1",
+		  "UPDATE source_health SET alerted_failing_at = ?2"
+		    " WHERE source = ?1" },
+		{ "UPDATE source_health SET alerted_silent_at = NULL"
+		    " WHERE source = ?1",
+		  "UPDATE source_health SET alerted_silent_at = ?2"
+		    " WHERE source = ?1" },
+	};
+	sqlite3_stmt *st;
+	enum rc rc;
+
+	if ((st = store_prepare(s, "INSERT INTO alerts (source, kind, at,"
+	    " detail) VALUES (?1, ?2, ?3, ?4)", e)) == NULL)
+		return e->rc;
+	bind_text(st, 1, source);
+	bind_text(st, 2, kind);
+	sqlite3_bind_int64(st, 3, now);
+	bind_text(st, 4, detail);
+	if ((rc = store_finish(s, st, "record the alert", NULL, e)) != RC_OK)
+		return rc;
+	*id = sqlite3_last_insert_rowid(store_handle(s));
+	if ((st = store_prepare(s, mark[which == ALERT_SILENT][raise != 0],
+	    e)) == NULL)
+		return e->rc;
+	bind_text(st, 1, source);
+	if (raise)
+		sqlite3_bind_int64(st, 2, now);
+	return store_finish(s, st, "note the alert", NULL, e);
+}
+
+enum rc
 store_outbox_add(struct store *s, const char *kind, const char *target,
     const char *key, const char *payload, const char *customer,
     const char *day, time_t now, int *created, struct err *e)

@@ -9,6 +9,7 @@
 #include "bounds.h"
 #include "email.h"
 #include "http.h"
+#include "json.h"
 #include "log.h"
 #include "store.h"
 #include "summary.h"
@@ -270,4 +271,76 @@ out:
 	free(text.data);
 	free(html.data);
 	free(csv.data);
+}
+
+void
+email_alert_send(const struct config *c, const char *payload,
+    const char *to, time_t now, struct outcome *o)
+{
+	const struct email_conf *m = &c->email;
+	char *kind = json_get(payload, "$.alert");
+	char *source = json_get(payload, "$.source");
+	char *detail = json_get(payload, "$.detail");
+	char *at = json_get(payload, "$.at");
+	char date[64], *h[7] = { NULL }, *subject = NULL, *body = NULL;
+	struct smtp_part part[1];
+	struct smtp_message sm;
+	struct err e;
+	struct tm tm;
+	long reply;
+	size_t i;
+	enum rc rc;
+
+	memset(o, 0, sizeof(*o));
+	o->retry_after = -1;
+	if (kind == NULL || source == NULL || detail == NULL || at == NULL) {
+		o->kind = OUT_DEAD;
+		snprintf(o->error, sizeof(o->error), "unreadable alert row");
+		goto out;
+	}
+	if (localtime_r(&now, &tm) == NULL || strftime(date, sizeof(date),
+	    "%a, %d %b %Y %H:%M:%S %z", &tm) == 0)
+		snprintf(date, sizeof(date), "Thu, 01 Jan 1970 00:00:00 +0000");
+	subject = xasprintf("[abuse-collector] %s: %s", kind, source);
+	body = xasprintf("%s\r\n\r\n%s at %s.\r\n\r\n`abuse-collector status` "
+	    "shows the health of every source.\r\n", detail, kind, at);
+	h[0] = xasprintf("Date: %s", date);
+	h[1] = xasprintf("From: %s", m->from);
+	h[2] = xasprintf("To: %s", to);
+	h[3] = email_encode_header(subject);
+	free(subject);
+	subject = h[3];
+	h[3] = xasprintf("Subject: %s", subject);
+	h[4] = xasprintf("Message-ID: <alert.%08x%08x@%s>", arc4random(),
+	    arc4random(), domain_of(m->from));
+	h[5] = xstrdup("Auto-Submitted: auto-generated");
+	part[0] = (struct smtp_part){ "text/plain; charset=utf-8",
+	    "quoted-printable", NULL, body, strlen(body) };
+	memset(&sm, 0, sizeof(sm));
+	sm.url = m->url;
+	sm.user = m->user;
+	sm.password = m->password;
+	sm.ca_file = m->ca_file;
+	sm.timeout_s = (long)m->timeout;
+	sm.from = m->from;
+	sm.rcpt = to;
+	sm.headers = (const char *const *)h;
+	sm.alternatives = part;
+	sm.nalternatives = 1;
+	if ((rc = smtp_send(&sm, &reply, &e)) == RC_OK) {
+		o->kind = OUT_DELIVERED;
+		log_info("%s of %s mailed to %s", kind, source, to);
+	} else {
+		o->kind = rc == RC_REJECT ? OUT_DEAD : OUT_RETRY;
+		snprintf(o->error, sizeof(o->error), "%s", e.msg);
+	}
+out:
+	for (i = 0; i < 6; i++)
+		free(h[i]);
+	free(subject);
+	free(body);
+	free(kind);
+	free(source);
+	free(detail);
+	free(at);
 }

@@ -30,6 +30,11 @@ void email_send(const struct config *c, struct store *s, const char *day,
     const char *to, const struct email_update *u, time_t now,
     struct outcome *o);
 
+/* Send the mail of an alert (an alert.email outbox row's payload) to
+ * one recipient: a short text/plain message. */
+void email_alert_send(const struct config *c, const char *payload,
+    const char *to, time_t now, struct outcome *o);
+
 /*
  * An unstructured header value as RFC 2047 encoded words where it needs
  * them: printable ASCII stays as it is; otherwise UTF-8 B-words of at

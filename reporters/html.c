@@ -383,6 +383,7 @@ head(FILE *f, const struct config *c, const char *day, time_t now)
 	    "<a href=\"#review\">Needs review</a>"
 	    "<a href=\"#quarantine\">Quarantine</a>"
 	    "<a href=\"#dead\">Dead letters</a>"
+	    "<a href=\"#alerts\">Alerts</a>"
 	    "<a href=\"#health\">Run health</a></nav>\n", f);
 }
 
@@ -443,6 +444,12 @@ html_summary(FILE *f, struct store *s, const struct config *c,
 	    "<code>abuse-collector deliver --retry-dead</code> queues them "
 	    "again.</p>\n", f);
 	if ((rc = html_list(f, s, LIST_DEAD, day, "abuse-collector status",
+	    e)) != RC_OK)
+		goto out;
+	fputs("</section>\n<section id=\"alerts\"><h2>Alerts</h2><p "
+	    "class=\"note\">Sources that failed or fell silent this day, and "
+	    "their recoveries ([alerts] in the configuration).</p>\n", f);
+	if ((rc = html_list(f, s, LIST_ALERTS, day, "the alerts table",
 	    e)) != RC_OK)
 		goto out;
 	fputs("</section>\n", f);

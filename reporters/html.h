@@ -73,7 +73,7 @@ long html_num(const char *v);
  * caller's).  more names where rows past the limit are found.
  */
 enum html_list { LIST_UNRESOLVED, LIST_QUARANTINE, LIST_DEAD, LIST_REVIEW,
-	LIST_CORRECTIONS };
+	LIST_CORRECTIONS, LIST_ALERTS };
 
 /*
  * Row tables (html_tables.c).  A column name's first character may mark

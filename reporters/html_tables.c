@@ -305,6 +305,9 @@ timed_row(void *arg, int n, const char *const *names, const char *const *v)
 	return time_first(arg, n, v, 0);
 }
 
+static const char *const alert_cols[] = { "=Time", "Source", "=Alert",
+	"What" };
+
 static const char *const review_cols[] = { "=Time", "#Report",
 	"Reporter", "Subject", "Suggested customer", "Why not counted" };
 
@@ -627,6 +630,7 @@ html_list(FILE *f, struct store *s, enum html_list which, const char *day,
 		    timed_row },
 		[LIST_CORRECTIONS] = { DUMP_DAY_CORRECTIONS, fix_cols, 7,
 		    fix_row },
+		[LIST_ALERTS] = { DUMP_DAY_ALERTS, alert_cols, 4, timed_row },
 	};
 	struct tbl t = { .f = f, .cols = l[which].cols,
 	    .ncols = l[which].ncols, .more = more, .day = day };

@@ -389,6 +389,67 @@ outbox_update(const struct config *cfg, struct store *s, const char *day,
 	return rc;
 }
 
+/* The key of alert number id to target: five parts with a label of
+ * its own, like a flip's, so it meets no other key. */
+static void
+alert_key(const char *kind, const char *target, const char *source,
+    int64_t id, char out[33])
+{
+	char num[32];
+	const char *part[5] = { kind, target, source, NULL, num };
+
+	snprintf(num, sizeof(num), "alert %lld", (long long)id);
+	key_of(part, 5, out);
+}
+
+enum rc
+outbox_alert(const struct config *cfg, struct store *s,
+    const struct outbox_alert *a, time_t now, struct err *e)
+{
+	const struct source_watch *w = a->watch;
+	unsigned flag = event_flag(a->kind);
+	char target[OUTBOX_TARGET_MAX + 1], key[33], *doc;
+	size_t i;
+	int created;
+	enum rc rc = RC_OK;
+
+	for (i = 0; i < cfg->nwebhooks && rc == RC_OK; i++) {
+		const struct webhook_conf *wh = &cfg->webhooks[i];
+
+		if (!(wh->events & flag))
+			continue;
+		snprintf(target, sizeof(target), "webhook:%s", wh->name);
+		alert_key(a->kind, target, a->source, a->id, key);
+		doc = envelope(a->kind, key, now);
+		jstr(&doc, "source", a->source);
+		jstr(&doc, "detail", a->detail);
+		jstr(&doc, "recovered_from", a->recovered_from);
+		jnum(&doc, "failures", (double)w->failures);
+		jtime(&doc, "failing_since", w->failing_since);
+		jstr(&doc, "last_error", w->last_error);
+		jtime(&doc, "newest_message_at", w->newest);
+		rc = store_outbox_add(s, a->kind, target, key, doc, NULL,
+		    NULL, now, &created, e);
+		free(doc);
+	}
+	for (i = 0; cfg->email.line != 0 && i < cfg->email.nto &&
+	    rc == RC_OK; i++) {
+		snprintf(target, sizeof(target), "email:%s",
+		    cfg->email.to[i]);
+		alert_key(KIND_EMAIL_ALERT, target, a->source, a->id, key);
+		doc = NULL;
+		jstr(&doc, "to", cfg->email.to[i]);
+		jstr(&doc, "alert", a->kind);
+		jstr(&doc, "source", a->source);
+		jstr(&doc, "detail", a->detail);
+		jtime(&doc, "at", now);
+		rc = store_outbox_add(s, KIND_EMAIL_ALERT, target, key, doc,
+		    NULL, NULL, now, &created, e);
+		free(doc);
+	}
+	return rc;
+}
+
 enum rc
 outbox_email(const struct config *cfg, struct store *s, const char *day,
     enum email_mode mode, time_t now, long *queued, struct err *e)
@@ -508,6 +569,14 @@ attempt(const struct config *cfg, struct store *s, struct http_client *hc,
 		*max = t->retry_max;
 		*max_attempts = t->max_attempts;
 		ticket_send(hc, s, t, r, o, NULL);
+		return;
+	}
+	if (strncmp(r->target, "email:", 6) == 0 && cfg->email.line != 0 &&
+	    strcmp(r->kind, KIND_EMAIL_ALERT) == 0) {
+		*base = cfg->email.retry_base;
+		*max = cfg->email.retry_max;
+		*max_attempts = cfg->email.max_attempts;
+		email_alert_send(cfg, r->payload, r->target + 6, now, o);
 		return;
 	}
 	if (strncmp(r->target, "email:", 6) == 0 && cfg->email.line != 0 &&

@@ -30,6 +30,8 @@ struct outbox_row;
  * the event names. */
 #define KIND_EMAIL		"summary.email"
 #define KIND_EMAIL_UPDATE	"summary.email.update"
+/* The row kind of an alert's mail (alerts.h). */
+#define KIND_EMAIL_ALERT	"alert.email"
 
 /*
  * Queue event kind (case.opened, case.confirmed, case.escalated) of
@@ -87,6 +89,25 @@ enum email_mode { EMAIL_ONCE, EMAIL_NOW, EMAIL_AGAIN };
 enum rc outbox_email(const struct config *cfg, struct store *s,
     const char *day, enum email_mode mode, time_t now, long *queued,
     struct err *e);
+
+/* An alert recorded as number id (alerts.h), to be queued. */
+struct source_watch;
+struct outbox_alert {
+	int64_t			 id;
+	const char		*kind;	/* source.failing, ... */
+	const char		*source;
+	const char		*detail;	/* one line for people */
+	const char		*recovered_from;	/* source.recovered: what */
+	const struct source_watch *watch;	/* the source's state */
+};
+
+/*
+ * Queue alert a for every webhook that lists its kind in events and,
+ * as a mail, for each [email] recipient; each under a key of its own
+ * (the alert's number in it), so queueing it again adds nothing.
+ */
+enum rc outbox_alert(const struct config *cfg, struct store *s,
+    const struct outbox_alert *a, time_t now, struct err *e);
 
 struct deliver_opts {
 	int		 dry_run;	/* say what is due, send nothing */

@@ -34,6 +34,8 @@ def subject(rec):
         return p["case"]["customer"], p["case"]["day"]
     if p.get("event") == "summary.updated":
         return p.get("day", "-"), "%s#%s" % (p.get("day"), p.get("update"))
+    if p.get("event", "").startswith("source."):
+        return p.get("source", "-"), p.get("id", "-")
     return p.get("day", "-"), p.get("day", "-")
 
 
@@ -125,6 +127,26 @@ def schema(recs):
                           "distinct_source_ips", "escalated"):
                     if k not in c:
                         bad.append("%s: customers[].%s missing" % (where, k))
+        elif p.get("event") in ("source.failing", "source.silent",
+                                "source.recovered"):
+            for k in ("source", "detail"):
+                if not isinstance(p.get(k), str) or not p[k]:
+                    bad.append("%s: %s is %r" % (where, k, p.get(k)))
+            if not isinstance(p.get("failures"), int) or \
+                    isinstance(p.get("failures"), bool):
+                bad.append("%s: failures %r" % (where, p.get("failures")))
+            for k in ("failing_since", "newest_message_at"):
+                if k not in p or (p[k] is not None and
+                                  not ISO.match(str(p[k]))):
+                    bad.append("%s: %s %r" % (where, k, p.get(k)))
+            if "last_error" not in p or not isinstance(
+                    p["last_error"], (str, type(None))):
+                bad.append("%s: last_error %r" % (where, p.get("last_error")))
+            want = ("source.failing", "source.silent") \
+                if p["event"] == "source.recovered" else (None,)
+            if p.get("recovered_from", 0) not in want:
+                bad.append("%s: recovered_from %r" % (
+                    where, p.get("recovered_from", "missing")))
         else:
             bad.append("%s: unknown event %r" % (where, p.get("event")))
     return bad
