@@ -283,6 +283,14 @@ enum rc store_ticket_find(struct store *s, const char *target,
 enum rc store_ticket_put(struct store *s, const char *target,
     const char *customer, const char *day, const char *case_key,
     long long id, const char *link, time_t now, struct err *e);
+/* A create of case_key's ticket is about to be sent (ticket id 0 until
+ * it is known); store_ticket_sent_at: when the last one was that no
+ * ticket id followed (*at = 0: none). */
+enum rc store_ticket_sent(struct store *s, const char *target,
+    const char *customer, const char *day, const char *case_key, time_t now,
+    struct err *e);
+enum rc store_ticket_sent_at(struct store *s, const char *target,
+    const char *case_key, time_t *at, struct err *e);
 enum rc store_ticket_resolved(struct store *s, const char *target,
     long long id, int resolved, struct err *e);
 /* Up to max lines of the counted reports of (customer, day), oldest

@@ -157,7 +157,7 @@ static const char *const dump_sql[][2] = {
 	    " escalated_role, " PLACED("cases") " AS placed_at_arrival,"
 	    " (SELECT group_concat(t.ticket_id, ' ')"
 	    "  FROM case_tickets t WHERE t.customer = cases.customer"
-	    "  AND t.day = cases.day) AS ticket"
+	    "  AND t.day = cases.day AND t.ticket_id <> 0) AS ticket"
 	    " FROM cases WHERE (?1 IS NULL OR day = ?1)" CASES_SEARCH
 	    " ORDER BY day, confidence = 'confirmed' DESC, score DESC, customer",
 	    "SELECT json_object('day', day, 'customer', customer,"
@@ -174,7 +174,7 @@ static const char *const dump_sql[][2] = {
 	    " 'placed_at_arrival', " PLACED("cases") ","
 	    " 'ticket', (SELECT group_concat(t.ticket_id, ' ')"
 	    "  FROM case_tickets t WHERE t.customer = cases.customer"
-	    "  AND t.day = cases.day))"
+	    "  AND t.day = cases.day AND t.ticket_id <> 0))"
 	    " FROM cases WHERE (?1 IS NULL OR day = ?1)" CASES_SEARCH
 	    " ORDER BY day, confidence = 'confirmed' DESC, score DESC, customer" },
 	[DUMP_SUMMARY] = {
@@ -197,9 +197,11 @@ static const char *const dump_sql[][2] = {
 	    " CASE WHEN c.escalated_at IS NULL THEN 'no' ELSE 'yes' END"
 	    " AS escalated, " PLACED("c") " AS placed_at_arrival,"
 	    " (SELECT group_concat(t.ticket_id, ' ') FROM case_tickets t"
-	    "  WHERE t.customer = c.customer AND t.day = c.day) AS ticket,"
+	    "  WHERE t.customer = c.customer AND t.day = c.day"
+	    "  AND t.ticket_id <> 0) AS ticket,"
 	    " (SELECT group_concat(t.link, ' ') FROM case_tickets t"
-	    "  WHERE t.customer = c.customer AND t.day = c.day) AS ticket_url"
+	    "  WHERE t.customer = c.customer AND t.day = c.day"
+	    "  AND t.ticket_id <> 0) AS ticket_url"
 	    " FROM cases c WHERE c.day = ?1"
 	    " ORDER BY c.customer = '(unresolved)',"
 	    " c.confidence = 'confirmed' DESC, c.score DESC, c.customer",
@@ -302,7 +304,8 @@ static const char *const dump_sql[][2] = {
 	    "  AND r.state = 'counted' ORDER BY b)),"
 	    " coalesce(c.escalated_at, 0), " PLACED("c") ","
 	    " (SELECT t.link FROM case_tickets t WHERE t.customer = c.customer"
-	    "  AND t.day = c.day ORDER BY t.target LIMIT 1)"
+	    "  AND t.day = c.day AND t.ticket_id <> 0 ORDER BY t.target"
+	    "  LIMIT 1)"
 	    " FROM cases c WHERE c.day = ?1 AND c.confidence = ?2"
 	    " AND " CUSTOMER_KNOWN("c")
 	    " ORDER BY c.score DESC, c.customer",

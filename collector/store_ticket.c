@@ -23,9 +23,10 @@ store_ticket_find(struct store *s, const char *target, const char *case_key,
 	 * whether the collector resolved the case's ticket. */
 	if ((st = store_prepare(s, "SELECT ticket_id, 0 FROM case_tickets"
 	    " WHERE target = ?1 AND case_key = ?2 AND resolved = 0"
+	    " AND ticket_id <> 0"
 	    " UNION ALL SELECT ticket_id, 1 FROM case_tickets"
 	    " WHERE target = ?1 AND customer = ?3 AND day = ?4"
-	    " AND resolved = 1", e)) == NULL)
+	    " AND resolved = 1 AND ticket_id <> 0", e)) == NULL)
 		return e->rc;
 	bind_text(st, 1, target);
 	bind_text(st, 2, case_key);
@@ -71,6 +72,51 @@ store_ticket_put(struct store *s, const char *target, const char *customer,
 	bind_text(st, 6, link);
 	sqlite3_bind_int64(st, 7, now);
 	return store_finish(s, st, "record case ticket", NULL, e);
+}
+
+enum rc
+store_ticket_sent(struct store *s, const char *target, const char *customer,
+    const char *day, const char *case_key, time_t now, struct err *e)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_prepare(s, "INSERT INTO case_tickets (target,"
+	    " customer, day, case_key, ticket_id, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4, 0, ?5)"
+	    " ON CONFLICT (target, customer, day) DO UPDATE SET"
+	    " case_key = ?4, created_at = ?5 WHERE ticket_id = 0", e)) == NULL)
+		return e->rc;
+	bind_text(st, 1, target);
+	bind_text(st, 2, customer);
+	bind_text(st, 3, day);
+	bind_text(st, 4, case_key);
+	sqlite3_bind_int64(st, 5, now);
+	return store_finish(s, st, "record the ticket's create", NULL, e);
+}
+
+enum rc
+store_ticket_sent_at(struct store *s, const char *target,
+    const char *case_key, time_t *at, struct err *e)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	*at = 0;
+	if ((st = store_prepare(s, "SELECT max(created_at) FROM case_tickets"
+	    " WHERE target = ?1 AND case_key = ?2 AND ticket_id = 0", e)) ==
+	    NULL)
+		return e->rc;
+	bind_text(st, 1, target);
+	bind_text(st, 2, case_key);
+	if ((r = sqlite3_step(st)) == SQLITE_ROW)
+		*at = (time_t)sqlite3_column_int64(st, 0);
+	if (r != SQLITE_ROW) {
+		store_fail(s, e, "read the ticket's create");
+		sqlite3_finalize(st);
+		return e->rc;
+	}
+	sqlite3_finalize(st);
+	return RC_OK;
 }
 
 enum rc

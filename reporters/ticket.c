@@ -464,6 +464,45 @@ set_status(struct job *j, long long id, const char *status,
 	return 0;
 }
 
+/*
+ * Whether a create of key's ticket may still be under way: one was sent
+ * (by a run that was killed, or that gave up waiting for the answer) and
+ * no ticket id followed, less than twice the target's timeout ago.  RT
+ * goes on with a request whose client is gone, and a search does not
+ * see a ticket until its create is done, so another create now could
+ * make a second ticket: the event waits, and the search is made again.
+ * Else the create about to be sent is recorded.  1 when it must not be
+ * sent, j's outcome saying why.
+ */
+static int
+in_doubt(struct job *j, const char *customer, const char *day,
+    const char *key)
+{
+	time_t now = time(NULL), sent;
+	long long wait = 2 * (long long)j->t->timeout;
+	struct err e;
+
+	if (store_ticket_sent_at(j->s, j->r->target, key, &sent, &e) !=
+	    RC_OK) {
+		fail(j, OUT_RETRY, "%s", e.msg);
+		return 1;
+	}
+	if (sent != 0 && now >= sent && now - sent < wait) {
+		fail(j, OUT_RETRY, "a create of the ticket of %s was sent %llds "
+		    "ago and its answer never seen: it may still be under way, "
+		    "so the search is made again before another is sent", key,
+		    (long long)(now - sent));
+		j->o->retry_after = wait - (now - sent);
+		return 1;
+	}
+	if (store_ticket_sent(j->s, j->r->target, customer, day, key, now,
+	    &e) != RC_OK) {
+		fail(j, OUT_RETRY, "%s", e.msg);
+		return 1;
+	}
+	return 0;
+}
+
 void
 ticket_send(struct http_client *hc, struct store *s,
     const struct ticket_conf *t, const struct outbox_row *r,
@@ -525,6 +564,8 @@ ticket_send(struct http_client *hc, struct store *s,
 			o->kind = OUT_DELIVERED;
 			goto out;
 		}
+		if (in_doubt(&j, customer, day, key))
+			goto out;
 		if ((id = create(&j, customer, day, key)) == 0)
 			goto out;
 		link = xasprintf("%s/Ticket/Display.html?id=%lld", t->url, id);
