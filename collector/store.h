@@ -251,7 +251,14 @@ struct outbox_row {
  * and *resolved for the case (customer, day) itself.  store_ticket_put
  * records that (customer, day) is ticket id; store_ticket_resolved
  * marks every case of ticket id in target resolved or open again.
+ * The _str forms take the id as text (a key such as ABUSE-7; "": none).
  */
+enum rc store_ticket_find_str(struct store *s, const char *target,
+    const char *case_key, const char *customer, const char *day, char *id,
+    size_t idsz, int *resolved, struct err *e);
+enum rc store_ticket_put_str(struct store *s, const char *target,
+    const char *customer, const char *day, const char *case_key,
+    const char *id, const char *link, time_t now, struct err *e);
 enum rc store_ticket_find(struct store *s, const char *target,
     const char *case_key, const char *customer, const char *day,
     long long *id, int *resolved, struct err *e);
