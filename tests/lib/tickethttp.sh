@@ -57,7 +57,7 @@ jira)
 	create_body_file = jira-create.json
 	update_url = $URL/rest/api/3/issue/{ticket_id}/comment
 	update_body_file = jira-comment.json
-	search_url = $URL/rest/api/3/search?jql=labels%3D{case_key}&fields=key
+	search_url = $URL/rest/api/3/search?jql=labels%3D%22{case_key}%22&fields=key
 	search_pointer = /issues/0/key
 	id_pointer = /key
 	link = https://example.atlassian.net/browse/{ticket_id}
