@@ -581,8 +581,10 @@ common:
 		for (k = 0, n = 0; k < 5; k++)
 			if (t->events & (1u << k))
 				fprintf(f, "%s%s", n++ ? ", " : "", evname[k]);
-		fprintf(f, "\nresolve_on_unconfirmed = %s\n",
-		    t->resolve_on_unconfirmed ? "yes" : "no");
+		fputc('\n', f);
+		if (t->type == TICKET_RT)
+			fprintf(f, "resolve_on_unconfirmed = %s\n",
+			    t->resolve_on_unconfirmed ? "yes" : "no");
 		if (t->ca_file != NULL)
 			fprintf(f, "ca_file = %s\n", t->ca_file);
 		if (t->allow_plaintext)

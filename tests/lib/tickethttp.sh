@@ -145,6 +145,30 @@ ok "... shows it, and where the secret is, not the secret" sh -c \
     'grep -q "^type = http" cc.out && grep -q "^id_pointer = " cc.out &&
     grep -q "\"{evidence}\"" cc.out && ! grep -q "$0" cc.out' "$SECRET"
 
+# Mistakes in the templates are configuration errors, with the line.
+bad_config() {
+	sed "$1" ac.ini >bad.ini
+	chmod 600 bad.ini
+	"$AC" -c bad.ini check-config >bad.out 2>&1 && return 1
+	grep -q "$2" bad.out || { cat bad.out; return 1; }
+}
+ok "check-config: an unknown placeholder" bad_config \
+    's|^update_url = \(.*\)|update_url = \1?x={custmer}|' \
+    "bad.ini:[0-9]*: \[ticket $API\] update_url: unknown placeholder"
+ok "check-config: {ticket_id} in the create" bad_config \
+    's|^create_url = \(.*\)|create_url = \1?x={ticket_id}|' \
+    "create_url: {ticket_id} is not known before the ticket is created"
+ok "check-config: no id_pointer" bad_config '/^id_pointer/d' \
+    "id_pointer: missing"
+ok "check-config: a search without its pointer" bad_config \
+    '/^search_pointer/d' "search_pointer: missing"
+ok "check-config: an RT key" bad_config 's|^type = http|&\nqueue = A|' \
+    "queue: belongs to type = rt"
+head -c 40000 /dev/zero | tr '\0' ' ' >big.json
+ok "check-config: a body file over 32 KiB" bad_config \
+    's|^update_url = .*|&\nupdate_body_file = big.json|' \
+    "big.json: longer than 32 KiB"
+
 # A create the system refuses (400) is a dead letter; so is a create
 # answer without the ticket id.
 "$PY" "$LIBDIR/mkreports.py" md internal 198.51.100.1 "${DAY}T08:00:00Z" \
