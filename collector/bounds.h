@@ -127,6 +127,8 @@
 /* A password (file, environment or inline) and an OAuth2 access token. */
 #define MAX_SECRET_LEN		4096
 #define MAX_TOKEN_LEN		16384
+/* A ticket request template read from a file (create_body_file). */
+#define MAX_TICKET_TEMPLATE	(32u * 1024)
 /* Messages per transaction ([source] batch_size default and maximum). */
 #define IMAP_BATCH		1000
 #define IMAP_BATCH_MAX		10000

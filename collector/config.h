@@ -198,10 +198,28 @@ struct webhook_conf {
 
 /*
  * [ticket NAME]: a ticket per case (or per customer) in a ticketing
- * system, kept up to date by the case's later events.  type = rt only:
- * Request Tracker's REST2 API under url/REST/2.0.
+ * system, kept up to date by the case's later events.  type = rt:
+ * Request Tracker's REST2 API under url/REST/2.0; type = http: requests
+ * built from templates (a create, an update, an optional search).
  */
-enum ticket_type { TICKET_RT = 1 };
+enum ticket_type { TICKET_RT = 1, TICKET_HTTP };
+
+/* The requests of a type = http target. */
+struct ticket_http {
+	char		*create_method;	/* NULL: POST */
+	char		*create_url;	/* templates */
+	char		*create_body;
+	char		*update_method;	/* NULL: POST */
+	char		*update_url;
+	char		*update_body;
+	char		*search_url;	/* NULL: no search */
+	char		*search_pointer;	/* RFC 6901 */
+	char		*id_pointer;
+	char		*link;		/* NULL: none */
+	char		*auth_scheme;	/* NULL: Bearer */
+	int		 create_line;	/* where create_body came from, */
+	int		 update_line;	/* for the check at the end */
+};
 enum ticket_per { PER_CASE, PER_CUSTOMER };
 
 struct ticket_conf {
@@ -226,6 +244,7 @@ struct ticket_conf {
 	long long	 max_attempts;
 	long long	 retry_base;
 	long long	 retry_max;
+	struct ticket_http http;	/* type = http */
 };
 
 /* The EV_* flag of an event name, or 0. */

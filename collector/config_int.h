@@ -111,6 +111,16 @@ void print_outputs(const struct config *c, FILE *f);
 /* config_ticket.c: [ticket NAME]. */
 const char *ticket_set_type(struct loader *, void *t, const char *v);
 const char *ticket_set_url(struct loader *, void *t, const char *v);
+const char *ticket_set_method(struct loader *, void *t, const char *v);
+const char *ticket_set_url_tpl(struct loader *, void *t, const char *v);
+const char *ticket_set_create_body(struct loader *, void *t, const char *v);
+const char *ticket_set_update_body(struct loader *, void *t, const char *v);
+const char *ticket_set_create_body_file(struct loader *, void *t,
+    const char *v);
+const char *ticket_set_update_body_file(struct loader *, void *t,
+    const char *v);
+const char *ticket_set_pointer(struct loader *, void *t, const char *v);
+const char *ticket_set_auth_scheme(struct loader *, void *t, const char *v);
 const char *ticket_set_token_file(struct loader *, void *t, const char *v);
 const char *ticket_set_password_file(struct loader *, void *t,
     const char *v);

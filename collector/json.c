@@ -10,7 +10,7 @@
 #include "util.h"
 
 enum { J_SET_STR, J_SET_NUM, J_SET_JSON, J_APPEND, J_GET, J_VALID, J_MIN,
-	J_TYPE, J_APPEND_JSON, J_COUNT };
+	J_TYPE, J_APPEND_JSON, J_QUOTE, J_COUNT };
 
 static const char *const jsql[J_COUNT] = {
 	[J_SET_STR] = "SELECT json_set(coalesce(?1, '{}'), '$.' ||"
@@ -28,6 +28,7 @@ static const char *const jsql[J_COUNT] = {
 	[J_MIN] = "SELECT CASE WHEN json_valid(?1) THEN json(?1) END",
 	[J_TYPE] = "SELECT CASE WHEN json_valid(?1) THEN"
 	    " json_type(?1, ?2) END",
+	[J_QUOTE] = "SELECT json_quote(?1)",
 };
 
 /* One connection per thread: the parser may run in a thread of its own
@@ -199,4 +200,13 @@ json_minify(const char *doc)
 
 	bind(s, 1, doc);
 	return result(s);
+}
+
+char *
+json_quote_text(const char *s)
+{
+	sqlite3_stmt *q = get(J_QUOTE);
+
+	sqlite3_bind_text(q, 1, s, -1, SQLITE_STATIC);
+	return result(q);
 }

@@ -31,4 +31,7 @@ void json_release(void);
 /* Pretty-free canonical form of doc (for output); NULL if invalid. */
 char *json_minify(const char *doc);
 
+/* s as a JSON string, quotes included: "a\"b\n". */
+char *json_quote_text(const char *s);
+
 #endif

@@ -276,7 +276,14 @@ struct outbox_row {
  * and *resolved for the case (customer, day) itself.  store_ticket_put
  * records that (customer, day) is ticket id; store_ticket_resolved
  * marks every case of ticket id in target resolved or open again.
+ * The _str forms take the id as text (a key such as ABUSE-7; "": none).
  */
+enum rc store_ticket_find_str(struct store *s, const char *target,
+    const char *case_key, const char *customer, const char *day, char *id,
+    size_t idsz, int *resolved, struct err *e);
+enum rc store_ticket_put_str(struct store *s, const char *target,
+    const char *customer, const char *day, const char *case_key,
+    const char *id, const char *link, time_t now, struct err *e);
 enum rc store_ticket_find(struct store *s, const char *target,
     const char *case_key, const char *customer, const char *day,
     long long *id, int *resolved, struct err *e);
@@ -284,11 +291,14 @@ enum rc store_ticket_put(struct store *s, const char *target,
     const char *customer, const char *day, const char *case_key,
     long long id, const char *link, time_t now, struct err *e);
 /* A create of case_key's ticket is about to be sent (ticket id 0 until
- * it is known); store_ticket_sent_at: when the last one was that no
- * ticket id followed (*at = 0: none). */
+ * it is known); store_ticket_unsent: it was refused, no ticket was made;
+ * store_ticket_sent_at: when the last create was sent that neither a
+ * ticket id nor a refusal followed (*at = 0: none). */
 enum rc store_ticket_sent(struct store *s, const char *target,
     const char *customer, const char *day, const char *case_key, time_t now,
     struct err *e);
+enum rc store_ticket_unsent(struct store *s, const char *target,
+    const char *customer, const char *day, struct err *e);
 enum rc store_ticket_sent_at(struct store *s, const char *target,
     const char *case_key, time_t *at, struct err *e);
 enum rc store_ticket_resolved(struct store *s, const char *target,

@@ -5,19 +5,20 @@
 #include "autoconf.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store_impl.h"
 
 enum rc
-store_ticket_find(struct store *s, const char *target, const char *case_key,
-    const char *customer, const char *day, long long *id, int *resolved,
-    struct err *e)
+store_ticket_find_str(struct store *s, const char *target,
+    const char *case_key, const char *customer, const char *day, char *id,
+    size_t idsz, int *resolved, struct err *e)
 {
 	sqlite3_stmt *st;
 	int r;
 
-	*id = 0;
+	id[0] = '\0';
 	*resolved = 0;
 	/* An open ticket of the key first; the case's own row says
 	 * whether the collector resolved the case's ticket. */
@@ -33,13 +34,11 @@ store_ticket_find(struct store *s, const char *target, const char *case_key,
 	bind_text(st, 3, customer);
 	bind_text(st, 4, day);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_int(st, 1) == 0) {
-			*id = sqlite3_column_int64(st, 0);
-			*resolved = 0;
+		snprintf(id, idsz, "%s",
+		    (const char *)sqlite3_column_text(st, 0));
+		*resolved = sqlite3_column_int(st, 1);
+		if (*resolved == 0)
 			break;
-		}
-		*id = sqlite3_column_int64(st, 0);
-		*resolved = 1;
 	}
 	if (r != SQLITE_ROW && r != SQLITE_DONE) {
 		store_fail(s, e, "read case ticket");
@@ -51,9 +50,26 @@ store_ticket_find(struct store *s, const char *target, const char *case_key,
 }
 
 enum rc
-store_ticket_put(struct store *s, const char *target, const char *customer,
-    const char *day, const char *case_key, long long id, const char *link,
-    time_t now, struct err *e)
+store_ticket_find(struct store *s, const char *target, const char *case_key,
+    const char *customer, const char *day, long long *id, int *resolved,
+    struct err *e)
+{
+	char buf[64];
+
+	*id = 0;
+	if (store_ticket_find_str(s, target, case_key, customer, day, buf,
+	    sizeof(buf), resolved, e) != RC_OK)
+		return e->rc;
+	*id = strtoll(buf, NULL, 10);
+	return RC_OK;
+}
+
+/* A ticket id of digits is stored as the integer it is (the column's
+ * affinity), any other as text. */
+enum rc
+store_ticket_put_str(struct store *s, const char *target,
+    const char *customer, const char *day, const char *case_key,
+    const char *id, const char *link, time_t now, struct err *e)
 {
 	sqlite3_stmt *st;
 
@@ -68,7 +84,7 @@ store_ticket_put(struct store *s, const char *target, const char *customer,
 	bind_text(st, 2, customer);
 	bind_text(st, 3, day);
 	bind_text(st, 4, case_key);
-	sqlite3_bind_int64(st, 5, id);
+	bind_text(st, 5, id);
 	bind_text(st, 6, link);
 	sqlite3_bind_int64(st, 7, now);
 	return store_finish(s, st, "record case ticket", NULL, e);
@@ -95,6 +111,21 @@ store_ticket_sent(struct store *s, const char *target, const char *customer,
 }
 
 enum rc
+store_ticket_unsent(struct store *s, const char *target, const char *customer,
+    const char *day, struct err *e)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_prepare(s, "DELETE FROM case_tickets WHERE target = ?1"
+	    " AND customer = ?2 AND day = ?3 AND ticket_id = 0", e)) == NULL)
+		return e->rc;
+	bind_text(st, 1, target);
+	bind_text(st, 2, customer);
+	bind_text(st, 3, day);
+	return store_finish(s, st, "forget the ticket's create", NULL, e);
+}
+
+enum rc
 store_ticket_sent_at(struct store *s, const char *target,
     const char *case_key, time_t *at, struct err *e)
 {
@@ -117,6 +148,18 @@ store_ticket_sent_at(struct store *s, const char *target,
 	}
 	sqlite3_finalize(st);
 	return RC_OK;
+}
+
+enum rc
+store_ticket_put(struct store *s, const char *target, const char *customer,
+    const char *day, const char *case_key, long long id, const char *link,
+    time_t now, struct err *e)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", id);
+	return store_ticket_put_str(s, target, customer, day, case_key, buf,
+	    link, now, e);
 }
 
 enum rc

@@ -9,6 +9,7 @@
 #include "json.h"
 #include "log.h"
 #include "ticket.h"
+#include "ticket_tpl.h"
 
 /* Reports listed in a ticket's text; the rest are counted. */
 #define EVIDENCE_LINES	50
@@ -183,6 +184,8 @@ struct job {
 	struct outcome			*o;
 	FILE				*dry;	/* dry run: print here */
 	char				 auth[MAX_TOKEN_LEN + 32];
+	long				 status;	/* of the last answer;
+						 * 0: none came */
 };
 
 /* Fail the delivery: retry when it may pass, else a dead letter. */
@@ -202,24 +205,23 @@ fail(struct job *j, enum outcome_kind kind, const char *fmt, ...)
 }
 
 /*
- * One request to REST2 (path under /REST/2.0/).  0 with resp filled
+ * One request to url; path names it in errors.  0 with resp filled
  * (status 2xx); -1 when it failed, j->o saying how.  In a dry run the
  * request is printed and -1 is returned with the outcome untouched.
  */
 static int
-call(struct job *j, const char *method, const char *path, const char *ctype,
-    const char *body, struct http_response *resp)
+request(struct job *j, const char *method, const char *url,
+    const char *path, const char *ctype, const char *body,
+    struct http_response *resp)
 {
 	const char *headers[4];
 	char ct[64], why[256];
 	struct http_request q;
 	struct err e;
-	char *url;
 	size_t nh = 0;
 	enum rc rc;
 
 	memset(resp, 0, sizeof(*resp));
-	url = xasprintf("%s/REST/2.0/%s", j->t->url, path);
 	if (j->dry != NULL) {
 		fprintf(j->dry, "%s %s\nAuthorization: (hidden)\n", method,
 		    url);
@@ -227,7 +229,6 @@ call(struct job *j, const char *method, const char *path, const char *ctype,
 			fprintf(j->dry, "Content-Type: %s\n\n%s\n", ctype,
 			    body);
 		fputc('\n', j->dry);
-		free(url);
 		return -1;
 	}
 	if (j->t->token != NULL)
@@ -252,8 +253,10 @@ call(struct job *j, const char *method, const char *path, const char *ctype,
 	/* A request is sent once per call: libcurl would send it again on
 	 * a kept-alive connection found dead. */
 	q.fresh_connection = strcmp(method, "GET") != 0;
+	j->status = 0;
 	rc = http_do(j->hc, &q, resp, &e);
-	free(url);
+	if (rc == RC_OK)
+		j->status = resp->status;
 	if (rc != RC_OK) {
 		fail(j, rc == RC_TEMP ? OUT_RETRY : OUT_DEAD, "%s", e.msg);
 		http_response_release(resp);
@@ -262,7 +265,9 @@ call(struct job *j, const char *method, const char *path, const char *ctype,
 	if (resp->status >= 200 && resp->status < 300)
 		return 0;
 	excerpt(why, sizeof(why), resp->body);
-	if (resp->status == 429 || resp->status >= 500) {
+	/* 409: Jira and GitLab say so of a change that met another. */
+	if (resp->status == 429 || resp->status >= 500 ||
+	    (resp->status == 409 && j->t->type == TICKET_HTTP)) {
 		j->o->retry_after = resp->retry_after;
 		fail(j, OUT_RETRY, "%s %s: HTTP %ld%s%s", method, path,
 		    resp->status, why[0] ? ": " : "", why);
@@ -274,6 +279,20 @@ call(struct job *j, const char *method, const char *path, const char *ctype,
 	}
 	http_response_release(resp);
 	return -1;
+}
+
+/* One request to REST2 (path under /REST/2.0/), as request(). */
+static int
+call(struct job *j, const char *method, const char *path, const char *ctype,
+    const char *body, struct http_response *resp)
+{
+	char *url;
+	int rv;
+
+	url = xasprintf("%s/REST/2.0/%s", j->t->url, path);
+	rv = request(j, method, url, path, ctype, body, resp);
+	free(url);
+	return rv;
 }
 
 /* The ticket of key in the queue, found by RT's search: *id = 0 when
@@ -503,6 +522,206 @@ in_doubt(struct job *j, const char *customer, const char *day,
 	return 0;
 }
 
+/* A create that failed: one the server refused (4xx) made no ticket,
+ * and is no longer in doubt; after no answer or a 5xx it stays so. */
+static void
+not_created(struct job *j, const char *customer, const char *day)
+{
+	struct err e;
+
+	if (j->status >= 400 && j->status < 500 &&
+	    store_ticket_unsent(j->s, j->r->target, customer, day, &e) !=
+	    RC_OK)
+		log_warn("%s: %s", j->r->target, e.msg);
+}
+
+/* A request of a type = http target: the templates filled in with vals
+ * (the body NULL for a GET); as request(). */
+static int
+http_call(struct job *j, const char *method, const char *url_tpl,
+    const char *body_tpl, const char *const vals[TV_COUNT],
+    struct http_response *resp)
+{
+	char *url, *body = NULL, *path;
+	int rv = -1;
+
+	url = ticket_tpl_expand(url_tpl, vals, TPL_URL);
+	/* Errors name the URL without its query (it may hold a search). */
+	path = xstrndup(url, strcspn(url, "?"));
+	if (body_tpl != NULL) {
+		body = ticket_tpl_expand(body_tpl, vals, TPL_JSON);
+		if (!json_valid_text(body)) {
+			memset(resp, 0, sizeof(*resp));
+			fail(j, OUT_DEAD, "%s %s: the body template is not JSON "
+			    "once filled in", method, path);
+			if (j->dry != NULL)
+				fprintf(j->dry, "# %s %s: the body template "
+				    "is not JSON once filled in\n", method,
+				    path);
+			goto out;
+		}
+	}
+	rv = request(j, method, url, path, body ? "application/json" : NULL,
+	    body, resp);
+out:
+	free(url);
+	free(path);
+	free(body);
+	return rv;
+}
+
+/* The ticket id at ptr of an answer: a string or an integer of 1 to 64
+ * printable ASCII characters; -1 when there is none. */
+static int
+answer_id(const char *body, const char *ptr, char *id, size_t idsz)
+{
+	const unsigned char *u;
+	char *v;
+	int rv = -1;
+
+	id[0] = '\0';
+	if ((v = ticket_pointer_get(body, ptr)) == NULL)
+		return -1;
+	if (*v == '\0' || strlen(v) > 64 || strlen(v) >= idsz)
+		goto out;
+	for (u = (const unsigned char *)v; *u; u++)
+		if (*u <= 0x20 || *u >= 0x7f)
+			goto out;
+	snprintf(id, idsz, "%s", v);
+	rv = 0;
+out:
+	free(v);
+	return rv;
+}
+
+/* Record the case's ticket id (and its link) in the store. */
+static int
+http_record(struct job *j, const char *customer, const char *day,
+    const char *key, const char *const vals[TV_COUNT])
+{
+	char *link = NULL;
+	struct err e;
+	int rv = 0;
+
+	if (j->t->http.link != NULL)
+		link = ticket_tpl_expand(j->t->http.link, vals, TPL_URL);
+	if (store_ticket_put_str(j->s, j->r->target, customer, day, key,
+	    vals[TV_TICKET_ID], link, time(NULL), &e) != RC_OK) {
+		fail(j, OUT_RETRY, "%s", e.msg);
+		rv = -1;
+	}
+	free(link);
+	return rv;
+}
+
+/* A case event to a type = http target: the case's ticket is the
+ * store's, else the search's; none is created, one is updated. */
+static void
+http_send(struct job *j, const char *customer, const char *day,
+    const char *key, int unconfirmed)
+{
+	const struct ticket_http *h = &j->t->http;
+	const char *vals[TV_COUNT];
+	struct http_response resp;
+	struct err e;
+	char id[72], *conf, *text;
+	int resolved, rv;
+
+	conf = json_get(j->r->payload, "$.case.confidence");
+	text = case_text(j, customer, day, key);
+	memset(vals, 0, sizeof(vals));
+	vals[TV_CUSTOMER] = customer;
+	vals[TV_DAY] = day;
+	vals[TV_CONFIDENCE] = conf;
+	vals[TV_CASE_KEY] = key;
+	vals[TV_EVENT] = j->r->kind;
+	vals[TV_EVIDENCE] = text;
+	if (store_ticket_find_str(j->s, j->r->target, key, customer, day, id,
+	    sizeof(id), &resolved, &e) != RC_OK) {
+		fail(j, OUT_RETRY, "%s", e.msg);
+		goto out;
+	}
+	if (id[0] == '\0' && j->dry != NULL)
+		fprintf(j->dry, "# %s %s %s: the ticket of %s is %s, and "
+		    "created when there is none:\n", j->r->target, j->r->kind,
+		    j->r->key, key, h->search_url ? "searched for" :
+		    "not known");
+	if (id[0] == '\0' && h->search_url != NULL) {
+		rv = http_call(j, "GET", h->search_url, NULL, vals, &resp);
+		if (rv < 0 && j->dry == NULL)
+			goto out;
+		if (rv == 0) {
+			if (!json_valid_text(resp.body)) {
+				fail(j, OUT_RETRY, "ticket search: the answer "
+				    "is not JSON");
+				http_response_release(&resp);
+				goto out;
+			}
+			/* Nothing at the pointer: no ticket found. */
+			if (answer_id(resp.body, h->search_pointer, id,
+			    sizeof(id)) == 0)
+				log_info("%s: found ticket %s of case key %s",
+				    j->r->target, id, key);
+			http_response_release(&resp);
+		}
+	}
+	if (id[0] == '\0') {
+		if (unconfirmed) {
+			/* No ticket was made for the case: nothing to
+			 * take back. */
+			if (j->dry == NULL) {
+				log_info("%s: %s %s: case %s has no ticket",
+				    j->r->target, j->r->kind, j->r->key, key);
+				j->o->kind = OUT_DELIVERED;
+			}
+			goto out;
+		}
+		/* Only a search can tell a create in doubt from none. */
+		if (j->dry == NULL && h->search_url != NULL &&
+		    in_doubt(j, customer, day, key))
+			goto out;
+		rv = http_call(j, h->create_method ? h->create_method : "POST",
+		    h->create_url, h->create_body, vals, &resp);
+		if (rv < 0) {
+			if (j->dry == NULL && h->search_url != NULL)
+				not_created(j, customer, day);
+			goto out;
+		}
+		if (answer_id(resp.body, h->id_pointer, id, sizeof(id)) < 0) {
+			fail(j, OUT_DEAD, "the create answer has no ticket id "
+			    "at %s (status %ld)", h->id_pointer, resp.status);
+			http_response_release(&resp);
+			goto out;
+		}
+		http_response_release(&resp);
+		vals[TV_TICKET_ID] = id;
+		/* Recorded at once: a failure from here on retries with
+		 * the ticket known. */
+		if (http_record(j, customer, day, key, vals) < 0)
+			goto out;
+		log_info("%s: %s %s: created ticket %s", j->r->target,
+		    j->r->kind, j->r->key, id);
+		j->o->kind = OUT_DELIVERED;
+		goto out;
+	}
+	vals[TV_TICKET_ID] = id;
+	if (j->dry != NULL)
+		fprintf(j->dry, "# %s %s %s: ticket %s is updated:\n",
+		    j->r->target, j->r->kind, j->r->key, id);
+	else if (http_record(j, customer, day, key, vals) < 0)
+		goto out;
+	if (http_call(j, h->update_method ? h->update_method : "POST",
+	    h->update_url, h->update_body, vals, &resp) < 0)
+		goto out;
+	http_response_release(&resp);
+	log_info("%s: %s %s: updated ticket %s", j->r->target, j->r->kind,
+	    j->r->key, id);
+	j->o->kind = OUT_DELIVERED;
+out:
+	free(conf);
+	free(text);
+}
+
 void
 ticket_send(struct http_client *hc, struct store *s,
     const struct ticket_conf *t, const struct outbox_row *r,
@@ -523,7 +742,11 @@ ticket_send(struct http_client *hc, struct store *s,
 	j.r = r;
 	j.o = o;
 	j.dry = out;
-	if (t->token != NULL)
+	if (t->token != NULL && t->type == TICKET_HTTP)
+		snprintf(j.auth, sizeof(j.auth), "Authorization: %s %s",
+		    t->http.auth_scheme ? t->http.auth_scheme : "Bearer",
+		    t->token);
+	else if (t->token != NULL)
 		snprintf(j.auth, sizeof(j.auth), "Authorization: token %s",
 		    t->token);
 	customer = json_get(r->payload, "$.case.customer");
@@ -534,6 +757,10 @@ ticket_send(struct http_client *hc, struct store *s,
 	}
 	unconfirmed = strcmp(r->kind, "case.unconfirmed") == 0;
 	ticket_case_key(t, customer, day, key);
+	if (t->type == TICKET_HTTP) {
+		http_send(&j, customer, day, key, unconfirmed);
+		goto out;
+	}
 	if (store_ticket_find(s, r->target, key, customer, day, &id,
 	    &resolved, &e) != RC_OK) {
 		fail(&j, OUT_RETRY, "%s", e.msg);
@@ -566,8 +793,10 @@ ticket_send(struct http_client *hc, struct store *s,
 		}
 		if (in_doubt(&j, customer, day, key))
 			goto out;
-		if ((id = create(&j, customer, day, key)) == 0)
+		if ((id = create(&j, customer, day, key)) == 0) {
+			not_created(&j, customer, day);
 			goto out;
+		}
 		link = xasprintf("%s/Ticket/Display.html?id=%lld", t->url, id);
 		/* Recorded at once: a failure from here on retries with
 		 * the ticket known. */

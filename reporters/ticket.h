@@ -18,6 +18,11 @@
  * a change failed (an unknown status, a custom field it did not set):
  * every change is read back, and one that did not take is a failure
  * that names RT's messages.
+ *
+ * A type = http target makes the same decisions with requests built
+ * from its templates (ticket_tpl.h): the store's ticket, else the
+ * search's (search_url, search_pointer); none: the create, its answer's
+ * id_pointer the ticket id (kept as text: ABUSE-7); found: the update.
  */
 #ifndef AC_TICKET_H
 #define AC_TICKET_H

@@ -1,4 +1,5 @@
-/* Ticket targets: reading RT's REST2 answers, and the case keys. */
+/* Ticket targets: reading RT's REST2 answers, the case keys, and the
+ * templates and JSON pointers of type = http. */
 #include "autoconf.h"
 
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include "json.h"
 #include "tap.h"
 #include "ticket.h"
+#include "ticket_tpl.h"
 
 static void
 created(void)
@@ -156,6 +158,150 @@ keys(void)
 	ok(strcmp(c, a) != 0, "and not a case's key");
 }
 
+static void
+templates(void)
+{
+	static const struct {
+		const char	*tmpl;
+		const char	*val;	/* of {evidence} */
+		enum tpl_mode	 mode;
+		const char	*want;
+	} t[] = {
+		{ "{\"t\": \"{evidence}\"}", "say \"hi\"", TPL_JSON,
+		    "{\"t\": \"say \\\"hi\\\"\"}" },
+		{ "\"{evidence}\"", "a\nb\r\tc\\d", TPL_JSON,
+		    "\"a\\nb\\r\\tc\\\\d\"" },
+		{ "\"{evidence}\"", "\x01\x1f\x7f", TPL_JSON,
+		    "\"\\u0001\\u001f\x7f\"" },
+		{ "\"{evidence}\"", "caf\xc3\xa9 </script>", TPL_JSON,
+		    "\"caf\xc3\xa9 </script>\"" },
+		{ "https://x/s?q={evidence}&n=1", "a b&c=d/\"#", TPL_URL,
+		    "https://x/s?q=a%20b%26c%3Dd%2F%22%23&n=1" },
+		{ "https://x/{evidence}", "caf\xc3\xa9", TPL_URL,
+		    "https://x/caf%C3%A9" },
+		/* Braces that are no placeholder stay as they are. */
+		{ "{\"a\": {\"b\": {}}} {Evidence} {x-y} {", "", TPL_JSON,
+		    "{\"a\": {\"b\": {}}} {Evidence} {x-y} {" },
+		{ "{evidence}{evidence}", "1", TPL_JSON, "11" },
+		{ "", "x", TPL_JSON, "" },
+	};
+	const char *vals[TV_COUNT];
+	char *got, *wrapped;
+	size_t i;
+
+	memset(vals, 0, sizeof(vals));
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		vals[TV_EVIDENCE] = t[i].val;
+		got = ticket_tpl_expand(t[i].tmpl, vals, t[i].mode);
+		is(got, t[i].want, "template %zu", i);
+		free(got);
+	}
+	/* Every byte value below 0x80 survives as JSON. */
+	{
+		char all[128];
+		char *back;
+
+		for (i = 1; i < 128; i++)
+			all[i - 1] = (char)i;
+		all[127] = '\0';
+		vals[TV_EVIDENCE] = all;
+		got = ticket_tpl_expand("{\"v\": \"{evidence}\"}", vals,
+		    TPL_JSON);
+		back = json_get(got, "$.v");
+		ok(back != NULL && strcmp(back, all) == 0,
+		    "every ASCII character reads back from the JSON");
+		free(back);
+		free(got);
+	}
+	vals[TV_EVIDENCE] = NULL;
+	vals[TV_CUSTOMER] = "cust \"a\"";
+	vals[TV_DAY] = "2026-03-01";
+	vals[TV_TICKET_ID] = "ABUSE-7";
+	got = ticket_tpl_expand("{\"s\": \"{customer} {day} {confidence}"
+	    "{evidence}\", \"id\": \"{ticket_id}\"}", vals, TPL_JSON);
+	wrapped = json_get(got, "$.s");
+	is(wrapped, "cust \"a\" 2026-03-01 ", "each placeholder; none given: "
+	    "empty");
+	free(wrapped);
+	wrapped = json_get(got, "$.id");
+	is(wrapped, "ABUSE-7", "the ticket id");
+	free(wrapped);
+	free(got);
+
+	ok(ticket_tpl_check("{\"a\": \"{customer}{case_key}\"}", 0) == NULL,
+	    "check: known placeholders");
+	ok(ticket_tpl_check("x {custmer}", 1) != NULL,
+	    "check: an unknown one is refused");
+	ok(ticket_tpl_check("/issue/{ticket_id}", 0) != NULL,
+	    "check: no {ticket_id} before the ticket exists");
+	ok(ticket_tpl_check("/issue/{ticket_id}", 1) == NULL,
+	    "check: {ticket_id} in an update");
+	ok(ticket_tpl_check("{\"a\":{}} {A} {", 0) == NULL,
+	    "check: other braces are text");
+}
+
+static void
+pointers(void)
+{
+	static const char doc[] = "{\"id\": \"10001\", \"key\": \"AB-1\","
+	    " \"iid\": 7, \"n\": 1.5, \"ok\": true, \"z\": null,"
+	    " \"a/b\": \"slash\", \"m~n\": \"tilde\", \"\": \"empty\","
+	    " \"issues\": [{\"key\": \"AB-2\"}, {\"key\": \"AB-3\"}],"
+	    " \"o\": {\"p\": {\"q\": \"deep\"}}, \"sp ace\": \"s\"}";
+	static const struct {
+		const char	*doc;
+		const char	*ptr;
+		const char	*want;	/* NULL: nothing */
+	} t[] = {
+		{ doc, "/id", "10001" },
+		{ doc, "/key", "AB-1" },
+		{ doc, "/iid", "7" },
+		{ doc, "/issues/0/key", "AB-2" },
+		{ doc, "/issues/1/key", "AB-3" },
+		{ doc, "/issues/2/key", NULL },
+		{ doc, "/issues/01/key", NULL },
+		{ doc, "/issues/-/key", NULL },
+		{ doc, "/issues/key", NULL },
+		{ doc, "/o/p/q", "deep" },
+		{ doc, "/a~1b", "slash" },
+		{ doc, "/m~0n", "tilde" },
+		{ doc, "/", "empty" },
+		{ doc, "/sp ace", "s" },
+		{ doc, "/n", NULL },		/* a real: no id */
+		{ doc, "/ok", NULL },
+		{ doc, "/z", NULL },
+		{ doc, "/o", NULL },		/* an object */
+		{ doc, "/issues", NULL },
+		{ doc, "/nope", NULL },
+		{ doc, "/id/x", NULL },
+		{ doc, "", NULL },		/* the whole, an object */
+		{ doc, "id", NULL },
+		{ doc, "/a~2b", NULL },
+		{ "[12, \"x\"]", "/0", "12" },
+		{ "[12, \"x\"]", "/1", "x" },
+		{ "\"top\"", "", "top" },
+		{ "{\"id\": 1", "/id", NULL },
+		{ "<html>", "/id", NULL },
+		{ NULL, "/id", NULL },
+	};
+	size_t i;
+	char *got;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		got = ticket_pointer_get(t[i].doc, t[i].ptr);
+		if (t[i].want == NULL)
+			ok(got == NULL, "pointer %zu '%s': nothing", i,
+			    t[i].ptr);
+		else
+			is(got, t[i].want, "pointer %zu '%s'", i, t[i].ptr);
+		free(got);
+	}
+	ok(ticket_pointer_check("/a/\"b") != NULL,
+	    "check: no quotes in a pointer");
+	ok(ticket_pointer_check("/a~") != NULL, "check: a lone ~");
+	ok(ticket_pointer_check("a") != NULL, "check: starts with /");
+}
+
 int
 main(void)
 {
@@ -164,6 +310,8 @@ main(void)
 	messages();
 	ticket();
 	keys();
+	templates();
+	pointers();
 	json_release();
 	return tap_done();
 }
