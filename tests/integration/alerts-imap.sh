@@ -15,6 +15,7 @@ start_hooksrv H || skip_all "webhook receiver did not start"
 secret_file "$T/h.secret" 'alerts-imap-key-0b7d'
 {
 	printf '[store]\npath = %s\n\n' "$T/abuse.db"
+	printf '[report]\noutput_dir = %s\n\n' "$T/out"
 	dc_source box connect_timeout=5s timeout=10s
 	printf '[alerts]\nsource_failures = 3\n\n'
 	printf '[webhook ops]\nurl = http://127.0.0.1:%s/ops\n' "$H_PORT"
