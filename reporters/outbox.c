@@ -141,6 +141,40 @@ case_payload(const char *kind, const char *key, const struct case_row *c,
 	return doc;
 }
 
+/*
+ * The next case-event target that takes flag, webhooks first, then
+ * ticket targets: its outbox name ("webhook:NAME", "ticket:NAME") in
+ * target.  *i counts through both from 0; 0 once there is none left.
+ */
+static int
+case_target(const struct config *cfg, unsigned flag, size_t *i,
+    char target[OUTBOX_TARGET_MAX + 1])
+{
+	while (*i < cfg->nwebhooks + cfg->ntickets) {
+		size_t k = (*i)++;
+
+		if (k < cfg->nwebhooks) {
+			const struct webhook_conf *w = &cfg->webhooks[k];
+
+			if (w->events & flag) {
+				snprintf(target, OUTBOX_TARGET_MAX + 1,
+				    "webhook:%s", w->name);
+				return 1;
+			}
+		} else {
+			const struct ticket_conf *t =
+			    &cfg->tickets[k - cfg->nwebhooks];
+
+			if (t->events & flag) {
+				snprintf(target, OUTBOX_TARGET_MAX + 1,
+				    "ticket:%s", t->name);
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
 enum rc
 outbox_event(const struct config *cfg, struct store *s, const char *kind,
     const struct case_row *c, time_t now, struct err *e)
@@ -153,24 +187,8 @@ outbox_event(const struct config *cfg, struct store *s, const char *kind,
 
 	if (flag == 0 || strcmp(c->customer, "(unresolved)") == 0)
 		return RC_OK;
-	for (i = 0; i < cfg->nwebhooks && rc == RC_OK; i++) {
-		const struct webhook_conf *w = &cfg->webhooks[i];
-
-		if (!(w->events & flag))
-			continue;
-		snprintf(target, sizeof(target), "webhook:%s", w->name);
-		outbox_key(kind, target, c->customer, c->day, key);
-		payload = case_payload(kind, key, c, now);
-		rc = store_outbox_add(s, kind, target, key, payload,
-		    c->customer, c->day, now, &created, e);
-		free(payload);
-	}
-	for (i = 0; i < cfg->ntickets && rc == RC_OK; i++) {
-		const struct ticket_conf *t = &cfg->tickets[i];
-
-		if (!(t->events & flag))
-			continue;
-		snprintf(target, sizeof(target), "ticket:%s", t->name);
+	i = 0;
+	while (rc == RC_OK && case_target(cfg, flag, &i, target)) {
 		outbox_key(kind, target, c->customer, c->day, key);
 		payload = case_payload(kind, key, c, now);
 		rc = store_outbox_add(s, kind, target, key, payload,
@@ -212,26 +230,8 @@ outbox_flip(const struct config *cfg, struct store *s, const char *kind,
 		jtime(&cause, "at", why->at);
 		jstr(&cause, "reason", why->reason);
 	}
-	for (i = 0; i < cfg->nwebhooks && rc == RC_OK; i++) {
-		const struct webhook_conf *w = &cfg->webhooks[i];
-
-		if (!(w->events & flag))
-			continue;
-		snprintf(target, sizeof(target), "webhook:%s", w->name);
-		outbox_flip_key(kind, target, c->customer, c->day, seq, key);
-		payload = case_payload(kind, key, c, now);
-		if (cause != NULL)
-			jraw(&payload, "correction", cause);
-		rc = store_outbox_add(s, kind, target, key, payload,
-		    c->customer, c->day, now, &created, e);
-		free(payload);
-	}
-	for (i = 0; i < cfg->ntickets && rc == RC_OK; i++) {
-		const struct ticket_conf *t = &cfg->tickets[i];
-
-		if (!(t->events & flag))
-			continue;
-		snprintf(target, sizeof(target), "ticket:%s", t->name);
+	i = 0;
+	while (rc == RC_OK && case_target(cfg, flag, &i, target)) {
 		outbox_flip_key(kind, target, c->customer, c->day, seq, key);
 		payload = case_payload(kind, key, c, now);
 		if (cause != NULL)
