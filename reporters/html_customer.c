@@ -149,9 +149,9 @@ day_row(void *arg, int n, const char *const *names, const char *const *v)
 	return 0;
 }
 
-#define CW	960
+#define CW	400	/* as the summary's charts: text stays 13px up to 30rem */
 #define CX0	40
-#define CX1	(CW - 10)
+#define CX1	(CW - 22)
 #define CY0	30
 #define CY1	170
 #define CH	196
