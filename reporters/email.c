@@ -152,6 +152,22 @@ domain_of(const char *addr)
 	return at ? at + 1 : "localhost";
 }
 
+/* A message from the [email] settings m to to, with headers h. */
+static void
+smtp_of(struct smtp_message *sm, const struct email_conf *m, const char *to,
+    char **h)
+{
+	memset(sm, 0, sizeof(*sm));
+	sm->url = m->url;
+	sm->user = m->user;
+	sm->password = m->password;
+	sm->ca_file = m->ca_file;
+	sm->timeout_s = (long)m->timeout;
+	sm->from = m->from;
+	sm->rcpt = to;
+	sm->headers = (const char *const *)h;
+}
+
 static void
 perform(const struct email_conf *m, const char *to, const char *subject,
     const struct mem *text, const struct mem *html, const struct mem *csv,
@@ -186,15 +202,7 @@ perform(const struct email_conf *m, const char *to, const char *subject,
 	snprintf(fname, sizeof(fname), "summary-%s.csv", day);
 	att[0] = (struct smtp_part){ "text/csv; charset=utf-8", "base64",
 	    fname, csv->data, csv->len };
-	memset(&sm, 0, sizeof(sm));
-	sm.url = m->url;
-	sm.user = m->user;
-	sm.password = m->password;
-	sm.ca_file = m->ca_file;
-	sm.timeout_s = (long)m->timeout;
-	sm.from = m->from;
-	sm.rcpt = to;
-	sm.headers = (const char *const *)h;
+	smtp_of(&sm, m, to, h);
 	sm.alternatives = alt;
 	sm.nalternatives = 2;
 	sm.attachments = att;
@@ -316,15 +324,7 @@ email_alert_send(const struct config *c, const char *payload,
 	h[5] = xstrdup("Auto-Submitted: auto-generated");
 	part[0] = (struct smtp_part){ "text/plain; charset=utf-8",
 	    "quoted-printable", NULL, body, strlen(body) };
-	memset(&sm, 0, sizeof(sm));
-	sm.url = m->url;
-	sm.user = m->user;
-	sm.password = m->password;
-	sm.ca_file = m->ca_file;
-	sm.timeout_s = (long)m->timeout;
-	sm.from = m->from;
-	sm.rcpt = to;
-	sm.headers = (const char *const *)h;
+	smtp_of(&sm, m, to, h);
 	sm.alternatives = part;
 	sm.nalternatives = 1;
 	if ((rc = smtp_send(&sm, &reply, &e)) == RC_OK) {
