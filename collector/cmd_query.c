@@ -671,6 +671,30 @@ status_health(void *arg, int n, const char *const *names,
 	return 0;
 }
 
+/* A configured source's open alerts, and what closes each. */
+static int
+status_alert(void *arg, int n, const char *const *names,
+    const char *const *v)
+{
+	const struct config *c = arg;
+	size_t i;
+
+	(void)n;
+	(void)names;
+	for (i = 0; i < c->nsources; i++)
+		if (v[0] != NULL && strcmp(c->sources[i].name, v[0]) == 0)
+			break;
+	if (i == c->nsources)
+		return 0;	/* no longer configured */
+	if (v[1] != NULL)
+		printf("source %s: alert source.failing open since %s (until "
+		    "a collection goes through)\n", v[0], v[1]);
+	if (v[2] != NULL)
+		printf("source %s: alert source.silent open since %s (until "
+		    "mail comes)\n", v[0], v[2]);
+	return 0;
+}
+
 /* status --json: what the metrics file says, for scripts. */
 static int
 status_json(struct cli *cli)
@@ -744,6 +768,9 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	if (rc == RC_OK)
 		rc = store_dump(s, DUMP_STATUS_HEALTH, DUMP_TEXT, NULL, NULL,
 		    status_health, cli->cfg, &e);
+	if (rc == RC_OK)
+		rc = store_dump(s, DUMP_STATUS_ALERTS, DUMP_TEXT, NULL, NULL,
+		    status_alert, cli->cfg, &e);
 	if (rc == RC_OK)
 		rc = store_strike_list(s, status_strike, NULL, &e);
 	if (rc == RC_OK)

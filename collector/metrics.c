@@ -16,7 +16,7 @@
 /* One row of a group: its label (source, format, target) and counts. */
 struct frow {
 	char		*key;
-	long long	 v[3];
+	long long	 v[4];
 	int		 known;		/* v[1] of FACT_SOURCES is not NULL */
 };
 
@@ -29,8 +29,9 @@ struct facts {
 	time_t		 now;
 	char		 today[11];
 	struct fgroup	 g[FACT_COUNT];
-	/* Configured sources, in configuration order: failures and the
-	 * newest message (known = 0: none yet). */
+	/* Configured sources, in configuration order: failures, the
+	 * newest message (known = 0: none yet), and when source.failing
+	 * and source.silent were raised (0: not open). */
 	struct fgroup	 sources;
 };
 
@@ -60,7 +61,7 @@ add_row(void *arg, enum fact which, int n, const char *const *v)
 	r = &g->r[g->n++];
 	memset(r, 0, sizeof(*r));
 	r->key = xstrdup(k && v[0] != NULL ? v[0] : "");
-	for (i = k; i < n && i - k < 3; i++)
+	for (i = k; i < n && i - k < 4; i++)
 		r->v[i - k] = num(v[i]);
 	r->known = n > k + 1 && v[k + 1] != NULL;
 	return 0;
@@ -90,8 +91,7 @@ facts_read(struct facts **fp, const struct config *c, struct store *s,
 		r->key = xstrdup(c->sources[i].name);
 		for (j = 0; j < h->n; j++)
 			if (strcmp(h->r[j].key, r->key) == 0) {
-				r->v[0] = h->r[j].v[0];
-				r->v[1] = h->r[j].v[1];
+				memcpy(r->v, h->r[j].v, sizeof(r->v));
 				r->known = h->r[j].known;
 			}
 	}
@@ -191,6 +191,10 @@ static const struct family fam[] = {
 	{ "source_newest_message_age_seconds",
 	    "Seconds from the newest message of the source to the writing "
 	    "of this file." },
+#define M_SRC_ALERT	13
+	{ "source_alert_open",
+	    "1 while the source's alert is open: source.failing until a "
+	    "collection goes through, source.silent until mail comes." },
 };
 
 static void
@@ -230,6 +234,8 @@ metrics_print(FILE *out, const struct facts *f)
 	static const char *const roles[] = { "internal", "external" };
 	static const char *const conf[] = { "confirmed", "internal",
 	    "external" };
+	static const char *const alerts[] = { "source.failing",
+	    "source.silent" };
 	const struct fgroup *g;
 	size_t i, k;
 
@@ -296,6 +302,11 @@ metrics_print(FILE *out, const struct facts *f)
 		if (g->r[i].known)
 			sample(out, M_SRC_AGE, "source", g->r[i].key, NULL,
 			    NULL, (long long)f->now - g->r[i].v[1]);
+	header(out, M_SRC_ALERT);
+	for (i = 0; i < g->n; i++)
+		for (k = 0; k < 2; k++)
+			sample(out, M_SRC_ALERT, "source", g->r[i].key, "alert",
+			    alerts[k], g->r[i].v[2 + k] != 0);
 	return ferror(out) ? -1 : 0;
 }
 
@@ -393,6 +404,8 @@ facts_json(const struct facts *f)
 	    "external" };
 	static const char *const outbox[] = { "waiting", "dead_letters" };
 	static const char *const quar[] = { "messages", "bytes" };
+	static const char *const alerts[] = { "source.failing",
+	    "source.silent" };
 	const struct fgroup *g;
 	char *doc = NULL, *o, *t, *src;
 	size_t i, k;
@@ -443,6 +456,20 @@ facts_json(const struct facts *f)
 			o = set_json(o, "newest_message_age_seconds",
 			    xstrdup("null"));
 		}
+		/* [{"alert": KIND, "since": TIME}] of the open alerts. */
+		t = xstrdup("[]");
+		for (k = 0; k < 2; k++) {
+			char *a, *when;
+
+			if (g->r[i].v[2 + k] == 0)
+				continue;
+			a = set_str(NULL, "alert", alerts[k]);
+			when = iso((time_t)g->r[i].v[2 + k]);
+			a = set_str(a, "since", when);
+			free(when);
+			t = append_json(t, a);
+		}
+		o = set_json(o, "open_alerts", t);
 		src = append_json(src, o);
 	}
 	doc = set_json(doc, "sources", src);

@@ -488,6 +488,9 @@ enum dump { DUMP_REPORTS, DUMP_CASES, DUMP_SUMMARY, DUMP_STATUS_SOURCES,
 	DUMP_STATUS_HEALTH,	/* source, last error at, last error,
 				 * failing since (NULL: went through since),
 				 * failures in a row, last went through at */
+	DUMP_STATUS_ALERTS,	/* source, source.failing raised at,
+				 * source.silent raised at (NULL: not
+				 * open); sources with an open alert */
 	DUMP_DAY_ALERTS		/* the alerts raised that day: at, source,
 				 * event, detail */
 };
@@ -636,7 +639,9 @@ enum fact {
 	FACT_OUTBOX,	/* per target: waiting, dead */
 	FACT_QUARANTINE,	/* messages, bytes */
 	FACT_SOURCES,	/* per source that has collected: consecutive
-			 * failures, newest message (received_at, or NULL) */
+			 * failures, newest message (received_at, or NULL),
+			 * when source.failing and source.silent were raised
+			 * (NULL: not open) */
 	FACT_COUNT
 };
 typedef int (*fact_fn)(void *arg, enum fact which, int ncol,

@@ -257,6 +257,11 @@ static const char *const dump_sql[][2] = {
 	    " " ISO("failing_since") ", failures, " ISO("last_ok_at")
 	    " FROM source_health WHERE last_error IS NOT NULL ORDER BY source",
 	    NULL },
+	[DUMP_STATUS_ALERTS] = {
+	    "SELECT source, " ISO("alerted_failing_at") ","
+	    " " ISO("alerted_silent_at") " FROM source_health"
+	    " WHERE alerted_failing_at IS NOT NULL"
+	    " OR alerted_silent_at IS NOT NULL ORDER BY source", NULL },
 	[DUMP_DAY_ALERTS] = {
 	    "SELECT at, source, kind, detail FROM alerts WHERE " IN_DAY("at")
 	    " ORDER BY at, id", NULL },

@@ -9,7 +9,7 @@
 #include "store_impl.h"
 
 /* Columns of the widest group below. */
-#define FACT_COLS	4
+#define FACT_COLS	5
 
 static const char *const fact_sql[FACT_COUNT] = {
 	[FACT_RUN] =
@@ -45,7 +45,8 @@ static const char *const fact_sql[FACT_COUNT] = {
 	[FACT_SOURCES] =
 	    "SELECT k.source, coalesce(h.failures, 0),"
 	    " (SELECT max(last_at) FROM source_seen s"
-	    "  WHERE s.source = k.source)"
+	    "  WHERE s.source = k.source),"
+	    " h.alerted_failing_at, h.alerted_silent_at"
 	    " FROM (SELECT source FROM source_health"
 	    "  UNION SELECT source FROM source_seen) k"
 	    " LEFT JOIN source_health h ON h.source = k.source"

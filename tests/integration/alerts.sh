@@ -70,6 +70,17 @@ is "the third failure raised source.failing once, at the webhook" \
     "$(hooks)" "source.failing archive;"
 is "and mailed it once" "$(mails)" \
     "[abuse-collector] source.failing: archive;"
+"$AC" -c ac.ini status >"$T/st1.out" 2>&1
+ok "status shows the open alert and what closes it" grep -q \
+    '^source archive: alert source.failing open since .* (until a collection goes through)$' \
+    "$T/st1.out"
+is "status --json lists it with the source" "$("$AC" -c ac.ini status --json |
+    "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)
+print(sorted((s["source"], a["alert"], len(a["since"]))
+    for s in d["sources"] for a in s["open_alerts"]))')" \
+    "[('archive', 'source.failing', 20)]"
 ok "the mail is plain text and names the error" "$PY" -c '
 import email, email.policy, sys
 m = email.message_from_binary_file(open(sys.argv[1], "rb"),
@@ -103,6 +114,10 @@ touch -d '3 hours ago' quiet/new/*
 ok "a run collects the old messages" "$AC" -c ac.ini run
 is "source.silent came once" "$(hooks)" \
     "source.failing archive;source.recovered archive;source.silent quiet;"
+"$AC" -c ac.ini status >"$T/st2.out" 2>&1
+is "status shows only the silence open now" \
+    "$(grep ': alert ' "$T/st2.out" | sed 's/since [^ ]*/since T/')" \
+    "source quiet: alert source.silent open since T (until mail comes)"
 ok "another run" "$AC" -c ac.ini run
 is "adds nothing" "$(hooks)" \
     "source.failing archive;source.recovered archive;source.silent quiet;"
@@ -131,6 +146,9 @@ is "the store holds the four alerts, none open" \
     "SELECT count(*) FROM source_health WHERE alerted_failing_at IS NOT NULL
     OR alerted_silent_at IS NOT NULL")" \
     "archive|source.failing archive|source.recovered quiet|source.silent quiet|source.recovered |0"
+"$AC" -c ac.ini status >"$T/st3.out" 2>&1
+is "status shows no open alert once all recovered" \
+    "$(grep -c ': alert ' "$T/st3.out")" 0
 TODAY=$(date -u +%Y-%m-%d)
 ok "report writes today's summary" "$AC" -c ac.ini report --date "$TODAY"
 ok "the summary shows the day's alerts" "$PY" -c '

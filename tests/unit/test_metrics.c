@@ -64,6 +64,7 @@ main(void)
 	struct store *s;
 	struct facts *f;
 	struct err e;
+	int64_t id;
 	char *out;
 	size_t i;
 
@@ -85,6 +86,8 @@ main(void)
 	    "a failure");
 	ok(store_source_result(s, odd, "refused", 1700000200, &e) == RC_OK,
 	    "another");
+	ok(store_alert_add(s, odd, "source.failing", ALERT_FAILING, 1,
+	    1700000200, "refused", &id, &e) == RC_OK, "source.failing raised");
 	ok(store_commit(s, &e) == RC_OK, "commit");
 	memset(&c, 0, sizeof(c));
 	memset(src, 0, sizeof(src));
@@ -112,6 +115,15 @@ main(void)
 	    "age of the newest message");
 	ok(strstr(out, "newest_message_age_seconds{source=\"never\"") ==
 	    NULL, "no age without a message");
+	ok(strstr(out, "abuse_collector_source_alert_open{source=\"box \\\"a"
+	    "\\\\b\\\"\\nx\",alert=\"source.failing\"} 1\n") != NULL,
+	    "the open alert");
+	ok(strstr(out, "abuse_collector_source_alert_open{source=\"box \\\"a"
+	    "\\\\b\\\"\\nx\",alert=\"source.silent\"} 0\n") != NULL,
+	    "the other one is not open");
+	ok(strstr(out, "abuse_collector_source_alert_open{source=\"never\","
+	    "alert=\"source.failing\"} 0\n") != NULL,
+	    "a source without alerts has none open");
 	ok(strstr(out, "# TYPE abuse_collector_last_run") == NULL,
 	    "no run yet: no run samples");
 	ok(strstr(out, "# HELP abuse_collector_messages ") != NULL &&
@@ -122,6 +134,12 @@ main(void)
 	ok(strstr(out, "{\"source\":\"box \\\"a\\\\b\\\"\\nx\","
 	    "\"parsed\":1,\"quarantined\":1,\"ignored\":0}") != NULL,
 	    "JSON: %s", out);
+	ok(strstr(out, "\"open_alerts\":[{\"alert\":\"source.failing\","
+	    "\"since\":\"2023-11-14T22:16:40Z\"}]") != NULL,
+	    "JSON: the open alert and since when");
+	ok(strstr(out, "{\"source\":\"never\",\"consecutive_failures\":0,"
+	    "\"newest_message_at\":null,\"newest_message_age_seconds\":null,"
+	    "\"open_alerts\":[]}") != NULL, "JSON: none open");
 	free(out);
 	facts_free(f);
 	store_close(s);
