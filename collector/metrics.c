@@ -195,6 +195,11 @@ static const struct family fam[] = {
 	{ "source_alert_open",
 	    "1 while the source's alert is open: source.failing until a "
 	    "collection goes through, source.silent until mail comes." },
+#define M_RUN_KILLED	14
+	{ "runs_interrupted",
+	    "Runs, collects and imports in the store that never recorded "
+	    "their end (killed, or the machine stopped), as the next run "
+	    "found them." },
 };
 
 static void
@@ -252,6 +257,9 @@ metrics_print(FILE *out, const struct facts *f)
 		sample(out, M_RUN_STATUS, "command", g->r[0].key, NULL, NULL,
 		    g->r[0].v[2]);
 	}
+	header(out, M_RUN_KILLED);
+	sample(out, M_RUN_KILLED, NULL, NULL, NULL, NULL,
+	    g->n > 0 ? g->r[0].v[3] : 0);
 	g = &f->g[FACT_MESSAGES];
 	header(out, M_MESSAGES);
 	for (i = 0; i < g->n; i++)
@@ -424,6 +432,7 @@ facts_json(const struct facts *f)
 		doc = set_json(doc, "last_run", o);
 	} else
 		doc = set_json(doc, "last_run", xstrdup("null"));
+	doc = set_num(doc, "runs_interrupted", g->n > 0 ? g->r[0].v[3] : 0);
 	doc = set_json(doc, "messages", rows(&f->g[FACT_MESSAGES], "source",
 	    mstatus, 3));
 	doc = set_json(doc, "reports", rows(&f->g[FACT_REPORTS], "format",

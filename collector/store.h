@@ -631,7 +631,9 @@ enum rc store_strike_clear(struct store *s, const char *source,
  */
 enum fact {
 	FACT_RUN,	/* the last finished run: command, started_at,
-			 * duration (s), exit status; no row before one */
+			 * duration (s), exit status, and how many runs
+			 * a later one found interrupted; no row before
+			 * one */
 	FACT_MESSAGES,	/* per source: parsed, quarantined, ignored */
 	FACT_REPORTS,	/* per format: internal, external */
 	FACT_CASES,	/* day a (customers known): confirmed, internal,

@@ -13,7 +13,9 @@
 
 static const char *const fact_sql[FACT_COUNT] = {
 	[FACT_RUN] =
-	    "SELECT command, started_at, finished_at - started_at, status"
+	    "SELECT command, started_at, finished_at - started_at, status,"
+	    " (SELECT count(*) FROM runs WHERE finished_at IS NULL"
+	    "  AND error IS NOT NULL)"
 	    " FROM runs WHERE finished_at IS NOT NULL"
 	    " ORDER BY id DESC LIMIT 1",
 	/* The index messages_source serves both. */

@@ -196,6 +196,11 @@ ok "the next run writes it again" sh -c "! cmp -s '$P' '$T/before.prom'"
 is "with every message" \
     "$(grep '^abuse_collector_messages{' "$P" | awk '{ n += $2 } END { print n }')" \
     "$(q "SELECT count(*) FROM messages")"
+is "and counts the killed run as interrupted" \
+    "$(grep '^abuse_collector_runs_interrupted ' "$P")" \
+    "abuse_collector_runs_interrupted 1"
+is "status --json says so too" "$("$AC" -c "$T/ac.ini" status --json |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["runs_interrupted"])')" 1
 ok "only it ends in .prom in its directory" test \
     "$(ls "$T/prom" | grep -c '\.prom$')" -eq 1
 

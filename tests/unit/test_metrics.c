@@ -126,6 +126,8 @@ main(void)
 	    "a source without alerts has none open");
 	ok(strstr(out, "# TYPE abuse_collector_last_run") == NULL,
 	    "no run yet: no run samples");
+	ok(strstr(out, "\nabuse_collector_runs_interrupted 0\n") != NULL,
+	    "and none interrupted");
 	ok(strstr(out, "# HELP abuse_collector_messages ") != NULL &&
 	    strstr(out, "# TYPE abuse_collector_messages gauge\n") != NULL,
 	    "HELP and TYPE");
