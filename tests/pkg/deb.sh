@@ -83,7 +83,7 @@ grep -E '^# (TOTAL|PASS|SKIP|FAIL|ERROR):' "$T/build.log" | sed 's/^# /#   unit 
 deb=$(ls "$T"/src/abuse-collector_*.deb)
 changes=$(ls "$T"/src/abuse-collector_*.changes)
 
-lintian --fail-on error "$changes" >"$T/lintian" 2>&1
+lintian --fail-on error --info --pedantic --show-overrides "$changes" >"$T/lintian" 2>&1
 st=$?
 sed -e '/^running with root privileges/d' -e 's/^/#   lintian: /' "$T/lintian"
 is "lintian reports no errors" "$st" 0
