@@ -70,6 +70,18 @@ ok "the example configuration is installed beside the configuration" \
 ok "the example's store is the default store" grep -qx "path = $store" "$example"
 ok "the example's output directory is the default one" \
     grep -qx "output_dir = $out" "$example"
+# The unit's condition, run as systemd runs it ($$ is a dollar sign
+# there): the example as installed skips the run, an edited one does not.
+sed -n "s/^ExecCondition=\/bin\/sh -c '\(.*\)' \([^ ]*\)\$/\1/p" "$unit" |
+    sed 's/\$\$/$/g' >"$T/cond"
+ok "the unit's condition reads the configuration file" \
+    grep -qE "^ExecCondition=/bin/sh -c '.*' $conf\$" "$unit"
+sh -c "$(cat "$T/cond")" "$example" 2>"$T/cond.err"
+is "it skips the run while the example's line ;unconfigured is there" "$?" 1
+ok "and says why" grep -qF "$example has the line ;unconfigured" "$T/cond.err"
+grep -v '^;unconfigured' "$example" >"$T/edited.ini"
+sh -c "$(cat "$T/cond")" "$T/edited.ini" 2>"$T/cond.err"
+is "it lets the run go once the line is deleted" "$?" 0
 grep -v '^#' "$unit" >"$T/unit"
 for f in "$man1" "$man5" "$cron" "$T/unit" "$example"; do
 	stray "$f" >"$T/stray"
