@@ -14,63 +14,50 @@
 static const char builtin_subject[] =
     "Abuse reports about mail from your account on {day}";
 
+/* What both built-in notices say after their first paragraph. */
+#define BUILTIN_EVIDENCE \
+    "  Reports from our own outgoing filter: {internal_reports}\n" \
+    "  Reports from other providers:         {external_reports}\n" \
+    "  First report:                         {first_seen}\n" \
+    "  Last report:                          {last_seen}\n" \
+    "  Reported by (domains):                {reporters}\n" \
+    "\n" \
+    "Sending addresses seen:\n" \
+    "{senders}" \
+    "\n" \
+    "Authenticated users seen:\n" \
+    "{auth_users}" \
+    "\n" \
+    "Some of the messages (time, subject, Message-ID):\n" \
+    "{samples}" \
+    "\n" \
+    "What to do:\n" \
+    "  1. Change the passwords of the accounts and users above.\n" \
+    "  2. Check the machines and websites that send mail through us for\n" \
+    "     malware, and update them.\n" \
+    "  3. Reply to this message (keep the subject) to tell us what you\n" \
+    "     found, or if you think this is a mistake.\n" \
+    "\n" \
+    "Your abuse desk, {desk}\n"
+
 static const char builtin_confirmed[] =
     "Hello {name},\n"
     "\n"
     "mail sent from your account with us ({customer}) on {day} was\n"
-    "reported as spam or abuse: {internal_reports} report(s) from our own\n"
-    "outgoing filter and {external_reports} from other providers, between\n"
-    "{first_seen} and {last_seen}.  This usually means that a password was\n"
-    "stolen or that a machine or website sending through us is infected.\n"
+    "reported as spam or abuse, by our own outgoing filter and by other\n"
+    "providers.  This usually means that a password was stolen or that a\n"
+    "machine or website sending through us is infected.\n"
     "\n"
-    "Sending addresses seen:\n"
-    "{senders}"
-    "\n"
-    "Authenticated users seen:\n"
-    "{auth_users}"
-    "\n"
-    "Reported by (domains): {reporters}\n"
-    "\n"
-    "Some of the messages (time, subject, Message-ID):\n"
-    "{samples}"
-    "\n"
-    "What to do:\n"
-    "  1. Change the passwords of the accounts and users above.\n"
-    "  2. Check the machines and websites that send mail through us for\n"
-    "     malware, and update them.\n"
-    "  3. Reply to this message (keep the subject) to tell us what you\n"
-    "     found, or if you think this is a mistake.\n"
-    "\n"
-    "Your abuse desk, {desk}\n";
+    BUILTIN_EVIDENCE;
 
 static const char builtin_escalated[] =
     "Hello {name},\n"
     "\n"
-    "the mail sent from your account with us ({customer}) on {day} drew\n"
-    "many reports of spam or abuse: {internal_reports} from our own\n"
-    "outgoing filter and {external_reports} from other providers, between\n"
-    "{first_seen} and {last_seen}.  Please act at once: sending from the\n"
+    "mail sent from your account with us ({customer}) on {day} drew many\n"
+    "reports of spam or abuse.  Please act at once: sending from the\n"
     "account may be limited until it stops.\n"
     "\n"
-    "Sending addresses seen:\n"
-    "{senders}"
-    "\n"
-    "Authenticated users seen:\n"
-    "{auth_users}"
-    "\n"
-    "Reported by (domains): {reporters}\n"
-    "\n"
-    "Some of the messages (time, subject, Message-ID):\n"
-    "{samples}"
-    "\n"
-    "What to do:\n"
-    "  1. Change the passwords of the accounts and users above.\n"
-    "  2. Check the machines and websites that send mail through us for\n"
-    "     malware, and update them.\n"
-    "  3. Reply to this message (keep the subject) to tell us what you\n"
-    "     found, or if you think this is a mistake.\n"
-    "\n"
-    "Your abuse desk, {desk}\n";
+    BUILTIN_EVIDENCE;
 
 enum rc
 notice_queue(const struct config *cfg, struct store *s, const char *kind,
@@ -201,9 +188,13 @@ samples(const struct notice_facts *f)
 		buf_addf(&b, "  %s  ", when);
 		add_subject(&b, f, f->samples[i].subject ?
 		    f->samples[i].subject : "(no subject)");
-		buf_addf(&b, "\n      Message-ID: %s\n",
-		    f->samples[i].message_id ? f->samples[i].message_id :
-		    "(none)");
+		if (f->samples[i].message_id == NULL)
+			buf_addstr(&b, "\n      Message-ID: (none)\n");
+		else
+			buf_addf(&b, "\n      Message-ID: %s%s%s\n",
+			    f->samples[i].message_id[0] == '<' ? "" : "<",
+			    f->samples[i].message_id,
+			    f->samples[i].message_id[0] == '<' ? "" : ">");
 	}
 	if (f->nsamples == 0)
 		buf_addstr(&b, "  (none)\n");
