@@ -36,11 +36,13 @@ store_notice_queue(struct store *s, const char *key, const char *customer,
 	 * min_interval = 0 finds none. */
 	if ((st = store_prepare(s, "SELECT key FROM notices"
 	    " WHERE customer = ?1 AND suppressed_by IS NULL"
-	    " AND queued_at > ?2 ORDER BY queued_at DESC LIMIT 1", e)) == NULL)
+	    " AND rcpt IS NOT NULL AND queued_at > ?2"
+	    " ORDER BY queued_at DESC LIMIT 1", e)) == NULL)
 		return e->rc;
 	bind_text(st, 1, customer);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)now - min_interval);
-	if ((r = sqlite3_step(st)) == SQLITE_ROW && min_interval > 0)
+	if ((r = sqlite3_step(st)) == SQLITE_ROW && min_interval > 0 &&
+	    rcpt != NULL)
 		store_col(st, 0, by, 33);
 	sqlite3_finalize(st);
 	if (r != SQLITE_ROW && r != SQLITE_DONE)
@@ -56,7 +58,8 @@ store_notice_queue(struct store *s, const char *key, const char *customer,
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)now);
 	bind_text(st, 6, rcpt);
 	bind_text(st, 7, by[0] != '\0' ? by : NULL);
-	*state = by[0] != '\0' ? NOTICE_SUPPRESSED : NOTICE_QUEUED;
+	*state = rcpt == NULL ? NOTICE_NO_CONTACT : by[0] != '\0' ?
+	    NOTICE_SUPPRESSED : NOTICE_QUEUED;
 	return store_finish(s, st, "record a notice", NULL, e);
 }
 

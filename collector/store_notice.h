@@ -13,12 +13,14 @@
 #include "store.h"
 
 /* What queuing a notice came to. */
-enum notice_state { NOTICE_KNOWN, NOTICE_QUEUED, NOTICE_SUPPRESSED };
+enum notice_state { NOTICE_KNOWN, NOTICE_QUEUED, NOTICE_SUPPRESSED,
+	NOTICE_NO_CONTACT };
 
 /*
  * Record the notice key of (customer, day, event) for rcpt, inside the
  * caller's transaction.  A key recorded before stays as it was
- * (NOTICE_KNOWN).  Else, when a notice to customer was queued (not
+ * (NOTICE_KNOWN).  rcpt NULL: the customer has no contact, recorded as
+ * such for the summary (NOTICE_NO_CONTACT).  Else, when a notice to customer was queued (not
  * suppressed) less than min_interval seconds before now, this one is
  * recorded as suppressed by it (NOTICE_SUPPRESSED, its key in by[33]);
  * otherwise as queued (NOTICE_QUEUED), for the caller to add its

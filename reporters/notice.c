@@ -71,12 +71,13 @@ notice_queue(const struct config *cfg, struct store *s, const char *kind,
 	enum rc rc;
 
 	if (n->line == 0 || !(n->events & event_flag(kind)) ||
-	    strcmp(c->customer, "(unresolved)") == 0 ||
-	    (ct = config_contact(cfg, c->customer)) == NULL)
+	    strcmp(c->customer, "(unresolved)") == 0)
 		return RC_OK;
+	ct = config_contact(cfg, c->customer);
 	outbox_key(kind, "notice", c->customer, c->day, key);
 	if ((rc = store_notice_queue(s, key, c->customer, c->day, kind,
-	    ct->email, now, n->min_interval, &state, by, e)) != RC_OK)
+	    ct ? ct->email : NULL, now, n->min_interval, &state, by, e)) !=
+	    RC_OK)
 		return rc;
 	if (state == NOTICE_SUPPRESSED)
 		log_info("notice of %s for %s on %s suppressed: one was queued "

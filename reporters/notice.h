@@ -32,8 +32,9 @@
 
 /*
  * Queue the notice of event kind for case c, inside the caller's open
- * transaction: nothing for an event [notify] does not list, for
- * "(unresolved)", or for a customer without a contact.
+ * transaction: nothing for an event [notify] does not list or for
+ * "(unresolved)"; for a customer without a contact, only that, for the
+ * summary.
  */
 enum rc notice_queue(const struct config *cfg, struct store *s,
     const char *kind, const struct case_row *c, time_t now, struct err *e);

@@ -69,10 +69,13 @@ GEN="$LIBDIR/gen_notice_day.py"
 ok "check-config reads the contacts and the template" sh -c \
     "'$AC' -c ac.ini check-config | grep -qx '# contacts: 5'"
 ok "collect" "$AC" -c ac.ini collect
-is "notices recorded for the confirmed and escalated customers with a contact" \
-    "$(q "SELECT customer, event, rcpt, suppressed_by IS NULL FROM notices
-    ORDER BY customer" | tr '\n' ' ')" \
-    "cust-alpha|case.confirmed|noc@alpha.example|1 cust-delta|case.confirmed|abuse@delta.example|1 cust-gamma|case.escalated|admin@gamma.example|1 "
+is "notices recorded for the confirmed and escalated customers, beta without a contact" \
+    "$(q "SELECT customer, event, coalesce(rcpt, '-'), suppressed_by IS NULL
+    FROM notices ORDER BY customer" | tr '\n' ' ')" \
+    "cust-alpha|case.confirmed|noc@alpha.example|1 cust-beta|case.confirmed|-|1 cust-delta|case.confirmed|abuse@delta.example|1 cust-gamma|case.escalated|admin@gamma.example|1 "
+is "only those with a contact are queued" "$(q "SELECT target FROM outbox
+    WHERE target LIKE 'notice:%' ORDER BY 1" | tr '\n' ' ')" \
+    "notice:abuse@delta.example notice:admin@gamma.example notice:noc@alpha.example "
 
 # A dry run prints them and sends nothing.
 "$AC" -c ac.ini --dry-run deliver >dry.out 2>dry.err
@@ -114,6 +117,29 @@ is "the escalation's notice is recorded as suppressed by the first" \
     "$(q "SELECT n.event, m.event FROM notices n JOIN notices m
     ON m.key = n.suppressed_by WHERE n.customer = 'cust-alpha'")" \
     "case.escalated|case.confirmed"
+
+# What became of each case's notice, in cases, the CSV and the page.
+"$AC" -c ac.ini cases --date "$DAY" | tr -d '\r' >cases.out
+SENT=$(q "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', sent_at, 'unixepoch')
+    FROM notices WHERE customer = 'cust-alpha' AND sent_at IS NOT NULL")
+is "cases: alpha notified, the escalation suppressed" \
+    "$(grep '^[^,]*,cust-alpha,' cases.out | awk -F, '{print $(NF-1) "|" $NF}')" \
+    "$SENT|confirmed: sent $SENT; escalated: suppressed (one was sent within min_interval)"
+is "cases: beta has no contact, the unresolved no notice" \
+    "$(grep -e '^[^,]*,cust-beta,' -e ',(unresolved),' cases.out |
+    awk -F, '{print $2 "|" $(NF-1) "|" $NF}' | sort | tr '\n' ' ')" \
+    "(unresolved)|| cust-beta||confirmed: no contact "
+ok "report" "$AC" -c ac.ini report --date "$DAY"
+is "summary-D.csv: notified_at and notice" "$("$PY" -c '
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1], newline="")):
+    if r["customer"] in ("cust-alpha", "cust-beta", "cust-gamma"):
+        print(r["customer"], r["notified_at"] != "", r["notice"].split(" 2")[0])
+' "out/summary-$DAY.csv")" "cust-alpha True confirmed: sent
+cust-beta False confirmed: no contact
+cust-gamma True escalated: sent"
+ok "the page shows beta without a contact" \
+    grep -q 'Notice">confirmed: no contact</td>' "out/summary-$DAY.html"
 
 # Eps becomes confirmed; the server keeps its notice and holds the
 # answer; deliver is killed meanwhile.  The next deliver sends it again
