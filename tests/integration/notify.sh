@@ -195,6 +195,16 @@ is "every notice is delivered, none dead" "$(q "SELECT count(*),
     WHERE target LIKE 'notice:%'")" "5|5|0"
 is "no notice holds a recipient's or a complainant's address" \
     "$($CHECK addrs.json "$S_SPOOL")" ""
+# check-config names an unknown placeholder with its file and line.
+mkdir tpl2
+printf 'Subject: Abuse {day}\n\nHello {name},\n{sample}\n' \
+    >tpl2/case.confirmed.en.txt
+sed 's|^template_dir = tpl$|template_dir = tpl2|' ac.ini >bad.ini
+chmod 600 bad.ini
+"$AC" -c bad.ini check-config >cc.out 2>&1
+is "check-config refuses an unknown placeholder" "$?:$(grep -c \
+    "^$T/tpl2/case.confirmed.en.txt:4: \[notify\] template_dir: unknown placeholder {sample}\$" \
+    cc.out)" "78:1"
 ok "the password is nowhere" sh -c "! grep -a -q -e 'pw-n0tice-7' \
     '$T'/*.out '$T'/var/abuse.db* '$S_LOG'"
 done_testing
