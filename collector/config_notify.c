@@ -202,7 +202,9 @@ read_contacts(struct loader *l, struct notify_conf *n)
 		config_error(l, n->line, "contacts_file", "%s", e.msg);
 		return;
 	}
-	qsort(n->contacts, n->ncontacts, sizeof(*n->contacts), contact_cmp);
+	if (n->ncontacts > 1)
+		qsort(n->contacts, n->ncontacts, sizeof(*n->contacts),
+		    contact_cmp);
 	for (i = 1; i < n->ncontacts; i++)
 		if (strcmp(n->contacts[i - 1].customer,
 		    n->contacts[i].customer) == 0) {

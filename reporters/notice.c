@@ -59,6 +59,19 @@ static const char builtin_escalated[] =
     "\n"
     BUILTIN_EVIDENCE;
 
+/* Member k of JSON object *doc set to v (json.c; NULL back means our
+ * own call was wrong). */
+static void
+jstr(char **doc, const char *k, const char *v)
+{
+	char *next = json_set_str(*doc, k, v);
+
+	if (next == NULL)
+		abort();
+	free(*doc);
+	*doc = next;
+}
+
 enum rc
 notice_queue(const struct config *cfg, struct store *s, const char *kind,
     const struct case_row *c, time_t now, struct err *e)
@@ -86,12 +99,10 @@ notice_queue(const struct config *cfg, struct store *s, const char *kind,
 	if (state != NOTICE_QUEUED)
 		return RC_OK;
 	snprintf(target, sizeof(target), NOTICE_TARGET "%s", ct->email);
-	doc = json_set_str(NULL, "event", kind);
-	doc = json_set_str(doc, "customer", c->customer);
-	doc = json_set_str(doc, "day", c->day);
-	doc = json_set_str(doc, "to", ct->email);
-	if (doc == NULL)
-		abort();
+	jstr(&doc, "event", kind);
+	jstr(&doc, "customer", c->customer);
+	jstr(&doc, "day", c->day);
+	jstr(&doc, "to", ct->email);
 	rc = store_outbox_add(s, kind, target, key, doc, c->customer, c->day,
 	    now, &created, e);
 	free(doc);
