@@ -103,6 +103,28 @@ is "the SMTP session used STARTTLS and AUTH" \
 is "the notices are recorded as sent" \
     "$(q "SELECT count(*) FROM notices WHERE sent_at IS NOT NULL")" 3
 
+# Alpha answers its notice, quoting the spam: a reply, not a complaint.
+MID=$(grep -h '^Message-ID:' $(grep -l '^To: noc@alpha.example' \
+    "$S_SPOOL"/*.eml) | sed 's/^Message-ID: //' | tr -d '\r')
+SUBJ=$(q "SELECT subject FROM reports WHERE customer = 'cust-alpha' LIMIT 1")
+printf '%s\r\n' "From: Alpha Ops <noc@alpha.example>" \
+    "To: abuse-desk@example.net" "Subject: Re: your notice" \
+    "Date: $(date -R)" "Message-ID: <answer-1@alpha.example>" \
+    "In-Reply-To: $MID" "References: $MID" \
+    "Content-Type: text/plain; charset=utf-8" "" \
+    "We found it, the password is changed.  It sent this:" "" \
+    "> Received: from client.customer.example ([192.0.2.5])" \
+    "> From: billing@alpha.example" "> Subject: $SUBJ" \
+    >"md/new/answer-1.eml"
+BEFORE=$(q "SELECT internal_reports, external_reports FROM cases
+    WHERE customer = 'cust-alpha'")
+ok "collect the answer" "$AC" -c ac.ini collect
+is "the answer to the notice (the last message) is stored as a reply" \
+    "$(q "SELECT format, status FROM messages ORDER BY id DESC LIMIT 1")" \
+    "reply|ignored"
+is "and counts nowhere" "$(q "SELECT internal_reports, external_reports
+    FROM cases WHERE customer = 'cust-alpha'")" "$BEFORE"
+
 # A rerun sends nothing again.
 ok "collect again" "$AC" -c ac.ini collect
 ok "deliver again" "$AC" -c ac.ini deliver
