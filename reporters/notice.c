@@ -236,6 +236,25 @@ joined(char *const *v, size_t nv, long more)
 	return s;
 }
 
+/* A subject on one line: control characters (the line ends of a list
+ * placeholder) as spaces, cut to at most max bytes at a character
+ * boundary, so that the header stays one short line however the
+ * template reads. */
+static void
+one_line(char *s, size_t max)
+{
+	size_t i, n = strlen(s);
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			s[i] = ' ';
+	if (n <= max)
+		return;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	s[max] = '\0';
+}
+
 void
 notice_render(const struct notify_conf *n, const struct notify_contact *ct,
     const char *event, const struct case_row *c, const struct notice_facts *f,
@@ -274,6 +293,7 @@ notice_render(const struct notify_conf *n, const struct notify_contact *ct,
 	vals[NV_SAMPLES] = smp;
 	vals[NV_DESK] = n->reply_to ? n->reply_to : n->from;
 	sub = notice_tpl_expand(stpl, vals);
+	one_line(sub, MAX_NOTICE_SUBJECT);
 	*subject = xasprintf("[abuse-collector %s %s] %s", c->customer,
 	    c->day, sub);
 	*body = notice_tpl_expand(btpl, vals);

@@ -333,6 +333,27 @@ render(void)
 	free(enc);
 	free(subject);
 	free(body);
+	/* A list in a subject stays on one line, and a long one is cut. */
+	n.templates = xcalloc(1, sizeof(*n.templates));
+	n.templates[0].event = W("case.confirmed");
+	n.templates[0].lang = W("en");
+	n.templates[0].subject = W("{senders} \xc3\xa4\xc3\xa4\xc3\xa4"
+	    "\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4"
+	    "{senders}{senders}{senders}{senders}{senders}");
+	n.templates[0].body = W("x");
+	n.ntemplates = 1;
+	snprintf(cr.customer, sizeof(cr.customer), "cust-7");
+	notice_render(&n, &ct, "case.confirmed", &cr, &f, &subject, &body);
+	ok(strchr(subject, '\n') == NULL && strchr(subject, '\r') == NULL,
+	    "no line end in a subject");
+	i = strlen("[abuse-collector cust-7 2026-11-29] ");
+	ok(strlen(subject) - i <= 200 && strlen(subject) - i >= 198,
+	    "cut to 200 bytes: %zu", strlen(subject) - i);
+	ok(strncmp(subject + i, "  - billing@cust7.example   - news@", 35)
+	    == 0, "the list as one line");
+	free(subject);
+	free(body);
+	free(n.templates);
 	enc = notice_message_id("0123456789abcdef0123456789abcdef",
 	    "2026-11-29", "ac@example.net");
 	is(enc, "<notice-2026-11-29.0123456789abcdef@example.net>",
