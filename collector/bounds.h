@@ -174,4 +174,17 @@
 #define BACKUP_PAUSE_MS		2
 #define BACKUP_BUSY_MS		30000
 
+/* [notify]: contacts in contacts_file, the bytes of a contact's name,
+ * template files in template_dir and the bytes of each, the sending
+ * addresses, users and reporter domains a notice lists (each), its
+ * sample messages. */
+#define MAX_CONTACTS		1000000
+#define MAX_CONTACT_NAME	200
+#define MAX_NOTICE_TEMPLATES	64
+#define MAX_NOTICE_TEMPLATE	(32u * 1024)
+#define NOTICE_LIST_MAX		20
+#define NOTICE_SAMPLES		10
+/* Bytes of a notice's subject after its token. */
+#define MAX_NOTICE_SUBJECT	200
+
 #endif

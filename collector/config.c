@@ -21,7 +21,7 @@
 
 static const char *const sect_names[] = { "", "store", "source",
 	"resolver", "cases", "report", "limits", "email", "webhook", "ticket",
-	"metrics", "alerts" };
+	"metrics", "alerts", "notify" };
 
 /* Sections that come once per name: [source NAME], [webhook NAME]. */
 static int
@@ -589,6 +589,19 @@ static const struct key keys[] = {
 	    O(struct ticket_conf, http.link), 0 },
 	{ S_TICKET, "auth_scheme", ticket_set_auth_scheme,
 	    O(struct ticket_conf, http.auth_scheme), 0 },
+	/* [notify] */
+	{ S_NOTIFY, "contacts_file", cfg_set_file,
+	    O(struct notify_conf, contacts_file), 0 },
+	{ S_NOTIFY, "events", notify_set_events, O(struct notify_conf, events),
+	    0 },
+	{ S_NOTIFY, "from", set_address, O(struct notify_conf, from), 0 },
+	{ S_NOTIFY, "reply_to", set_address, O(struct notify_conf, reply_to),
+	    0 },
+	{ S_NOTIFY, "bcc", set_address, O(struct notify_conf, bcc), 0 },
+	{ S_NOTIFY, "min_interval", notify_set_interval,
+	    O(struct notify_conf, min_interval), 0 },
+	{ S_NOTIFY, "template_dir", notify_set_dir,
+	    O(struct notify_conf, template_dir), 0 },
 };
 
 /* Enter a section: "[store]", "[source NAME]". */
@@ -665,6 +678,9 @@ enter_section(struct loader *l, const char *label)
 		l->base = enter_ticket(l, name);
 		if (l->base == NULL)
 			l->sect = S_NONE;
+		break;
+	case S_NOTIFY:
+		enter_notify(l);
 		break;
 	case S_SOURCE: {
 		struct config *c = l->c;
@@ -914,6 +930,7 @@ validate(struct loader *l)
 	validate_resolver(l);
 	validate_outputs(l);
 	validate_tickets(l);
+	validate_notify(l);
 }
 
 int
@@ -1004,6 +1021,7 @@ config_release(struct config *c)
 	free(c->report.output_dir);
 	release_outputs(c);
 	release_tickets(c);
+	release_notify(c);
 	free(c->store_path);
 	free(c->store_group);
 	free(c->metrics_textfile);
@@ -1096,6 +1114,7 @@ config_print(const struct config *c, FILE *f)
 	fprintf(f, "\n[alerts]\nsource_failures = %lld\nsilence = %llds\n",
 	    c->alerts.failures, c->alerts.silence);
 	print_tickets(c, f);
+	print_notify(c, f);
 	if (c->metrics_textfile != NULL)
 		fprintf(f, "\n[metrics]\ntextfile = %s\n", c->metrics_textfile);
 	fprintf(f, "\n[limits]\nmax_message_size = %zu\nmax_mime_depth = %d\n"

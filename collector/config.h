@@ -250,6 +250,40 @@ struct ticket_conf {
 /* The EV_* flag of an event name, or 0. */
 unsigned event_flag(const char *name);
 
+/*
+ * [notify]: a notice to the customer's contact on a case's events, over
+ * the [email] SMTP transport.  line is 0 when the section is absent.
+ * The contacts come from contacts_file (customer,email[,name][,language])
+ * and templates[] from template_dir; both are read at load, so that
+ * check-config names every bad row and placeholder.
+ */
+struct notify_contact {
+	char		*customer;
+	char		*email;
+	char		*name;		/* "" when not given */
+	char		*lang;		/* "" when not given */
+};
+struct notify_template {
+	char		*event;		/* "case.confirmed" */
+	char		*lang;		/* "de" */
+	char		*subject;	/* the first line, after "Subject:" */
+	char		*body;
+};
+struct notify_conf {
+	int		 line;
+	char		*contacts_file;
+	unsigned	 events;	/* EV_CASE_CONFIRMED | EV_CASE_ESCALATED */
+	char		*from;
+	char		*reply_to;	/* NULL: none */
+	char		*bcc;		/* NULL: none */
+	long long	 min_interval;	/* seconds; 0: no limit */
+	char		*template_dir;	/* NULL: the built-in template only */
+	struct notify_contact *contacts;
+	size_t		 ncontacts;
+	struct notify_template *templates;
+	size_t		 ntemplates;
+};
+
 struct config {
 	char			*file;	/* as given */
 	char			*dir;	/* its directory, for relative paths */
@@ -275,6 +309,7 @@ struct config {
 	size_t			 nwebhooks;
 	struct ticket_conf	*tickets;
 	size_t			 ntickets;
+	struct notify_conf	 notify;
 	/* [metrics] textfile: the Prometheus text file each run writes,
 	 * or NULL. */
 	char			*metrics_textfile;
@@ -299,6 +334,10 @@ long long config_silence(const struct config *c, const struct source_conf *s);
 /* The ticket target called name, or NULL. */
 const struct ticket_conf *config_ticket(const struct config *c,
     const char *name);
+
+/* The contact of customer under [notify], or NULL. */
+const struct notify_contact *config_contact(const struct config *c,
+    const char *customer);
 
 /* The file used when -c is not given, and the default store and
  * output directory: under the directories configure was given. */

@@ -14,7 +14,7 @@
 #include "config.h"
 
 enum sect { S_TOP, S_STORE, S_SOURCE, S_RESOLVER, S_CASES, S_REPORT,
-	S_LIMITS, S_EMAIL, S_WEBHOOK, S_TICKET, S_METRICS, S_ALERTS, S_NONE };
+	S_LIMITS, S_EMAIL, S_WEBHOOK, S_TICKET, S_METRICS, S_ALERTS, S_NOTIFY, S_NONE };
 
 /* The state of one load: the line inih is at, the section, errors. */
 struct loader {
@@ -131,6 +131,15 @@ struct ticket_conf *enter_ticket(struct loader *l, const char *name);
 void validate_tickets(struct loader *l);
 void release_tickets(struct config *c);
 void print_tickets(const struct config *c, FILE *f);
+
+/* config_notify.c: [notify]. */
+const char *notify_set_events(struct loader *, void *t, const char *v);
+const char *notify_set_interval(struct loader *, void *t, const char *v);
+const char *notify_set_dir(struct loader *, void *t, const char *v);
+void enter_notify(struct loader *l);
+void validate_notify(struct loader *l);
+void release_notify(struct config *c);
+void print_notify(const struct config *c, FILE *f);
 
 /*
  * config_imap.c: the [source] keys of type = imap.  Each setter stores

@@ -300,6 +300,22 @@ static const char *const migrations[] = {
 	"  at INTEGER NOT NULL,"
 	"  detail TEXT NOT NULL);"
 	"CREATE INDEX alerts_at ON alerts (at);",
+	/*
+	 * 15: customer notices ([notify]): one row per case and event that
+	 * notifies, keyed like its outbox row.  suppressed_by: the key of
+	 * the notice to the same customer queued within min_interval
+	 * before (this one was then not queued); NULL: queued, rcpt its
+	 * recipient, sent_at when the SMTP server took it.
+	 */
+	"CREATE TABLE notices ("
+	"  key TEXT PRIMARY KEY,"
+	"  customer TEXT NOT NULL, day TEXT NOT NULL, event TEXT NOT NULL,"
+	"  queued_at INTEGER NOT NULL,"
+	"  rcpt TEXT,"
+	"  suppressed_by TEXT,"
+	"  sent_at INTEGER) WITHOUT ROWID;"
+	"CREATE INDEX notices_customer ON notices (customer, queued_at);"
+	"CREATE INDEX notices_case ON notices (customer, day);",
 };
 
 #define NMIGRATIONS	(int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -13,8 +13,10 @@
 /*
  * One row per day.  fp sums up everything a day's files show of its
  * cases, reports and corrections: any new report raises the reports'
- * count and largest id, any correction the corrections', and any change
- * of a case its updated_at, so a day whose fp is what it was when its
+ * count and largest id, any correction the corrections', any change of
+ * a case its updated_at, and a customer notice queued or sent the
+ * notices' counts (only on a day that has one, so that the fp of every
+ * other day stays as it was), so a day whose fp is what it was when its
  * summary was written has the same summary.  Sums, not the rows
  * themselves, keep it one pass over each table for every day.
  */
@@ -36,6 +38,8 @@ static const char days_sql[] =
     "  SELECT day, 'escalated', customer FROM cases WHERE day < ?1"
     "  AND escalated_at IS NOT NULL AND customer <> '(unresolved)')"
     "  GROUP BY day),"
+    " nt AS (SELECT day, count(*) AS n, count(sent_at) AS m FROM notices"
+    "  WHERE day < ?1 GROUP BY day),"
     " d AS (SELECT day FROM c UNION SELECT day FROM r"
     "  UNION SELECT day FROM report_days WHERE day < ?1"
     "  UNION SELECT ?2 WHERE ?2 IS NOT NULL)"
@@ -44,12 +48,14 @@ static const char days_sql[] =
     "  coalesce(c.i, 0), coalesce(c.x, 0), coalesce(c.ip, 0),"
     "  coalesce(c.rp, 0), coalesce(c.sc, 0), coalesce(c.u, 0),"
     "  coalesce(c.es, 0), coalesce(r.n, 0), coalesce(r.m, 0),"
-    "  coalesce(k.n, 0), coalesce(k.m, 0)),"
+    "  coalesce(k.n, 0), coalesce(k.m, 0)) || CASE WHEN nt.n IS NULL"
+    "  THEN '' ELSE printf('; notices %d %d', nt.n, nt.m) END,"
     "  rd.day IS NOT NULL, rd.digest, coalesce(rd.written_at, 0),"
     "  coalesce(rd.sent_at, 0), coalesce(rd.updated_at, 0),"
     "  coalesce(rd.updates, 0), coalesce(s.v, ''), coalesce(rd.sent_set, '')"
     " FROM d LEFT JOIN c ON c.day = d.day LEFT JOIN r ON r.day = d.day"
     " LEFT JOIN k ON k.day = d.day LEFT JOIN s ON s.day = d.day"
+    " LEFT JOIN nt ON nt.day = d.day"
     " LEFT JOIN report_days rd ON rd.day = d.day ORDER BY d.day";
 
 static int

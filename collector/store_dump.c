@@ -28,6 +28,18 @@
 #define IN_DAY(col) "(" col " >= CAST(strftime('%s', ?1, 'utc') AS INTEGER)" \
 	" AND " col " < CAST(strftime('%s', ?1, '+1 day', 'utc') AS INTEGER))"
 #define CUSTOMER_KNOWN(t) t ".customer <> '(unresolved)'"
+/* The customer notices of case c ([notify]), one "EVENT: what became
+ * of it" each, and when the first was sent. */
+#define NOTICE(c) "(SELECT group_concat(x, '; ') FROM (SELECT" \
+	" substr(n.event, 6) || ': ' || CASE" \
+	" WHEN n.rcpt IS NULL THEN 'no contact'" \
+	" WHEN n.suppressed_by IS NOT NULL THEN 'suppressed (one was sent" \
+	" within min_interval)'" \
+	" WHEN n.sent_at IS NOT NULL THEN 'sent ' || " ISO("n.sent_at") \
+	" ELSE 'queued' END AS x FROM notices n WHERE n.customer = " c \
+	".customer AND n.day = " c ".day ORDER BY n.queued_at, n.event))"
+#define NOTIFIED_AT(c) "(SELECT " ISO("min(n.sent_at)") " FROM notices n" \
+	" WHERE n.customer = " c ".customer AND n.day = " c ".day)"
 /* The day at a glance, as columns and as JSON members. */
 #define T_CASES(conf) "(SELECT count(*) FROM cases c WHERE c.day = ?1" \
 	" AND c.confidence = '" conf "' AND " CUSTOMER_KNOWN("c") ")"
@@ -157,7 +169,9 @@ static const char *const dump_sql[][2] = {
 	    " escalated_role, " PLACED("cases") " AS placed_at_arrival,"
 	    " (SELECT group_concat(t.ticket_id, ' ')"
 	    "  FROM case_tickets t WHERE t.customer = cases.customer"
-	    "  AND t.day = cases.day AND t.ticket_id <> 0) AS ticket"
+	    "  AND t.day = cases.day AND t.ticket_id <> 0) AS ticket,"
+	    " " NOTIFIED_AT("cases") " AS notified_at,"
+	    " " NOTICE("cases") " AS notice"
 	    " FROM cases WHERE (?1 IS NULL OR day = ?1)" CASES_SEARCH
 	    " ORDER BY day, confidence = 'confirmed' DESC, score DESC, customer",
 	    "SELECT json_object('day', day, 'customer', customer,"
@@ -174,7 +188,9 @@ static const char *const dump_sql[][2] = {
 	    " 'placed_at_arrival', " PLACED("cases") ","
 	    " 'ticket', (SELECT group_concat(t.ticket_id, ' ')"
 	    "  FROM case_tickets t WHERE t.customer = cases.customer"
-	    "  AND t.day = cases.day AND t.ticket_id <> 0))"
+	    "  AND t.day = cases.day AND t.ticket_id <> 0),"
+	    " 'notified_at', " NOTIFIED_AT("cases") ","
+	    " 'notice', " NOTICE("cases") ")"
 	    " FROM cases WHERE (?1 IS NULL OR day = ?1)" CASES_SEARCH
 	    " ORDER BY day, confidence = 'confirmed' DESC, score DESC, customer" },
 	[DUMP_SUMMARY] = {
@@ -201,7 +217,8 @@ static const char *const dump_sql[][2] = {
 	    "  AND t.ticket_id <> 0) AS ticket,"
 	    " (SELECT group_concat(t.link, ' ') FROM case_tickets t"
 	    "  WHERE t.customer = c.customer AND t.day = c.day"
-	    "  AND t.ticket_id <> 0) AS ticket_url"
+	    "  AND t.ticket_id <> 0) AS ticket_url,"
+	    " " NOTIFIED_AT("c") " AS notified_at, " NOTICE("c") " AS notice"
 	    " FROM cases c WHERE c.day = ?1"
 	    " ORDER BY c.customer = '(unresolved)',"
 	    " c.confidence = 'confirmed' DESC, c.score DESC, c.customer",
@@ -310,7 +327,7 @@ static const char *const dump_sql[][2] = {
 	    " coalesce(c.escalated_at, 0), " PLACED("c") ","
 	    " (SELECT t.link FROM case_tickets t WHERE t.customer = c.customer"
 	    "  AND t.day = c.day AND t.ticket_id <> 0 ORDER BY t.target"
-	    "  LIMIT 1)"
+	    "  LIMIT 1), " NOTICE("c")
 	    " FROM cases c WHERE c.day = ?1 AND c.confidence = ?2"
 	    " AND " CUSTOMER_KNOWN("c")
 	    " ORDER BY c.score DESC, c.customer",

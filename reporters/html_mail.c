@@ -321,7 +321,8 @@ static const struct mcol case_cols[] = {
 	{ "Customer", 0, K_TEXT }, { "Score", 1, K_NUM },
 	{ "Internal", 2, K_NUM }, { "External", 3, K_NUM },
 	{ "Source IPs", 4, K_NUM }, { "Seen", 6, K_SEEN },
-	{ "Top subjects", 8, K_SUBJECT }, { "Escalated", 10, K_ESCALATED } };
+	{ "Top subjects", 8, K_SUBJECT }, { "Escalated", 10, K_ESCALATED },
+	{ "Notice", 13, K_TEXT } };
 
 static const struct mcol unresolved_cols[] = {
 	{ "Time", 0, K_TIME }, { "Role", 2, K_TEXT },
@@ -750,7 +751,7 @@ cases(FILE *f, struct store *s, const char *day, const char *confidence,
 {
 	section(f, title, count, what);
 	return mtable(f, s, DUMP_DAY_CASES, day, confidence, case_cols,
-	    NCOLS(case_cols), 11, more, e);
+	    NCOLS(case_cols), 14, more, e);
 }
 
 enum rc

@@ -180,7 +180,7 @@ tbl_close(struct tbl *t)
 /* The case tables: confirmed, internal only, external only. */
 static const char *const case_cols[] = { "Customer", "#Score",
 	"#Internal", "#External", "#Source IPs", "#Reporters", "=First seen",
-	"=Last seen", "Top subjects", "Resolved by", "=Escalated" };
+	"=Last seen", "Top subjects", "Resolved by", "=Escalated", "Notice" };
 
 static void
 subjects(FILE *f, const char *json)
@@ -263,7 +263,10 @@ case_row(void *arg, int n, const char *const *names, const char *const *v)
 	} else {
 		fputs("no", t->f);
 	}
-	fputs("</td></tr>\n", t->f);
+	fputs("</td>", t->f);
+	/* The customer notice ([notify]): sent, suppressed, no contact. */
+	td(t, 11, n > 13 ? v[13] : NULL);
+	fputs("</tr>\n", t->f);
 	return 0;
 }
 
@@ -392,7 +395,7 @@ html_cases(FILE *f, struct store *s, const char *day,
     const char *confidence, const char *anchor, const char *title,
     const char *what, long count, const char *more, struct err *e)
 {
-	struct tbl t = { .f = f, .cols = case_cols, .ncols = 11,
+	struct tbl t = { .f = f, .cols = case_cols, .ncols = 12,
 	    .more = more, .day = day };
 	enum rc rc;
 

@@ -9,6 +9,7 @@
 #include "email.h"
 #include "json.h"
 #include "log.h"
+#include "notice.h"
 #include "outbox.h"
 #include "store.h"
 #include "ticket.h"
@@ -195,6 +196,8 @@ outbox_event(const struct config *cfg, struct store *s, const char *kind,
 		    c->customer, c->day, now, &created, e);
 		free(payload);
 	}
+	if (rc == RC_OK)
+		rc = notice_queue(cfg, s, kind, c, now, e);
 	return rc;
 }
 
@@ -241,6 +244,8 @@ outbox_flip(const struct config *cfg, struct store *s, const char *kind,
 		free(payload);
 	}
 	free(cause);
+	if (rc == RC_OK)
+		rc = notice_queue(cfg, s, kind, c, now, e);
 	return rc;
 }
 
@@ -497,7 +502,9 @@ struct failed {
 static const char *
 group_of(const char *target)
 {
-	return strncmp(target, "email:", 6) == 0 ? "email" : target;
+	return strncmp(target, "email:", 6) == 0 ||
+	    strncmp(target, NOTICE_TARGET, strlen(NOTICE_TARGET)) == 0 ?
+	    "email" : target;
 }
 
 static int
@@ -526,6 +533,10 @@ dry_print(const struct config *cfg, struct store *s,
 	const struct ticket_conf *t;
 	struct outcome o;
 
+	if (strncmp(r->target, NOTICE_TARGET, strlen(NOTICE_TARGET)) == 0) {
+		notice_send(cfg, s, r, time(NULL), &o, stdout);
+		return;
+	}
 	if (strncmp(r->target, "ticket:", 7) != 0 ||
 	    (t = config_ticket(cfg, r->target + 7)) == NULL)
 		return;
@@ -569,6 +580,13 @@ attempt(const struct config *cfg, struct store *s, struct http_client *hc,
 		*max = t->retry_max;
 		*max_attempts = t->max_attempts;
 		ticket_send(hc, s, t, r, o, NULL);
+		return;
+	}
+	if (strncmp(r->target, NOTICE_TARGET, strlen(NOTICE_TARGET)) == 0) {
+		*base = cfg->email.retry_base;
+		*max = cfg->email.retry_max;
+		*max_attempts = cfg->email.max_attempts;
+		notice_send(cfg, s, r, now, o, NULL);
 		return;
 	}
 	if (strncmp(r->target, "email:", 6) == 0 && cfg->email.line != 0 &&

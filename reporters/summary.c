@@ -166,6 +166,9 @@ text_case(void *arg, int n, const char *const *names,
 		fprintf(o->f, "  \u2020%ld", placed);
 		o->marked++;
 	}
+	/* The customer notice ([notify]): sent, suppressed, no contact. */
+	if (n > 13 && v[13] != NULL)
+		fprintf(o->f, "\n  %-30s notice: %s", "", v[13]);
 	fputc('\n', o->f);
 	return 0;
 }

@@ -4,9 +4,9 @@
  * "thanks, it stopped", anyone answering the daily summary.  They are in
  * a thread with our mail: In-Reply-To or References name one of our
  * Message-IDs (own_message_id()), or the subject is "Re:" on the subject
- * of our summary.  Quoted evidence in such a reply is the customer's or
- * the reporter's account of a known incident, not a new complaint.  Not
- * a report: stored as ignored, never counted.
+ * of our summary or of a customer notice.  Quoted evidence in such a
+ * reply is the customer's or the reporter's account of a known incident,
+ * not a new complaint.  Not a report: stored as ignored, never counted.
  */
 #include "autoconf.h"
 
@@ -16,6 +16,9 @@
 #include "formats.h"
 
 #define DEFAULT_SUBJECT	"abuse summary "
+/* The start of a customer notice's subject (reporters/notice.c), lower
+ * case: "[abuse-collector CUSTOMER DAY] ...". */
+#define NOTICE_TOKEN	"[abuse-collector "
 
 /* Each Message-ID in a References or In-Reply-To value. */
 static int
@@ -83,6 +86,13 @@ rp_match(const struct msg *m, struct cues *c)
 		snprintf(c->why, sizeof(c->why), "reply to our own mail: %s "
 		    "names our Message-ID", h == cues_hdr(c, m, "In-Reply-To") ?
 		    "In-Reply-To" : "References");
+		return 38;
+	}
+	/* The token our customer notices begin their subject with. */
+	if (c->replied && (s = strstr(c->subject, NOTICE_TOKEN)) != NULL &&
+	    s - c->subject < 24) {
+		snprintf(c->why, sizeof(c->why), "reply to our own mail: "
+		    "\"Re:\" on a customer notice's subject");
 		return 38;
 	}
 	summary_prefix(c, prefix, sizeof(prefix));

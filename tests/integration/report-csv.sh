@@ -62,14 +62,14 @@ is "reports-D.csv: 36 columns; subjects as plain text" \
     "$(check "$T/out/reports-$DAY.csv" subject)" \
     "36 '+cmd|calc|'-2+3|'=HYPERLINK(\"http://x.example/\",\"x\")|'@SUM(A1:A9)|He said \"hi\", then left"
 is "summary-D.csv: its header" "$(head -1 "$T/out/summary-$DAY.csv")" \
-    "$(printf 'date,customer,confidence,score,internal_reports,external_reports,distinct_source_ips,first_seen,last_seen,top_subject,resolved_by,escalated,placed_at_arrival,ticket,ticket_url,made_at,settled\r')"
+    "$(printf 'date,customer,confidence,score,internal_reports,external_reports,distinct_source_ips,first_seen,last_seen,top_subject,resolved_by,escalated,placed_at_arrival,ticket,ticket_url,notified_at,notice,made_at,settled\r')"
 is "summary-D.csv: confirmed first, unresolved last" \
     "$(tail -n +2 "$T/out/summary-$DAY.csv" | cut -d, -f2,3,5,6 | tr -d '\r' |
     tr '\n' ' ')" \
     "cust-alpha,confirmed,3,2 cust-gamma,external,0,1 cust-beta,internal,1,0 (unresolved),external,0,1 "
 is "summary-D.csv: top subjects as plain text" \
     "$(check "$T/out/summary-$DAY.csv" top_subject)" \
-    "17 '+cmd|calc|'-2+3|'=HYPERLINK(\"http://x.example/\",\"x\")|'@SUM(A1:A9)"
+    "19 '+cmd|calc|'-2+3|'=HYPERLINK(\"http://x.example/\",\"x\")|'@SUM(A1:A9)"
 
 # One customer resolved two ways: the CSV and the page list the steps
 # the same way, space-separated.

@@ -4,11 +4,15 @@
     smtpsrv.py --port-file F --spool DIR --log F
                [--mode starttls|smtps|plain] [--cert C --key K]
                [--user U --password-file P] [--reply-rcpt ADDR=CODE]...
+               [--hold-rcpt ADDR]
 
 starttls: STARTTLS offered and required before anything else; smtps: TLS
 from the first byte; plain: no TLS at all (the client must refuse it).
 With --user, AUTH is required (over TLS only).  --reply-rcpt answers RCPT
-TO:<ADDR> with CODE (550, 451, ...).
+TO:<ADDR> with CODE (550, 451, ...).  --hold-rcpt keeps the first
+message to ADDR: it is spooled and logged ("hold"), and the answer to its
+DATA waits until the file LOG.release exists (a client killed meanwhile
+never hears that it was taken).
 
 Each accepted message is written to DIR/N.eml; --log gets one JSON line
 per SMTP event: {"event": "ehlo"|"auth"|"mail"|"rcpt"|"data", "tls":
@@ -34,6 +38,7 @@ def main():
     ap.add_argument("--user")
     ap.add_argument("--password-file")
     ap.add_argument("--reply-rcpt", action="append", default=[])
+    ap.add_argument("--hold-rcpt")
     a = ap.parse_args()
     os.makedirs(a.spool, exist_ok=True)
     replies = dict(r.split("=", 1) for r in a.reply_rcpt)
@@ -50,6 +55,7 @@ def main():
 
     class Handler:
         count = 0
+        held = False
 
         async def handle_EHLO(self, server, session, envelope, hostname,
                               responses):
@@ -81,6 +87,11 @@ def main():
             os.rename(path + ".tmp", path)
             log(server, event="data", file=path, mail_from=envelope.mail_from,
                 rcpts=envelope.rcpt_tos)
+            if a.hold_rcpt in envelope.rcpt_tos and not Handler.held:
+                Handler.held = True
+                log(server, event="hold", file=path)
+                while not os.path.exists(a.log + ".release"):
+                    await asyncio.sleep(0.05)
             return "250 Message accepted"
 
     def authenticator(server, session, envelope, mechanism, auth_data):

@@ -236,7 +236,7 @@ assert c.count("192.0.2.10") == 3, c
 assert "Cheap \"pills\"" in c and "Case key: " + sys.argv[1] in c, c
 assert "\nReports counted:\n" in c, c' "$KEY" "$DAY"
 ok "cases shows the ticket" sh -c '"$0" -c ac.ini cases | tr -d "\r" |
-    grep -q "^$1,cust-alpha,confirmed,.*,$2\$"' "$AC" "$DAY" "$ID1"
+    grep -q "^$1,cust-alpha,confirmed,.*,$2,,\$"' "$AC" "$DAY" "$ID1"
 ok "report" "$AC" -c ac.ini report --date "$DAY"
 ok "the summary CSV has the ticket and its link" grep -qF \
     ",$ID1,$LINK1" "out/summary-$DAY.csv"
