@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,12 +33,20 @@ now_ms(void)
 /* In the child: become the program.  Never returns.  Only calls that
  * are safe after fork in a process with threads. */
 static void
-become(const struct child_spec *sp, int in, int out, int err)
+become(const struct child_spec *sp, pid_t parent, int in, int out, int err)
 {
 	sigset_t none;
 	int null = -1;
 
 	(void)setpgid(0, 0);
+#ifdef __linux__
+	/* A collector killed (kill -9) does not leave it running: the
+	 * next run, which may start it again, never meets it. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+		_exit(127);
+#else
+	(void)parent;
+#endif
 	if (in < 0 && (null = open("/dev/null", O_RDONLY)) < 0)
 		_exit(127);
 	if (dup2(in >= 0 ? in : null, STDIN_FILENO) < 0 ||
@@ -213,7 +224,7 @@ child_run(const struct child_spec *sp, struct child_result *r)
 	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
 	long long start = now_ms();
 	int st = 0, done;
-	pid_t pid;
+	pid_t pid, self = getpid();
 
 	memset(r, 0, sizeof(*r));
 	out.max = sp->out_max;
@@ -233,7 +244,7 @@ child_run(const struct child_spec *sp, struct child_result *r)
 		goto out;
 	}
 	if (pid == 0)
-		become(sp, pin[0], pout[1], perr[1]);
+		become(sp, self, pin[0], pout[1], perr[1]);
 	/* Also here, so that the group exists before it may be killed. */
 	(void)setpgid(pid, pid);
 	close(pin[0]);

@@ -247,6 +247,22 @@ struct ticket_conf {
 	struct ticket_http http;	/* type = http */
 };
 
+/*
+ * [action NAME]: a local program run on case events, with the event's
+ * JSON on its standard input (reporters/action.h).
+ */
+struct action_conf {
+	char		*name;
+	int		 line;
+	char		*command;	/* absolute path, executable */
+	int		 command_given;	/* even refused */
+	unsigned	 events;	/* EV_CASE_* */
+	long long	 timeout;
+	long long	 max_attempts;
+	long long	 retry_base;
+	long long	 retry_max;
+};
+
 /* The EV_* flag of an event name, or 0. */
 unsigned event_flag(const char *name);
 
@@ -275,6 +291,8 @@ struct config {
 	size_t			 nwebhooks;
 	struct ticket_conf	*tickets;
 	size_t			 ntickets;
+	struct action_conf	*actions;
+	size_t			 nactions;
 	/* [metrics] textfile: the Prometheus text file each run writes,
 	 * or NULL. */
 	char			*metrics_textfile;
@@ -298,6 +316,10 @@ long long config_silence(const struct config *c, const struct source_conf *s);
 
 /* The ticket target called name, or NULL. */
 const struct ticket_conf *config_ticket(const struct config *c,
+    const char *name);
+
+/* The action called name, or NULL. */
+const struct action_conf *config_action(const struct config *c,
     const char *name);
 
 /* The file used when -c is not given, and the default store and
