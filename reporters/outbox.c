@@ -518,15 +518,21 @@ outbox_email(const struct config *cfg, struct store *s, const char *day,
  * run.  Its other rows wait for the next pass.  The group of an e-mail
  * row is the SMTP server, which all recipients share.  Rows are not
  * kept in order across retries: receivers order events by the case.
+ * Actions are the exception: a customer's rows of an action run in
+ * order, each waiting while an earlier one is to be retried
+ * (store_outbox_held), and one customer's failure holds back no other
+ * customer, so they belong to no group (NULL).
  */
 struct failed {
-	char	*v[3 * MAX_WEBHOOKS + MAX_EMAIL_RCPT + 1];
+	char	*v[2 * MAX_WEBHOOKS + MAX_EMAIL_RCPT + 1];
 	size_t	 n;
 };
 
 static const char *
 group_of(const char *target)
 {
+	if (strncmp(target, "action:", 7) == 0)
+		return NULL;
 	return strncmp(target, "email:", 6) == 0 ? "email" : target;
 }
 
@@ -535,7 +541,7 @@ failed_has(const struct failed *f, const char *g)
 {
 	size_t i;
 
-	for (i = 0; i < f->n; i++)
+	for (i = 0; g != NULL && i < f->n; i++)
 		if (strcmp(f->v[i], g) == 0)
 			return 1;
 	return 0;
@@ -544,7 +550,8 @@ failed_has(const struct failed *f, const char *g)
 static void
 failed_add(struct failed *f, const char *g)
 {
-	if (!failed_has(f, g) && f->n < sizeof(f->v) / sizeof(f->v[0]))
+	if (g != NULL && !failed_has(f, g) &&
+	    f->n < sizeof(f->v) / sizeof(f->v[0]))
 		f->v[f->n++] = xstrdup(g);
 }
 
