@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bounds.h"
 #include "action.h"
+#include "bounds.h"
 #include "correlate.h"
 #include "days.h"
 #include "email.h"
@@ -203,17 +203,18 @@ outbox_event(const struct config *cfg, struct store *s, const char *kind,
     const struct case_row *c, time_t now, struct err *e)
 {
 	unsigned flag = event_flag(kind);
-	char target[OUTBOX_TARGET_MAX + 1], key[33], *payload, *users;
+	char target[OUTBOX_TARGET_MAX + 1], key[33], *payload, *users = NULL;
 	size_t i;
 	int created;
 	enum rc rc = RC_OK;
 
 	if (flag == 0 || strcmp(c->customer, "(unresolved)") == 0)
 		return RC_OK;
-	if ((rc = case_users(s, kind, c, &users, e)) != RC_OK)
-		return rc;
 	i = 0;
 	while (rc == RC_OK && case_target(cfg, flag, &i, target)) {
+		if (users == NULL && (rc = case_users(s, kind, c, &users,
+		    e)) != RC_OK)
+			break;
 		outbox_key(kind, target, c->customer, c->day, key);
 		payload = case_payload(kind, key, c, users, now);
 		rc = store_outbox_add(s, kind, target, key, payload,
@@ -244,15 +245,13 @@ outbox_flip(const struct config *cfg, struct store *s, const char *kind,
 {
 	unsigned flag = event_flag(kind);
 	char target[OUTBOX_TARGET_MAX + 1], key[33], *payload, *cause = NULL;
-	char *users;
+	char *users = NULL;
 	size_t i;
 	int created;
 	enum rc rc = RC_OK;
 
 	if (flag == 0 || strcmp(c->customer, "(unresolved)") == 0)
 		return RC_OK;
-	if ((rc = case_users(s, kind, c, &users, e)) != RC_OK)
-		return rc;
 	if (why != NULL) {
 		jstr(&cause, "action", why->action);
 		jstr(&cause, "by", why->who);
@@ -261,6 +260,9 @@ outbox_flip(const struct config *cfg, struct store *s, const char *kind,
 	}
 	i = 0;
 	while (rc == RC_OK && case_target(cfg, flag, &i, target)) {
+		if (users == NULL && (rc = case_users(s, kind, c, &users,
+		    e)) != RC_OK)
+			break;
 		outbox_flip_key(kind, target, c->customer, c->day, seq, key);
 		payload = case_payload(kind, key, c, users, now);
 		if (cause != NULL)
