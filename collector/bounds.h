@@ -127,6 +127,14 @@
 /* A password (file, environment or inline) and an OAuth2 access token. */
 #define MAX_SECRET_LEN		4096
 #define MAX_TOKEN_LEN		16384
+/* Local actions ([action NAME]): the first bytes of a program's
+ * standard error kept with a failure, and of its standard output read
+ * (the rest of both is read and thrown away); the SMTP AUTH users of a
+ * case handed to it. */
+#define MAX_ACTION_STDERR	1024
+#define MAX_ACTION_STDOUT	1024
+#define MAX_CASE_USERS		100
+#define MAX_CASE_USER_LEN	255
 /* A ticket request template read from a file (create_body_file). */
 #define MAX_TICKET_TEMPLATE	(32u * 1024)
 /* Messages per transaction ([source] batch_size default and maximum). */

@@ -21,13 +21,14 @@
 
 static const char *const sect_names[] = { "", "store", "source",
 	"resolver", "cases", "report", "limits", "email", "webhook", "ticket",
-	"metrics", "alerts", "notify" };
+	"metrics", "alerts", "notify", "action" };
 
 /* Sections that come once per name: [source NAME], [webhook NAME]. */
 static int
 sect_named(size_t i)
 {
-	return i == S_SOURCE || i == S_WEBHOOK || i == S_TICKET;
+	return i == S_SOURCE || i == S_WEBHOOK || i == S_TICKET ||
+	    i == S_ACTION;
 }
 
 struct key {
@@ -602,6 +603,17 @@ static const struct key keys[] = {
 	    O(struct notify_conf, min_interval), 0 },
 	{ S_NOTIFY, "template_dir", notify_set_dir,
 	    O(struct notify_conf, template_dir), 0 },
+	/* [action NAME] */
+	{ S_ACTION, "command", action_set_command, 0, 0 },
+	{ S_ACTION, "events", action_set_events,
+	    O(struct action_conf, events), 0 },
+	{ S_ACTION, "timeout", set_timeout, O(struct action_conf, timeout), 0 },
+	{ S_ACTION, "max_attempts", set_attempts,
+	    O(struct action_conf, max_attempts), 0 },
+	{ S_ACTION, "retry_base", set_delay, O(struct action_conf, retry_base),
+	    0 },
+	{ S_ACTION, "retry_max", set_delay, O(struct action_conf, retry_max),
+	    0 },
 };
 
 /* Enter a section: "[store]", "[source NAME]". */
@@ -681,6 +693,11 @@ enter_section(struct loader *l, const char *label)
 		break;
 	case S_NOTIFY:
 		enter_notify(l);
+		break;
+	case S_ACTION:
+		l->base = enter_action(l, name);
+		if (l->base == NULL)
+			l->sect = S_NONE;
 		break;
 	case S_SOURCE: {
 		struct config *c = l->c;
@@ -931,6 +948,7 @@ validate(struct loader *l)
 	validate_outputs(l);
 	validate_tickets(l);
 	validate_notify(l);
+	validate_actions(l);
 }
 
 int
@@ -1022,6 +1040,7 @@ config_release(struct config *c)
 	release_outputs(c);
 	release_tickets(c);
 	release_notify(c);
+	release_actions(c);
 	free(c->store_path);
 	free(c->store_group);
 	free(c->metrics_textfile);
@@ -1115,6 +1134,7 @@ config_print(const struct config *c, FILE *f)
 	    c->alerts.failures, c->alerts.silence);
 	print_tickets(c, f);
 	print_notify(c, f);
+	print_actions(c, f);
 	if (c->metrics_textfile != NULL)
 		fprintf(f, "\n[metrics]\ntextfile = %s\n", c->metrics_textfile);
 	fprintf(f, "\n[limits]\nmax_message_size = %zu\nmax_mime_depth = %d\n"

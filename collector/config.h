@@ -247,6 +247,22 @@ struct ticket_conf {
 	struct ticket_http http;	/* type = http */
 };
 
+/*
+ * [action NAME]: a local program run on case events, with the event's
+ * JSON on its standard input (reporters/action.h).
+ */
+struct action_conf {
+	char		*name;
+	int		 line;
+	char		*command;	/* absolute path, executable */
+	int		 command_given;	/* even refused */
+	unsigned	 events;	/* EV_CASE_* */
+	long long	 timeout;
+	long long	 max_attempts;
+	long long	 retry_base;
+	long long	 retry_max;
+};
+
 /* The EV_* flag of an event name, or 0. */
 unsigned event_flag(const char *name);
 
@@ -310,6 +326,8 @@ struct config {
 	struct ticket_conf	*tickets;
 	size_t			 ntickets;
 	struct notify_conf	 notify;
+	struct action_conf	*actions;
+	size_t			 nactions;
 	/* [metrics] textfile: the Prometheus text file each run writes,
 	 * or NULL. */
 	char			*metrics_textfile;
@@ -338,6 +356,9 @@ const struct ticket_conf *config_ticket(const struct config *c,
 /* The contact of customer under [notify], or NULL. */
 const struct notify_contact *config_contact(const struct config *c,
     const char *customer);
+/* The action called name, or NULL. */
+const struct action_conf *config_action(const struct config *c,
+    const char *name);
 
 /* The file used when -c is not given, and the default store and
  * output directory: under the directories configure was given. */

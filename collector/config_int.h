@@ -14,7 +14,8 @@
 #include "config.h"
 
 enum sect { S_TOP, S_STORE, S_SOURCE, S_RESOLVER, S_CASES, S_REPORT,
-	S_LIMITS, S_EMAIL, S_WEBHOOK, S_TICKET, S_METRICS, S_ALERTS, S_NOTIFY, S_NONE };
+	S_LIMITS, S_EMAIL, S_WEBHOOK, S_TICKET, S_METRICS, S_ALERTS, S_NOTIFY,
+	S_ACTION, S_NONE };
 
 /* The state of one load: the line inih is at, the section, errors. */
 struct loader {
@@ -140,6 +141,13 @@ void enter_notify(struct loader *l);
 void validate_notify(struct loader *l);
 void release_notify(struct config *c);
 void print_notify(const struct config *c, FILE *f);
+/* config_action.c: [action NAME]. */
+const char *action_set_command(struct loader *, void *t, const char *v);
+const char *action_set_events(struct loader *, void *t, const char *v);
+struct action_conf *enter_action(struct loader *l, const char *name);
+void validate_actions(struct loader *l);
+void release_actions(struct config *c);
+void print_actions(const struct config *c, FILE *f);
 
 /*
  * config_imap.c: the [source] keys of type = imap.  Each setter stores

@@ -21,7 +21,7 @@ static const struct command commands[] = {
 	    "write the summary of day D (default: yesterday)", NEED_CONFIG,
 	    cmd_report },
 	{ "deliver", "[--retry-dead]",
-	    "send due webhooks, tickets and e-mails",
+	    "send due webhooks, tickets, actions and e-mails",
 	    NEED_CONFIG | NEED_LOCK, cmd_deliver },
 	{ "parse", "[--json] FILE... (- for stdin)",
 	    "print what the parsers extract from each message", OPT_CONFIG,

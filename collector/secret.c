@@ -2,18 +2,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bounds.h"
+#include "child.h"
 #include "files.h"
 #include "secret.h"
 
@@ -108,15 +106,6 @@ secret_from_env(const char *name, char **out, struct err *e)
 	return secret_take(what, v, strlen(v), out, e);
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * The command's environment: what a program needs to find its files
  * and speak the user's language, nothing else.  Whatever else the
@@ -144,150 +133,54 @@ command_env(char **env)
 	env[n] = NULL;
 }
 
-/* In the child: become the command.  Never returns. */
-static void
-exec_command(const char *command, int out, char *const *env)
-{
-	int null;
-
-	(void)setpgid(0, 0);
-	if ((null = open("/dev/null", O_RDONLY)) < 0 ||
-	    dup2(null, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0)
-		_exit(127);
-	/* The IMAP connection and the store stay with the collector. */
-	closefrom(STDERR_FILENO + 1);
-	signal(SIGPIPE, SIG_DFL);
-	execle("/bin/sh", "sh", "-c", command, (char *)NULL, env);
-	_exit(127);
-}
-
-/*
- * Read what the command prints until it exits or the deadline passes.
- * Its exit is what ends the reading, not the end of its output: a child
- * it left in the background may hold the output open for good.  Returns
- * 1 when the command has exited (*status is its wait status), 0 at the
- * deadline or when it printed max bytes (more than a token may be), -1
- * on a system error (errno).
- */
-static int
-read_until_exit(pid_t pid, int fd, long long deadline, char *data,
-    size_t max, size_t *n, int *status)
-{
-	struct pollfd pfd[2];
-	int pidfd, r, ret = -1;
-	ssize_t got;
-
-	/* With a pidfd, poll wakes at the exit; without one (an older
-	 * kernel), it is looked for every 50 ms. */
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	pfd[0].fd = fd;
-	pfd[0].events = POLLIN;
-	pfd[1].fd = pidfd;
-	pfd[1].events = POLLIN;
-	for (;;) {
-		long long left;
-
-		r = (int)waitpid(pid, status, WNOHANG);
-		if (r < 0 && errno != EINTR)
-			goto out;
-		if (r == pid) {
-			/* What it wrote before it ended is in the pipe. */
-			while (*n < max && (got = read(fd, data + *n,
-			    max - *n)) > 0)
-				*n += (size_t)got;
-			ret = *n < max;
-			goto out;
-		}
-		if ((left = deadline - now_ms()) <= 0) {
-			ret = 0;
-			goto out;
-		}
-		if (pidfd < 0 && left > 50)
-			left = 50;
-		r = poll(pfd, 2, (int)left);
-		if (r < 0 && errno != EINTR)
-			goto out;
-		if (r <= 0 || !(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
-			continue;
-		got = read(fd, data + *n, max - *n);
-		if (got < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (got < 0)
-			goto out;
-		if (got == 0)	/* closed: wait for the exit alone */
-			pfd[0].fd = -1;
-		*n += (size_t)got;
-		if (*n == max) {
-			ret = 0;
-			goto out;
-		}
-	}
-out:
-	if (pidfd >= 0)
-		close(pidfd);
-	return ret;
-}
-
 enum rc
 secret_from_command(const char *command, long timeout, char **out,
     struct err *e)
 {
-	char data[MAX_TOKEN_LEN + 3], *env[NENV_KEPT + 1];
-	size_t n = 0, start, end, i;
-	long long deadline = now_ms() + timeout * 1000;
-	int fds[2], st = 0, done;
-	pid_t pid;
+	char sh[] = "sh", dash_c[] = "-c", *cmd = xstrdup(command);
+	char *env[NENV_KEPT + 1], *argv[] = { sh, dash_c, cmd, NULL };
+	struct child_spec sp;
+	struct child_result r;
+	size_t n, start, end, i;
+	const char *data;
 	enum rc rc = RC_OK;
 
 	*out = NULL;
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return err_set(e, RC_TEMP, "token_command: pipe: %s",
-		    strerror(errno));
 	command_env(env);
-	if ((pid = fork()) < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		rc = err_set(e, RC_TEMP, "token_command: fork: %s",
-		    strerror(errno));
+	memset(&sp, 0, sizeof(sp));
+	sp.path = "/bin/sh";
+	sp.argv = argv;
+	sp.envp = env;
+	sp.err_inherit = 1;
+	sp.timeout = timeout;
+	sp.out_max = MAX_TOKEN_LEN + 2;
+	sp.out_stop = 1;
+	child_run(&sp, &r);
+	data = r.out;
+	n = r.outlen;
+	switch (r.end) {
+	case CHILD_TOO_MUCH:
+		rc = err_set(e, RC_TEMP, "token_command printed more than %d "
+		    "bytes and was killed", MAX_TOKEN_LEN);
 		goto out;
-	}
-	if (pid == 0)
-		exec_command(command, fds[1], env);
-	/* Also here, so that the group exists before it may be killed. */
-	(void)setpgid(pid, pid);
-	close(fds[1]);
-	(void)fcntl(fds[0], F_SETFL, O_NONBLOCK);
-	done = read_until_exit(pid, fds[0], deadline, data, sizeof(data), &n,
-	    &st);
-	close(fds[0]);
-	if (done != 1) {
-		int saved = errno;
-
-		/* The command and whatever it started in its group. */
-		(void)kill(-pid, SIGKILL);
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-		if (n == sizeof(data))
-			rc = err_set(e, RC_TEMP, "token_command printed more "
-			    "than %d bytes and was killed", MAX_TOKEN_LEN);
-		else if (done == 0)
-			rc = err_set(e, RC_TEMP, "token_command timed out "
-			    "after %ld s and was killed with its process "
-			    "group", timeout);
-		else
-			rc = err_set(e, RC_TEMP, "token_command: waiting for "
-			    "it failed (%s); it was killed", strerror(saved));
+	case CHILD_TIMEOUT:
+		rc = err_set(e, RC_TEMP, "token_command timed out after %ld s "
+		    "and was killed with its process group", timeout);
 		goto out;
-	}
-	if (WIFSIGNALED(st)) {
+	case CHILD_FAILED:
+		rc = err_set(e, RC_TEMP, "token_command: running it failed "
+		    "(%s)", strerror(r.code));
+		goto out;
+	case CHILD_SIGNALED:
 		rc = err_set(e, RC_TEMP, "token_command was killed by signal "
-		    "%d", WTERMSIG(st));
+		    "%d", r.code);
 		goto out;
+	case CHILD_EXITED:
+		break;
 	}
-	if (WEXITSTATUS(st) != 0) {
+	if (r.code != 0) {
 		rc = err_set(e, RC_TEMP, "token_command exited with status %d%s",
-		    WEXITSTATUS(st), WEXITSTATUS(st) == 127 ?
-		    " (command not found?)" : "");
+		    r.code, r.code == 127 ? " (command not found?)" : "");
 		goto out;
 	}
 	for (start = 0; start < n && (data[start] == ' ' ||
@@ -317,6 +210,7 @@ secret_from_command(const char *command, long timeout, char **out,
 out:
 	for (i = 0; i < NENV_KEPT + 1 && env[i] != NULL; i++)
 		free(env[i]);
-	explicit_bzero(data, sizeof(data));
+	child_result_release(&r);
+	free(cmd);
 	return rc;
 }

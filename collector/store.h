@@ -342,6 +342,20 @@ enum rc store_outbox_requeue_dead(struct store *s, time_t now, long *n,
  * queued. */
 enum rc store_outbox_requeue(struct store *s, const char *key, time_t now,
     int delivered, int *found, struct err *e);
+/*
+ * Local actions (store_action.c).  store_case_users: the distinct SMTP
+ * AUTH users of the reports of (customer, day), at most MAX_CASE_USERS,
+ * as a JSON array of strings (the caller frees it); counted_only: of
+ * the reports that count, else of all (a dismissed one too).
+ * store_outbox_held: *held = 1 when row id of target waits behind an
+ * earlier row of the same target and customer that is neither
+ * delivered nor dead.
+ */
+enum rc store_case_users(struct store *s, const char *customer,
+    const char *day, int counted_only, char **json, struct err *e);
+enum rc store_outbox_held(struct store *s, int64_t id, const char *target,
+    int *held, struct err *e);
+
 /* Forget rows delivered before `before`; their events stay recorded, so
  * they are never queued again. */
 enum rc store_outbox_prune(struct store *s, time_t before, long *n,

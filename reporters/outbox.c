@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action.h"
 #include "bounds.h"
 #include "correlate.h"
 #include "days.h"
@@ -121,7 +122,7 @@ envelope(const char *kind, const char *key, time_t now)
 
 static char *
 case_payload(const char *kind, const char *key, const struct case_row *c,
-    time_t now)
+    const char *users, time_t now)
 {
 	char *doc = envelope(kind, key, now), *cs = NULL;
 
@@ -137,6 +138,7 @@ case_payload(const char *kind, const char *key, const struct case_row *c,
 	jtime(&cs, "last_seen", c->last_seen);
 	jraw(&cs, "escalated", c->escalated_at ? "true" : "false");
 	jtime(&cs, "escalated_at", c->escalated_at);
+	jraw(&cs, "auth_users", users);
 	jraw(&doc, "case", cs);
 	free(cs);
 	return doc;
@@ -144,14 +146,15 @@ case_payload(const char *kind, const char *key, const struct case_row *c,
 
 /*
  * The next case-event target that takes flag, webhooks first, then
- * ticket targets: its outbox name ("webhook:NAME", "ticket:NAME") in
- * target.  *i counts through both from 0; 0 once there is none left.
+ * ticket targets, then actions: its outbox name ("webhook:NAME",
+ * "ticket:NAME", "action:NAME") in target.  *i counts through them
+ * from 0; 0 once there is none left.
  */
 static int
 case_target(const struct config *cfg, unsigned flag, size_t *i,
     char target[OUTBOX_TARGET_MAX + 1])
 {
-	while (*i < cfg->nwebhooks + cfg->ntickets) {
+	while (*i < cfg->nwebhooks + cfg->ntickets + cfg->nactions) {
 		size_t k = (*i)++;
 
 		if (k < cfg->nwebhooks) {
@@ -162,7 +165,7 @@ case_target(const struct config *cfg, unsigned flag, size_t *i,
 				    "webhook:%s", w->name);
 				return 1;
 			}
-		} else {
+		} else if (k < cfg->nwebhooks + cfg->ntickets) {
 			const struct ticket_conf *t =
 			    &cfg->tickets[k - cfg->nwebhooks];
 
@@ -171,9 +174,29 @@ case_target(const struct config *cfg, unsigned flag, size_t *i,
 				    "ticket:%s", t->name);
 				return 1;
 			}
+		} else {
+			const struct action_conf *a = &cfg->actions[k -
+			    cfg->nwebhooks - cfg->ntickets];
+
+			if (a->events & flag) {
+				snprintf(target, OUTBOX_TARGET_MAX + 1,
+				    "action:%s", a->name);
+				return 1;
+			}
 		}
 	}
 	return 0;
+}
+
+/* The case's SMTP AUTH users as a JSON array: of the reports that count,
+ * or for case.unconfirmed of all its reports, so that whatever acted on
+ * a confirmation (a lock) hears of every user it acted on. */
+static enum rc
+case_users(struct store *s, const char *kind, const struct case_row *c,
+    char **users, struct err *e)
+{
+	return store_case_users(s, c->customer, c->day,
+	    strcmp(kind, EVENT_CASE_UNCONFIRMED) != 0, users, e);
 }
 
 enum rc
@@ -181,7 +204,7 @@ outbox_event(const struct config *cfg, struct store *s, const char *kind,
     const struct case_row *c, time_t now, struct err *e)
 {
 	unsigned flag = event_flag(kind);
-	char target[OUTBOX_TARGET_MAX + 1], key[33], *payload;
+	char target[OUTBOX_TARGET_MAX + 1], key[33], *payload, *users = NULL;
 	size_t i;
 	int created;
 	enum rc rc = RC_OK;
@@ -190,12 +213,16 @@ outbox_event(const struct config *cfg, struct store *s, const char *kind,
 		return RC_OK;
 	i = 0;
 	while (rc == RC_OK && case_target(cfg, flag, &i, target)) {
+		if (users == NULL && (rc = case_users(s, kind, c, &users,
+		    e)) != RC_OK)
+			break;
 		outbox_key(kind, target, c->customer, c->day, key);
-		payload = case_payload(kind, key, c, now);
+		payload = case_payload(kind, key, c, users, now);
 		rc = store_outbox_add(s, kind, target, key, payload,
 		    c->customer, c->day, now, &created, e);
 		free(payload);
 	}
+	free(users);
 	if (rc == RC_OK)
 		rc = notice_queue(cfg, s, kind, c, now, e);
 	return rc;
@@ -221,6 +248,7 @@ outbox_flip(const struct config *cfg, struct store *s, const char *kind,
 {
 	unsigned flag = event_flag(kind);
 	char target[OUTBOX_TARGET_MAX + 1], key[33], *payload, *cause = NULL;
+	char *users = NULL;
 	size_t i;
 	int created;
 	enum rc rc = RC_OK;
@@ -235,14 +263,18 @@ outbox_flip(const struct config *cfg, struct store *s, const char *kind,
 	}
 	i = 0;
 	while (rc == RC_OK && case_target(cfg, flag, &i, target)) {
+		if (users == NULL && (rc = case_users(s, kind, c, &users,
+		    e)) != RC_OK)
+			break;
 		outbox_flip_key(kind, target, c->customer, c->day, seq, key);
-		payload = case_payload(kind, key, c, now);
+		payload = case_payload(kind, key, c, users, now);
 		if (cause != NULL)
 			jraw(&payload, "correction", cause);
 		rc = store_outbox_add(s, kind, target, key, payload,
 		    c->customer, c->day, now, &created, e);
 		free(payload);
 	}
+	free(users);
 	free(cause);
 	if (rc == RC_OK)
 		rc = notice_queue(cfg, s, kind, c, now, e);
@@ -493,6 +525,10 @@ outbox_email(const struct config *cfg, struct store *s, const char *day,
  * run.  Its other rows wait for the next pass.  The group of an e-mail
  * row is the SMTP server, which all recipients share.  Rows are not
  * kept in order across retries: receivers order events by the case.
+ * Actions are the exception: a customer's rows of an action run in
+ * order, each waiting while an earlier one is to be retried
+ * (store_outbox_held), and one customer's failure holds back no other
+ * customer, so they belong to no group (NULL).
  */
 struct failed {
 	char	*v[2 * MAX_WEBHOOKS + MAX_EMAIL_RCPT + 1];
@@ -502,6 +538,8 @@ struct failed {
 static const char *
 group_of(const char *target)
 {
+	if (strncmp(target, "action:", 7) == 0)
+		return NULL;
 	return strncmp(target, "email:", 6) == 0 ||
 	    strncmp(target, NOTICE_TARGET, strlen(NOTICE_TARGET)) == 0 ?
 	    "email" : target;
@@ -512,7 +550,7 @@ failed_has(const struct failed *f, const char *g)
 {
 	size_t i;
 
-	for (i = 0; i < f->n; i++)
+	for (i = 0; g != NULL && i < f->n; i++)
 		if (strcmp(f->v[i], g) == 0)
 			return 1;
 	return 0;
@@ -521,20 +559,29 @@ failed_has(const struct failed *f, const char *g)
 static void
 failed_add(struct failed *f, const char *g)
 {
-	if (!failed_has(f, g) && f->n < sizeof(f->v) / sizeof(f->v[0]))
+	if (g != NULL && !failed_has(f, g) &&
+	    f->n < sizeof(f->v) / sizeof(f->v[0]))
 		f->v[f->n++] = xstrdup(g);
 }
 
-/* In a dry run, the requests a ticket row would make, on stdout. */
+/* In a dry run, the requests a ticket row would make, or what an action
+ * would run, on stdout. */
 static void
 dry_print(const struct config *cfg, struct store *s,
     const struct outbox_row *r)
 {
 	const struct ticket_conf *t;
+	const struct action_conf *a;
 	struct outcome o;
 
 	if (strncmp(r->target, NOTICE_TARGET, strlen(NOTICE_TARGET)) == 0) {
 		notice_send(cfg, s, r, time(NULL), &o, stdout);
+		return;
+	}
+	if (strncmp(r->target, "action:", 7) == 0 &&
+	    (a = config_action(cfg, r->target + 7)) != NULL) {
+		action_dry(a, r, stdout);
+		fflush(stdout);
 		return;
 	}
 	if (strncmp(r->target, "ticket:", 7) != 0 ||
@@ -552,6 +599,7 @@ attempt(const struct config *cfg, struct store *s, struct http_client *hc,
 {
 	const struct webhook_conf *w;
 	const struct ticket_conf *t;
+	const struct action_conf *a;
 	char *day = NULL;
 
 	memset(o, 0, sizeof(*o));
@@ -587,6 +635,19 @@ attempt(const struct config *cfg, struct store *s, struct http_client *hc,
 		*max = cfg->email.retry_max;
 		*max_attempts = cfg->email.max_attempts;
 		notice_send(cfg, s, r, now, o, NULL);
+		return;
+	}
+	if (strncmp(r->target, "action:", 7) == 0) {
+		if ((a = config_action(cfg, r->target + 7)) == NULL) {
+			o->kind = OUT_DEAD;
+			snprintf(o->error, sizeof(o->error), "action '%s' is "
+			    "not configured any more", r->target + 7);
+			return;
+		}
+		*base = a->retry_base;
+		*max = a->retry_max;
+		*max_attempts = a->max_attempts;
+		action_send(a, r, o);
 		return;
 	}
 	if (strncmp(r->target, "email:", 6) == 0 && cfg->email.line != 0 &&
@@ -688,7 +749,7 @@ outbox_deliver(const struct config *cfg, struct store *s,
 	long long base = 60, max = 3600, max_attempts = 1;
 	size_t n = 0, i;
 	long pruned;
-	int found;
+	int found, held;
 	enum rc rc;
 
 	memset(st, 0, sizeof(*st));
@@ -705,7 +766,15 @@ outbox_deliver(const struct config *cfg, struct store *s,
 			goto out;
 		if (!found)
 			continue;
-		if (failed_has(&failed, group_of(r.target))) {
+		/* A customer's actions run in order: one waits while an
+		 * earlier one of the same action is to be tried again. */
+		held = 0;
+		if (strncmp(r.target, "action:", 7) == 0 && (rc =
+		    store_outbox_held(s, r.id, r.target, &held, e)) != RC_OK) {
+			free(r.payload);
+			goto out;
+		}
+		if (held || failed_has(&failed, group_of(r.target))) {
 			st->deferred++;
 		} else if (opt->dry_run) {
 			log_info("%s: %s %s is due (dry run: not sent)",

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "bounds.h"
 #include "config.h"
 #include "util.h"
 
@@ -135,7 +136,8 @@ enum outcome_kind { OUT_DELIVERED, OUT_RETRY, OUT_DEAD };
 struct outcome {
 	enum outcome_kind	 kind;
 	long			 retry_after;	/* seconds; -1: none given */
-	char			 error[256];	/* without secrets */
+	/* without secrets; an action's ends with its standard error */
+	char			 error[256 + MAX_ACTION_STDERR];
 };
 
 /*

@@ -5,7 +5,9 @@
 
 internal: an outgoing-filter notification (SpamExperts-style ARF) about a
 message from IP; external: an ARF feedback report from an outside
-receiver about a message from IP.  DATE is ISO 8601 UTC
+receiver about a message from IP; with MKREPORTS_AUTH_USER in the
+environment, an internal one's message names that SMTP AUTH user
+(X-AuthUser).  DATE is ISO 8601 UTC
 ("2026-03-02T10:00:00Z"); each of COUNT reports is one minute later than
 the one before.  TAG makes Message-IDs unique across calls.
 """
@@ -26,6 +28,8 @@ def header_subject(s):
 
 def internal(ip, when, subject, mid):
     date = email.utils.format_datetime(when)
+    user = os.environ.get("MKREPORTS_AUTH_USER")
+    auth = f"X-AuthUser: {user}\n" if user else ""
     boundary = "=====b" + uuid.uuid4().hex
     return f"""Return-Path: <>
 Received: from root by filter1.example.net with local-spamexperts-generated (Exim 4.96)
@@ -76,7 +80,7 @@ To: victim@elsewhere.example
 Subject: {header_subject(subject)}
 Message-ID: <off-{mid}@customer.example>
 X-Originating-IP: {ip}
-X-SpamExperts-Outgoing-Class: spam
+{auth}X-SpamExperts-Outgoing-Class: spam
 
 Buy now.
 --{boundary}--
