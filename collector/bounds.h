@@ -174,4 +174,15 @@
 #define BACKUP_PAUSE_MS		2
 #define BACKUP_BUSY_MS		30000
 
+/*
+ * prune: rows deleted per transaction (a message's or a case's own
+ * dependants come along), so that the write lock is held for tens of
+ * milliseconds at a time and a collect beside it waits no longer; pages
+ * given back per incremental vacuum step; delivered outbox rows kept
+ * this long whatever [store] keep says (deliver forgets them too).
+ */
+#define PRUNE_BATCH		2000
+#define PRUNE_VACUUM_PAGES	1024
+#define OUTBOX_KEEP_DELIVERED	(90 * 86400)
+
 #endif
