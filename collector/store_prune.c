@@ -48,6 +48,9 @@ struct step {
 	/* In the write transaction; the last one deletes the batch's own
 	 * rows, and its changes are what the step counts. */
 	const char	*del[MAX_STEP_SQL];
+	/* The old rows for a dry run, when the steps before it would
+	 * change what `from` finds; NULL: from. */
+	const char	*dry;
 };
 
 #define BATCH_IDS	"(SELECT id FROM temp.prune_batch)"
@@ -91,7 +94,9 @@ static const struct step steps[S_COUNT] = {
 	    "DELETE FROM runs WHERE id IN " BATCH_IDS } },
 	/* A message goes once it arrived before the horizon and no report
 	 * is left on it; a report added since the batch was picked (a
-	 * quarantined message parsed again) keeps it.  Its hash stays. */
+	 * quarantined message parsed again) keeps it.  Its hash stays, and
+	 * its Maildir file is forgotten (local_seen): read again, it is
+	 * found known by the hash. */
 	[S_MESSAGES] = { "messages", H_KEEP, "id", "m.id",
 	    "FROM messages m WHERE coalesce(m.arrived_at, m.received_at) < ?1"
 	    " AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.message = m.id)",
@@ -101,7 +106,13 @@ static const struct step steps[S_COUNT] = {
 	    "INSERT OR IGNORE INTO message_gone (hash) SELECT"
 	    " substr(sha256, 1, 32) FROM messages WHERE id IN " BATCH_IDS,
 	    "DELETE FROM message_raw WHERE message IN " BATCH_IDS,
-	    "DELETE FROM messages WHERE id IN " BATCH_IDS } },
+	    "DELETE FROM local_seen WHERE (source, name) IN (SELECT source,"
+	    " ac_maildir_uid(file) FROM messages WHERE id IN " BATCH_IDS
+	    " AND file IS NOT NULL)",
+	    "DELETE FROM messages WHERE id IN " BATCH_IDS },
+	    "FROM messages m WHERE coalesce(m.arrived_at, m.received_at) < ?1"
+	    " AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.message = m.id"
+	    " AND r.day >= ?2)" },
 	[S_STRIKES] = { "message_strikes", H_KEEP, "a, b, c",
 	    "source, folder, position",
 	    "FROM message_strikes WHERE last_at < ?1", {
@@ -202,7 +213,7 @@ run_step(struct store *s, const struct step *t, const struct horizons *h,
 
 	*rows = *batches = *largest = 0;
 	if (dry_run) {
-		q = xasprintf("SELECT count(*) %s", t->from);
+		q = xasprintf("SELECT count(*) %s", t->dry ? t->dry : t->from);
 		rc = run_sql(s, q, h, rows, e);
 		goto out;
 	}
@@ -244,9 +255,30 @@ out:
 	return rc;
 }
 
+/* ac_maildir_uid(path): a Maildir file's unique name, as local_seen
+ * keeps it (libetpan's: the name up to the ':' of its flags). */
+static void
+maildir_uid(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	const char *p = (const char *)sqlite3_value_text(argv[0]), *b, *c;
+
+	(void)argc;
+	if (p == NULL) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	b = strrchr(p, '/') ? strrchr(p, '/') + 1 : p;
+	c = strchr(b, ':');
+	sqlite3_result_text(cx, b, c ? (int)(c - b) : -1, SQLITE_TRANSIENT);
+}
+
 static enum rc
 batch_table(struct store *s, struct err *e)
 {
+	if (sqlite3_create_function(store_handle(s), "ac_maildir_uid", 1,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, maildir_uid, NULL,
+	    NULL) != SQLITE_OK)
+		return store_fail(s, e, "prune");
 	return exec_plain(s, "CREATE TEMP TABLE IF NOT EXISTS prune_batch"
 	    " (id INTEGER, a TEXT, b TEXT, c TEXT)", e);
 }

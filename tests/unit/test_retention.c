@@ -215,7 +215,7 @@ batches(void)
 	struct stored_msg m;
 	struct store *s;
 	struct err e;
-	char day[11], sha[65], text[32];
+	char day[11], sha[65], text[32], file[64];
 	time_t now = utc("2026-11-30T12:00:00Z");
 	int64_t id;
 	long rows, nb, largest;
@@ -243,7 +243,11 @@ batches(void)
 		m.size = strlen(text);
 		m.received_at = now - 3600;
 		m.arrived_at = i < 5 ? now - 500 * D : now - 3600;
-		if (store_message_add(s, &m, &id, &dup, &e) != RC_OK || dup)
+		snprintf(file, sizeof(file), "/var/mail/md/cur/%d.test:2,S", i);
+		snprintf(text, sizeof(text), "%d.test", i);
+		m.file = file;
+		if (store_message_add(s, &m, &id, &dup, &e) != RC_OK || dup ||
+		    store_local_mark(s, "test", text, &e) != RC_OK)
 			ok(0, "message %d: %s", i, e.msg);
 	}
 	memset(&p, 0, sizeof(p));
@@ -265,6 +269,11 @@ batches(void)
 	    "of at most 7 (%ld in %ld, largest %ld)", rows, nb, largest);
 	rows = table_rows(&r, "messages", &nb, &largest);
 	ok(rows == 5 && nb == 1, "5 messages in one transaction (%ld)", rows);
+	ok(store_local_seen(s, "test", "1.test", &e) == 0 &&
+	    store_local_seen(s, "test", "4.test", &e) == 0,
+	    "the pruned messages' Maildir files are forgotten");
+	ok(store_local_seen(s, "test", "5.test", &e) == 1,
+	    "the kept message's is not");
 	ok(store_prune(s, &p, &r, &e) == RC_OK &&
 	    table_rows(&r, "report_days", &nb, &largest) == 0 &&
 	    table_rows(&r, "messages", &nb, &largest) == 0,
