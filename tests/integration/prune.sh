@@ -36,7 +36,7 @@ while [ "$i" -ge 0 ]; do
 	# They arrived that day too (a Maildir file's time).
 	rm -rf week
 	"$PY" "$LIBDIR/mkreports.py" week internal "$ip" "${day}T10:00:00Z" \
-	    "Week $i" "$per_week" "w$i"
+	    "Week $i" "$per_week" "w${i}-"
 	touch -d "${day}T12:00:00Z" week/new/*
 	mv week/new/* md/new/
 	if [ $((i % 4)) = 0 ]; then
