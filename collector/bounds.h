@@ -175,14 +175,21 @@
 #define BACKUP_BUSY_MS		30000
 
 /*
- * prune: rows deleted per transaction (a message's or a case's own
- * dependants come along), so that the write lock is held for tens of
- * milliseconds at a time and a collect beside it waits no longer; pages
- * given back per incremental vacuum step; delivered outbox rows kept
- * this long whatever [store] keep says (deliver forgets them too).
+ * prune: at most PRUNE_BATCH rows deleted per transaction (a message's
+ * or a case's own dependants come along), fewer when a transaction takes
+ * longer than PRUNE_TXN_MS (halved until it does not), and a pause of
+ * PRUNE_PAUSE_MS after each: a writer waiting for the lock polls at
+ * least every 100 ms (SQLite's busy handler), so it gets in before the
+ * next transaction and never waits for more than about one of them.
+ * Pages given back per incremental vacuum step.  Delivered outbox rows
+ * are kept OUTBOX_KEEP_DELIVERED whatever [store] keep says (deliver
+ * forgets them too).
  */
 #define PRUNE_BATCH		2000
-#define PRUNE_VACUUM_PAGES	1024
+#define PRUNE_MIN_BATCH		50
+#define PRUNE_TXN_MS		200
+#define PRUNE_PAUSE_MS		110
+#define PRUNE_VACUUM_PAGES	512
 #define OUTBOX_KEEP_DELIVERED	(90 * 86400)
 
 #endif

@@ -147,6 +147,16 @@ mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Leave the write lock to whoever waits for it. */
+static void
+pause_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
 static void
 bind_horizons(sqlite3_stmt *st, const struct horizons *h)
 {
@@ -202,12 +212,13 @@ exec_plain(struct store *s, const char *q, struct err *e)
  * largest of *largest rows.  A dry run counts what would go.
  */
 static enum rc
-run_step(struct store *s, const struct step *t, const struct horizons *h,
+run_step(struct store *s, const struct step *t, const struct horizons *hz,
     int dry_run, long *rows, long *batches, long *largest, struct err *e)
 {
+	struct horizons hh = *hz, *h = &hh;
 	char *fill = NULL, *q = NULL;
 	long picked, n;
-	long long t0;
+	long long ms;
 	enum rc rc = RC_OK;
 	size_t i;
 
@@ -225,7 +236,7 @@ run_step(struct store *s, const struct step *t, const struct horizons *h,
 			goto out;
 		if (picked == 0)
 			break;
-		t0 = mono_ms();
+		ms = mono_ms();
 		if ((rc = store_begin(s, e)) != RC_OK)
 			goto out;
 		n = 0;
@@ -238,8 +249,9 @@ run_step(struct store *s, const struct step *t, const struct horizons *h,
 			store_rollback(s);
 			goto out;
 		}
+		ms = mono_ms() - ms;
 		log_debug("prune: %s: %ld rows in one transaction (%lld ms)",
-		    t->table, n, mono_ms() - t0);
+		    t->table, n, ms);
 		*rows += n;
 		(*batches)++;
 		if (n > *largest)
@@ -248,6 +260,11 @@ run_step(struct store *s, const struct step *t, const struct horizons *h,
 		 * deleted of those picked: they are not old any more. */
 		if (picked < h->batch || n == 0)
 			break;
+		if (ms > PRUNE_TXN_MS && h->batch / 2 >= PRUNE_MIN_BATCH)
+			h->batch /= 2;
+		else if (ms < PRUNE_TXN_MS / 4 && h->batch * 2 <= hz->batch)
+			h->batch *= 2;
+		pause_ms(PRUNE_PAUSE_MS);
 	}
 out:
 	free(fill);
@@ -309,6 +326,7 @@ vacuum(struct store *s, long *pages, struct err *e)
 {
 	char q[64];
 	long before, left, last;
+	long long ms;
 	enum rc rc;
 
 	*pages = 0;
@@ -319,16 +337,22 @@ vacuum(struct store *s, long *pages, struct err *e)
 	    PRUNE_VACUUM_PAGES);
 	while (left > 0) {
 		last = left;
+		ms = mono_ms();
 		if ((rc = exec_plain(s, q, e)) != RC_OK)
 			return rc;
+		log_debug("prune: vacuum: %d pages in one transaction (%lld ms)",
+		    PRUNE_VACUUM_PAGES, mono_ms() - ms);
 		if ((left = pragma_long(s, "PRAGMA freelist_count")) >= last)
 			break;
+		pause_ms(PRUNE_PAUSE_MS);
 	}
 	*pages = before - (left > 0 ? left : 0);
 	/* A reader still on an older snapshot only delays the shrinking
 	 * to a later checkpoint. */
+	ms = mono_ms();
 	(void)sqlite3_exec(store_handle(s), "PRAGMA wal_checkpoint(TRUNCATE)",
 	    NULL, NULL, NULL);
+	log_debug("prune: checkpoint (%lld ms)", mono_ms() - ms);
 	return RC_OK;
 }
 
