@@ -176,8 +176,10 @@
 
 /*
  * prune: at most PRUNE_BATCH rows deleted per transaction (a message's
- * or a case's own dependants come along), fewer when a transaction takes
- * longer than PRUNE_TXN_MS (halved until it does not), and a pause of
+ * or a case's own dependants come along): PRUNE_FIRST_BATCH at first
+ * (its pages are not in the cache yet), doubled while a transaction
+ * takes less than a quarter of PRUNE_TXN_MS and halved while one takes
+ * longer (not below PRUNE_MIN_BATCH); and a pause of
  * PRUNE_PAUSE_MS after each: a writer waiting for the lock polls at
  * least every 100 ms (SQLite's busy handler), so it gets in before the
  * next transaction and never waits for more than about one of them.
@@ -186,6 +188,7 @@
  * forgets them too).
  */
 #define PRUNE_BATCH		2000
+#define PRUNE_FIRST_BATCH	250
 #define PRUNE_MIN_BATCH		50
 #define PRUNE_TXN_MS		200
 #define PRUNE_PAUSE_MS		110

@@ -223,6 +223,8 @@ run_step(struct store *s, const struct step *t, const struct horizons *hz,
 	size_t i;
 
 	*rows = *batches = *largest = 0;
+	if (h->batch > PRUNE_FIRST_BATCH)
+		h->batch = PRUNE_FIRST_BATCH;
 	if (dry_run) {
 		q = xasprintf("SELECT count(*) %s", t->dry ? t->dry : t->from);
 		rc = run_sql(s, q, h, rows, e);

@@ -162,6 +162,7 @@ sed -n 's/^  //p' prune.out | tr -s ' ' | tr '\n' ',' | sed 's/,$/\n/'
 largest=$(sed -n 's/.*prune: .*: \([0-9]*\) rows in one transaction (\([0-9]*\) ms).*/\1 \2/p' \
     prune.log | sort -n -k2 | tail -1)
 echo "transactions: $(grep -c 'rows in one transaction' prune.log), the longest: ${largest% *} rows in ${largest#* } ms"
+echo "the slowest: $(sed -n 's/.*prune: \(.*\) (\([0-9]*\) ms).*/\2 ms \1/p' prune.log | sort -n | tail -5 | tr '\n' ';')"
 echo "store: $size_before bytes before, $size_after after"
 read -r nprobe maxwait p99 <probe.out
 echo "probe: $nprobe write locks taken beside the prune, longest wait $maxwait ms, 99th percentile $p99 ms"
