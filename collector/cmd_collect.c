@@ -61,10 +61,9 @@ note_error(struct session *s, int status, const char *msg)
 static enum rc
 prune_raw(struct store *s, const struct config *c, struct err *e)
 {
+	time_t now = time(NULL);
 	long n;
 	enum rc rc;
-
-	time_t now = time(NULL);
 
 	if ((rc = store_raw_prune(s, now - (time_t)c->keep_raw,
 	    c->keep_quarantine > 0 ? now - (time_t)c->keep_quarantine : 0, &n,
