@@ -20,7 +20,7 @@ keep = 30d
 keep = 180d
 EOT
 cd "$T" || exit 1
-per_week=24
+per_week=48
 [ "${AC_TEST_QUICK:-0}" = 1 ] && per_week=8
 batch=$(sed -n 's/^#define PRUNE_BATCH[ 	]*\([0-9]*\).*/\1/p' \
     "$top_srcdir/collector/bounds.h")
