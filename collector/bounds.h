@@ -195,4 +195,25 @@
 /* Bytes of a notice's subject after its token. */
 #define MAX_NOTICE_SUBJECT	200
 
+/*
+ * prune: at most PRUNE_BATCH rows deleted per transaction (a message's
+ * or a case's own dependants come along): PRUNE_FIRST_BATCH at first
+ * (its pages are not in the cache yet), doubled while a transaction
+ * takes less than a quarter of PRUNE_TXN_MS and halved while one takes
+ * longer (not below PRUNE_MIN_BATCH); and a pause of
+ * PRUNE_PAUSE_MS after each: a writer waiting for the lock polls at
+ * least every 100 ms (SQLite's busy handler), so it gets in before the
+ * next transaction and never waits for more than about one of them.
+ * Pages given back per incremental vacuum step.  Delivered outbox rows
+ * are kept OUTBOX_KEEP_DELIVERED whatever [store] keep says (deliver
+ * forgets them too).
+ */
+#define PRUNE_BATCH		2000
+#define PRUNE_FIRST_BATCH	250
+#define PRUNE_MIN_BATCH		50
+#define PRUNE_TXN_MS		200
+#define PRUNE_PAUSE_MS		110
+#define PRUNE_VACUUM_PAGES	512
+#define OUTBOX_KEEP_DELIVERED	(90 * 86400)
+
 #endif

@@ -66,6 +66,10 @@ int cmd_quarantine(struct cli *, int, char **);
 int quarantine_retry(struct cli *, int, char **);
 int cmd_show(struct cli *, int, char **);
 int cmd_backup(struct cli *, int, char **);
+int cmd_prune(struct cli *, int, char **);
+/* run's prune (cmd_prune.c): once a day, as prune does; an exit status,
+ * the error (logged) in msg. */
+int prune_daily(struct cli *cli, struct store *s, char *msg, size_t msgsz);
 
 /* Helpers shared by the commands. */
 

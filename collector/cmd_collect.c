@@ -55,18 +55,21 @@ note_error(struct session *s, int status, const char *msg)
 	record_error(s, status, msg);
 }
 
-/* The raw bytes of messages are kept for [store] keep_raw: those of
- * older messages go before new ones come. */
+/* The raw bytes of messages are kept for [store] keep_raw, those of
+ * quarantined ones for keep_quarantine: those of older messages go
+ * before new ones come. */
 static enum rc
 prune_raw(struct store *s, const struct config *c, struct err *e)
 {
+	time_t now = time(NULL);
 	long n;
 	enum rc rc;
 
-	if ((rc = store_raw_prune(s, time(NULL) - (time_t)c->keep_raw, &n,
+	if ((rc = store_raw_prune(s, now - (time_t)c->keep_raw,
+	    c->keep_quarantine > 0 ? now - (time_t)c->keep_quarantine : 0, &n,
 	    e)) == RC_OK && n > 0)
 		log_info("forgot the raw bytes of %ld messages stored more "
-		    "than keep_raw ago", n);
+		    "than keep_raw (quarantined: keep_quarantine) ago", n);
 	return rc;
 }
 
@@ -727,6 +730,10 @@ cmd_run(struct cli *cli, int argc, char **argv)
 	if (queued > 0 && s.status != EXIT_INTERNAL &&
 	    (st = deliver_due(cli, s.store, NULL, msg, sizeof(msg))) !=
 	    EXIT_OK)
+		record_error(&s, st, msg);
+	/* Once a day, what is older than [store] keep goes. */
+	if (s.status != EXIT_INTERNAL && !store_full(s.store) &&
+	    (st = prune_daily(cli, s.store, msg, sizeof(msg))) != EXIT_OK)
 		record_error(&s, st, msg);
 	return session_close(&s, cli);
 }

@@ -724,6 +724,28 @@ status_json(struct cli *cli)
 	return fflush(stdout) != 0 ? EXIT_INTERNAL : EXIT_OK;
 }
 
+/* When prune last ran ([store] keep) and what it removed. */
+static enum rc
+status_prune(struct store *s, struct err *e)
+{
+	char horizon[11], when[21], *removed;
+	time_t at;
+	enum rc rc;
+
+	if ((rc = store_prune_last(s, &at, horizon, &removed, e)) != RC_OK)
+		return rc;
+	if (at == 0) {
+		printf("last prune: never\n");
+		return RC_OK;
+	}
+	iso8601_utc(at, when);
+	printf("last prune: %s%s%s: removed %s\n", when,
+	    horizon[0] ? ", the days before " : "", horizon,
+	    removed ? removed : "nothing");
+	free(removed);
+	return RC_OK;
+}
+
 int
 cmd_status(struct cli *cli, int argc, char **argv)
 {
@@ -776,6 +798,8 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	if (rc == RC_OK)
 		rc = store_dump(s, DUMP_STATUS_PENDING, DUMP_TEXT, NULL, NULL,
 		    status_pending, NULL, &e);
+	if (rc == RC_OK)
+		rc = status_prune(s, &e);
 	if (rc != RC_OK)
 		log_error("%s", e.msg);
 	free(sc.listed);

@@ -421,6 +421,9 @@ static const struct key keys[] = {
 	{ S_STORE, "path", cfg_set_path, O(struct config, store_path), 0 },
 	{ S_STORE, "group", set_group, 0, 0 },
 	{ S_STORE, "keep_raw", set_keep, O(struct config, keep_raw), 0 },
+	{ S_STORE, "keep", set_keep, O(struct config, keep), 0 },
+	{ S_STORE, "keep_quarantine", set_keep,
+	    O(struct config, keep_quarantine), 0 },
 	{ S_SOURCE, "type", set_source_type, O(struct source_conf, type), 0 },
 	{ S_SOURCE, "path", cfg_set_path, O(struct source_conf, path), 0 },
 	{ S_SOURCE, "role", set_role, O(struct source_conf, role), 0 },
@@ -492,6 +495,7 @@ static const struct key keys[] = {
 	    O(struct cases_conf, max_report_age), 0 },
 	{ S_REPORT, "output_dir", cfg_set_path, O(struct report_conf, output_dir),
 	    0 },
+	{ S_REPORT, "keep", set_keep, O(struct report_conf, keep), 0 },
 	{ S_REPORT, "mode", set_mode, O(struct report_conf, mode), 0 },
 	{ S_REPORT, "send_after", set_settle, O(struct report_conf, send_after),
 	    0 },
@@ -897,9 +901,11 @@ defaults(struct config *c)
 	c->report.update_interval = 12 * 3600;
 	c->store_gid = NO_GROUP;
 	c->keep_raw = 30LL * 86400;
+	c->keep = 400LL * 86400;
+	c->keep_quarantine = 90LL * 86400;
 	c->cases.timezone = xstrdup("UTC");
 	c->cases.max_clock_skew = 3600;
-	c->cases.max_report_age = 3650LL * 86400;
+	c->cases.max_report_age = -1;
 	memcpy(c->resolver.order, order, sizeof(order));
 	c->resolver.norder = sizeof(order) / sizeof(order[0]);
 	c->resolver.nidentity_headers = sizeof(ident) / sizeof(ident[0]);
@@ -944,6 +950,12 @@ validate(struct loader *l)
 		if (s->type == SOURCE_IMAP)
 			imap_validate(l, s);
 	}
+	/* A report older than what the store keeps is not trusted with
+	 * its own date either, unless said otherwise. */
+	if (c->cases.max_report_age < 0)
+		c->cases.max_report_age = c->keep <= 0 ||
+		    c->keep >= 3650LL * 86400 ? 3650LL * 86400 :
+		    c->keep < 86400 ? 86400 : c->keep;
 	validate_resolver(l);
 	validate_outputs(l);
 	validate_tickets(l);
@@ -1096,6 +1108,15 @@ source_type_name(enum source_type t)
 	return "?";
 }
 
+/* A duration in whole days when it is, with 0 for "for ever" or "not
+ * at all" as the key says. */
+static void
+print_keep(FILE *f, const char *key, long long v)
+{
+	fprintf(f, "%s = %lld%s\n", key, v % 86400 == 0 ? v / 86400 : v,
+	    v % 86400 == 0 && v != 0 ? "d" : "s");
+}
+
 void
 config_print(const struct config *c, FILE *f)
 {
@@ -1105,10 +1126,10 @@ config_print(const struct config *c, FILE *f)
 	    c->log_syslog ? "syslog" : "stderr", c->store_path);
 	if (c->store_group != NULL)
 		fprintf(f, "group = %s\n", c->store_group);
-	fprintf(f, "# mode %04o\nkeep_raw = %lld%s\n",
-	    (unsigned)config_store_mode(c), c->keep_raw % 86400 == 0 ?
-	    c->keep_raw / 86400 : c->keep_raw, c->keep_raw % 86400 == 0 &&
-	    c->keep_raw != 0 ? "d" : "s");
+	fprintf(f, "# mode %04o\n", (unsigned)config_store_mode(c));
+	print_keep(f, "keep_raw", c->keep_raw);
+	print_keep(f, "keep", c->keep);
+	print_keep(f, "keep_quarantine", c->keep_quarantine);
 	for (i = 0; i < c->nsources; i++) {
 		const struct source_conf *s = &c->sources[i];
 
@@ -1129,6 +1150,7 @@ config_print(const struct config *c, FILE *f)
 		fprintf(f, "# mode %04o\n", (unsigned)config_report_mode(c));
 	fprintf(f, "send_after = %llds\nupdate_interval = %llds\n",
 	    c->report.send_after, c->report.update_interval);
+	print_keep(f, "keep", c->report.keep);
 	print_outputs(c, f);
 	fprintf(f, "\n[alerts]\nsource_failures = %lld\nsilence = %llds\n",
 	    c->alerts.failures, c->alerts.silence);

@@ -118,7 +118,8 @@ struct cases_conf {
 	 * max_clock_skew after its message arrived or more than
 	 * max_report_age before (seconds). */
 	long long	 max_clock_skew;
-	long long	 max_report_age;
+	long long	 max_report_age;	/* -1 while unset: [store]
+					 * keep when smaller than 3650d */
 };
 
 struct report_conf {
@@ -131,6 +132,9 @@ struct report_conf {
 	 * per update_interval seconds.  0: at once. */
 	long long	 send_after;
 	long long	 update_interval;
+	/* [report] keep: summary files of days older than this are
+	 * removed by prune, in seconds; 0: kept for ever. */
+	long long	 keep;
 };
 
 /*
@@ -313,6 +317,11 @@ struct config {
 	/* [store] keep_raw: how long the raw bytes of a message that is
 	 * not quarantined are kept, in seconds; 0: not at all. */
 	long long		 keep_raw;
+	/* [store] keep: how long reports, cases, events, runs and
+	 * messages are kept, in seconds (0: for ever); keep_quarantine:
+	 * the raw bytes of quarantined messages (0: for ever). */
+	long long		 keep;
+	long long		 keep_quarantine;
 	struct source_conf	*sources;
 	size_t			 nsources;
 	struct resolver_conf	 resolver;

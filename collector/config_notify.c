@@ -341,6 +341,12 @@ validate_notify(struct loader *l)
 	if (l->c->email.line == 0)
 		config_error(l, n->line, NULL, "notices are sent over the "
 		    "[email] section's SMTP server: it is missing");
+	/* The notices that hold back a customer's next one must still be
+	 * in the store. */
+	if (l->c->keep > 0 && n->min_interval > l->c->keep)
+		config_error(l, n->line, "min_interval", "longer than [store] "
+		    "keep: the notices it counts would be pruned before it "
+		    "ends");
 	if (n->contacts_file != NULL)
 		read_contacts(l, n);
 	if (n->template_dir != NULL)

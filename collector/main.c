@@ -52,6 +52,8 @@ static const struct command commands[] = {
 	    NEED_CONFIG, cmd_quarantine },
 	{ "status", "[--json]", "sources, checkpoints, counts, quarantine; "
 	    "--json for scripts", NEED_CONFIG, cmd_status },
+	{ "prune", "[--dry-run]", "remove what is older than [store] keep "
+	    "and give the space back", NEED_CONFIG, cmd_prune },
 	{ "backup", "FILE", "copy the store to FILE while runs go on, "
 	    "checked", NEED_CONFIG, cmd_backup },
 	{ "check-config", "", "check the configuration, its tables and "

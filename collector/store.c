@@ -10,6 +10,7 @@
 
 #include "files.h"
 #include "json.h"
+#include "log.h"
 #include "store.h"
 #include "store_impl.h"
 
@@ -316,6 +317,32 @@ static const char *const migrations[] = {
 	"  sent_at INTEGER) WITHOUT ROWID;"
 	"CREATE INDEX notices_customer ON notices (customer, queued_at);"
 	"CREATE INDEX notices_case ON notices (customer, day);",
+	/*
+	 * 16: retention ([store] keep, store_prune.c).  message_gone: the
+	 * first 128 bits (hex) of the SHA-256 of each message pruned, so
+	 * that the same bytes coming back (a Maildir imported again, a
+	 * server that reset UIDVALIDITY) are a duplicate, not counted
+	 * again.  retention: the last prune (when, the horizon, what it
+	 * removed per table) and whether the store still has to be
+	 * switched to incremental vacuum, which takes a VACUUM outside any
+	 * transaction (store_open does it once).  The indexes let a prune
+	 * find what references a row it deletes without a scan.
+	 */
+	"CREATE TABLE message_gone ("
+	"  hash TEXT PRIMARY KEY) WITHOUT ROWID;"
+	"CREATE TABLE retention ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  pruned_at INTEGER, horizon TEXT, removed TEXT,"
+	"  vacuum_switch INTEGER NOT NULL DEFAULT 0);"
+	"INSERT INTO retention (id, vacuum_switch)"
+	"  SELECT 1, auto_vacuum <> 2 FROM pragma_auto_vacuum;"
+	"CREATE INDEX reports_message ON reports (message);"
+	"CREATE INDEX outbox_event ON outbox (event);"
+	"CREATE INDEX events_day ON events (day);"
+	"CREATE INDEX run_errors_run ON run_errors (run);"
+	"CREATE INDEX case_flips_correction ON case_flips (correction);"
+	"CREATE INDEX messages_arrival ON messages"
+	"  (coalesce(arrived_at, received_at));",
 };
 
 #define NMIGRATIONS	(int)(sizeof(migrations) / sizeof(migrations[0]))
@@ -329,7 +356,7 @@ enum stmt {
 	Q_CASE_BURST, Q_EVENT_ID, Q_CACHE_GET, Q_CACHE_PUT, Q_CACHE_PURGE,
 	/* what counts */
 	Q_REPORT_STATE, Q_MSG_KIND,
-	Q_SEEN,
+	Q_SEEN, Q_GONE,
 	Q_COUNT
 };
 
@@ -422,6 +449,7 @@ static const char *const sql[Q_COUNT] = {
 	    " WHERE id = ?1",
 	[Q_MSG_KIND] = "UPDATE messages SET status = ?2, kind = ?3,"
 	    " reason = ?4 WHERE id = ?1",
+	[Q_GONE] = "SELECT 1 FROM message_gone WHERE hash = substr(?1, 1, 32)",
 	[Q_SEEN] = "INSERT INTO source_seen (source, folder, last_at,"
 	    " duplicates, arrived_last) VALUES (?1, coalesce(?2, ''), ?3, ?4,"
 	    " min(coalesce(nullif(?5, 0), ?3), ?3))"
@@ -538,6 +566,11 @@ migrate(struct store *s, struct err *e)
 		return err_set(e, RC_FATAL, "store %s has schema version %d; "
 		    "run 'abuse-collector collect' once to upgrade it",
 		    s->path, version);
+	/* A new store reclaims the space of what prune deletes from the
+	 * start; the setting takes effect only before the first table. */
+	if (version == 0 && (rc = exec(s, "PRAGMA auto_vacuum = INCREMENTAL",
+	    e)) != RC_OK)
+		return rc;
 	if ((rc = exec(s, "BEGIN IMMEDIATE", e)) != RC_OK)
 		return rc;
 	for (i = version; i < NMIGRATIONS; i++) {
@@ -554,6 +587,39 @@ migrate(struct store *s, struct err *e)
 fail:
 	(void)exec(s, "ROLLBACK", NULL);
 	return rc;
+}
+
+/*
+ * A store made before retention does not give the space of deleted rows
+ * back: auto_vacuum changes only with a VACUUM, which cannot run inside
+ * a transaction, so it is done here once, after the migration that asks
+ * for it committed.  A VACUUM that cannot run now (another connection
+ * busy, no room for the copy) is tried again at the next open.
+ */
+static void
+vacuum_switch(struct store *s)
+{
+	sqlite3_stmt *st;
+	int pending = 0;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT vacuum_switch FROM retention",
+	    -1, &st, NULL) != SQLITE_OK)
+		return;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		pending = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (!pending)
+		return;
+	log_info("store %s: switching to incremental vacuum (a VACUUM, "
+	    "once)", s->path);
+	if (sqlite3_exec(s->db, "PRAGMA auto_vacuum = INCREMENTAL; VACUUM",
+	    NULL, NULL, NULL) != SQLITE_OK) {
+		log_warn("store %s: VACUUM: %s; tried again next time",
+		    s->path, sqlite3_errmsg(s->db));
+		return;
+	}
+	(void)sqlite3_exec(s->db, "UPDATE retention SET vacuum_switch = 0",
+	    NULL, NULL, NULL);
 }
 
 enum rc
@@ -589,6 +655,8 @@ store_open(struct store **sp, const char *path, int flags, struct err *e)
 		goto fail;
 	if ((rc = migrate(s, e)) != RC_OK)
 		goto fail;
+	if (!(flags & (STORE_READONLY | STORE_SCRATCH)))
+		vacuum_switch(s);
 	*sp = s;
 	return RC_OK;
 fail:
@@ -663,10 +731,22 @@ enum rc
 store_message_add(struct store *s, const struct stored_msg *m, int64_t *id,
     int *dup, struct err *e)
 {
-	sqlite3_stmt *st = prep(s, Q_MSG_ADD, e);
+	sqlite3_stmt *st, *gst;
 	enum rc rc;
+	int gone;
 
-	if (st == NULL)
+	/* A message pruned once stays a duplicate (message_gone). */
+	if ((gst = prep(s, Q_GONE, e)) == NULL)
+		return e->rc;
+	bind_text(gst, 1, m->sha256);
+	if ((gone = exists(s, gst, e)) < 0)
+		return e->rc;
+	if (gone) {
+		*dup = 1;
+		*id = 0;
+		goto seen;
+	}
+	if ((st = prep(s, Q_MSG_ADD, e)) == NULL)
 		return e->rc;
 	bind_text(st, 1, m->source);
 	bind_text(st, 2, m->folder);
@@ -694,6 +774,7 @@ store_message_add(struct store *s, const struct stored_msg *m, int64_t *id,
 	    (rc = store_raw_put(s, *id, m->kept_codec, m->kept, m->kept_len,
 	    e)) != RC_OK)
 		return rc;
+seen:
 	if ((st = prep(s, Q_SEEN, e)) == NULL)
 		return e->rc;
 	bind_text(st, 1, m->source);

@@ -356,8 +356,8 @@ enum rc store_case_users(struct store *s, const char *customer,
 enum rc store_outbox_held(struct store *s, int64_t id, const char *target,
     int *held, struct err *e);
 
-/* Forget rows delivered before `before`; their events stay recorded, so
- * they are never queued again. */
+/* Forget rows delivered before `before`, in batches (store_prune.c);
+ * their events stay recorded, so they are never queued again. */
 enum rc store_outbox_prune(struct store *s, time_t before, long *n,
     struct err *e);
 
@@ -538,10 +538,12 @@ enum rc store_dump_args(struct store *s, enum dump which,
  */
 enum rc store_raw_put(struct store *s, int64_t message, const char *codec,
     const char *data, size_t len, struct err *e);
-/* Forget the kept bytes of messages stored before `before` (*n of
- * them); those of quarantined messages stay (messages.raw). */
-enum rc store_raw_prune(struct store *s, time_t before, long *n,
-    struct err *e);
+/* Forget the kept bytes of messages stored before `before` ([store]
+ * keep_raw) and those of quarantined messages stored before
+ * `quarantine_before` ([store] keep_quarantine; 0: keep them), in
+ * batches (store_prune.c); *n of them in all. */
+enum rc store_raw_prune(struct store *s, time_t before,
+    time_t quarantine_before, long *n, struct err *e);
 /*
  * The message behind report id: *found = 0 when there is no such
  * report; else *raw (the caller frees it; NULL when its bytes are no
@@ -677,5 +679,47 @@ enum rc store_facts(struct store *s, const char *day, fact_fn cb, void *arg,
  */
 enum rc store_backup(struct store *s, const char *path, const char *dest,
     long *pages, struct err *e);
+
+/*
+ * Retention (store_prune.c).  Rows older than the horizon go in
+ * transactions of at most PRUNE_BATCH rows of a table (with what hangs
+ * on each: a report's corrections, a case's addresses, reporters,
+ * flips and tickets, a run's errors, a message's kept bytes), each
+ * chosen by a read outside the write lock, so that a collect beside it
+ * never waits for more than one such transaction.  A message pruned
+ * leaves its hash in message_gone: the same bytes are a duplicate for
+ * ever.  Then the freed pages go back to the file system, PRUNE_VACUUM_
+ * PAGES at a time.
+ */
+struct prune_plan {
+	time_t	 now;
+	time_t	 before;	/* [store] keep: rows timed before this go;
+				 * 0: none by age */
+	char	 day[11];	/* and the days before this one */
+	time_t	 quarantine_before;	/* [store] keep_quarantine; 0: none */
+	time_t	 raw_before;	/* [store] keep_raw */
+	size_t	 batch;		/* rows per transaction, <= PRUNE_BATCH */
+	int	 dry_run;	/* count, change nothing */
+};
+
+#define PRUNE_TABLES	16
+
+struct prune_result {
+	struct {
+		const char	*table;
+		long		 rows;
+		long		 batches;
+		long		 largest;	/* rows of its largest batch */
+	} t[PRUNE_TABLES];
+	size_t	 n;
+	long	 pages;		/* pages given back to the file system */
+};
+
+enum rc store_prune(struct store *s, const struct prune_plan *p,
+    struct prune_result *r, struct err *e);
+/* The last prune: when (0: never), its horizon day and what it removed
+ * (text, caller frees; NULL when never). */
+enum rc store_prune_last(struct store *s, time_t *at, char horizon[11],
+    char **removed, struct err *e);
 
 #endif

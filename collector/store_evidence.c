@@ -27,22 +27,6 @@ store_raw_put(struct store *s, int64_t message, const char *codec,
 }
 
 enum rc
-store_raw_prune(struct store *s, time_t before, long *n, struct err *e)
-{
-	sqlite3_stmt *st;
-
-	*n = 0;
-	/* The status list lets the messages_status index serve the time
-	 * range. */
-	if ((st = store_prepare(s, "DELETE FROM message_raw WHERE message IN"
-	    " (SELECT id FROM messages WHERE status IN ('parsed',"
-	    " 'quarantined', 'ignored') AND received_at < ?1)", e)) == NULL)
-		return e->rc;
-	sqlite3_bind_int64(st, 1, before);
-	return store_finish(s, st, "prune kept messages", n, e);
-}
-
-enum rc
 store_report_raw(struct store *s, int64_t id, char **raw, size_t *len,
     int *found, struct err *e)
 {

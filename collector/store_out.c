@@ -301,17 +301,3 @@ store_outbox_requeue(struct store *s, const char *key, time_t now,
 		*found = n > 0;
 	return rc;
 }
-
-enum rc
-store_outbox_prune(struct store *s, time_t before, long *n, struct err *e)
-{
-	sqlite3_stmt *st;
-
-	*n = 0;
-	if ((st = store_prepare(s, "DELETE FROM outbox"
-	    " WHERE delivered_at IS NOT NULL AND delivered_at < ?1", e)) ==
-	    NULL)
-		return e->rc;
-	sqlite3_bind_int64(st, 1, before);
-	return store_finish(s, st, "prune outbox", n, e);
-}

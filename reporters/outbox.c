@@ -18,7 +18,6 @@
 
 /* Delivered rows are kept this long for status and the summary; their
  * events stay recorded, so pruning never queues one again. */
-#define PRUNE_AFTER	(90 * 86400)
 
 /* The first 32 hex digits of the SHA-256 of parts [0, n), NULL as
  * empty.  A NUL ends each part, which none of them can contain, so that
@@ -755,7 +754,7 @@ outbox_deliver(const struct config *cfg, struct store *s,
 	memset(st, 0, sizeof(*st));
 	err_clear(&first);
 	if (!opt->dry_run && (rc = store_outbox_prune(s, time(NULL) -
-	    PRUNE_AFTER, &pruned, e)) != RC_OK)
+	    OUTBOX_KEEP_DELIVERED, &pruned, e)) != RC_OK)
 		goto out;
 	if ((rc = store_outbox_due(s, time(NULL), opt->kind, ids,
 	    MAX_DELIVER_PER_PASS, &n, e)) != RC_OK)

@@ -171,11 +171,18 @@ is "the day's record" "$(q "SELECT updates, sent_at <= updated_at,
 ok "run with a report of the day before" "$AC" -c ac.ini run
 is "that day is mailed" "$(spooled "$S_SPOOL"):$(hooks | tail -1)" \
     "5:summary.daily $PREV 1 200"
-# The columns dropped are those of the summaries' migration, of the
-# alerts' one after it and of the notices' one after that: the store
-# goes back three.
+# The columns dropped are those of the summaries' migration and of the
+# alerts', notices' and retention's after it: the store goes back four.
 V=$(q "PRAGMA user_version")
-q "DROP TABLE notices;
+q "DROP TABLE message_gone;
+    DROP TABLE retention;
+    DROP INDEX reports_message;
+    DROP INDEX outbox_event;
+    DROP INDEX events_day;
+    DROP INDEX run_errors_run;
+    DROP INDEX case_flips_correction;
+    DROP INDEX messages_arrival;
+    DROP TABLE notices;
     DROP TABLE alerts;
     ALTER TABLE source_seen DROP COLUMN arrived_last;
     ALTER TABLE source_health DROP COLUMN alerted_failing_at;
@@ -185,7 +192,7 @@ q "DROP TABLE notices;
     ALTER TABLE report_days DROP COLUMN sent_set;
     ALTER TABLE report_days DROP COLUMN updates;
     ALTER TABLE report_days DROP COLUMN updated_at;
-    PRAGMA user_version = $((V - 3))"
+    PRAGMA user_version = $((V - 4))"
 I=$(inode "$HTML")
 ok "run on the older store" "$AC" -c ac.ini run
 is "it sends nothing" "$(spooled "$S_SPOOL"):$(wc -l <"$H_LOG")" "5:5"

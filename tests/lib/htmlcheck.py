@@ -17,7 +17,7 @@ ELEMENTS = {"html", "head", "meta", "title", "style", "body", "header",
             "nav", "a", "section", "h1", "h2", "h3", "p", "div", "span",
             "figure", "figcaption", "svg", "g", "rect", "line", "text",
             "table", "thead", "tbody", "tr", "th", "td", "ul", "li",
-            "time", "code", "footer"}
+            "time", "code", "footer", "sup"}
 ATTRS = {"charset", "http-equiv", "content", "name", "lang", "href", "id",
          "class", "datetime", "data-label", "viewbox", "role",
          "aria-labelledby", "xmlns", "x", "y", "x1", "y1", "x2", "y2",

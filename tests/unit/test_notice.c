@@ -154,6 +154,15 @@ configs(void)
 		    "[notify]\ncontacts_file = contacts.csv\n"
 		    "from = abuse@example.net\nmin_interval = 100d\n",
 		    ":8: [notify] min_interval: must be a duration" },
+		{ "customer,email\n",
+		    "[store]\nkeep = 30d\n[notify]\n"
+		    "contacts_file = contacts.csv\n"
+		    "from = abuse@example.net\nmin_interval = 31d\n",
+		    "[notify] min_interval: longer than [store] keep" },
+		{ "customer,email\n",
+		    "[store]\nkeep = 30d\n[notify]\n"
+		    "contacts_file = contacts.csv\n"
+		    "from = abuse@example.net\nmin_interval = 30d\n", NULL },
 	};
 	struct config c;
 	char *errs, *ini;
