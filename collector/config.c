@@ -558,7 +558,7 @@ static const struct key keys[] = {
 	{ S_TICKET, "case_field", ticket_set_name,
 	    O(struct ticket_conf, case_field), 0 },
 	{ S_TICKET, "per", ticket_set_per, O(struct ticket_conf, per), 0 },
-	{ S_TICKET, "events", ticket_set_events,
+	{ S_TICKET, "events", set_case_events,
 	    O(struct ticket_conf, events), 0 },
 	{ S_TICKET, "resolve_on_unconfirmed", set_yesno,
 	    O(struct ticket_conf, resolve_on_unconfirmed), 0 },
@@ -609,7 +609,7 @@ static const struct key keys[] = {
 	    O(struct notify_conf, template_dir), 0 },
 	/* [action NAME] */
 	{ S_ACTION, "command", action_set_command, 0, 0 },
-	{ S_ACTION, "events", action_set_events,
+	{ S_ACTION, "events", set_case_events,
 	    O(struct action_conf, events), 0 },
 	{ S_ACTION, "timeout", set_timeout, O(struct action_conf, timeout), 0 },
 	{ S_ACTION, "max_attempts", set_attempts,

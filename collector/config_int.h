@@ -96,6 +96,7 @@ const char *set_password_env(struct loader *, void *t, const char *v);
 const char *set_secret_file(struct loader *, void *t, const char *v);
 const char *set_secret_inline(struct loader *, void *t, const char *v);
 const char *set_events(struct loader *, void *t, const char *v);
+const char *set_case_events(struct loader *, void *t, const char *v);
 /* A new [webhook NAME] with its defaults, or NULL after saying why not. */
 /* Whether name may name the next of n targets of a kind (what:
  * "webhook", "ticket target"), each named name_of(c, i) and defined at
@@ -127,7 +128,6 @@ const char *ticket_set_password_file(struct loader *, void *t,
     const char *v);
 const char *ticket_set_name(struct loader *, void *t, const char *v);
 const char *ticket_set_per(struct loader *, void *t, const char *v);
-const char *ticket_set_events(struct loader *, void *t, const char *v);
 struct ticket_conf *enter_ticket(struct loader *l, const char *name);
 void validate_tickets(struct loader *l);
 void release_tickets(struct config *c);
@@ -143,7 +143,6 @@ void release_notify(struct config *c);
 void print_notify(const struct config *c, FILE *f);
 /* config_action.c: [action NAME]. */
 const char *action_set_command(struct loader *, void *t, const char *v);
-const char *action_set_events(struct loader *, void *t, const char *v);
 struct action_conf *enter_action(struct loader *l, const char *name);
 void validate_actions(struct loader *l);
 void release_actions(struct config *c);

@@ -321,6 +321,22 @@ set_events(struct loader *l, void *t, const char *v)
 	return NULL;
 }
 
+/* events of [ticket NAME] and [action NAME]: case events only. */
+const char *
+set_case_events(struct loader *l, void *t, const char *v)
+{
+	unsigned *ev = t;
+	const char *msg;
+
+	if ((msg = set_events(l, t, v)) != NULL)
+		return msg;
+	if (*ev & ~(EV_CASE_CONFIRMED | EV_CASE_ESCALATED |
+	    EV_CASE_UNCONFIRMED | EV_CASE_OPENED))
+		return "case events only (case.opened, case.confirmed, "
+		    "case.escalated, case.unconfirmed)";
+	return NULL;
+}
+
 /* A target's name (config_int.h). */
 int
 target_name_ok(struct loader *l, const char *what, const char *name,

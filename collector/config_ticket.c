@@ -301,21 +301,6 @@ ticket_set_per(struct loader *l, void *t, const char *v)
 	return NULL;
 }
 
-const char *
-ticket_set_events(struct loader *l, void *t, const char *v)
-{
-	unsigned *ev = t;
-	const char *msg;
-
-	if ((msg = set_events(l, t, v)) != NULL)
-		return msg;
-	if (*ev & ~(EV_CASE_CONFIRMED | EV_CASE_ESCALATED |
-	    EV_CASE_UNCONFIRMED | EV_CASE_OPENED))
-		return "a ticket takes case events only (case.opened, "
-		    "case.confirmed, case.escalated, case.unconfirmed)";
-	return NULL;
-}
-
 static const char *
 ticket_name(const struct config *c, size_t i)
 {

@@ -161,13 +161,57 @@ note_row(FILE *f, const char *what)
 	fputs("</td></tr>\n", f);
 }
 
+/* Where the customer notices of a case row are (DUMP_DAY_CASES). */
+#define CASE_NOTICE	13
+
+/*
+ * The customer notices of a case ("confirmed: sent 2026-03-02T06:10:44Z;
+ * escalated: suppressed (...)") in small type under the customer, one
+ * per line, the times as the rest of the mail shows them: a column of
+ * their own would make the case tables wider than the mail.
+ */
+static void
+notices(FILE *f, const char *v)
+{
+	const char *p, *end, *sent;
+	char epoch[24], shown[32];
+	struct tm tm;
+	time_t t;
+
+	if (v == NULL || *v == '\0')
+		return;
+	fputs("<br><span style=\"" FONT "font-size:11px;line-height:15px;"
+	    "color:" C_MU "\">", f);
+	for (p = v; *p != '\0'; p = *end != '\0' ? end + 2 : end) {
+		if ((end = strstr(p, "; ")) == NULL)
+			end = p + strlen(p);
+		if (p != v)
+			fputs("<br>", f);
+		fputs("notice ", f);
+		sent = strstr(p, "sent ");
+		memset(&tm, 0, sizeof(tm));
+		if (sent != NULL && sent < end && strptime(sent + 5,
+		    "%Y-%m-%dT%H:%M:%SZ", &tm) == sent + 25 &&
+		    (t = timegm(&tm)) != (time_t)-1) {
+			snprintf(epoch, sizeof(epoch), "%lld", (long long)t);
+			html_escape(f, p, (size_t)(sent + 5 - p));
+			html_str(f, html_time_shown(epoch, 1, shown) == 0 ?
+			    shown : "?");
+			html_escape(f, sent + 25, (size_t)(end - (sent + 25)));
+		} else {
+			html_escape(f, p, (size_t)(end - p));
+		}
+	}
+	fputs("</span>", f);
+}
+
 /*
  * Tables.  A column says which value of the dump row it shows and how;
  * the table opens at its first row, so an empty one is a line saying
  * so, and rows past MAX_MAIL_ROWS are counted, not shown.
  */
 enum mkind { K_TEXT, K_NUM, K_TIME, K_DATETIME, K_SEEN, K_SUBJECT,
-	K_ESCALATED };
+	K_ESCALATED, K_CUSTOMER };
 
 struct mcol {
 	const char	*label;
@@ -271,6 +315,10 @@ mtbl_row(void *arg, int n, const char *const *names, const char *const *v)
 		case K_SUBJECT:
 			subjects(t->f, v[c->v]);
 			break;
+		case K_CUSTOMER:
+			text(t->f, v[c->v], 120);
+			notices(t->f, v[CASE_NOTICE]);
+			break;
 		case K_ESCALATED:
 			if (html_num(v[c->v]) > 0) {
 				fputs("<b style=\"color:" C_CONF "\">yes</b> ",
@@ -318,11 +366,10 @@ mtable(FILE *f, struct store *s, enum dump which, const char *a,
 }
 
 static const struct mcol case_cols[] = {
-	{ "Customer", 0, K_TEXT }, { "Score", 1, K_NUM },
+	{ "Customer", 0, K_CUSTOMER }, { "Score", 1, K_NUM },
 	{ "Internal", 2, K_NUM }, { "External", 3, K_NUM },
 	{ "Source IPs", 4, K_NUM }, { "Seen", 6, K_SEEN },
-	{ "Top subjects", 8, K_SUBJECT }, { "Escalated", 10, K_ESCALATED },
-	{ "Notice", 13, K_TEXT } };
+	{ "Top subjects", 8, K_SUBJECT }, { "Escalated", 10, K_ESCALATED } };
 
 static const struct mcol unresolved_cols[] = {
 	{ "Time", 0, K_TIME }, { "Role", 2, K_TEXT },

@@ -60,7 +60,7 @@ ok "a command that is not executable" \
     has_line "bad.ini:$((L + 3)): \[action bad2\] command: .* is not executable" \
     check.out
 ok "an event that is not a case's" \
-    has_line "bad.ini:$((L + 7)): \[action bad3\] events: an action takes case events only" \
+    has_line "bad.ini:$((L + 7)): \[action bad3\] events: case events only" \
     check.out
 ok "check-config takes the good one" "$AC" -c ac.ini check-config
 

@@ -25,7 +25,12 @@ from = abuse-collector@example.net
 to = desk@example.net
 ca_file = pki/ca.pem
 subject = Résumé {day}: {confirmed} confirmed
+[notify]
+contacts_file = contacts.csv
+from = abuse@example.net
 EOT
+printf 'customer,email\ncust-alpha,noc@alpha.example\ncust-beta,noc@beta.example\n' \
+    >"$T/contacts.csv"
 LONG=$(printf 'x%.0s' $(seq 1 150))
 mkreport internal 192.0.2.10 10:00 'Cheap <b>stuff</b>' 6 a
 mkreport external 192.0.2.10 11:00 'Cheap <b>stuff</b>' 2 b
@@ -38,6 +43,11 @@ for ip in 192.0.2.10 198.51.100.7; do
 done
 cd "$T" || exit 1
 ok "collect" "$AC" -c ac.ini collect
+# cust-alpha's case is confirmed: its notice shows as sent, under it.
+is "one notice queued, for the confirmed customer" \
+    "$(q "SELECT customer, event FROM notices")" "cust-alpha|case.confirmed"
+q "UPDATE notices SET sent_at = CAST(strftime('%s', '${DAY}T06:10:44Z')
+    AS INTEGER)"
 ok "report --email" "$AC" -c ac.ini -q report --date "$DAY" --email
 is "one message arrived" "$(spooled "$S_SPOOL")" 1
 "$PY" - "$S_SPOOL/1.eml" "$T/mail.html" <<'PYEOF'
@@ -168,6 +178,9 @@ is "the charts are coloured cells as wide as their numbers" \
 is "640 px wide, nothing wider, colours on every cell, no loose text" \
     "$(sed -n 4p "$T/mail.evals")" \
     "width 640, 0 sticking out, 0 cells without colours, 0 texts outside cells"
+is "the notice shows under its customer, with the time as the mail shows it" \
+    "$(grep -o '>notice [^<]*<' "$T/mail.html")" \
+    ">notice confirmed: sent $DAY 06:10<"
 is "the case tables: 1 confirmed, 1 internal only, 1 external only" \
     "$(sed -n 5p "$T/mail.evals")" "1,1,1"
 INK=$(val screenshot_ink "$T/mail.out")

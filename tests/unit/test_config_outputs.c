@@ -195,8 +195,8 @@ errors(void)
 		    "per = day\n", ":7: [ticket rt] per: must be case or "
 		    "customer" },
 		{ RT "token_file = tok\nqueue = Abuse\ncase_field = Case\n"
-		    "events = summary.daily\n", ":7: [ticket rt] events: a "
-		    "ticket takes case events only" },
+		    "events = summary.daily\n", ":7: [ticket rt] events: case "
+		    "events only" },
 		{ "[ticket rt]\ntype = rt\nurl = http://rt.example\n"
 		    "token_file = tok\nqueue = Abuse\ncase_field = Case\n",
 		    ":1: [ticket rt] url: http:// sends the token" },
