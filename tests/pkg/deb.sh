@@ -91,7 +91,8 @@ is "lintian reports no errors" "$st" 0
 D=/etc/abuse-collector
 V=/var/lib/abuse-collector
 conffiles="$D/abuse-collector.ini $D/customers-domains.csv
-$D/customers-networks.csv $D/customers-users.csv"
+$D/customers-networks.csv $D/customers-users.csv
+$D/http-lock.conf.example $D/postfix-sasl-lock.conf.example"
 
 # The command the service runs before its run, as systemd runs it
 # ($$ is a dollar sign in a unit file).
@@ -117,6 +118,9 @@ installed() {
 	    "$(dpkg-query -W -f='${Conffiles}\n' abuse-collector |
 	    awk 'NF { print $1 }' | sort | tr '\n' ' ')" \
 	    "$(echo $conffiles | tr ' ' '\n' | sort | tr '\n' ' ')"
+	is "round $round: the example actions are installed, executable" \
+	    "$(stat -c '%a %n' /usr/libexec/abuse-collector/* | tr '\n' ' ')" \
+	    "755 /usr/libexec/abuse-collector/http-lock 755 /usr/libexec/abuse-collector/postfix-sasl-lock "
 	is "round $round: the user is a system user with no login" \
 	    "$(getent passwd abuse-collector | awk -F: '{ print ($3 < 1000), $6, $7 }')" \
 	    "1 $V /usr/sbin/nologin"
