@@ -21,15 +21,6 @@
  * the background may go on writing, and is not waited for. */
 #define DRAIN_AFTER_EXIT	(1024 * 1024)
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* In the child: become the program.  Never returns.  Only calls that
  * are safe after fork in a process with threads. */
 static void
@@ -169,7 +160,7 @@ watch(const struct child_spec *sp, pid_t pid, int *in, struct stream *out,
 			ret = sp->out_stop && out->more ? 2 : 1;
 			goto out;
 		}
-		if ((left = deadline - now_ms()) <= 0) {
+		if ((left = deadline - mono_ms()) <= 0) {
 			ret = 0;
 			goto out;
 		}
@@ -222,7 +213,7 @@ child_run(const struct child_spec *sp, struct child_result *r)
 {
 	struct stream out = { -1, NULL, 0, 0, 0 }, err = { -1, NULL, 0, 0, 0 };
 	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
-	long long start = now_ms();
+	long long start = mono_ms();
 	int st = 0, done;
 	pid_t pid, self = getpid();
 
@@ -294,7 +285,7 @@ out:
 	r->err = err.buf;
 	r->errlen = err.len;
 	r->err_more = err.more;
-	r->ms = (long)(now_ms() - start);
+	r->ms = (long)(mono_ms() - start);
 }
 
 void

@@ -640,23 +640,30 @@ status_kind(void *arg, int n, const char *const *names,
 	return 0;
 }
 
+/* Whether a source of this name is configured (still). */
+static int
+configured(const struct config *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < c->nsources; i++)
+		if (strcmp(c->sources[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
 /* A configured source's last error: while it lasts, since when and how
  * often; once the source went through again, that it did. */
 static int
 status_health(void *arg, int n, const char *const *names,
     const char *const *v)
 {
-	const struct config *c = arg;
 	char *msg;
-	size_t i;
 
 	(void)n;
 	(void)names;
-	for (i = 0; i < c->nsources; i++)
-		if (v[0] != NULL && strcmp(c->sources[i].name, v[0]) == 0)
-			break;
-	if (i == c->nsources || v[2] == NULL)
-		return 0;	/* no longer configured */
+	if (!configured(arg, v[0]) || v[2] == NULL)
+		return 0;
 	msg = xstrdup(v[2]);
 	ctl_blank(msg, strlen(msg));
 	if (v[3] != NULL)
@@ -676,16 +683,10 @@ static int
 status_alert(void *arg, int n, const char *const *names,
     const char *const *v)
 {
-	const struct config *c = arg;
-	size_t i;
-
 	(void)n;
 	(void)names;
-	for (i = 0; i < c->nsources; i++)
-		if (v[0] != NULL && strcmp(c->sources[i].name, v[0]) == 0)
-			break;
-	if (i == c->nsources)
-		return 0;	/* no longer configured */
+	if (!configured(arg, v[0]))
+		return 0;
 	if (v[1] != NULL)
 		printf("source %s: alert source.failing open since %s (until "
 		    "a collection goes through)\n", v[0], v[1]);

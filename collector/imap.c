@@ -21,19 +21,10 @@
 #include "secret.h"
 #include "tls.h"
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void
 imap_mark(struct imap_session *is)
 {
-	is->since_ms = now_ms();
+	is->since_ms = mono_ms();
 }
 
 /* The server has said nothing for the whole timeout since imap_mark (a
@@ -42,7 +33,7 @@ static int
 waited_out(const struct imap_session *is)
 {
 	return is->since_ms != 0 &&
-	    now_ms() - is->since_ms >= is->s->timeout * 1000 - 250;
+	    mono_ms() - is->since_ms >= is->s->timeout * 1000 - 250;
 }
 
 static int
@@ -95,7 +86,7 @@ lookup(const char *host, long port, long long deadline, long timeout,
 		goto done;
 	}
 	do {
-		left = deadline - now_ms();
+		left = deadline - mono_ms();
 		ts.tv_sec = left > 0 ? left / 1000 : 0;
 		ts.tv_nsec = left > 0 ? left % 1000 * 1000000 : 0;
 	} while (gai_suspend((const struct gaicb *const *)list, 1, &ts) ==
@@ -132,7 +123,7 @@ tcp_connect(const char *host, long port, long timeout, char *why,
     size_t whysz)
 {
 	struct addrinfo *res = NULL, *ai;
-	long long deadline = now_ms() + timeout * 1000;
+	long long deadline = mono_ms() + timeout * 1000;
 	int fd = -1, r, soerr, flags;
 	socklen_t len;
 
@@ -141,7 +132,7 @@ tcp_connect(const char *host, long port, long timeout, char *why,
 	snprintf(why, whysz, "no address");
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		struct pollfd pfd;
-		long long left = deadline - now_ms();
+		long long left = deadline - mono_ms();
 
 		if (left <= 0) {
 			snprintf(why, whysz, "connection timed out after "
@@ -478,7 +469,7 @@ imap_open(struct imap_session *is, const struct source_conf *s,
 	is->wire.max_response = IMAP_RESPONSE_BASE + (uint64_t)s->batch_size *
 	    IMAP_WINDOW_GROWTH * IMAP_RESPONSE_PER_UID;
 	if (lim->deadline_ms != 0) {
-		if ((left = lim->deadline_ms - now_ms()) <= 0)
+		if ((left = lim->deadline_ms - mono_ms()) <= 0)
 			return err_set(e, RC_TEMP, "%s: the source's deadline "
 			    "of %ld s passed (deadline)", is->where,
 			    s->deadline);

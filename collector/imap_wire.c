@@ -17,15 +17,6 @@
 #include "log.h"
 #include "util.h"
 
-long long
-wire_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void
 wire_init(struct imap_wire *w, const char *where, long timeout,
     long long deadline_ms, long deadline_s, uint64_t max_literal)
@@ -241,7 +232,7 @@ wait_for(struct imap_wire *w)
 
 	if (w->deadline_ms == 0)
 		return w->timeout;
-	left = w->deadline_ms - wire_now_ms();
+	left = w->deadline_ms - mono_ms();
 	if (left <= 0)
 		return 0;
 	return (left + 999) / 1000 < w->timeout ? (long)((left + 999) / 1000) :
@@ -263,7 +254,7 @@ static void
 failed(struct imap_wire *w, int fd, long secs, long long t0, int err)
 {
 	char what[120], c;
-	long long now = wire_now_ms();
+	long long now = mono_ms();
 
 	/* libetpan gives up after exactly secs: a quarter of a second
 	 * early is still that. */
@@ -314,7 +305,7 @@ wire_read(mailstream_low *s, void *buf, size_t count)
 
 	if ((secs = io_secs(wl)) == 0)
 		return -1;
-	t0 = wire_now_ms();
+	t0 = mono_ms();
 	errno = 0;
 	n = mailstream_low_read(wl->inner, buf, count);
 	if (n == 0) {
@@ -353,7 +344,7 @@ wire_write(mailstream_low *s, const void *buf, size_t count)
 	sigpending(&pending);
 	was_pending = sigismember(&pending, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &pipe, &old);
-	t0 = wire_now_ms();
+	t0 = mono_ms();
 	errno = 0;
 	n = mailstream_low_write(wl->inner, buf, count);
 	err = errno;

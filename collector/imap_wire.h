@@ -90,7 +90,4 @@ mailstream_low *wire_wrap(mailstream_low *inner, struct imap_wire *w);
  */
 int wire_scan(struct imap_wire *w, const unsigned char *p, size_t n);
 
-/* Milliseconds of CLOCK_MONOTONIC. */
-long long wire_now_ms(void);
-
 #endif

@@ -756,7 +756,7 @@ imap_collect(const struct source_conf *s, struct pipeline *p, struct err *e)
 	fr.ar.s = s;
 	fr.ar.st = pipeline_store(p);
 	fr.ar.dry_run = pipeline_dry_run(p);
-	fr.lim.deadline_ms = wire_now_ms() + (long long)s->deadline * 1000;
+	fr.lim.deadline_ms = mono_ms() + (long long)s->deadline * 1000;
 	fr.lim.max_literal = (uint64_t)pipeline_limit(p) + IMAP_LITERAL_SLACK;
 	if ((rc = imap_open(&fr.is, s, &fr.lim, e)) != RC_OK)
 		return rc;

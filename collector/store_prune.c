@@ -146,15 +146,6 @@ static const struct step steps[S_COUNT] = {
 	    "UPDATE messages SET raw = NULL WHERE id IN " BATCH_IDS } },
 };
 
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Leave the write lock to whoever waits for it. */
 static void
 pause_ms(long ms)

@@ -418,6 +418,15 @@ iso8601_utc(time_t t, char out[21])
 		memcpy(out, "1970-01-01T00:00:00Z", 21);
 }
 
+long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void
 hex(const unsigned char *d, size_t n, char *out)
 {

@@ -105,6 +105,9 @@ char *url_masked(const char *url);
 /* Seconds since the epoch as "YYYY-MM-DDTHH:MM:SSZ" into out[21]. */
 void iso8601_utc(time_t t, char out[21]);
 
+/* Milliseconds of the monotonic clock, for timeouts and durations. */
+long long mono_ms(void);
+
 /* Lower-case hex of the SHA-256 of (p, n) into out[65]. */
 void sha256_hex(const void *p, size_t n, char out[65]);
 /* Lower-case hex of HMAC-SHA256(key, msg) into out[65]. */

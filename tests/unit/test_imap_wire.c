@@ -18,6 +18,7 @@
 
 #include "imap_wire.h"
 #include "tap.h"
+#include "util.h"
 
 static const struct scan_case {
 	const char	*what;
@@ -143,23 +144,23 @@ stream_cases(void)
 	/* A server that says nothing. */
 	wire_init(&w, "test", 1, 0, 0, 100);
 	m = stream_pair(&w, &peer);
-	t0 = wire_now_ms();
+	t0 = mono_ms();
 	n = mailstream_read(m, buf, sizeof(buf));
-	ok(n < 0 && w.fault == WIRE_TIMEOUT && wire_now_ms() - t0 < 3000,
+	ok(n < 0 && w.fault == WIRE_TIMEOUT && mono_ms() - t0 < 3000,
 	    "silence is a timeout after about the timeout (%lld ms)",
-	    wire_now_ms() - t0);
+	    mono_ms() - t0);
 	is(w.why, "no answer within 1 s (timeout)", "and says so");
 	mailstream_close(m);
 	close(peer);
 
 	/* A deadline shorter than the timeout ends the wait. */
-	wire_init(&w, "test", 30, wire_now_ms() + 1000, 7, 100);
+	wire_init(&w, "test", 30, mono_ms() + 1000, 7, 100);
 	m = stream_pair(&w, &peer);
-	t0 = wire_now_ms();
+	t0 = mono_ms();
 	n = mailstream_read(m, buf, sizeof(buf));
-	ok(n < 0 && w.fault == WIRE_DEADLINE && wire_now_ms() - t0 < 3000,
+	ok(n < 0 && w.fault == WIRE_DEADLINE && mono_ms() - t0 < 3000,
 	    "the deadline ends a wait the timeout would let go on "
-	    "(%lld ms)", wire_now_ms() - t0);
+	    "(%lld ms)", mono_ms() - t0);
 	is(w.why, "the source's deadline of 7 s passed (deadline)",
 	    "and says so");
 	mailstream_close(m);
