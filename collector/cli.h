@@ -73,6 +73,11 @@ int prune_daily(struct cli *cli, struct store *s, char *msg, size_t msgsz);
 
 /* Helpers shared by the commands. */
 
+/* Write [metrics] textfile from s; EXIT_OK, or the exit status its
+ * failure calls for (said in the log): 75 on a full disk, 78 for any
+ * other problem with the file, that of the store when it fails. */
+int cli_write_metrics(struct cli *cli, struct store *s);
+
 /* Map an rc to the exit status of the design. */
 int exit_for(enum rc rc);
 /* Open the configured store (read-only for queries), its files with the

@@ -146,16 +146,15 @@ session_progress(struct session *s)
  * would see a stale file and nothing else): a full disk with 75, any
  * other problem with the file as a configuration error.
  */
-static void
-write_metrics(struct session *s, struct cli *cli)
+int
+cli_write_metrics(struct cli *cli, struct store *s)
 {
 	struct facts *f;
 	struct err e;
 	enum rc rc;
 	int st;
 
-	if ((rc = facts_read(&f, cli->cfg, s->store, time(NULL), &e)) !=
-	    RC_OK) {
+	if ((rc = facts_read(&f, cli->cfg, s, time(NULL), &e)) != RC_OK) {
 		st = exit_for(rc);
 	} else {
 		rc = metrics_write(f, cli->cfg->metrics_textfile, &e);
@@ -163,11 +162,19 @@ write_metrics(struct session *s, struct cli *cli)
 		st = rc == RC_TEMP ? EXIT_TEMP : EXIT_CONFIG;
 	}
 	if (rc == RC_OK)
-		return;
+		return EXIT_OK;
 	log_error("[metrics] textfile: %s", e.msg);
+	return st;
+}
+
+static void
+write_metrics(struct session *s, struct cli *cli)
+{
+	int st = cli_write_metrics(cli, s->store);
+
 	/* The worst outcome decides, as in record_error. */
-	if (s->status == EXIT_OK || (st == EXIT_CONFIG &&
-	    s->status == EXIT_TEMP))
+	if (st != EXIT_OK && (s->status == EXIT_OK || (st == EXIT_CONFIG &&
+	    s->status == EXIT_TEMP)))
 		s->status = st;
 }
 

@@ -46,7 +46,7 @@ cmd_deliver(struct cli *cli, int argc, char **argv)
 {
 	struct store *s;
 	struct err e;
-	int i, retry_dead = 0, st;
+	int i, retry_dead = 0, st, mst;
 	long n;
 	enum rc rc;
 
@@ -74,6 +74,12 @@ cmd_deliver(struct cli *cli, int argc, char **argv)
 		    n == 1 ? "" : "s");
 	}
 	st = deliver_due(cli, s, NULL, NULL, 0);
+	/* The outbox changed: the metrics file says so now, not at the
+	 * next run.  A failure to write it weighs like one of run's. */
+	if (!cli->dry_run && cli->cfg->metrics_textfile != NULL &&
+	    (mst = cli_write_metrics(cli, s)) != EXIT_OK && (st == EXIT_OK ||
+	    (mst == EXIT_CONFIG && st == EXIT_TEMP)))
+		st = mst;
 	store_close(s);
 	return st;
 }

@@ -2,7 +2,8 @@
  * What monitoring is told: the store's counts (store_facts) and how each
  * configured source is doing, as a Prometheus text file for
  * node_exporter's textfile collector ([metrics] textfile, written at the
- * end of every run, collect and import) and as JSON (status --json).
+ * end of every run, collect, import and deliver) and as JSON (status
+ * --json).
  */
 #ifndef AC_METRICS_H
 #define AC_METRICS_H

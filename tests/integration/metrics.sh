@@ -204,6 +204,18 @@ is "status --json says so too" "$("$AC" -c "$T/ac.ini" status --json |
 ok "only it ends in .prom in its directory" test \
     "$(ls "$T/prom" | grep -c '\.prom$')" -eq 1
 
+# deliver changes the outbox: it writes the file too, a dry run does not.
+rm -f "$P"
+"$AC" -c "$T/ac.ini" -n deliver >/dev/null 2>&1
+ok "a dry-run deliver writes no metrics file" test ! -e "$P"
+"$AC" -c "$T/ac.ini" deliver --retry-dead >"$T/d1.out" 2>&1
+ok "deliver --retry-dead writes it" test -f "$P"
+is "with the dead letters as they are after it" \
+    "$(m 'outbox_dead_letters{target="webhook:dead"}')" \
+    "$(q "SELECT count(*) FROM outbox WHERE target = 'webhook:dead'
+    AND dead = 1")"
+ok "promtool check metrics still accepts it" promtool check metrics <"$P"
+
 # A file that cannot be written fails the run, named.
 sed 's|^textfile = .*|textfile = no-such-dir/x.prom|' "$T/ac.ini" >"$T/bad.ini"
 "$AC" -c "$T/bad.ini" collect >"$T/c5.out" 2>&1
