@@ -195,6 +195,9 @@
 /* Bytes of a notice's subject after its token. */
 #define MAX_NOTICE_SUBJECT	200
 
+/* status: the dead letters it lists, the newest first. */
+#define STATUS_DEAD_MAX		20
+
 /*
  * prune: at most PRUNE_BATCH rows deleted per transaction (a message's
  * or a case's own dependants come along): PRUNE_FIRST_BATCH at first

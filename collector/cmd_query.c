@@ -696,6 +696,34 @@ status_alert(void *arg, int n, const char *const *names,
 	return 0;
 }
 
+/* The newest STATUS_DEAD_MAX dead letters and why each was given up;
+ * the number of the others. */
+struct dead_ctx {
+	long	 n;
+};
+
+static int
+status_dead(void *arg, int n, const char *const *names,
+    const char *const *v)
+{
+	struct dead_ctx *d = arg;
+	char *why;
+
+	(void)n;
+	(void)names;
+	if (d->n++ >= STATUS_DEAD_MAX)
+		return 0;
+	why = xstrdup(v[6] != NULL ? v[6] : "?");
+	ctl_blank(why, strlen(why));
+	printf("dead letter %s %s", v[0], v[1]);
+	if (v[4] != NULL && v[5] != NULL)
+		printf(" %s %s", v[4], v[5]);
+	printf(" (queued %s, %s attempt%s):\n  %s\n", v[2] ? v[2] : "?",
+	    v[3], strcmp(v[3], "1") == 0 ? "" : "s", why);
+	free(why);
+	return 0;
+}
+
 /* status --json: what the metrics file says, for scripts. */
 static int
 status_json(struct cli *cli)
@@ -799,6 +827,16 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	if (rc == RC_OK)
 		rc = store_dump(s, DUMP_STATUS_PENDING, DUMP_TEXT, NULL, NULL,
 		    status_pending, NULL, &e);
+	if (rc == RC_OK) {
+		struct dead_ctx d = { 0 };
+
+		rc = store_dump(s, DUMP_STATUS_DEAD, DUMP_TEXT, NULL, NULL,
+		    status_dead, &d, &e);
+		if (d.n > STATUS_DEAD_MAX)
+			printf("... and %ld older dead letters (the summary "
+			    "lists them; deliver --retry-dead queues them "
+			    "again)\n", d.n - STATUS_DEAD_MAX);
+	}
 	if (rc == RC_OK)
 		rc = status_prune(s, &e);
 	if (rc != RC_OK)

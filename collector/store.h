@@ -505,6 +505,10 @@ enum dump { DUMP_REPORTS, DUMP_CASES, DUMP_SUMMARY, DUMP_STATUS_SOURCES,
 	DUMP_STATUS_ALERTS,	/* source, source.failing raised at,
 				 * source.silent raised at (NULL: not
 				 * open); sources with an open alert */
+	DUMP_STATUS_DEAD,	/* the dead letters, the newest first:
+				 * target, event, queued at, attempts,
+				 * customer and day (NULL when not a
+				 * case's), last error */
 	DUMP_DAY_ALERTS		/* the alerts raised that day: at, source,
 				 * event, detail */
 };

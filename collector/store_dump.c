@@ -274,6 +274,13 @@ static const char *const dump_sql[][2] = {
 	    " " ISO("failing_since") ", failures, " ISO("last_ok_at")
 	    " FROM source_health WHERE last_error IS NOT NULL ORDER BY source",
 	    NULL },
+	[DUMP_STATUS_DEAD] = {
+	    "SELECT target, kind, " ISO("created_at") ", attempts,"
+	    " CASE WHEN json_valid(payload)"
+	    "  THEN json_extract(payload, '$.case.customer') END,"
+	    " CASE WHEN json_valid(payload)"
+	    "  THEN json_extract(payload, '$.case.day') END,"
+	    " last_error FROM outbox WHERE dead = 1 ORDER BY id DESC", NULL },
 	[DUMP_STATUS_ALERTS] = {
 	    "SELECT source, " ISO("alerted_failing_at") ","
 	    " " ISO("alerted_silent_at") " FROM source_health"

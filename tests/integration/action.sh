@@ -161,6 +161,10 @@ is "a dead letter with the exit status and stderr, controls blanked" \
     "1|exited with status 1; stderr: no such user   [1mcust-delta"
 "$AC" -c ac.ini status >status.out 2>&1
 ok "status counts it" has_line '1 dead letters' status.out
+is "and lists it with the customer, the day and the program's stderr" \
+    "$(grep -A1 '^dead letter ' status.out | sed 's/queued [^,]*,/queued T,/')" \
+    "dead letter action:lock case.escalated cust-delta $DAY (queued T, 1 attempt):
+  exited with status 1; stderr: no such user   [1mcust-delta"
 ok "the summary shows it" sh -c "'$AC' -c ac.ini report --date $DAY --out sum &&
     grep -rq 'exited with status 1; stderr: no such user' sum"
 rm plan.cust-delta

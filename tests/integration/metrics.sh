@@ -116,6 +116,26 @@ for t in dead later; do
 	    "$(q "SELECT count(*) FROM outbox WHERE target = 'webhook:$t'
 	    AND dead = 1")"
 done
+# status lists the newest 20 dead letters and counts the others: on a
+# copy of the store with 25 more.
+q ".backup '$T/many.db'"
+sqlite3 "$T/many.db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL
+    SELECT i + 1 FROM n WHERE i < 25)
+    INSERT INTO outbox (target, idempotency_key, payload, created_at,
+    attempts, next_attempt, last_error, dead, kind)
+    SELECT 'webhook:dead', 'many-' || i,
+    json_object('case', json_object('customer', 'c' || i, 'day', '$today')),
+    1700000000 + i, 1, 0, 'refused ' || i, 1, 'case.opened' FROM n"
+sed "s|^path = $T/abuse.db\$|path = $T/many.db|" "$T/ac.ini" >"$T/many.ini"
+"$AC" -c "$T/many.ini" status >"$T/status.txt" 2>&1
+dead=$(sqlite3 "$T/many.db" "SELECT count(*) FROM outbox WHERE dead = 1")
+is "status lists the newest 20 dead letters and counts the others" \
+    "$(grep -c '^dead letter ' "$T/status.txt")|$(sed -n 's/^\.\.\. and \([0-9]*\) older dead letters .*/\1/p' "$T/status.txt")" \
+    "20|$((dead - 20))"
+is "the newest first, each with its customer, day and error" \
+    "$(grep -A1 '^dead letter ' "$T/status.txt" | head -2)" \
+    "dead letter webhook:dead case.opened c25 $today (queued 2023-11-14T22:13:45Z, 1 attempt):
+  refused 25"
 ok "some are dead, some wait" test "$(m 'outbox_dead_letters{target="webhook:dead"}')" -gt 0 -a \
     "$(m 'outbox_waiting{target="webhook:later"}')" -gt 0
 is "quarantine count" "$(m quarantine_messages)" \
