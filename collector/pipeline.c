@@ -812,6 +812,23 @@ add_struck(struct pipeline *p, const struct origin *o, const char *pos,
 	    e);
 }
 
+/* Parse and store job j in this thread, and free it; a failure stops
+ * the pipeline. */
+static enum rc
+run_here(struct pipeline *p, struct job *j, struct err *e)
+{
+	enum rc rc;
+
+	parse_job(p, j, SLOT_MAIN);
+	rc = store_job(p, j, e);
+	job_free(j);
+	if (rc != RC_OK) {
+		p->failed = 1;
+		p->failure = *e;
+	}
+	return rc;
+}
+
 enum rc
 pipeline_add(struct pipeline *p, const struct origin *o, const char *raw,
     size_t len, struct err *e)
@@ -843,14 +860,7 @@ pipeline_add(struct pipeline *p, const struct origin *o, const char *raw,
 	}
 	if (p->sync) {
 		inflight_set(p->in, SLOT_MAIN, 0, NULL, NULL, NULL);
-		parse_job(p, j, SLOT_MAIN);
-		rc = store_job(p, j, e);
-		job_free(j);
-		if (rc != RC_OK) {
-			p->failed = 1;
-			p->failure = *e;
-		}
-		return rc;
+		return run_here(p, j, e);
 	}
 	/* Room first: store what is parsed until the job fits. */
 	pthread_mutex_lock(&p->mu);
@@ -886,7 +896,6 @@ pipeline_replay(struct pipeline *p, const struct origin *o, int64_t row,
 {
 	struct job *j;
 	char pos[POSITION_MAX];
-	enum rc rc;
 
 	/* In order with what was handed in before it. */
 	drain(p, DRAIN_ALL, NULL);
@@ -898,14 +907,7 @@ pipeline_replay(struct pipeline *p, const struct origin *o, int64_t row,
 	j = job_new(o, raw, len);
 	j->pos = xstrdup(pos);
 	j->replay = row;
-	parse_job(p, j, SLOT_MAIN);
-	rc = store_job(p, j, e);
-	job_free(j);
-	if (rc != RC_OK) {
-		p->failed = 1;
-		p->failure = *e;
-	}
-	return rc;
+	return run_here(p, j, e);
 }
 
 /* A message known only by its place: stored as quarantined without its

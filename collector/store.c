@@ -1099,6 +1099,18 @@ store_run_start(struct store *s, const char *command, int64_t *id,
 	return rc;
 }
 
+/* Q_RUN_FINISH's ?4 to ?9: the run's counts. */
+static void
+bind_counts(sqlite3_stmt *st, const struct run_counts *c)
+{
+	sqlite3_bind_int64(st, 4, c->messages);
+	sqlite3_bind_int64(st, 5, c->reports);
+	sqlite3_bind_int64(st, 6, c->duplicates);
+	sqlite3_bind_int64(st, 7, c->quarantined);
+	sqlite3_bind_int64(st, 8, c->ignored);
+	sqlite3_bind_int64(st, 9, c->errors);
+}
+
 enum rc
 store_run_finish(struct store *s, int64_t id, int status,
     const struct run_counts *c, const char *error, struct err *e)
@@ -1110,12 +1122,7 @@ store_run_finish(struct store *s, int64_t id, int status,
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, time(NULL));
 	sqlite3_bind_int(st, 3, status);
-	sqlite3_bind_int64(st, 4, c->messages);
-	sqlite3_bind_int64(st, 5, c->reports);
-	sqlite3_bind_int64(st, 6, c->duplicates);
-	sqlite3_bind_int64(st, 7, c->quarantined);
-	sqlite3_bind_int64(st, 8, c->ignored);
-	sqlite3_bind_int64(st, 9, c->errors);
+	bind_counts(st, c);
 	bind_text(st, 10, error);
 	return step_done(s, st, e, "record run");
 }
@@ -1132,12 +1139,7 @@ store_run_progress(struct store *s, int64_t id, const struct run_counts *c,
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_null(st, 2);
 	sqlite3_bind_null(st, 3);
-	sqlite3_bind_int64(st, 4, c->messages);
-	sqlite3_bind_int64(st, 5, c->reports);
-	sqlite3_bind_int64(st, 6, c->duplicates);
-	sqlite3_bind_int64(st, 7, c->quarantined);
-	sqlite3_bind_int64(st, 8, c->ignored);
-	sqlite3_bind_int64(st, 9, c->errors);
+	bind_counts(st, c);
 	sqlite3_bind_null(st, 10);
 	return step_done(s, st, e, "record run");
 }

@@ -168,26 +168,33 @@ smtp_of(struct smtp_message *sm, const struct email_conf *m, const char *to,
 	sm->headers = (const char *const *)h;
 }
 
+char *
+email_date_header(time_t now)
+{
+	char date[64];
+	struct tm tm;
+
+	if (localtime_r(&now, &tm) == NULL || strftime(date, sizeof(date),
+	    "%a, %d %b %Y %H:%M:%S %z", &tm) == 0)
+		snprintf(date, sizeof(date), "Thu, 01 Jan 1970 00:00:00 +0000");
+	return xasprintf("Date: %s", date);
+}
+
 static void
 perform(const struct email_conf *m, const char *to, const char *subject,
     const struct mem *text, const struct mem *html, const struct mem *csv,
     const char *day, time_t now, struct outcome *o)
 {
-	char date[64], fname[64], *h[7];
+	char fname[64], *h[7];
 	char *encoded = email_encode_header(subject);
 	struct smtp_part alt[2], att[1];
 	struct smtp_message sm;
 	struct err e;
-	struct tm tm;
 	long reply;
 	size_t i;
 	enum rc rc;
 
-	/* RFC 5322 date in the C locale (the program never sets one). */
-	if (localtime_r(&now, &tm) == NULL || strftime(date, sizeof(date),
-	    "%a, %d %b %Y %H:%M:%S %z", &tm) == 0)
-		snprintf(date, sizeof(date), "Thu, 01 Jan 1970 00:00:00 +0000");
-	h[0] = xasprintf("Date: %s", date);
+	h[0] = email_date_header(now);
 	h[1] = xasprintf("From: %s", m->from);
 	h[2] = xasprintf("To: %s", to);
 	h[3] = xasprintf("Subject: %s", encoded);
@@ -290,11 +297,10 @@ email_alert_send(const struct config *c, const char *payload,
 	char *source = json_get(payload, "$.source");
 	char *detail = json_get(payload, "$.detail");
 	char *at = json_get(payload, "$.at");
-	char date[64], *h[7] = { NULL }, *subject = NULL, *body = NULL;
+	char *h[7] = { NULL }, *subject = NULL, *body = NULL;
 	struct smtp_part part[1];
 	struct smtp_message sm;
 	struct err e;
-	struct tm tm;
 	long reply;
 	size_t i;
 	enum rc rc;
@@ -306,13 +312,10 @@ email_alert_send(const struct config *c, const char *payload,
 		snprintf(o->error, sizeof(o->error), "unreadable alert row");
 		goto out;
 	}
-	if (localtime_r(&now, &tm) == NULL || strftime(date, sizeof(date),
-	    "%a, %d %b %Y %H:%M:%S %z", &tm) == 0)
-		snprintf(date, sizeof(date), "Thu, 01 Jan 1970 00:00:00 +0000");
 	subject = xasprintf("[abuse-collector] %s: %s", kind, source);
 	body = xasprintf("%s\r\n\r\n%s at %s.\r\n\r\n`abuse-collector status` "
 	    "shows the health of every source.\r\n", detail, kind, at);
-	h[0] = xasprintf("Date: %s", date);
+	h[0] = email_date_header(now);
 	h[1] = xasprintf("From: %s", m->from);
 	h[2] = xasprintf("To: %s", to);
 	h[3] = email_encode_header(subject);

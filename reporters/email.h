@@ -43,6 +43,10 @@ void email_alert_send(const struct config *c, const char *payload,
  */
 char *email_encode_header(const char *s);
 
+/* "Date: " and now as RFC 5322 has it, in the local time zone and the C
+ * locale (the program never sets one).  Returns a new string. */
+char *email_date_header(time_t now);
+
 /* The subject: the template with {day} and {confirmed} filled in. */
 char *email_subject(const char *tmpl, const char *day, long confirmed);
 

@@ -149,6 +149,51 @@ html_time_shown(const char *v, int with_date, char shown[32])
 }
 
 void
+html_page_open(FILE *f, const char *title, const char *what)
+{
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	    "\n<meta http-equiv=\"Content-Security-Policy\" content=\"", f);
+	html_str(f, HTML_CSP);
+	fputs("\">\n<meta name=\"viewport\" content=\"width=device-width, "
+	    "initial-scale=1\">\n<meta name=\"referrer\" "
+	    "content=\"no-referrer\">\n<meta name=\"color-scheme\" "
+	    "content=\"light dark\">\n<title>", f);
+	html_str(f, title);
+	html_str(f, what);
+	fprintf(f, "</title>\n<style>\n%s</style></head>\n<body>\n",
+	    html_css);
+}
+
+void
+html_runs_counts(const char *const *v, char out[HTML_RUNS_COUNTS])
+{
+	snprintf(out, HTML_RUNS_COUNTS, ": %ld failed, %ld interrupted%s; "
+	    "%ld messages, %ld new reports, %ld duplicates, %ld quarantined, "
+	    "%ld errors.", html_num(v[1]), html_num(v[2]),
+	    html_num(v[10]) > 0 ? ", one still running" : "",
+	    html_num(v[3]), html_num(v[4]), html_num(v[5]), html_num(v[6]),
+	    html_num(v[7]));
+}
+
+void
+html_kind_item(FILE *f, long *n, const char *const *v)
+{
+	fputs((*n)++ ? ", " : "", f);
+	html_str(f, v[0] ? v[0] : "other");
+	fprintf(f, " %ld", html_num(v[1]));
+}
+
+void
+html_local_when(time_t t, char out[64])
+{
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(out, 64, "%Y-%m-%d %H:%M %Z", &tm) == 0)
+		snprintf(out, 64, "?");
+}
+
+void
 html_time(FILE *f, const char *v, int with_date)
 {
 	char shown[32], iso[21];
@@ -332,13 +377,10 @@ late(FILE *f, const struct config *c, const char *day, time_t now)
 {
 	time_t at = day_settles_at(day, c->report.send_after);
 	char when[64];
-	struct tm tm;
 
 	if (now >= at)
 		return;
-	if (localtime_r(&at, &tm) == NULL ||
-	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M %Z", &tm) == 0)
-		snprintf(when, sizeof(when), "?");
+	html_local_when(at, when);
 	fputs("<p class=\"late\">Reports about this day may still arrive: "
 	    "this summary is written again whenever they change it. The day "
 	    "is taken as settled, and its summary e-mailed, at ", f);
@@ -350,21 +392,9 @@ static void
 head(FILE *f, const struct config *c, const char *day, time_t now)
 {
 	char made[64];
-	struct tm tm;
 
-	if (localtime_r(&now, &tm) == NULL ||
-	    strftime(made, sizeof(made), "%Y-%m-%d %H:%M %Z", &tm) == 0)
-		snprintf(made, sizeof(made), "?");
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-	    "\n<meta http-equiv=\"Content-Security-Policy\" content=\"", f);
-	html_str(f, HTML_CSP);
-	fputs("\">\n<meta name=\"viewport\" content=\"width=device-width, "
-	    "initial-scale=1\">\n<meta name=\"referrer\" "
-	    "content=\"no-referrer\">\n<meta name=\"color-scheme\" "
-	    "content=\"light dark\">\n<title>Abuse summary ", f);
-	html_str(f, day);
-	fprintf(f, "</title>\n<style>\n%s</style></head>\n<body>\n",
-	    html_css);
+	html_local_when(now, made);
+	html_page_open(f, "Abuse summary ", day);
 	fputs("<header><h1>Abuse summary <time datetime=\"", f);
 	html_str(f, day);
 	fputs("\">", f);

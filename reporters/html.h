@@ -63,6 +63,20 @@ void html_time(FILE *f, const char *epoch, int with_date);
 void html_time_on(FILE *f, const char *v, const char *day);
 /* The same as text into shown: 0, or -1 when v is no time. */
 int html_time_shown(const char *v, int with_date, char shown[32]);
+/* A page up to its <body>: the security policy, the style sheet, and
+ * the title, title followed by what, both escaped. */
+void html_page_open(FILE *f, const char *title, const char *what);
+/*
+ * The counts of a DUMP_DAY_RUNS row v as the page and the mail say them:
+ * ": 0 failed, 0 interrupted; 12 messages, ... errors.".
+ */
+#define HTML_RUNS_COUNTS	256
+void html_runs_counts(const char *const *v, char out[HTML_RUNS_COUNTS]);
+/* One "KIND N" of the mail that was no report (v: kind, count), after
+ * ", " unless it is the first (*n counts them). */
+void html_kind_item(FILE *f, long *n, const char *const *v);
+/* t as "YYYY-MM-DD HH:MM ZONE" in the local time zone, or "?". */
+void html_local_when(time_t t, char out[64]);
 /* A number column; 0 when it is not one. */
 long html_num(const char *v);
 

@@ -315,21 +315,9 @@ head(FILE *f, const struct config *c, const char *customer,
     const char *from, const char *day, time_t now)
 {
 	char made[64];
-	struct tm tm;
 
-	if (localtime_r(&now, &tm) == NULL ||
-	    strftime(made, sizeof(made), "%Y-%m-%d %H:%M %Z", &tm) == 0)
-		snprintf(made, sizeof(made), "?");
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-	    "\n<meta http-equiv=\"Content-Security-Policy\" content=\"", f);
-	html_str(f, HTML_CSP);
-	fputs("\">\n<meta name=\"viewport\" content=\"width=device-width, "
-	    "initial-scale=1\">\n<meta name=\"referrer\" "
-	    "content=\"no-referrer\">\n<meta name=\"color-scheme\" "
-	    "content=\"light dark\">\n<title>Customer ", f);
-	html_str(f, customer);
-	fprintf(f, "</title>\n<style>\n%s</style></head>\n<body>\n",
-	    html_css);
+	html_local_when(now, made);
+	html_page_open(f, "Customer ", customer);
 	fputs("<header><h1>Customer ", f);
 	html_str(f, customer);
 	fputs("</h1><p class=\"meta\">The days from ", f);

@@ -668,7 +668,7 @@ static int
 runs_line(void *arg, int n, const char *const *names, const char *const *v)
 {
 	struct runs_arg *r = arg;
-	char a[32], b[32], when[80], line[400];
+	char a[32], b[32], when[80], line[400], counts[HTML_RUNS_COUNTS];
 	long runs;
 
 	if (n < 11)
@@ -689,12 +689,9 @@ runs_line(void *arg, int n, const char *const *names, const char *const *v)
 		snprintf(when, sizeof(when), " between %s and %s", a, b);
 	else
 		when[0] = '\0';
-	snprintf(line, sizeof(line), "%ld run%s%s: %ld failed, %ld "
-	    "interrupted%s; %ld messages, %ld new reports, %ld duplicates, "
-	    "%ld quarantined, %ld errors.", runs, runs == 1 ? "" : "s", when,
-	    html_num(v[1]), html_num(v[2]), html_num(v[10]) > 0 ?
-	    ", one still running" : "", html_num(v[3]), html_num(v[4]),
-	    html_num(v[5]), html_num(v[6]), html_num(v[7]));
+	html_runs_counts(v, counts);
+	snprintf(line, sizeof(line), "%ld run%s%s%s", runs, runs == 1 ? "" :
+	    "s", when, counts);
 	fputs("<tr>", r->f);
 	td_open(r->f, "td", C_BG, C_FG, 13, "", "padding:2px 16px");
 	html_str(r->f, line);
@@ -710,9 +707,7 @@ ignored_kind(void *arg, int n, const char *const *names,
 
 	if (n < 2)
 		return 1;
-	fputs(t->n++ ? ", " : "", t->f);
-	html_str(t->f, v[0] ? v[0] : "other");
-	fprintf(t->f, " %ld", html_num(v[1]));
+	html_kind_item(t->f, &t->n, v);
 	return 0;
 }
 
@@ -751,11 +746,8 @@ static void
 head(FILE *f, const struct config *c, const char *day, time_t now)
 {
 	char made[64];
-	struct tm tm;
 
-	if (localtime_r(&now, &tm) == NULL ||
-	    strftime(made, sizeof(made), "%Y-%m-%d %H:%M %Z", &tm) == 0)
-		snprintf(made, sizeof(made), "?");
+	html_local_when(now, made);
 	/* No body element: the clients that replace it would take its
 	 * attributes; the outer table carries the background instead. */
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

@@ -475,6 +475,7 @@ runs_row(void *arg, int n, const char *const *names, const char *const *v)
 {
 	struct tbl *t = arg;
 	FILE *f = t->f;
+	char counts[HTML_RUNS_COUNTS];
 
 	if (n < 11)
 		return 1;
@@ -493,11 +494,8 @@ runs_row(void *arg, int n, const char *const *names, const char *const *v)
 		fputs(" and ", f);
 		html_time_on(f, v[9], t->day);
 	}
-	fprintf(f, ": %ld failed, %ld interrupted%s; %ld messages, %ld new "
-	    "reports, %ld duplicates, %ld quarantined, %ld errors.</p>\n",
-	    html_num(v[1]), html_num(v[2]), html_num(v[10]) > 0 ?
-	    ", one still running" : "", html_num(v[3]), html_num(v[4]),
-	    html_num(v[5]), html_num(v[6]), html_num(v[7]));
+	html_runs_counts(v, counts);
+	fprintf(f, "%s</p>\n", counts);
 	return 0;
 }
 
@@ -510,9 +508,7 @@ ignored_row(void *arg, int n, const char *const *names,
 
 	if (n < 2)
 		return 1;
-	fputs(t->n++ ? ", " : "", t->f);
-	html_str(t->f, v[0] ? v[0] : "other");
-	fprintf(t->f, " %ld", html_num(v[1]));
+	html_kind_item(t->f, &t->n, v);
 	return 0;
 }
 

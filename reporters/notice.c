@@ -368,8 +368,7 @@ notice_send(const struct config *cfg, struct store *s,
 	struct notice_facts f;
 	struct case_row c;
 	struct err e;
-	struct tm tm;
-	char date[64], *customer, *day, *to, *subject = NULL, *body = NULL;
+	char *customer, *day, *to, *subject = NULL, *body = NULL;
 	char *text = NULL, *encoded = NULL, *mid = NULL, *h[9] = { NULL };
 	size_t nh = 0, i;
 	int found;
@@ -412,10 +411,7 @@ notice_send(const struct config *cfg, struct store *s,
 	notice_render(&cfg->notify, ct, r->kind, &c, &f, &subject, &body);
 	encoded = email_encode_header(subject);
 	mid = notice_message_id(r->key, day, cfg->email.from);
-	if (localtime_r(&now, &tm) == NULL || strftime(date, sizeof(date),
-	    "%a, %d %b %Y %H:%M:%S %z", &tm) == 0)
-		snprintf(date, sizeof(date), "Thu, 01 Jan 1970 00:00:00 +0000");
-	h[nh++] = xasprintf("Date: %s", date);
+	h[nh++] = email_date_header(now);
 	h[nh++] = xasprintf("From: %s", cfg->notify.from);
 	h[nh++] = xasprintf("To: %s", ct->email);
 	if (cfg->notify.reply_to != NULL)

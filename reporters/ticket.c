@@ -45,23 +45,21 @@ excerpt(char *out, size_t outsz, const char *p)
 	out[n] = '\0';
 }
 
-int
-rt_parse_created(const char *body, long long *id, char *why, size_t whysz)
+/* The ticket id at path of JSON body into *id; -1 with why (missing,
+ * or notnum when it is no positive number) when there is none. */
+static int
+id_at(const char *body, const char *path, long long *id,
+    const char *missing, const char *notnum, char *why, size_t whysz)
 {
 	char *v, *end;
 
-	*id = 0;
-	if (body == NULL || !json_valid_text(body)) {
-		snprintf(why, whysz, "the answer is not JSON");
-		return -1;
-	}
-	if ((v = json_get(body, "$.id")) == NULL) {
-		snprintf(why, whysz, "the answer has no ticket id");
+	if ((v = json_get(body, path)) == NULL) {
+		snprintf(why, whysz, "%s", missing);
 		return -1;
 	}
 	*id = strtoll(v, &end, 10);
 	if (*v == '\0' || *end != '\0' || *id <= 0) {
-		snprintf(why, whysz, "the ticket id is not a number");
+		snprintf(why, whysz, "%s", notnum);
 		*id = 0;
 		free(v);
 		return -1;
@@ -71,9 +69,21 @@ rt_parse_created(const char *body, long long *id, char *why, size_t whysz)
 }
 
 int
+rt_parse_created(const char *body, long long *id, char *why, size_t whysz)
+{
+	*id = 0;
+	if (body == NULL || !json_valid_text(body)) {
+		snprintf(why, whysz, "the answer is not JSON");
+		return -1;
+	}
+	return id_at(body, "$.id", id, "the answer has no ticket id",
+	    "the ticket id is not a number", why, whysz);
+}
+
+int
 rt_parse_search(const char *body, long long *id, char *why, size_t whysz)
 {
-	char *type, *v, *end;
+	char *type;
 
 	*id = 0;
 	type = body != NULL ? json_type_at(body, "$.items") : NULL;
@@ -86,19 +96,8 @@ rt_parse_search(const char *body, long long *id, char *why, size_t whysz)
 	if ((type = json_type_at(body, "$.items[0]")) == NULL)
 		return 0;
 	free(type);
-	if ((v = json_get(body, "$.items[0].id")) == NULL) {
-		snprintf(why, whysz, "a ticket found has no id");
-		return -1;
-	}
-	*id = strtoll(v, &end, 10);
-	if (*v == '\0' || *end != '\0' || *id <= 0) {
-		snprintf(why, whysz, "the ticket id found is not a number");
-		*id = 0;
-		free(v);
-		return -1;
-	}
-	free(v);
-	return 0;
+	return id_at(body, "$.items[0].id", id, "a ticket found has no id",
+	    "the ticket id found is not a number", why, whysz);
 }
 
 int
