@@ -396,6 +396,27 @@ case_text(struct job *j, const char *customer, const char *day,
 }
 
 /* A new ticket: its id, or 0 after failing. */
+/* Remember RT ticket id as the case's, with its link; -1 when the store
+ * fails (a retry). */
+static int
+record(struct job *j, const char *customer, const char *day,
+    const char *key, long long id)
+{
+	struct err e;
+	char *link = xasprintf("%s/Ticket/Display.html?id=%lld", j->t->url,
+	    id);
+	enum rc rc;
+
+	rc = store_ticket_put(j->s, j->r->target, customer, day, key, id,
+	    link, time(NULL), &e);
+	free(link);
+	if (rc != RC_OK) {
+		fail(j, OUT_RETRY, "%s", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
 static long long
 create(struct job *j, const char *customer, const char *day,
     const char *key)
@@ -728,7 +749,7 @@ ticket_send(struct http_client *hc, struct store *s,
 {
 	struct job j;
 	struct err e;
-	char key[36], *customer, *day, *text = NULL, *link, status[64];
+	char key[36], *customer, *day, *text = NULL, status[64];
 	long long id = 0;
 	int resolved = 0, unconfirmed, has;
 
@@ -796,16 +817,10 @@ ticket_send(struct http_client *hc, struct store *s,
 			not_created(&j, customer, day);
 			goto out;
 		}
-		link = xasprintf("%s/Ticket/Display.html?id=%lld", t->url, id);
 		/* Recorded at once: a failure from here on retries with
 		 * the ticket known. */
-		if (store_ticket_put(s, r->target, customer, day, key, id,
-		    link, time(NULL), &e) != RC_OK) {
-			free(link);
-			fail(&j, OUT_RETRY, "%s", e.msg);
+		if (record(&j, customer, day, key, id) < 0)
 			goto out;
-		}
-		free(link);
 		log_info("%s: %s %s: created ticket %lld", r->target, r->kind,
 		    r->key, id);
 		if ((has = read_back(&j, id, key, status, sizeof(status))) < 0)
@@ -823,15 +838,8 @@ ticket_send(struct http_client *hc, struct store *s,
 	if (out != NULL) {
 		fprintf(out, "# %s %s %s: ticket %lld gets a comment:\n",
 		    r->target, r->kind, r->key, id);
-	} else {
-		link = xasprintf("%s/Ticket/Display.html?id=%lld", t->url, id);
-		if (store_ticket_put(s, r->target, customer, day, key, id,
-		    link, time(NULL), &e) != RC_OK) {
-			free(link);
-			fail(&j, OUT_RETRY, "%s", e.msg);
-			goto out;
-		}
-		free(link);
+	} else if (record(&j, customer, day, key, id) < 0) {
+		goto out;
 	}
 	/* A dry run prints every request (each call fails at once). */
 	if (comment(&j, id, text) < 0 && out == NULL)
