@@ -343,6 +343,17 @@ static const char *const migrations[] = {
 	"CREATE INDEX case_flips_correction ON case_flips (correction);"
 	"CREATE INDEX messages_arrival ON messages"
 	"  (coalesce(arrived_at, received_at));",
+	/*
+	 * 17: the order of a customer's actions (store_outbox_held): the
+	 * waiting rows of each action by customer, so that finding an
+	 * earlier one is a lookup, not a scan of every waiting row (10,000
+	 * waiting rows of as many customers took 31 s per pass).  Only
+	 * action rows, whose bodies are always JSON, are in it.
+	 */
+	"CREATE INDEX outbox_action_order ON outbox"
+	"  (target, json_extract(payload, '$.case.customer'), id)"
+	"  WHERE substr(target, 1, 7) = 'action:'"
+	"  AND delivered_at IS NULL AND dead = 0;",
 };
 
 #define NMIGRATIONS	(int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -49,12 +49,15 @@ store_outbox_held(struct store *s, int64_t id, const char *target,
 	int r;
 
 	*held = 0;
+	/* The terms of the index outbox_action_order's WHERE, as it has
+	 * them, let SQLite use it. */
 	if ((st = store_prepare(s, "SELECT 1 FROM outbox o, outbox me"
-	    " WHERE me.id = ?1 AND o.target = me.target AND o.id < me.id"
+	    " WHERE me.id = ?1 AND o.target = ?2"
+	    " AND substr(o.target, 1, 7) = 'action:'"
 	    " AND o.delivered_at IS NULL AND o.dead = 0"
 	    " AND json_extract(o.payload, '$.case.customer') ="
 	    "  json_extract(me.payload, '$.case.customer')"
-	    " AND o.target = ?2 LIMIT 1", e)) == NULL)
+	    " AND o.id < me.id LIMIT 1", e)) == NULL)
 		return e->rc;
 	sqlite3_bind_int64(st, 1, id);
 	bind_text(st, 2, target);

@@ -172,9 +172,11 @@ ok "run with a report of the day before" "$AC" -c ac.ini run
 is "that day is mailed" "$(spooled "$S_SPOOL"):$(hooks | tail -1)" \
     "5:summary.daily $PREV 1 200"
 # The columns dropped are those of the summaries' migration and of the
-# alerts', notices' and retention's after it: the store goes back four.
+# alerts', notices', retention's and the actions' order's after it: the
+# store goes back five.
 V=$(q "PRAGMA user_version")
-q "DROP TABLE message_gone;
+q "DROP INDEX outbox_action_order;
+    DROP TABLE message_gone;
     DROP TABLE retention;
     DROP INDEX reports_message;
     DROP INDEX outbox_event;
@@ -192,7 +194,7 @@ q "DROP TABLE message_gone;
     ALTER TABLE report_days DROP COLUMN sent_set;
     ALTER TABLE report_days DROP COLUMN updates;
     ALTER TABLE report_days DROP COLUMN updated_at;
-    PRAGMA user_version = $((V - 4))"
+    PRAGMA user_version = $((V - 5))"
 I=$(inode "$HTML")
 ok "run on the older store" "$AC" -c ac.ini run
 is "it sends nothing" "$(spooled "$S_SPOOL"):$(wc -l <"$H_LOG")" "5:5"
